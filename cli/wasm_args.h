@@ -1,0 +1,47 @@
+// Command-line parsing for `wippy wasm`, and conversion of --invoke arguments and
+// results between text and value cells.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interp/types.h"
+
+namespace wippy::cli {
+
+// A bad command line; the message is one line, without the program name.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct WasmOptions {
+  std::string file;
+  std::optional<std::string> invoke;  // --invoke NAME
+  std::vector<std::string> args;      // guest arguments or --invoke values
+  uint64_t fuel = 0;                  // --fuel N: total fuel limit; 0 = unlimited
+  int64_t slice = 0;                  // --slice N: budget per run() call; 0 = unlimited
+  bool stats = false;                 // --stats
+  bool help = false;                  // -h / --help
+};
+
+// Parses the words after `wasm`. Options may appear anywhere; words that start with a
+// single '-' (such as -5 or -1.5) are arguments; everything after `--` is an argument.
+// Throws UsageError.
+WasmOptions parse_wasm_options(std::span<const std::string> words);
+
+// Text -> one value cell for a parameter of type `t`: i32/i64 as decimal (negative or
+// up to the unsigned maximum) or 0x-hex, f32/f64 as decimal, hex float, inf or nan.
+// Throws UsageError naming the argument.
+uint64_t parse_value(interp::ValType t, std::string_view text);
+
+// Value cells -> text: integers as signed decimal, floats as the shortest decimal that
+// reads back to the same bits. `cells` holds interp::cell_count(t) cells.
+std::string format_value(interp::ValType t, const uint64_t* cells);
+
+}  // namespace wippy::cli

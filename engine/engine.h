@@ -1,0 +1,114 @@
+// The embedding API: load (hash check, cache), link, instantiate with limits, invoke.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "interp/execution.h"
+#include "interp/instance.h"
+#include "interp/module.h"
+
+namespace wippy::engine {
+
+using interp::Extern;
+using interp::FuncType;
+using interp::HostFn;
+using interp::RunStatus;
+using interp::ValType;
+using ModulePtr = std::shared_ptr<const interp::Module>;
+
+// Per-instance limits. Zero fuel means unlimited.
+using Limits = interp::StoreLimits;
+
+// Thrown for load failures that are not module errors (hash mismatch, unreadable file).
+class LoadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Lowercase hex SHA-256 of the bytes (OpenSSL).
+std::string sha256_hex(std::span<const uint8_t> bytes);
+
+class Engine {
+ public:
+  // Decodes, validates and translates, or returns the cached module for identical
+  // bytes (keyed by xxHash3-128). `expected_hash` is "" or "sha256:<hex>"; a mismatch
+  // throws LoadError("hash verification failed: expected X, got Y"). Malformed or
+  // invalid modules throw interp::ModuleError.
+  ModulePtr load(std::span<const uint8_t> bytes, std::string_view expected_hash = {});
+  ModulePtr load_file(const std::filesystem::path& path, std::string_view expected_hash = {});
+
+  size_t cache_size() const;
+  size_t cache_hits() const { return cache_hits_; }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::weak_ptr<const interp::Module>> cache_;  // key: xxh128 hex
+  size_t cache_hits_ = 0;
+};
+
+class Instance;
+
+// Host functions and other instances' exports, by module and name.
+class Linker {
+ public:
+  void define_func(std::string module, std::string name, FuncType type, HostFn fn);
+  void define(std::string module, std::string name, Extern ext);
+  // Makes every export of `instance` importable under `module`.
+  void define_instance(std::string module, const Instance& instance);
+  bool has(std::string_view module, std::string_view name) const;
+
+  // One extern per import of `module`, in order, allocated in `store` where needed.
+  // Throws interp::LinkError "unknown import: module.name" or
+  // "incompatible import type for module.name".
+  std::vector<Extern> resolve(interp::Store& store, const interp::Module& module) const;
+
+ private:
+  struct Def {
+    std::shared_ptr<const interp::HostFunc> host;  // host function (allocated per store)
+    Extern ext;                                     // or a ready extern
+  };
+  std::map<std::pair<std::string, std::string>, Def, std::less<>> defs_;
+};
+
+// A call in progress: run in budgets, suspend on host calls, resume.
+using Execution = interp::Execution;
+
+class Instance {
+ public:
+  // Instantiates in a fresh store with `limits` (start function not yet run).
+  Instance(const Linker& linker, ModulePtr module, Limits limits = {});
+  // Instantiates in an existing store (shared with other instances, as spec scripts do).
+  Instance(const Linker& linker, ModulePtr module, std::shared_ptr<interp::Store> store);
+
+  const interp::Module& module() const { return *module_; }
+  interp::Instance& raw() const { return *inst_; }
+  interp::Store& store() const { return *store_; }
+  std::shared_ptr<interp::Store> shared_store() const { return store_; }
+
+  // An Execution of the start function, or null if the module has none.
+  std::unique_ptr<Execution> start();
+  // Runs the start function to completion (used when no suspension is expected).
+  // Throws interp::TrapError on a trap.
+  void run_start();
+
+  // Prepares a call of an exported function. Throws std::invalid_argument if the
+  // export is missing, not a function, or the argument count is wrong.
+  std::unique_ptr<Execution> call(std::string_view export_name, std::span<const uint64_t> args);
+  std::optional<Extern> get_export(std::string_view name) const { return inst_->get_export(name); }
+
+ private:
+  ModulePtr module_;
+  std::shared_ptr<interp::Store> store_;
+  interp::Instance* inst_ = nullptr;
+};
+
+}  // namespace wippy::engine

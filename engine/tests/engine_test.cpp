@@ -1,0 +1,214 @@
+// Tests of the embedding API: hashes, the module cache, the linker and calls.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/engine.h"
+
+namespace wippy::engine {
+namespace {
+
+// (module (func (export "add") (param i32 i32) (result i32)
+//   local.get 0 local.get 1 i32.add))
+const std::vector<uint8_t> kAddModule = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f,
+    0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64,
+    0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b};
+
+// (module (import "env" "f" (func)))
+const std::vector<uint8_t> kImportModule = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00,
+    0x00, 0x02, 0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00};
+
+// (module (import "env" "f" (func (param i32) (result i32)))
+//   (func (export "g") (param i32) (result i32) local.get 0 call 0))
+const std::vector<uint8_t> kCallHostModule = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f,
+    0x01, 0x7f, 0x02, 0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00, 0x03,
+    0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01, 0x67, 0x00, 0x01, 0x0a, 0x08, 0x01, 0x06,
+    0x00, 0x20, 0x00, 0x10, 0x00, 0x0b};
+
+std::span<const uint8_t> bytes_of(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+template <typename E, typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "<no exception>";
+}
+
+TEST(Sha256, KnownVectors) {
+  EXPECT_EQ(sha256_hex(bytes_of("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex(bytes_of("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(EngineLoad, AcceptsMatchingHashInAnyCase) {
+  Engine engine;
+  std::string hex = sha256_hex(kAddModule);
+  EXPECT_NE(engine.load(kAddModule, "sha256:" + hex), nullptr);
+  std::string upper = hex;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_NE(engine.load(kAddModule, "sha256:" + upper), nullptr);
+}
+
+TEST(EngineLoad, HashMismatchMessage) {
+  Engine engine;
+  std::string wrong(64, '0');
+  std::string msg = error_of<LoadError>([&] { engine.load(kAddModule, "sha256:" + wrong); });
+  EXPECT_EQ(msg, "hash verification failed: expected sha256:" + wrong + ", got sha256:" +
+                     sha256_hex(kAddModule));
+}
+
+TEST(EngineLoad, InvalidHashFormat) {
+  Engine engine;
+  const std::string kMsg = "invalid hash format: expected sha256:<64 hex digits>";
+  EXPECT_EQ(error_of<LoadError>([&] { engine.load(kAddModule, "md5:abc"); }), kMsg);
+  EXPECT_EQ(error_of<LoadError>([&] { engine.load(kAddModule, "sha256:" + std::string(63, 'a')); }),
+            kMsg);
+  EXPECT_EQ(error_of<LoadError>([&] { engine.load(kAddModule, "sha256:" + std::string(64, 'g')); }),
+            kMsg);
+}
+
+TEST(EngineLoad, CacheHitOnSameBytes) {
+  Engine engine;
+  ModulePtr a = engine.load(kAddModule);
+  std::vector<uint8_t> copy = kAddModule;  // same content, different buffer
+  ModulePtr b = engine.load(copy);
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(engine.cache_hits(), 1u);
+  EXPECT_EQ(engine.cache_size(), 1u);
+  ModulePtr c = engine.load(kImportModule);
+  EXPECT_NE(a.get(), c.get());
+  EXPECT_EQ(engine.cache_size(), 2u);
+}
+
+TEST(EngineLoad, CacheDoesNotKeepModulesAlive) {
+  Engine engine;
+  engine.load(kAddModule).reset();
+  EXPECT_EQ(engine.cache_size(), 0u);
+  EXPECT_NE(engine.load(kAddModule), nullptr);
+  EXPECT_EQ(engine.cache_hits(), 0u);
+}
+
+TEST(EngineLoad, MalformedModuleThrowsModuleError) {
+  Engine engine;
+  std::vector<uint8_t> bad = {0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00};
+  EXPECT_THROW(engine.load(bad), interp::ModuleError);
+}
+
+TEST(EngineLoad, LoadFile) {
+  Engine engine;
+  auto path = std::filesystem::temp_directory_path() / "wippy_engine_test_add.wasm";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(kAddModule.data()),
+              static_cast<std::streamsize>(kAddModule.size()));
+  }
+  EXPECT_NE(engine.load_file(path, "sha256:" + sha256_hex(kAddModule)), nullptr);
+  std::filesystem::remove(path);
+  std::string msg = error_of<LoadError>([&] { engine.load_file(path); });
+  EXPECT_EQ(msg, "cannot read " + path.string() + ": No such file or directory");
+}
+
+TEST(Linker, UnknownImportMessage) {
+  Engine engine;
+  Linker linker;
+  ModulePtr m = engine.load(kImportModule);
+  interp::Store store;
+  EXPECT_FALSE(linker.has("env", "f"));
+  EXPECT_EQ(error_of<interp::LinkError>([&] { linker.resolve(store, *m); }),
+            "unknown import: env.f");
+  EXPECT_EQ(error_of<interp::LinkError>([&] { Instance inst(linker, m); }),
+            "unknown import: env.f");
+}
+
+TEST(Linker, IncompatibleImportMessage) {
+  Engine engine;
+  Linker linker;
+  linker.define_func("env", "f", FuncType{{ValType::I64}, {}},
+                     [](interp::HostCall&, const uint64_t*, uint64_t*) {
+                       return interp::HostResult::ok();
+                     });
+  EXPECT_TRUE(linker.has("env", "f"));
+  ModulePtr m = engine.load(kImportModule);
+  interp::Store store;
+  EXPECT_EQ(error_of<interp::LinkError>([&] { linker.resolve(store, *m); }),
+            "incompatible import type for env.f");
+}
+
+TEST(Linker, ResolvesHostFunction) {
+  Engine engine;
+  Linker linker;
+  linker.define_func("env", "f", FuncType{},
+                     [](interp::HostCall&, const uint64_t*, uint64_t*) {
+                       return interp::HostResult::ok();
+                     });
+  ModulePtr m = engine.load(kImportModule);
+  interp::Store store;
+  std::vector<Extern> ext = linker.resolve(store, *m);
+  ASSERT_EQ(ext.size(), 1u);
+  EXPECT_EQ(ext[0].kind, interp::ExternKind::Func);
+  ASSERT_NE(ext[0].func, nullptr);
+  EXPECT_NE(ext[0].func->host, nullptr);
+}
+
+TEST(InstanceCall, ArgumentCountMismatch) {
+  Engine engine;
+  Linker linker;
+  Instance inst(linker, engine.load(kAddModule));
+  uint64_t one = 1;
+  EXPECT_EQ(error_of<std::invalid_argument>([&] { inst.call("add", {&one, 1}); }),
+            "parameter count mismatch: expected 2, got 1");
+  EXPECT_EQ(error_of<std::invalid_argument>([&] { inst.call("nope", {}); }),
+            "unknown export: nope");
+}
+
+TEST(InstanceCall, AddRunsToCompletion) {
+  Engine engine;
+  Linker linker;
+  Instance inst(linker, engine.load(kAddModule));
+  EXPECT_EQ(inst.start(), nullptr);
+  inst.run_start();  // no start function: nothing happens
+  uint64_t args[] = {2, 40};
+  auto exec = inst.call("add", args);
+  EXPECT_EQ(exec->run(), RunStatus::Done);
+  ASSERT_EQ(exec->results().size(), 1u);
+  EXPECT_EQ(static_cast<uint32_t>(exec->results()[0]), 42u);
+}
+
+TEST(InstanceCall, InstancesCanShareAStore) {
+  Engine engine;
+  Linker linker;
+  Instance a(linker, engine.load(kAddModule));
+  Instance b(linker, engine.load(kAddModule), a.shared_store());
+  EXPECT_EQ(&a.store(), &b.store());
+  linker.define_instance("a", a);
+  EXPECT_TRUE(linker.has("a", "add"));
+}
+
+TEST(InstanceCall, HostFunctionIsCalled) {
+  Engine engine;
+  Linker linker;
+  linker.define_func("env", "f", FuncType{{ValType::I32}, {ValType::I32}},
+                     [](interp::HostCall&, const uint64_t* args, uint64_t* results) {
+                       results[0] = static_cast<uint32_t>(args[0]) * 2u;
+                       return interp::HostResult::ok();
+                     });
+  Instance inst(linker, engine.load(kCallHostModule));
+  uint64_t arg = 21;
+  auto exec = inst.call("g", {&arg, 1});
+  ASSERT_EQ(exec->run(), RunStatus::Done);
+  EXPECT_EQ(static_cast<uint32_t>(exec->results()[0]), 42u);
+}
+
+}  // namespace
+}  // namespace wippy::engine

@@ -1,0 +1,544 @@
+// Decoding of the WebAssembly 2.0 binary format into a Module, with the checks the
+// spec makes at module level. Function bodies are handed to compile_function once
+// every section has been read, so that (as in the reference interpreter) a
+// malformed later section is reported before an invalid body.
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
+#include "interp/compiler.h"
+#include "interp/decode_util.h"
+#include "interp/module.h"
+#include "interp/reader.h"
+
+namespace wippy::interp {
+namespace {
+
+constexpr const char* kUnexpectedEnd = "unexpected end of section or function";
+// Far more locals than any real program has; refusing them keeps a hostile module
+// from making us allocate gigabytes of frame.
+constexpr uint64_t kMaxLocals = 1'000'000;
+
+// Where each section id must appear relative to the others (the data count section,
+// id 12, comes before code and data).
+int section_rank(uint8_t id) {
+  static constexpr int kRank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+  return kRank[id];
+}
+
+[[noreturn]] void malformed(const std::string& message, size_t offset) {
+  Reader::fail_at(message, offset);
+}
+
+// Opcodes that exist in WebAssembly 2.0 (without SIMD): in a constant expression
+// these are "constant expression required", any other byte is an illegal opcode.
+bool is_known_opcode(uint8_t op) {
+  return op <= 0x05 || (op >= 0x0b && op <= 0x11) || (op >= 0x1a && op <= 0x1c) ||
+         (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
+         op == 0xfc;
+}
+
+std::string hex_byte(uint8_t b) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  return {kDigits[b >> 4], kDigits[b & 15]};
+}
+
+struct PendingBody {
+  size_t begin;        // absolute offset of the body (its local declarations)
+  size_t size;
+  size_t section_end;  // absolute end of the code section
+};
+
+class Decoder {
+ public:
+  Decoder(std::span<const uint8_t> bytes, Module& m) : bytes_(bytes), m_(m) {}
+
+  void run() {
+    Reader r(bytes_);
+    header(r);
+    int last_rank = 0;
+    while (!r.at_end()) {
+      const size_t id_at = r.offset();
+      const uint8_t id = r.u8();
+      if (id > 12) malformed("malformed section id", id_at);
+      const uint32_t size = r.u32();
+      Reader s = r.sub(size, "length out of bounds");
+      if (id != 0) {
+        // Each known section at most once, in the prescribed order.
+        if (section_rank(id) <= last_rank) malformed("unexpected content after last section", id_at);
+        last_rank = section_rank(id);
+      }
+      try {
+        section(id, s, size);
+      } catch (const ModuleError& e) {
+        // Running off the end of a section is reported the way the spec tests expect.
+        if (e.kind() == ModuleError::Kind::Malformed && std::string_view(e.what()) == "unexpected end")
+          malformed(kUnexpectedEnd, e.offset());
+        throw;
+      }
+      if (!s.at_end()) malformed("section size mismatch", s.offset());
+    }
+
+    const uint32_t num_defined = static_cast<uint32_t>(m_.func_types.size()) - m_.num_imported_funcs;
+    if (bodies_.size() != num_defined)
+      malformed("function and code section have inconsistent lengths", bytes_.size());
+    if (m_.data_count && *m_.data_count != m_.datas.size())
+      malformed("data count and data section have inconsistent lengths", bytes_.size());
+    m_.declared_funcs.resize(m_.func_types.size());
+
+    m_.functions.reserve(bodies_.size());
+    for (size_t i = 0; i < bodies_.size(); ++i) compile(m_.num_imported_funcs + static_cast<uint32_t>(i), bodies_[i]);
+  }
+
+ private:
+  void header(Reader& r) {
+    static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
+    auto magic = r.bytes(4);
+    if (!std::equal(magic.begin(), magic.end(), kMagic)) malformed("magic header not detected", 0);
+    auto version = r.bytes(4);
+    static constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
+    if (!std::equal(version.begin(), version.end(), kVersion)) malformed("unknown binary version", 4);
+  }
+
+  void section(uint8_t id, Reader& s, uint32_t size) {
+    switch (id) {
+      case 0: return custom_section(s);
+      case 1: return type_section(s);
+      case 2: return import_section(s);
+      case 3: return function_section(s);
+      case 4: return table_section(s);
+      case 5: return memory_section(s);
+      case 6: return global_section(s);
+      case 7: return export_section(s);
+      case 8: return start_section(s);
+      case 9: return elem_section(s);
+      case 10: m_.code_bytes = size; return code_section(s);
+      case 11: return data_section(s);
+      case 12: m_.data_count = s.u32(); return;
+    }
+  }
+
+  // --- custom sections --------------------------------------------------------
+
+  void custom_section(Reader& s) {
+    const std::string name = s.name();
+    Reader payload = s.sub(s.remaining());
+    if (name != "name") return;
+    // The name section is debug information: a broken one must not fail the load.
+    try {
+      name_section(payload);
+    } catch (const std::exception&) {
+    }
+  }
+
+  void name_section(Reader& s) {
+    while (!s.at_end()) {
+      const uint8_t id = s.u8();
+      const uint32_t size = s.u32();
+      Reader sub = s.sub(size);
+      if (id == 0) {
+        m_.module_name = sub.name();
+      } else if (id == 1) {
+        std::unordered_map<uint32_t, std::string> names;
+        const uint32_t count = sub.u32();
+        for (uint32_t i = 0; i < count; ++i) {
+          const uint32_t index = sub.u32();
+          names[index] = sub.name();
+        }
+        m_.func_names = std::move(names);
+      }
+    }
+  }
+
+  // --- types, imports, declarations ----------------------------------------------
+
+  void type_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) {
+      const size_t at = s.offset();
+      if (s.u8() != 0x60) malformed("malformed function type", at);
+      FuncType t;
+      const uint32_t np = s.u32();
+      for (uint32_t k = 0; k < np; ++k) t.params.push_back(read_val_type(s));
+      const uint32_t nr = s.u32();
+      for (uint32_t k = 0; k < nr; ++k) t.results.push_back(read_val_type(s));
+      m_.type_ids.push_back(canonical_type_id(t));
+      m_.types.push_back(std::move(t));
+    }
+  }
+
+  uint32_t type_index(Reader& s) {
+    const size_t at = s.offset();
+    const uint32_t index = s.u32();
+    if (index >= m_.types.size()) fail_invalid("unknown type " + std::to_string(index), at);
+    return index;
+  }
+
+  static void check_table_type(const TableType& t, size_t at) {
+    if (t.limits.max && t.limits.min > *t.limits.max)
+      fail_invalid("size minimum must not be greater than maximum", at);
+  }
+
+  static void check_memory_type(const MemoryType& t, size_t at) {
+    const Limits& l = t.limits;
+    if (l.min > kMaxPages || (l.max && *l.max > kMaxPages))
+      fail_invalid("memory size must be at most 65536 pages (4GiB)", at);
+    if (l.max && l.min > *l.max) fail_invalid("size minimum must not be greater than maximum", at);
+  }
+
+  TableType table_type(Reader& s) {
+    const size_t at = s.offset();
+    TableType t;
+    t.elem = read_ref_type(s);
+    t.limits = read_limits(s);
+    check_table_type(t, at);
+    return t;
+  }
+
+  MemoryType memory_type(Reader& s) {
+    const size_t at = s.offset();
+    MemoryType t;
+    t.limits = read_limits(s);
+    check_memory_type(t, at);
+    if (m_.memories.size() >= 1) fail_invalid("multiple memories", at);
+    return t;
+  }
+
+  GlobalType global_type(Reader& s) {
+    GlobalType t;
+    t.type = read_val_type(s);
+    const size_t at = s.offset();
+    const uint8_t mut = s.u8();
+    if (mut > 1) malformed("malformed mutability", at);
+    t.mut = mut == 1;
+    return t;
+  }
+
+  void import_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) {
+      Import imp;
+      imp.module = s.name();
+      imp.name = s.name();
+      const size_t at = s.offset();
+      switch (s.u8()) {
+        case 0x00:
+          imp.kind = ExternKind::Func;
+          imp.type_index = type_index(s);
+          m_.func_types.push_back(imp.type_index);
+          ++m_.num_imported_funcs;
+          break;
+        case 0x01:
+          imp.kind = ExternKind::Table;
+          imp.table = table_type(s);
+          m_.tables.push_back(imp.table);
+          ++m_.num_imported_tables;
+          break;
+        case 0x02:
+          imp.kind = ExternKind::Memory;
+          imp.memory = memory_type(s);
+          m_.memories.push_back(imp.memory);
+          ++m_.num_imported_memories;
+          break;
+        case 0x03:
+          imp.kind = ExternKind::Global;
+          imp.global = global_type(s);
+          m_.globals.push_back(imp.global);
+          ++m_.num_imported_globals;
+          break;
+        default:
+          malformed("malformed import kind", at);
+      }
+      m_.imports.push_back(std::move(imp));
+    }
+  }
+
+  void function_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) m_.func_types.push_back(type_index(s));
+  }
+
+  void table_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) m_.tables.push_back(table_type(s));
+  }
+
+  void memory_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) m_.memories.push_back(memory_type(s));
+  }
+
+  // --- constant expressions -------------------------------------------------------
+
+  void declare_func(uint32_t index) {
+    if (m_.declared_funcs.size() < m_.func_types.size()) m_.declared_funcs.resize(m_.func_types.size());
+    m_.declared_funcs[index] = true;
+  }
+
+  uint32_t func_index(Reader& s) {
+    const size_t at = s.offset();
+    const uint32_t index = s.u32();
+    if (index >= m_.func_types.size()) fail_invalid("unknown function " + std::to_string(index), at);
+    return index;
+  }
+
+  // Reads a constant expression up to its `end` and checks it yields one `expected`.
+  ConstExpr const_expr(Reader& s, ValType expected) {
+    ConstExpr e;
+    std::vector<ValType> stack;
+    for (;;) {
+      const size_t at = s.offset();
+      const uint8_t op = s.u8();
+      switch (op) {
+        case 0x0b:
+          if (stack.size() != 1 || stack[0] != expected) fail_invalid("type mismatch", at);
+          return e;
+        case 0x41:
+          e.instrs.push_back({ConstInstr::Op::I32Const, static_cast<uint32_t>(s.s32())});
+          stack.push_back(ValType::I32);
+          break;
+        case 0x42:
+          e.instrs.push_back({ConstInstr::Op::I64Const, static_cast<uint64_t>(s.s64())});
+          stack.push_back(ValType::I64);
+          break;
+        case 0x43:
+          e.instrs.push_back({ConstInstr::Op::F32Const, s.f32_bits()});
+          stack.push_back(ValType::F32);
+          break;
+        case 0x44:
+          e.instrs.push_back({ConstInstr::Op::F64Const, s.f64_bits()});
+          stack.push_back(ValType::F64);
+          break;
+        case 0xd0: {
+          const ValType t = read_ref_type(s);
+          e.instrs.push_back({ConstInstr::Op::RefNull, static_cast<uint64_t>(t)});
+          stack.push_back(t);
+          break;
+        }
+        case 0xd2: {
+          const uint32_t index = func_index(s);
+          declare_func(index);
+          e.instrs.push_back({ConstInstr::Op::RefFunc, index});
+          stack.push_back(ValType::FuncRef);
+          break;
+        }
+        case 0x23: {
+          // WebAssembly 2.0: only imported, immutable globals are constant.
+          const size_t index_at = s.offset();
+          const uint32_t index = s.u32();
+          if (index >= m_.num_imported_globals)
+            fail_invalid("unknown global " + std::to_string(index), index_at);
+          if (m_.globals[index].mut) fail_invalid("constant expression required", at);
+          e.instrs.push_back({ConstInstr::Op::GlobalGet, index});
+          stack.push_back(m_.globals[index].type);
+          break;
+        }
+        case 0xfd:
+          fail_invalid("SIMD is not supported yet", at);
+        default:
+          if (!is_known_opcode(op)) malformed("illegal opcode " + hex_byte(op), at);
+          fail_invalid("constant expression required", at);
+      }
+    }
+  }
+
+  // --- globals, exports, start ----------------------------------------------------
+
+  void global_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) {
+      GlobalDef g;
+      g.type = global_type(s);
+      g.init = const_expr(s, g.type.type);
+      m_.globals.push_back(g.type);
+      m_.global_defs.push_back(std::move(g));
+    }
+  }
+
+  void export_section(Reader& s) {
+    std::unordered_set<std::string> names;
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) {
+      const size_t at = s.offset();
+      Export ex;
+      ex.name = s.name();
+      const size_t kind_at = s.offset();
+      const uint8_t kind = s.u8();
+      if (kind > 3) malformed("malformed export kind", kind_at);
+      ex.kind = static_cast<ExternKind>(kind);
+      const size_t index_at = s.offset();
+      ex.index = s.u32();
+      size_t limit = 0;
+      const char* what = "";
+      switch (ex.kind) {
+        case ExternKind::Func: limit = m_.func_types.size(); what = "unknown function "; break;
+        case ExternKind::Table: limit = m_.tables.size(); what = "unknown table "; break;
+        case ExternKind::Memory: limit = m_.memories.size(); what = "unknown memory "; break;
+        case ExternKind::Global: limit = m_.globals.size(); what = "unknown global "; break;
+      }
+      if (ex.index >= limit) fail_invalid(what + std::to_string(ex.index), index_at);
+      if (ex.kind == ExternKind::Func) declare_func(ex.index);
+      if (!names.insert(ex.name).second) fail_invalid("duplicate export name", at);
+      m_.exports.push_back(std::move(ex));
+    }
+  }
+
+  void start_section(Reader& s) {
+    const size_t at = s.offset();
+    const uint32_t index = func_index(s);
+    const FuncType& t = m_.func_type(index);
+    if (!t.params.empty() || !t.results.empty()) fail_invalid("start function", at);
+    m_.start = index;
+  }
+
+  // --- segments -----------------------------------------------------------------
+
+  void elem_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) {
+      const size_t at = s.offset();
+      const uint32_t flags = s.u32();
+      if (flags > 7) malformed("malformed elements segment kind", at);
+      // bit 0: passive or declarative; bit 1: explicit table index (active) or
+      // declarative; bit 2: items are expressions rather than function indices.
+      ElemSegment seg;
+      size_t table_at = s.offset();
+      if (flags & 1) {
+        seg.mode = (flags & 2) ? SegmentMode::Declarative : SegmentMode::Passive;
+      } else {
+        seg.mode = SegmentMode::Active;
+        if (flags & 2) {
+          table_at = s.offset();
+          seg.table = s.u32();
+        }
+        seg.offset = const_expr(s, ValType::I32);
+      }
+      const bool exprs = flags & 4;
+      if (flags & 3) {
+        if (exprs) {
+          seg.type = read_ref_type(s);
+        } else {
+          const size_t kind_at = s.offset();
+          if (s.u8() != 0x00) malformed("malformed element kind", kind_at);
+          seg.type = ValType::FuncRef;
+        }
+      }
+      const uint32_t n = s.u32();
+      for (uint32_t k = 0; k < n; ++k) {
+        if (exprs) {
+          seg.items.push_back(const_expr(s, seg.type));
+        } else {
+          const uint32_t index = func_index(s);
+          declare_func(index);
+          seg.items.push_back(ConstExpr{{{ConstInstr::Op::RefFunc, index}}});
+        }
+      }
+      if (seg.mode == SegmentMode::Active) {
+        if (seg.table >= m_.tables.size()) fail_invalid("unknown table " + std::to_string(seg.table), table_at);
+        if (m_.tables[seg.table].elem != seg.type) fail_invalid("type mismatch", at);
+      }
+      m_.elems.push_back(std::move(seg));
+    }
+  }
+
+  void data_section(Reader& s) {
+    const uint32_t count = s.u32();
+    for (uint32_t i = 0; i < count; ++i) {
+      const size_t at = s.offset();
+      const uint32_t flags = s.u32();
+      if (flags > 2) malformed("malformed data segment kind", at);
+      DataSegment seg;
+      if (flags == 1) {
+        seg.mode = SegmentMode::Passive;
+      } else {
+        seg.mode = SegmentMode::Active;
+        const size_t memory_at = s.offset();
+        if (flags == 2) seg.memory = s.u32();
+        if (seg.memory >= m_.memories.size())
+          fail_invalid("unknown memory " + std::to_string(seg.memory), memory_at);
+        seg.offset = const_expr(s, ValType::I32);
+      }
+      const uint32_t n = s.u32();
+      auto b = s.bytes(n);
+      seg.bytes.assign(b.begin(), b.end());
+      m_.datas.push_back(std::move(seg));
+    }
+  }
+
+  // --- code -----------------------------------------------------------------------
+
+  void code_section(Reader& s) {
+    const uint32_t count = s.u32();
+    const size_t section_end = s.offset() + s.remaining();
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint32_t size = s.u32();
+      const size_t begin = s.offset();
+      s.sub(size);
+      bodies_.push_back({begin, size, section_end});
+    }
+  }
+
+  void compile(uint32_t index, const PendingBody& b) {
+    auto fn = std::make_unique<Function>();
+    fn->type_index = m_.func_types[index];
+    fn->type_id = m_.type_ids[fn->type_index];
+    fn->body_offset = static_cast<uint32_t>(b.begin);
+    const FuncType& type = m_.types[fn->type_index];
+    for (ValType t : type.params) fn->num_params += cell_count(t);
+    for (ValType t : type.results) fn->num_results += cell_count(t);
+
+    Reader body(bytes_.subspan(b.begin, b.size), b.begin);
+    try {
+      read_locals(body, *fn);
+      Function& f = *fn;
+      m_.functions.push_back(std::move(fn));
+      compile_function(m_, f, body);
+    } catch (const ModuleError& e) {
+      if (e.kind() == ModuleError::Kind::Malformed && std::string_view(e.what()).starts_with("unexpected end")) {
+        const size_t end = b.begin + b.size;
+        // The reference decoder does not stop at a body's declared end: a body
+        // without its final `end` runs into whatever follows it.
+        if (e.offset() >= end && end != bytes_.size()) {
+          if (end == b.section_end) malformed("section size mismatch", end);
+          malformed("END opcode expected", end);
+        }
+        malformed(kUnexpectedEnd, e.offset());
+      }
+      throw;
+    }
+  }
+
+  void read_locals(Reader& body, Function& fn) {
+    const size_t at = body.offset();
+    const uint32_t groups = body.u32();
+    std::vector<std::pair<uint32_t, ValType>> decls;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < groups; ++i) {
+      const uint32_t n = body.u32();
+      decls.emplace_back(n, read_val_type(body));
+      total += n;
+    }
+    if (total > UINT32_MAX || total + fn.num_params > kMaxLocals) malformed("too many locals", at);
+    fn.local_types.reserve(total);
+    uint32_t cells = 0;
+    for (auto [n, t] : decls) {
+      fn.local_types.insert(fn.local_types.end(), n, t);
+      cells += n * cell_count(t);
+    }
+    fn.num_locals = fn.num_params + cells;
+  }
+
+  std::span<const uint8_t> bytes_;
+  Module& m_;
+  std::vector<PendingBody> bodies_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes) {
+  auto m = std::make_shared<Module>();
+  Decoder(bytes, *m).run();
+  return m;
+}
+
+}  // namespace wippy::interp

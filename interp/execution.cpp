@@ -1,0 +1,196 @@
+// Execution: setting up a call, running it in budgets, host calls and suspension,
+// traps and their backtraces. The run loop itself is in exec_loop.cpp.
+#include "interp/execution.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace wippy::interp {
+
+const char* run_status_name(RunStatus s) {
+  switch (s) {
+    case RunStatus::Ready: return "ready";
+    case RunStatus::Done: return "done";
+    case RunStatus::Trapped: return "trapped";
+    case RunStatus::OutOfBudget: return "out of budget";
+    case RunStatus::Suspended: return "suspended";
+  }
+  return "?";
+}
+
+// A trap in a deep recursion keeps this many innermost and outermost frames.
+constexpr size_t kBacktraceInner = 24, kBacktraceOuter = 8;
+
+std::string Trap::describe() const {
+  std::ostringstream out;
+  out << message;
+  for (size_t i = 0; i < backtrace.size(); ++i) {
+    const BacktraceFrame& f = backtrace[i];
+    if (omitted_frames && i == kBacktraceInner) out << "\n  ... " << omitted_frames << " more frames";
+    out << "\n  at func[" << f.func_index << "]";
+    if (!f.name.empty()) out << " " << f.name;
+    out << " (offset 0x" << std::hex << f.code_offset << std::dec << ")";
+  }
+  return out.str();
+}
+
+const void* const* Execution::handler_table() {
+  static const void* const* table = [] {
+    execute(nullptr, 0);
+    return table_;
+  }();
+  return table;
+}
+
+Execution::Execution(Store& store, FuncInst* func, std::span<const uint64_t> args)
+    : store_(store), entry_(func) {
+  size_t nparams = func->type->params.size();
+  if (args.size() != nparams) {
+    throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(nparams) +
+                                ", got " + std::to_string(args.size()));
+  }
+  stack_.resize(std::max<size_t>({256, nparams, func->type->results.size()}));
+  std::copy(args.begin(), args.end(), stack_.begin());
+  sp_ = nparams;
+}
+
+Execution::~Execution() = default;
+
+bool Execution::grow_stack(size_t needed_cells) {
+  size_t limit = store_.limits().max_stack_cells;
+  if (needed_cells > limit) return false;
+  stack_.resize(std::min(limit, std::max(needed_cells, stack_.size() * 2)));
+  return true;
+}
+
+RunStatus Execution::run(int64_t budget) {
+  switch (status_) {
+    case RunStatus::Done:
+    case RunStatus::Trapped:
+      return status_;
+    case RunStatus::Suspended:
+      throw std::logic_error("run() on a suspended execution: call resume() first");
+    case RunStatus::Ready:
+    case RunStatus::OutOfBudget:
+      break;
+  }
+  if (!started_) {
+    started_ = true;
+    if (entry_->host) {
+      status_ = call_host(entry_, stack_.data());
+      if (status_ != RunStatus::Ready) return status_;
+    } else {
+      const Function* f = entry_->code;
+      size_t need = f->num_locals + f->max_stack;
+      if (need > stack_.size() && !grow_stack(need)) {
+        set_trap("call stack exhausted", nullptr);
+        return status_ = RunStatus::Trapped;
+      }
+      peak_stack_ = std::max(peak_stack_, need);
+      frames_.push_back(Frame{f, entry_->instance, nullptr, 0});
+      std::fill(stack_.begin() + f->num_params, stack_.begin() + f->num_locals, 0);
+      sp_ = f->num_locals;
+      pc_ = f->code.data();
+    }
+  }
+  if (frames_.empty()) {  // a host entry function completed (possibly after resume)
+    results_.assign(stack_.begin(), stack_.begin() + entry_->type->results.size());
+    return status_ = RunStatus::Done;
+  }
+  return status_ = execute(this, budget);
+}
+
+RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
+  const HostFunc& h = *f->host;
+  size_t args_at = static_cast<size_t>(args - stack_.data());
+  size_t nresults = h.type.results.size();
+  uint64_t small[8];
+  std::vector<uint64_t> large;
+  uint64_t* results = small;
+  if (nresults > 8) {
+    large.resize(nresults);
+    results = large.data();
+  }
+  std::fill_n(results, nresults, 0);
+
+  HostCall call;
+  call.caller = frames_.empty() ? nullptr : frames_.back().instance;
+  call.execution = this;
+  call.user = user_data;
+  HostResult r = h.fn(call, args, results);
+
+  sp_ = args_at;
+  switch (r.kind) {
+    case HostResult::Kind::Ok:
+      if (args_at + nresults > stack_.size()) stack_.resize(args_at + nresults);
+      std::copy_n(results, nresults, stack_.begin() + args_at);
+      sp_ = args_at + nresults;
+      return RunStatus::Ready;
+    case HostResult::Kind::Trap:
+      set_trap(r.trap_message, pc_);
+      trap_.backtrace.insert(trap_.backtrace.begin(), BacktraceFrame{f->index, h.name, 0});
+      return RunStatus::Trapped;
+    case HostResult::Kind::Suspend:
+      pending_ = std::move(r.pending);
+      pending_results_ = static_cast<uint32_t>(nresults);
+      return RunStatus::Suspended;
+  }
+  return RunStatus::Trapped;
+}
+
+void Execution::resume(std::span<const uint64_t> results) {
+  if (status_ != RunStatus::Suspended) throw std::logic_error("resume() without a suspended host call");
+  if (results.size() != pending_results_) {
+    throw std::invalid_argument("resume: expected " + std::to_string(pending_results_) + " results, got " +
+                                std::to_string(results.size()));
+  }
+  if (sp_ + results.size() > stack_.size()) stack_.resize(sp_ + results.size());
+  std::copy(results.begin(), results.end(), stack_.begin() + sp_);
+  sp_ += results.size();
+  pending_.reset();
+  status_ = RunStatus::Ready;
+}
+
+void Execution::resume_trap(std::string message) {
+  if (status_ != RunStatus::Suspended) throw std::logic_error("resume_trap() without a suspended host call");
+  pending_.reset();
+  set_trap(std::move(message), pc_);
+  status_ = RunStatus::Trapped;
+}
+
+// Index of `f` in its module's function index space.
+static uint32_t function_index(const Instance& inst, const Function* f) {
+  const Module& m = *inst.module;
+  for (size_t i = 0; i < m.functions.size(); ++i)
+    if (m.functions[i].get() == f) return static_cast<uint32_t>(i + m.num_imported_funcs);
+  return 0;
+}
+
+void Execution::set_trap(std::string message, const Slot* pc) {
+  trap_.message = std::move(message);
+  trap_.backtrace.clear();
+  trap_.omitted_frames = 0;
+  for (size_t i = frames_.size(); i-- > 0;) {
+    size_t depth = frames_.size() - 1 - i;  // 0 = innermost
+    if (depth >= kBacktraceInner && i >= kBacktraceOuter) {
+      trap_.omitted_frames++;
+      continue;
+    }
+    const Frame& frame = frames_[i];
+    const Slot* at = i + 1 == frames_.size() ? pc : frames_[i + 1].return_pc;
+    BacktraceFrame bf;
+    bf.func_index = function_index(*frame.instance, frame.func);
+    bf.name = frame.instance->module->func_name(bf.func_index);
+    bf.code_offset = frame.func->body_offset;
+    if (at) {
+      // `at` points past the instruction's handler slot; step back into it.
+      size_t slot = static_cast<size_t>(at - frame.func->code.data());
+      bf.code_offset = frame.func->wasm_offset_of(slot ? slot - 1 : 0);
+    }
+    trap_.backtrace.push_back(std::move(bf));
+  }
+}
+
+}  // namespace wippy::interp

@@ -1,0 +1,102 @@
+// A resumable call into a module. All state (value stack, frames, pc) lives in the
+// heap, so run() can return at any budget boundary or host call and continue later.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "interp/instance.h"
+
+namespace wippy::interp {
+
+enum class RunStatus {
+  Ready,        // created, not yet run
+  Done,         // the call returned: results() holds its results
+  Trapped,      // trap() holds the message and backtrace
+  OutOfBudget,  // the budget ran out: call run() again to continue
+  Suspended,    // a host function asked to suspend: complete it, then resume()
+};
+const char* run_status_name(RunStatus s);
+
+struct BacktraceFrame {
+  uint32_t func_index = 0;
+  std::string name;          // from the name section, or the host function's name
+  uint32_t code_offset = 0;  // byte offset in the module binary
+};
+
+struct Trap {
+  std::string message;
+  std::vector<BacktraceFrame> backtrace;  // innermost first
+  size_t omitted_frames = 0;              // deep stacks keep only both ends
+  std::string describe() const;           // message plus one line per frame
+};
+
+// One call frame on the heap frame stack.
+struct Frame {
+  const Function* func;
+  Instance* instance;
+  const Slot* return_pc;  // where the caller continues
+  uint32_t base;          // value-stack index of the frame's first local
+};
+
+class Execution {
+ public:
+  // Prepares a call of `func` with `args` (one cell per parameter).
+  Execution(Store& store, FuncInst* func, std::span<const uint64_t> args);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs for at most about `budget` fuel units (at least one straight-line block).
+  RunStatus run(int64_t budget = INT64_MAX);
+  // After Suspended: the pending operation finished with these results (one cell
+  // per result of the host function). The next run() continues after the call.
+  void resume(std::span<const uint64_t> results);
+  // After Suspended: the pending operation failed; the execution traps.
+  void resume_trap(std::string message);
+
+  RunStatus status() const { return status_; }
+  std::span<const uint64_t> results() const { return results_; }
+  const Trap& trap() const { return trap_; }
+  HostPending* pending() const { return pending_.get(); }
+  std::unique_ptr<HostPending> take_pending() { return std::move(pending_); }
+  const FuncType& func_type() const { return *entry_->type; }
+
+  uint64_t fuel_consumed() const { return fuel_consumed_; }  // by this execution
+  size_t peak_stack_cells() const { return peak_stack_; }
+  void* user_data = nullptr;  // handed to host functions as HostCall::user
+
+  // The internal handler table (threaded dispatch); used by the translator.
+  static const void* const* handler_table();
+
+ private:
+  // The run loop (exec_loop.cpp). Called with ex == nullptr it only fills table_.
+  static RunStatus execute(Execution* ex, int64_t budget);
+  // Calls a host function whose arguments start at `args` (the top of the stack).
+  // Returns Ready when the call completed and sp_ holds the stack top with its
+  // results pushed; Suspended or Trapped when the run has to stop.
+  RunStatus call_host(FuncInst* f, uint64_t* args);
+  static const void* const* table_;
+  void set_trap(std::string message, const Slot* pc);
+  bool grow_stack(size_t needed_cells);
+
+  Store& store_;
+  FuncInst* entry_;
+  RunStatus status_ = RunStatus::Ready;
+  bool started_ = false;         // the entry frame has been set up
+  std::vector<uint64_t> stack_;  // value stack cells
+  std::vector<Frame> frames_;
+  size_t sp_ = 0;                // saved stack top (index)
+  const Slot* pc_ = nullptr;     // saved pc of the innermost frame
+  std::vector<uint64_t> results_;
+  Trap trap_;
+  std::unique_ptr<HostPending> pending_;
+  uint32_t pending_results_ = 0;  // result cells the suspended host call owes
+  uint64_t fuel_consumed_ = 0;
+  size_t peak_stack_ = 0;
+};
+
+}  // namespace wippy::interp

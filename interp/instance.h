@@ -1,0 +1,176 @@
+// Runtime objects: the Store that owns them, memories, tables, globals, function
+// instances, module instances, and instantiation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "interp/module.h"
+
+namespace wippy::interp {
+
+struct Instance;
+class Execution;
+struct Memory;
+
+// An operation a host function could not finish at once. The embedder subclasses it,
+// completes it elsewhere and calls Execution::resume with the results.
+struct HostPending {
+  virtual ~HostPending() = default;
+};
+
+struct HostResult {
+  enum class Kind { Ok, Trap, Suspend };
+  Kind kind = Kind::Ok;
+  std::string trap_message;
+  std::unique_ptr<HostPending> pending;
+
+  static HostResult ok() { return {}; }
+  static HostResult trap(std::string message) { return {Kind::Trap, std::move(message), nullptr}; }
+  static HostResult suspend(std::unique_ptr<HostPending> p) { return {Kind::Suspend, {}, std::move(p)}; }
+};
+
+// What a host function sees of its caller.
+struct HostCall {
+  Instance* caller = nullptr;  // instance whose code made the call (null if invoked directly)
+  Execution* execution = nullptr;
+  void* user = nullptr;  // Execution::user_data
+  Memory* memory() const;  // the caller's memory 0, or null
+};
+
+// args: one 64-bit cell per parameter (i32 zero-extended, floats as bits, refs as
+// pointers); results: one cell per result, to be filled by the function.
+using HostFn = std::function<HostResult(HostCall& call, const uint64_t* args, uint64_t* results)>;
+
+struct HostFunc {
+  FuncType type;
+  HostFn fn;
+  std::string name;  // for backtraces: "module.name"
+};
+
+struct Memory {
+  MemoryType type;
+  uint8_t* data = nullptr;
+  uint64_t size = 0;       // bytes
+  uint32_t pages = 0;
+  uint32_t max_pages = 0;  // effective maximum: type max, capped by the store limit
+
+  Memory(MemoryType t, uint32_t limit_pages);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+  // Returns the old size in pages, or -1 if the memory cannot grow by delta.
+  int64_t grow(uint32_t delta);
+};
+
+struct Table {
+  TableType type;
+  std::vector<uint64_t> elems;  // 0 is null; funcref = FuncInst*, externref = host value
+  uint32_t max_size = 0;        // effective maximum
+
+  Table(TableType t, uint32_t limit_size, uint64_t init = 0);
+  int64_t grow(uint32_t delta, uint64_t init);  // old size or -1
+};
+
+struct Global {
+  GlobalType type;
+  uint64_t value = 0;
+};
+
+struct FuncInst {
+  uint32_t type_id = 0;           // canonical type id
+  const FuncType* type = nullptr;
+  Instance* instance = nullptr;   // owning instance (null for host functions)
+  const Function* code = nullptr; // defined function, or null for host
+  const HostFunc* host = nullptr;
+  uint32_t index = 0;             // function index within its module
+};
+
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  union {
+    FuncInst* func;
+    Table* table;
+    Memory* memory;
+    Global* global;
+  };
+  Extern() : func(nullptr) {}
+  static Extern of(FuncInst* f) { Extern e; e.kind = ExternKind::Func; e.func = f; return e; }
+  static Extern of(Table* t) { Extern e; e.kind = ExternKind::Table; e.table = t; return e; }
+  static Extern of(Memory* m) { Extern e; e.kind = ExternKind::Memory; e.memory = m; return e; }
+  static Extern of(Global* g) { Extern e; e.kind = ExternKind::Global; e.global = g; return e; }
+};
+
+struct Instance {
+  std::shared_ptr<const Module> module;
+  std::vector<FuncInst*> funcs;
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<Global*> globals;
+  std::vector<std::vector<uint64_t>> elem_segments;  // resolved refs; emptied by elem.drop
+  std::vector<bool> data_dropped;
+
+  std::optional<Extern> get_export(std::string_view name) const;
+};
+
+// Limits that apply to everything running in one store (one process).
+struct StoreLimits {
+  uint64_t fuel = 0;                   // total units; 0 = unlimited
+  uint32_t max_memory_pages = 16384;   // 1 GiB per memory
+  uint32_t max_table_size = 1u << 20;
+  uint32_t max_call_depth = 10000;
+  uint32_t max_stack_cells = 1u << 20;  // 8 MiB of value stack
+};
+
+// Owns every runtime object of one process (or one spec script).
+class Store {
+ public:
+  explicit Store(StoreLimits limits = {}) : limits_(limits) {}
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const StoreLimits& limits() const { return limits_; }
+  StoreLimits& limits() { return limits_; }
+
+  Memory* new_memory(MemoryType type);
+  Table* new_table(TableType type, uint64_t init = 0);
+  Global* new_global(GlobalType type, uint64_t value);
+  FuncInst* new_host_func(std::shared_ptr<const HostFunc> fn);
+
+  // Resolves imports (in the module's import order), allocates and initialises
+  // tables, memories, globals and segments. Throws LinkError when an import is
+  // missing or has the wrong type, TrapError when a segment is out of bounds.
+  // Does not run the start function: the caller runs module->start (if any)
+  // through an Execution, because it may suspend.
+  Instance* instantiate(std::shared_ptr<const Module> module, std::span<const Extern> imports);
+
+  // Fuel consumed by every execution in this store.
+  uint64_t fuel_consumed = 0;
+
+ private:
+  friend class Execution;
+  StoreLimits limits_;
+  std::vector<std::unique_ptr<Memory>> memories_;
+  std::vector<std::unique_ptr<Table>> tables_;
+  std::vector<std::unique_ptr<Global>> globals_;
+  std::vector<std::unique_ptr<FuncInst>> funcs_;
+  std::vector<std::shared_ptr<const HostFunc>> host_funcs_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+};
+
+// A trap outside an execution (instantiation: segment out of bounds).
+class TrapError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Checks an extern against an import's declared type (spec "import matching").
+// Returns an empty string if it matches, else the reason ("incompatible import type").
+std::string match_import(const Module& module, const Import& import, const Extern& ext);
+
+}  // namespace wippy::interp

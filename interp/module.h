@@ -1,0 +1,141 @@
+// The decoded, validated and translated module: immutable after decode_module()
+// returns, shared by every instance and thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "interp/types.h"
+
+namespace wippy::interp {
+
+// One 64-bit word of internal code: a handler address (threaded dispatch) or an
+// immediate operand.
+union Slot {
+  const void* op;
+  uint64_t u64;
+  int64_t i64;
+  uint32_t u32;
+  int32_t i32;
+  const Slot* target;  // resolved branch target
+  const void* ptr;
+};
+static_assert(sizeof(Slot) == 8);
+
+// A constant expression (global initialisers, segment offsets and items).
+// Stored as a tiny instruction list so that extended-const fits later.
+struct ConstInstr {
+  enum class Op : uint8_t { I32Const, I64Const, F32Const, F64Const, RefNull, RefFunc, GlobalGet, I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul };
+  Op op;
+  uint64_t imm;  // constant bits, function index or global index
+};
+struct ConstExpr {
+  std::vector<ConstInstr> instrs;
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind;
+  uint32_t type_index = 0;  // Func: index into Module::types
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind;
+  uint32_t index;
+};
+
+struct GlobalDef {
+  GlobalType type;
+  ConstExpr init;
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t table = 0;
+  ConstExpr offset;
+  ValType type = ValType::FuncRef;
+  std::vector<ConstExpr> items;
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t memory = 0;
+  ConstExpr offset;
+  std::vector<uint8_t> bytes;
+};
+
+// Maps an internal code position back to the wasm byte offset of the instruction it
+// came from (for trap backtraces).
+struct OffsetEntry {
+  uint32_t slot;         // index into Function::code
+  uint32_t wasm_offset;  // byte offset in the module binary
+};
+
+// A function defined in the module, translated to internal code.
+struct Function {
+  uint32_t type_index = 0;
+  uint32_t type_id = 0;        // canonical_type_id of its type
+  uint32_t num_params = 0;     // in cells
+  uint32_t num_results = 0;    // in cells
+  uint32_t num_locals = 0;     // params + declared locals, in cells
+  uint32_t max_stack = 0;      // operand stack cells needed above the locals
+  std::vector<ValType> local_types;  // declared locals only (after params)
+  std::vector<Slot> code;
+  std::vector<OffsetEntry> offsets;  // sorted by slot
+  uint32_t body_offset = 0;          // wasm byte offset of the body
+
+  // wasm byte offset of the instruction that produced code[slot].
+  uint32_t wasm_offset_of(size_t slot) const;
+};
+
+struct Module {
+  std::vector<FuncType> types;
+  std::vector<uint32_t> type_ids;  // canonical id per entry of types
+  std::vector<Import> imports;
+  // Function index space: imported functions first, then defined ones.
+  std::vector<uint32_t> func_types;  // type index per function (imports included)
+  uint32_t num_imported_funcs = 0;
+  std::vector<std::unique_ptr<Function>> functions;  // defined functions only
+  std::vector<TableType> tables;                     // imports included
+  uint32_t num_imported_tables = 0;
+  std::vector<MemoryType> memories;  // imports included
+  uint32_t num_imported_memories = 0;
+  std::vector<GlobalType> globals;  // imports included
+  uint32_t num_imported_globals = 0;
+  std::vector<GlobalDef> global_defs;  // defined globals only
+  std::vector<Export> exports;
+  std::optional<uint32_t> start;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<uint32_t> data_count;
+  // Functions that may be referenced by ref.func in code (the spec's C.refs): those
+  // named in element segments, exports and global initialisers.
+  std::vector<bool> declared_funcs;
+  std::unordered_map<uint32_t, std::string> func_names;  // from the name section
+  std::string module_name;                                // from the name section
+  size_t code_bytes = 0;  // size of the code section, for load statistics
+
+  const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  const Function& function(uint32_t func_index) const {
+    return *functions[func_index - num_imported_funcs];
+  }
+  const Export* find_export(std::string_view name) const;
+  std::string func_name(uint32_t func_index) const;  // name section name or ""
+};
+
+// Decodes, validates and translates a binary module. Throws ModuleError naming what
+// is wrong and the byte offset.
+std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes);
+
+}  // namespace wippy::interp

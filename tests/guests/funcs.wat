@@ -1,0 +1,28 @@
+;; Small exported functions for --invoke, traps and limits.
+(module
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "add64") (param i64 i64) (result i64)
+    (i64.add (local.get 0) (local.get 1)))
+  (func (export "mulf32") (param f32 f32) (result f32)
+    (f32.mul (local.get 0) (local.get 1)))
+  (func (export "divf64") (param f64 f64) (result f64)
+    (f64.div (local.get 0) (local.get 1)))
+  (func (export "swap") (param i32 i64) (result i64 i32)
+    (local.get 1) (local.get 0))
+  (func (export "nothing"))
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.le_s (local.get 0) (i64.const 1))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func (export "div_s") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+  ;; Never returns: runs until its fuel or budget ends.
+  (func (export "loop")
+    (loop $l (br $l)))
+  ;; Unbounded recursion: traps with "call stack exhausted".
+  (func $recurse (export "recurse") (param i32) (result i32)
+    (i32.add (call $recurse (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+  (memory (export "memory") 1)
+  (global (export "counter") (mut i32) (i32.const 0))
+)

@@ -1,0 +1,69 @@
+// The command-line group: args_*, environ_*, proc_exit, sched_yield.
+#include <limits>
+
+#include "wasi/host.h"
+
+namespace wippy::wasi::detail {
+namespace {
+
+// args_sizes_get / environ_sizes_get: the entry count and the bytes of all
+// NUL-terminated strings.
+Errno list_sizes(GuestMemory mem, const std::vector<std::string>& list, uint32_t count_ptr,
+                 uint32_t size_ptr) {
+  uint64_t bytes = 0;
+  for (const auto& s : list) bytes += s.size() + 1;
+  if (bytes > std::numeric_limits<uint32_t>::max()) return Errno::Overflow;
+  if (!mem.in_bounds(count_ptr, 4) || !mem.in_bounds(size_ptr, 4)) return Errno::Fault;
+  mem.store_u32(count_ptr, static_cast<uint32_t>(list.size()));
+  mem.store_u32(size_ptr, static_cast<uint32_t>(bytes));
+  return Errno::Success;
+}
+
+// args_get / environ_get: one pointer per entry at `ptrs`, the strings at `buf`.
+Errno list_get(GuestMemory mem, const std::vector<std::string>& list, uint32_t ptrs,
+               uint32_t buf) {
+  uint64_t bytes = 0;
+  for (const auto& s : list) bytes += s.size() + 1;
+  if (!mem.in_bounds(ptrs, uint64_t{4} * list.size()) || !mem.in_bounds(buf, bytes))
+    return Errno::Fault;
+  uint64_t at = buf;
+  for (size_t i = 0; i < list.size(); i++) {
+    mem.store_u32(ptrs + 4 * i, static_cast<uint32_t>(at));
+    mem.store_bytes(at, list[i]);
+    mem.store_u8(at + list[i].size(), 0);
+    at += list[i].size() + 1;
+  }
+  return Errno::Success;
+}
+
+}  // namespace
+
+void add_cli(engine::Linker& linker, WasiContext& ctx) {
+  WasiContext* c = &ctx;
+  define_errno_fn(linker, "args_sizes_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+    return list_sizes(GuestMemory(call), c->args, arg_u32(a, 0), arg_u32(a, 1));
+  });
+  define_errno_fn(linker, "args_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+    return list_get(GuestMemory(call), c->args, arg_u32(a, 0), arg_u32(a, 1));
+  });
+  define_errno_fn(linker, "environ_sizes_get", "ii",
+                  [c](interp::HostCall& call, const uint64_t* a) {
+                    return list_sizes(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
+                  });
+  define_errno_fn(linker, "environ_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+    return list_get(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
+  });
+  define_errno_fn(linker, "sched_yield", "",
+                  [](interp::HostCall&, const uint64_t*) { return Errno::Success; });
+
+  // proc_exit never returns to the guest: it records the code and suspends; the
+  // embedder ends the run (see ExitRequest).
+  linker.define_func(kModuleName, "proc_exit", sig("i", ""),
+                     [c](interp::HostCall&, const uint64_t* args, uint64_t*) {
+                       uint32_t code = arg_u32(args, 0);
+                       c->exit_code = code;
+                       return interp::HostResult::suspend(std::make_unique<ExitRequest>(code));
+                     });
+}
+
+}  // namespace wippy::wasi::detail

@@ -1,0 +1,78 @@
+#include "wasi/command.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace wippy::wasi {
+
+RunOutcome drive(interp::Execution& ex, int64_t slice) {
+  if (slice <= 0) slice = INT64_MAX;
+  RunOutcome out;
+  for (;;) {
+    interp::RunStatus st = ex.run(slice);
+    out.slices++;
+    if (st == interp::RunStatus::OutOfBudget) continue;
+    out.fuel_consumed = ex.fuel_consumed();
+    out.peak_stack_cells = ex.peak_stack_cells();
+    switch (st) {
+      case interp::RunStatus::Done:
+        out.kind = RunOutcome::Kind::Returned;
+        out.results.assign(ex.results().begin(), ex.results().end());
+        return out;
+      case interp::RunStatus::Trapped:
+        out.kind = RunOutcome::Kind::Trapped;
+        out.trap = ex.trap();
+        return out;
+      case interp::RunStatus::Suspended: {
+        std::unique_ptr<interp::HostPending> p = ex.take_pending();
+        if (auto* exit = dynamic_cast<ExitRequest*>(p.get())) {
+          out.kind = RunOutcome::Kind::Exited;
+          out.exit_code = exit->code;
+        } else {
+          out.kind = RunOutcome::Kind::Suspended;
+          out.pending = std::move(p);
+        }
+        return out;
+      }
+      default:
+        throw std::logic_error(std::string("execution stopped with status ") +
+                               interp::run_status_name(st));
+    }
+  }
+}
+
+namespace {
+
+// Adds the cost of `next` to `acc` and makes `next` the outcome.
+RunOutcome chain(const RunOutcome& acc, RunOutcome next) {
+  next.fuel_consumed += acc.fuel_consumed;
+  next.peak_stack_cells = std::max(next.peak_stack_cells, acc.peak_stack_cells);
+  next.slices += acc.slices;
+  return next;
+}
+
+}  // namespace
+
+RunOutcome run_start(engine::Instance& instance, int64_t slice) {
+  std::unique_ptr<interp::Execution> ex = instance.start();
+  if (!ex) return RunOutcome{};
+  return drive(*ex, slice);
+}
+
+RunOutcome run_command(engine::Instance& instance, int64_t slice) {
+  const interp::Export* exp = instance.module().find_export("_start");
+  if (!exp || exp->kind != interp::ExternKind::Func)
+    throw std::invalid_argument("module exports no _start function");
+  RunOutcome start = run_start(instance, slice);
+  if (start.kind != RunOutcome::Kind::Returned) return start;
+  std::unique_ptr<interp::Execution> ex = instance.call("_start", {});
+  RunOutcome out = chain(start, drive(*ex, slice));
+  if (out.kind == RunOutcome::Kind::Returned) {
+    out.kind = RunOutcome::Kind::Exited;
+    out.exit_code = 0;
+    out.results.clear();
+  }
+  return out;
+}
+
+}  // namespace wippy::wasi

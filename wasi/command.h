@@ -1,0 +1,44 @@
+// Running a WASI command to its end: the start function, then `_start`, each driven
+// in budget slices, with proc_exit ending the run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/engine.h"
+#include "wasi/context.h"
+
+namespace wippy::wasi {
+
+struct RunOutcome {
+  enum class Kind {
+    Returned,   // the call returned normally: `results`
+    Exited,     // proc_exit: `exit_code`
+    Trapped,    // `trap`
+    Suspended,  // a host function suspended with something other than ExitRequest: `pending`
+  };
+  Kind kind = Kind::Returned;
+  std::vector<uint64_t> results;
+  uint32_t exit_code = 0;
+  interp::Trap trap;
+  std::unique_ptr<interp::HostPending> pending;
+
+  uint64_t fuel_consumed = 0;    // by the executions this outcome covers
+  size_t peak_stack_cells = 0;   // the largest of their value-stack peaks
+  uint64_t slices = 0;           // number of run() calls
+};
+
+// Runs `ex` in budgets of `slice` fuel units until it returns, traps, calls proc_exit
+// or suspends on an operation this driver does not know.
+RunOutcome drive(interp::Execution& ex, int64_t slice = INT64_MAX);
+
+// Runs the module's start function (if any), then its `_start` export. A normal
+// return from `_start` becomes Exited with code 0. Throws std::invalid_argument if
+// the module exports no `_start` function.
+RunOutcome run_command(engine::Instance& instance, int64_t slice = INT64_MAX);
+
+// Runs only the start function (if any): Returned when there is none or it returned.
+RunOutcome run_start(engine::Instance& instance, int64_t slice = INT64_MAX);
+
+}  // namespace wippy::wasi

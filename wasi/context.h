@@ -1,0 +1,63 @@
+// The state a wasi_snapshot_preview1 command sees: its arguments, environment,
+// standard streams, clocks, randomness, and the exit code it asked for.
+//
+// One WasiContext belongs to one running instance; the host functions registered by
+// add_to_linker() keep a reference to it, so it must outlive every instance that was
+// linked against it.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interp/instance.h"
+
+namespace wippy::wasi {
+
+// Receives bytes the guest writes to a standard stream. Returns false on an I/O
+// error (the guest then sees EIO).
+using OutputSink = std::function<bool(std::string_view bytes)>;
+// Fills `buf` with up to buf.size() bytes of input. Returns the number of bytes read
+// (0 = end of input) or -1 on an I/O error.
+using InputSource = std::function<int64_t(std::span<uint8_t> buf)>;
+// Returns the time of a clock in nanoseconds, or nullopt if the clock is not supported.
+using ClockFn = std::function<std::optional<uint64_t>(uint32_t clock_id)>;
+// Fills `buf` with random bytes. Returns false on failure.
+using RandomFn = std::function<bool(std::span<uint8_t> buf)>;
+
+// Sinks/sources on C streams (fwrite/fread).
+OutputSink file_sink(std::FILE* file);
+InputSource file_source(std::FILE* file);
+// A sink that appends to a string (tests, capture).
+OutputSink string_sink(std::string& out);
+// A source that reads a fixed string once, then reports end of input.
+InputSource string_source(std::string data);
+
+struct WasiContext {
+  std::vector<std::string> args;  // argv, args[0] is the program name
+  std::vector<std::string> env;   // "NAME=value" entries
+
+  OutputSink stdout_sink = file_sink(stdout);
+  OutputSink stderr_sink = file_sink(stderr);
+  InputSource stdin_source;  // empty: stdin is at end of input
+
+  ClockFn clock;       // empty: the host's clocks (clock_gettime)
+  RandomFn random;     // empty: getrandom(2)
+
+  // Set by proc_exit; the embedder reads it after the run ended.
+  std::optional<uint32_t> exit_code;
+};
+
+// What proc_exit suspends with: the embedder sees RunStatus::Suspended with this
+// pending operation and ends the run with `code` (the execution is not resumed).
+struct ExitRequest : interp::HostPending {
+  explicit ExitRequest(uint32_t c) : code(c) {}
+  uint32_t code;
+};
+
+}  // namespace wippy::wasi
