@@ -20,6 +20,8 @@ ValType read_val_type(Reader& r) {
   const size_t at = r.offset();
   const uint8_t b = r.u8();
   if (b == 0x7b) fail_invalid("SIMD is not supported yet", at);
+  // Type codes are one-byte signed LEB128 numbers.
+  if (b & 0x80) Reader::fail_at("integer representation too long", at + 1);
   if (!is_val_type_byte(b)) Reader::fail_at("malformed value type", at);
   return static_cast<ValType>(b);
 }
@@ -27,6 +29,7 @@ ValType read_val_type(Reader& r) {
 ValType read_ref_type(Reader& r) {
   const size_t at = r.offset();
   const uint8_t b = r.u8();
+  if (b & 0x80) Reader::fail_at("integer representation too long", at + 1);
   if (b != 0x70 && b != 0x6f) Reader::fail_at("malformed reference type", at);
   return static_cast<ValType>(b);
 }

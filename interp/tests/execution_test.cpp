@@ -1,0 +1,231 @@
+// Execution semantics: budgets and deterministic fuel, host-call suspension and
+// resumption, limits, traps with backtraces. Guest: tests/guests/exec_basics.wat.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "interp/execution.h"
+
+using namespace wippy::interp;
+
+namespace {
+
+std::vector<uint8_t> read_guest(const std::string& name) {
+  std::ifstream in(std::string(WIPPY_GUEST_DIR) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << "missing guest " << name;
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+struct NextPending : HostPending {};
+
+// One store with exec_basics instantiated; host.next suspends, host.log records.
+struct Fixture {
+  std::shared_ptr<const Module> module = decode_module(read_guest("exec_basics.wasm"));
+  Store store;
+  std::vector<uint32_t> logged;
+  Instance* inst = nullptr;
+
+  explicit Fixture(StoreLimits limits = {}) : store(limits) {
+    auto next = std::make_shared<HostFunc>(HostFunc{
+        {{}, {ValType::I32}},
+        [](HostCall&, const uint64_t*, uint64_t*) { return HostResult::suspend(std::make_unique<NextPending>()); },
+        "host.next"});
+    auto log = std::make_shared<HostFunc>(HostFunc{
+        {{ValType::I32}, {}},
+        [this](HostCall&, const uint64_t* args, uint64_t*) {
+          logged.push_back(static_cast<uint32_t>(args[0]));
+          return HostResult::ok();
+        },
+        "host.log"});
+    std::vector<Extern> imports = {Extern::of(store.new_host_func(next)), Extern::of(store.new_host_func(log))};
+    inst = store.instantiate(module, imports);
+  }
+
+  std::unique_ptr<Execution> call(const char* name, std::vector<uint64_t> args) {
+    return std::make_unique<Execution>(store, inst->get_export(name)->func, args);
+  }
+};
+
+// Runs to completion in budgets of `slice`; returns the number of run() calls.
+int run_sliced(Execution& ex, int64_t slice) {
+  int runs = 0;
+  RunStatus s;
+  do {
+    s = ex.run(slice);
+    ++runs;
+  } while (s == RunStatus::OutOfBudget);
+  return runs;
+}
+
+}  // namespace
+
+TEST(Execution, LoopAndRecursionResults) {
+  Fixture f;
+  auto sum = f.call("sum", {100});
+  ASSERT_EQ(sum->run(), RunStatus::Done);
+  EXPECT_EQ(sum->results()[0], 5050u);
+  auto fib = f.call("fib", {20});
+  ASSERT_EQ(fib->run(), RunStatus::Done);
+  EXPECT_EQ(fib->results()[0], 6765u);
+}
+
+TEST(Execution, SlicingChangesNeitherResultNorFuel) {
+  uint64_t reference_fuel = 0;
+  for (int64_t slice : {INT64_MAX, int64_t{1000}, int64_t{7}, int64_t{1}}) {
+    Fixture f;
+    auto ex = f.call("fib", {15});
+    int runs = run_sliced(*ex, slice);
+    ASSERT_EQ(ex->status(), RunStatus::Done) << "slice " << slice;
+    EXPECT_EQ(ex->results()[0], 610u);
+    if (slice == INT64_MAX) {
+      EXPECT_EQ(runs, 1);
+      reference_fuel = ex->fuel_consumed();
+    } else {
+      EXPECT_GT(runs, 1);
+      EXPECT_EQ(ex->fuel_consumed(), reference_fuel) << "slice " << slice;
+    }
+    EXPECT_EQ(f.store.fuel_consumed, reference_fuel);
+  }
+  EXPECT_GT(reference_fuel, 1000u);
+}
+
+TEST(Execution, FuelCountsOneUnitPerInstruction) {
+  // sum(n): the loop body executes 12 instructions per iteration plus a fixed part.
+  Fixture a, b;
+  auto x = a.call("sum", {10});
+  auto y = b.call("sum", {11});
+  ASSERT_EQ(x->run(), RunStatus::Done);
+  ASSERT_EQ(y->run(), RunStatus::Done);
+  EXPECT_EQ(y->fuel_consumed() - x->fuel_consumed(), 12u);
+}
+
+TEST(Execution, HostCallsSuspendAndResume) {
+  Fixture f;
+  auto ex = f.call("gather", {5});
+  uint64_t next_value = 10;
+  int suspensions = 0;
+  for (;;) {
+    RunStatus s = ex->run(3);  // small budgets interleave with suspensions
+    if (s == RunStatus::OutOfBudget) continue;
+    if (s != RunStatus::Suspended) break;
+    ASSERT_NE(dynamic_cast<NextPending*>(ex->pending()), nullptr);
+    ++suspensions;
+    uint64_t v = next_value++;
+    ex->resume(std::span<const uint64_t>(&v, 1));
+  }
+  ASSERT_EQ(ex->status(), RunStatus::Done);
+  EXPECT_EQ(suspensions, 5);
+  EXPECT_EQ(ex->results()[0], 10u + 11 + 12 + 13 + 14);
+  EXPECT_EQ(f.logged, (std::vector<uint32_t>{10, 11, 12, 13, 14}));
+}
+
+TEST(Execution, ResumeWithWrongResultCountIsRefused) {
+  Fixture f;
+  auto ex = f.call("gather", {1});
+  ASSERT_EQ(ex->run(), RunStatus::Suspended);
+  EXPECT_THROW(ex->resume({}), std::invalid_argument);
+  EXPECT_THROW(ex->run(), std::logic_error);
+  ex->resume_trap("host operation failed");
+  EXPECT_EQ(ex->status(), RunStatus::Trapped);
+  EXPECT_EQ(ex->trap().message, "host operation failed");
+}
+
+TEST(Execution, FuelLimitTrapsAndStoreStaysUsable) {
+  StoreLimits limits;
+  limits.fuel = 10000;
+  Fixture f(limits);
+  auto ex = f.call("forever", {});
+  EXPECT_EQ(run_sliced(*ex, 999) > 1, true);
+  ASSERT_EQ(ex->status(), RunStatus::Trapped);
+  EXPECT_EQ(ex->trap().message, "fuel exhausted");
+  EXPECT_LE(f.store.fuel_consumed, 10000u);
+  EXPECT_GT(f.store.fuel_consumed, 9990u);
+
+  f.store.limits().fuel = 0;  // lift the limit: the same store still works
+  auto sum = f.call("sum", {10});
+  ASSERT_EQ(sum->run(), RunStatus::Done);
+  EXPECT_EQ(sum->results()[0], 55u);
+}
+
+TEST(Execution, FuelExhaustionIsDeterministicAcrossSlices) {
+  uint64_t consumed = 0;
+  for (int64_t slice : {INT64_MAX, int64_t{5}, int64_t{1}}) {
+    StoreLimits limits;
+    limits.fuel = 5000;
+    Fixture f(limits);
+    auto ex = f.call("fib", {30});
+    run_sliced(*ex, slice);
+    ASSERT_EQ(ex->status(), RunStatus::Trapped);
+    EXPECT_EQ(ex->trap().message, "fuel exhausted");
+    if (slice == INT64_MAX) consumed = f.store.fuel_consumed;
+    EXPECT_EQ(f.store.fuel_consumed, consumed);
+  }
+}
+
+TEST(Execution, DeepRecursionTrapsAtConfiguredDepth) {
+  StoreLimits limits;
+  limits.max_call_depth = 500;
+  Fixture f(limits);
+  auto ex = f.call("deep", {0});
+  ASSERT_EQ(ex->run(), RunStatus::Trapped);
+  EXPECT_EQ(ex->trap().message, "call stack exhausted");
+  EXPECT_EQ(ex->trap().backtrace.size() + ex->trap().omitted_frames, 500u);
+  EXPECT_EQ(ex->trap().backtrace[0].name, "deep");
+  auto sum = f.call("sum", {3});
+  ASSERT_EQ(sum->run(), RunStatus::Done);
+  EXPECT_EQ(sum->results()[0], 6u);
+}
+
+TEST(Execution, ValueStackLimitTrapsAsStackExhaustion) {
+  StoreLimits limits;
+  limits.max_stack_cells = 2000;
+  Fixture f(limits);
+  auto ex = f.call("deep", {0});
+  ASSERT_EQ(ex->run(), RunStatus::Trapped);
+  EXPECT_EQ(ex->trap().message, "call stack exhausted");
+}
+
+TEST(Execution, TrapCarriesBacktraceWithNamesAndOffsets) {
+  Fixture f;
+  auto ex = f.call("oob", {});
+  ASSERT_EQ(ex->run(), RunStatus::Trapped);
+  const Trap& t = ex->trap();
+  EXPECT_EQ(t.message, "out of bounds memory access");
+  ASSERT_EQ(t.backtrace.size(), 2u);
+  EXPECT_EQ(t.backtrace[0].name, "inner");
+  EXPECT_EQ(t.backtrace[1].name, "outer");
+  EXPECT_GT(t.backtrace[0].code_offset, 0u);
+  EXPECT_NE(t.describe().find("at func["), std::string::npos);
+}
+
+TEST(Execution, MultiValueAndBrTable) {
+  Fixture f;
+  auto swap = f.call("swap", {1, 2});
+  ASSERT_EQ(swap->run(), RunStatus::Done);
+  ASSERT_EQ(swap->results().size(), 2u);
+  EXPECT_EQ(swap->results()[0], 2u);
+  EXPECT_EQ(swap->results()[1], 1u);
+  for (auto [in, out] : {std::pair{0, 100}, {1, 200}, {2, 300}, {99, 300}}) {
+    auto c = f.call("classify", {static_cast<uint64_t>(in)});
+    ASSERT_EQ(c->run(), RunStatus::Done);
+    EXPECT_EQ(c->results()[0], static_cast<uint64_t>(out));
+  }
+}
+
+TEST(Execution, MemoryGrowRespectsStoreLimit) {
+  StoreLimits limits;
+  limits.max_memory_pages = 2;
+  Fixture f(limits);
+  auto g1 = f.call("grow", {1});
+  ASSERT_EQ(g1->run(), RunStatus::Done);
+  EXPECT_EQ(g1->results()[0], 1u);  // old size
+  auto g2 = f.call("grow", {1});
+  ASSERT_EQ(g2->run(), RunStatus::Done);
+  EXPECT_EQ(g2->results()[0], 0xffffffffu);  // -1: over the limit
+}
+
+TEST(Execution, WrongArgumentCountIsRefused) {
+  Fixture f;
+  EXPECT_THROW(f.call("sum", {}), std::invalid_argument);
+}

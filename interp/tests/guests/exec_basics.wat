@@ -1,0 +1,51 @@
+;; Guest for interp/tests/execution_test.cpp: loops, recursion, host calls, traps.
+(module
+  (import "host" "next" (func $next (result i32)))
+  (import "host" "log" (func $log (param i32)))
+  (memory 1 4)
+
+  ;; sum of 1..n in a loop
+  (func $sum (export "sum") (param $n i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $top)))
+    (local.get $acc))
+
+  (func $fib (export "fib") (param $n i32) (result i64)
+    (if (result i64) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (i64.extend_i32_u (local.get $n)))
+      (else (i64.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+
+  ;; asks the host for n values and adds them up, logging each
+  (func (export "gather") (param $n i32) (result i32) (local $acc i32) (local $v i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $v (call $next))
+        (call $log (local.get $v))
+        (local.set $acc (i32.add (local.get $acc) (local.get $v)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $top)))
+    (local.get $acc))
+
+  (func $forever (export "forever") (loop $l (br $l)))
+  (func $deep (export "deep") (param i32) (result i32)
+    (i32.add (i32.const 1) (call $deep (local.get 0))))
+
+  (func $inner (i32.store (i32.const 70000) (i32.const 1)))
+  (func $outer (export "oob") (call $inner))
+
+  ;; multi-value return and a br_table
+  (func (export "swap") (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+  (func (export "classify") (param i32) (result i32)
+    (block $c (block $b (block $a
+      (br_table $a $b $c (local.get 0)))
+      (return (i32.const 100)))
+      (return (i32.const 200)))
+    (i32.const 300))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+)

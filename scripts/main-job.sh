@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The main job: install dependencies, build, then run the guests with `wippy wasm`:
+# hello (a WASI command with arguments) and the checksum benchmark, compared with
+# the same program built natively and, when node is present, run by node's WASI.
+#   CHECKSUM_SCALE=N   work size of the checksum program (default 200000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+B=${BUILD_DIR:-build}
+SCALE=${CHECKSUM_SCALE:-200000}
+
+now_ms() { date +%s%3N; }
+
+echo
+echo "== wippy wasm $B/guests/hello.wasm main job"
+"$B/cli/wippy" wasm "$B/guests/hello.wasm" main job
+
+echo
+echo "== checksum benchmark (scale $SCALE)"
+t0=$(now_ms)
+wippy_out=$("$B/cli/wippy" wasm "$B/guests/checksum.wasm" "$SCALE" --stats 2>"$B/checksum-stats.txt")
+t1=$(now_ms)
+native_out=$("$B/tests/checksum_native" "$SCALE")
+t2=$(now_ms)
+printf '%-8s %-34s %8s ms\n' wippy "$wippy_out" $((t1 - t0))
+printf '%-8s %-34s %8s ms\n' native "$native_out" $((t2 - t1))
+if command -v node >/dev/null; then
+  t3=$(now_ms)
+  node_out=$(node scripts/run-node-wasi.js "$B/guests/checksum.wasm" "$SCALE")
+  t4=$(now_ms)
+  printf '%-8s %-34s %8s ms\n' node "$node_out" $((t4 - t3))
+fi
+sed 's/^/  wippy /' "$B/checksum-stats.txt"
+if [[ "$wippy_out" != "$native_out" ]]; then
+  echo "main-job: checksum mismatch between wippy and the native build" >&2
+  exit 1
+fi
+echo "checksums agree"
