@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "interp/compiler.h"
+#include "interp/decode_util.h"
 #include "interp/execution.h"
 #include "interp/ops.h"
 
@@ -211,7 +212,6 @@ class FunctionCompiler {
     if (depth >= ctrls_.size()) invalid("unknown label");
     return ctrls_[ctrls_.size() - 1 - depth];
   }
-  ValType read_val_type();
   void read_block_type(std::vector<ValType>& params, std::vector<ValType>& results);
   uint32_t read_memarg(uint32_t natural_size);
   void need_memory() {
@@ -230,10 +230,12 @@ class FunctionCompiler {
     if (e >= m_.elems.size()) invalid("unknown elem segment " + std::to_string(e));
     return e;
   }
+  // memory.init and data.drop need the data count section (so that a body can be
+  // validated before the data section is read); report a wrong index first.
   uint32_t data_index() {
     uint32_t d = r_.u32();
+    if (d >= m_.datas.size()) invalid("unknown data segment " + std::to_string(d));
     if (!m_.data_count) malformed("data count section required");
-    if (d >= *m_.data_count) invalid("unknown data segment " + std::to_string(d));
     return d;
   }
   ValType local_type(uint32_t index) {
@@ -262,34 +264,14 @@ class FunctionCompiler {
   size_t instr_offset_ = 0;
 };
 
-ValType FunctionCompiler::read_val_type() {
-  uint8_t b = r_.u8();
-  switch (b) {
-    case 0x7f: return ValType::I32;
-    case 0x7e: return ValType::I64;
-    case 0x7d: return ValType::F32;
-    case 0x7c: return ValType::F64;
-    case 0x70: return ValType::FuncRef;
-    case 0x6f: return ValType::ExternRef;
-    case 0x7b: invalid("SIMD is not supported yet");
-    default: malformed("malformed value type");
-  }
-}
-
 void FunctionCompiler::read_block_type(std::vector<ValType>& params, std::vector<ValType>& results) {
-  uint8_t b = r_.peek();
-  if (b == 0x40) {
-    r_.u8();
-    return;
+  BlockType bt = interp::read_block_type(r_, m_);
+  if (bt.kind == BlockType::Kind::Value) {
+    results.push_back(bt.value);
+  } else if (bt.kind == BlockType::Kind::Index) {
+    params = m_.types[bt.type_index].params;
+    results = m_.types[bt.type_index].results;
   }
-  if (b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x70 || b == 0x6f || b == 0x7b) {
-    results.push_back(read_val_type());
-    return;
-  }
-  int64_t index = r_.s33();
-  if (index < 0 || static_cast<uint64_t>(index) >= m_.types.size()) invalid("unknown type");
-  params = m_.types[index].params;
-  results = m_.types[index].results;
 }
 
 uint32_t FunctionCompiler::read_memarg(uint32_t natural_size) {
@@ -524,6 +506,8 @@ void FunctionCompiler::instruction(uint8_t opc) {
       return;
     case 0x1b: {  // select
       pop(ValType::I32);
+      // Nothing to select from: the reference interpreter calls this an arity error.
+      if (!ctrls_.back().unreachable && vals_.size() == ctrls_.back().height) invalid("invalid result arity");
       ValType t1 = pop();
       ValType t2 = pop();
       if ((t1 != kUnknown && !is_num(t1)) || (t2 != kUnknown && !is_num(t2))) invalid("type mismatch");
@@ -535,7 +519,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
     case 0x1c: {  // select t*
       uint32_t n = r_.u32();
       if (n != 1) invalid("invalid result arity");
-      ValType t = read_val_type();
+      ValType t = read_val_type(r_);
       pop(ValType::I32);
       pop(t);
       pop(t);
@@ -676,9 +660,12 @@ void FunctionCompiler::prefixed_fc() {
       return;
     }
     case 8: {  // memory.init
-      uint32_t d = data_index();
+      uint32_t seg = r_.u32();
       zero_byte();
       need_memory();
+      if (seg >= m_.datas.size()) invalid("unknown data segment " + std::to_string(seg));
+      if (!m_.data_count) malformed("data count section required");
+      uint32_t d = seg;
       pop(V::I32);
       pop(V::I32);
       pop(V::I32);
@@ -708,8 +695,9 @@ void FunctionCompiler::prefixed_fc() {
       emit(Op::MemoryFill);
       return;
     case 12: {  // table.init elem table
-      uint32_t e = elem_index();
+      uint32_t e = r_.u32();
       uint32_t t = table_index();
+      if (e >= m_.elems.size()) invalid("unknown elem segment " + std::to_string(e));
       if (m_.elems[e].type != m_.tables[t].elem) invalid("type mismatch");
       pop(V::I32);
       pop(V::I32);

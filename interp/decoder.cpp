@@ -92,8 +92,20 @@ class Decoder {
       malformed("data count and data section have inconsistent lengths", bytes_.size());
     m_.declared_funcs.resize(m_.func_types.size());
 
+    // Every Function exists before the first body is translated: a call refers to
+    // its callee's Function by address.
     m_.functions.reserve(bodies_.size());
-    for (size_t i = 0; i < bodies_.size(); ++i) compile(m_.num_imported_funcs + static_cast<uint32_t>(i), bodies_[i]);
+    for (size_t i = 0; i < bodies_.size(); ++i) {
+      auto fn = std::make_unique<Function>();
+      fn->type_index = m_.func_types[m_.num_imported_funcs + i];
+      fn->type_id = m_.type_ids[fn->type_index];
+      fn->body_offset = static_cast<uint32_t>(bodies_[i].begin);
+      const FuncType& type = m_.types[fn->type_index];
+      for (ValType t : type.params) fn->num_params += cell_count(t);
+      for (ValType t : type.results) fn->num_results += cell_count(t);
+      m_.functions.push_back(std::move(fn));
+    }
+    for (size_t i = 0; i < bodies_.size(); ++i) compile(*m_.functions[i], bodies_[i]);
   }
 
  private:
@@ -488,21 +500,11 @@ class Decoder {
     }
   }
 
-  void compile(uint32_t index, const PendingBody& b) {
-    auto fn = std::make_unique<Function>();
-    fn->type_index = m_.func_types[index];
-    fn->type_id = m_.type_ids[fn->type_index];
-    fn->body_offset = static_cast<uint32_t>(b.begin);
-    const FuncType& type = m_.types[fn->type_index];
-    for (ValType t : type.params) fn->num_params += cell_count(t);
-    for (ValType t : type.results) fn->num_results += cell_count(t);
-
+  void compile(Function& fn, const PendingBody& b) {
     Reader body(bytes_.subspan(b.begin, b.size), b.begin);
     try {
-      read_locals(body, *fn);
-      Function& f = *fn;
-      m_.functions.push_back(std::move(fn));
-      compile_function(m_, f, body);
+      read_locals(body, fn);
+      compile_function(m_, fn, body);
     } catch (const ModuleError& e) {
       if (e.kind() == ModuleError::Kind::Malformed && std::string_view(e.what()).starts_with("unexpected end")) {
         const size_t end = b.begin + b.size;

@@ -101,11 +101,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  uint64_t passed = 0, failed = 0, skipped = 0;
+  uint64_t passed = 0, failed = 0, skipped = 0, executions = 0, slices = 0;
   auto report = [&](const JobResult& r) {
     passed += r.counts.passed;
     failed += r.counts.failed;
     skipped += r.counts.skipped;
+    executions += r.counts.executions;
+    slices += r.counts.slices;
     std::fputs(r.report.c_str(), stdout);
     std::fflush(stdout);
   };
@@ -118,6 +120,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wippy-spectest: %s\n", e.what());
     return 2;
+  }
+  if (options.sliced) {
+    std::printf("sliced: %llu executions took %llu run() calls\n",
+                static_cast<unsigned long long>(executions), static_cast<unsigned long long>(slices));
   }
   std::printf("%llu passed, %llu failed, %llu skipped\n", static_cast<unsigned long long>(passed),
               static_cast<unsigned long long>(failed), static_cast<unsigned long long>(skipped));

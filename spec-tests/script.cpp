@@ -125,8 +125,10 @@ class Script {
     static constexpr int64_t kBudgets[] = {1, 2, 3, 7};
     RunStatus status;
     size_t i = 0;
+    ++progress_.executions;
     do {
       status = exec.run(options_.sliced ? kBudgets[i++ % 4] : INT64_MAX);
+      ++progress_.slices;
     } while (status == RunStatus::OutOfBudget);
     if (status == RunStatus::Suspended) throw Failure("execution suspended unexpectedly");
     if (status != RunStatus::Done && status != RunStatus::Trapped) {

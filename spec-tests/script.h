@@ -23,6 +23,8 @@ struct Progress {
   uint64_t failed = 0;
   uint64_t skipped = 0;
   uint64_t msgdiff = 0;
+  uint64_t executions = 0;  // calls and start functions run
+  uint64_t slices = 0;      // Execution::run() calls they took
   uint32_t line = 0;      // line of the command being run
   char command[32] = {};  // its type
 };

@@ -88,14 +88,14 @@ TEST(Robustness, DamagedGuestsDecodeOrThrowModuleError) {
     for (size_t len = 0; len < n; len += (len < 256 ? 1 : step))
       check(std::vector<uint8_t>(orig.begin(), orig.begin() + len), f, "truncated to " + std::to_string(len));
     // Single bit flips and random bytes at random positions.
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 1500; i++) {
       std::vector<uint8_t> b = orig;
       size_t pos = rng() % n;
       int bit = static_cast<int>(rng() % 8);
       b[pos] ^= static_cast<uint8_t>(1u << bit);
       check(b, f, "bit " + std::to_string(bit) + " flipped at " + std::to_string(pos));
     }
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 500; i++) {
       std::vector<uint8_t> b = orig;
       size_t pos = rng() % n;
       uint8_t v = static_cast<uint8_t>(rng());
@@ -103,7 +103,7 @@ TEST(Robustness, DamagedGuestsDecodeOrThrowModuleError) {
       check(b, f, "byte " + std::to_string(pos) + " set to " + std::to_string(v));
     }
     // Several flips at once, concentrated in the first KiB (section headers, types).
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 500; i++) {
       std::vector<uint8_t> b = orig;
       for (int k = 0; k < 4; k++) b[rng() % std::min<size_t>(n, 1024)] ^= static_cast<uint8_t>(rng());
       check(b, f, "multi-flip #" + std::to_string(i));
