@@ -506,8 +506,6 @@ void FunctionCompiler::instruction(uint8_t opc) {
       return;
     case 0x1b: {  // select
       pop(ValType::I32);
-      // Nothing to select from: the reference interpreter calls this an arity error.
-      if (!ctrls_.back().unreachable && vals_.size() == ctrls_.back().height) invalid("invalid result arity");
       ValType t1 = pop();
       ValType t2 = pop();
       if ((t1 != kUnknown && !is_num(t1)) || (t2 != kUnknown && !is_num(t2))) invalid("type mismatch");

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <string>
 
 #include "interp/execution.h"
 #include "interp/numeric.h"
@@ -79,6 +80,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   int64_t fuel = fuel_start;
 
   const char* trap_message = nullptr;
+  int64_t trap_index = -1;  // appended to the message when set ("uninitialized element 2")
   FuncInst* callee = nullptr;       // call_func_inst: any function instance
   const Function* enter_fn = nullptr;  // enter_function: a wasm function...
   Instance* enter_inst = nullptr;      // ...and the instance it runs in
@@ -137,7 +139,9 @@ enter_function: {
 trap:
   ex->pc_ = pc;
   ex->sp_ = sp - base;
-  ex->set_trap(trap_message, pc);
+  ex->set_trap(trap_index < 0 ? std::string(trap_message)
+                              : std::string(trap_message) + " " + std::to_string(trap_index),
+               pc);
   status = RunStatus::Trapped;
   goto leave;
 

@@ -28,6 +28,17 @@ F fmax(F a, F b) {
   return a > b ? a : b;
 }
 
+// ceil, floor and trunc that quiet a signalling NaN (libm may return it unchanged;
+// wasm requires an arithmetic NaN).
+template <class F>
+F fceil(F a) { return std::isnan(a) ? a + a : std::ceil(a); }
+template <class F>
+F ffloor(F a) { return std::isnan(a) ? a + a : std::floor(a); }
+template <class F>
+F ftrunc(F a) { return std::isnan(a) ? a + a : std::trunc(a); }
+template <class F>
+F fnearest(F a) { return std::isnan(a) ? a + a : std::nearbyint(a); }
+
 // Exclusive bounds (as doubles, exact for every f32 and f64 input) of the values that
 // truncate into integer type I.
 template <class I>

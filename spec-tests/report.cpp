@@ -18,7 +18,7 @@ std::string format_report(const FileResult& r, bool verbose) {
     for (const auto& [reason, n] : r.skip_reasons) {
       if (!first) out += "; ";
       first = false;
-      out += std::to_string(n) + " " + reason;
+      out += reason + ": " + std::to_string(n);
     }
     out += ")";
   }

@@ -36,7 +36,7 @@ class StartTrap : public std::runtime_error {
 
 enum class Verdict { Pass, Skip };
 
-constexpr const char* kTextSkip = "text-format modules (binary engine)";
+constexpr const char* kTextSkip = "text-format module, binary engine";
 constexpr const char* kSimdSkip = "SIMD not supported yet";
 
 // What an error is, for failure reports: "malformed: ...", "link error: ...".

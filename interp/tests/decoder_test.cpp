@@ -17,15 +17,16 @@ using Bytes = std::vector<uint8_t>;
 // "\0asm" version 1 followed by the given sections.
 Bytes wasm(std::initializer_list<Bytes> sections) {
   Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  for (const Bytes& s : sections) b.insert(b.end(), s.begin(), s.end());
+  for (const Bytes& s : sections)
+    for (uint8_t byte : s) b.push_back(byte);
   return b;
 }
 
 // A section with the given id and contents (the contents must be < 128 bytes).
 Bytes sec(uint8_t id, Bytes contents) {
-  Bytes b = {id, static_cast<uint8_t>(contents.size())};
-  b.insert(b.end(), contents.begin(), contents.end());
-  return b;
+  uint8_t size = static_cast<uint8_t>(contents.size());
+  contents.insert(contents.begin(), {id, size});
+  return contents;
 }
 
 struct Failure {
