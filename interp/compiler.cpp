@@ -1,11 +1,17 @@
 // Validates a function body and translates it to internal code in one pass.
 //
-// Validation follows the algorithm of the spec's appendix (an operand type stack and
-// a control stack). Translation rides along: each control frame knows the value-stack
-// height of its label, so every branch is emitted with its resolved target and the
-// number of cells it keeps and drops. Fuel is pre-charged per straight-line segment:
-// a Fuel instruction starts every segment and carries the count of wasm instructions
-// up to the next branch or branch target.
+// Validation follows the algorithm of the spec's appendix: an operand type stack and a
+// control stack. Translation rides along and turns the stack machine into register
+// code: every operand-stack position has a fixed frame slot (its "home": the locals
+// come first, then depth 0, 1, ...), so each instruction names its operand and result
+// slots directly. `local.get` and constants are not copied at all: the operand stack
+// remembers "this value is local 3" or "this value is 7" until an instruction consumes
+// it (reading the local's slot or using an immediate form) or a control boundary makes
+// it real. A result that a `local.set` stores is written straight into the local.
+//
+// Fuel is pre-charged per straight-line segment: a Fuel instruction starts every
+// segment and carries the count of wasm instructions up to the next branch or branch
+// target.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -13,107 +19,53 @@
 #include "interp/compiler.h"
 #include "interp/decode_util.h"
 #include "interp/execution.h"
+#include "interp/opcode_tables.h"
 #include "interp/ops.h"
 
 namespace wippy::interp {
 namespace {
 
-constexpr ValType kUnknown = static_cast<ValType>(0);
-
-struct Ctrl {
-  uint8_t opcode = 0;  // 0x02 block, 0x03 loop, 0x04 if, 0x00 the function body
-  std::vector<ValType> params, results;
-  size_t height = 0;         // operand type-stack height below the params
-  bool unreachable = false;
-  uint32_t label_cells = 0;  // value-stack cells (from the frame base) below the params
-  uint32_t loop_start = 0;   // loop: code index of the header
-  std::vector<uint32_t> fixups;  // forward target slots to patch at `end`
-  int64_t else_fixup = -1;       // if: the JumpIfZero target slot until `else`
-
-  const std::vector<ValType>& label_types() const { return opcode == 0x03 ? params : results; }
-};
+constexpr ValType kUnknown = kUnknownType;
+constexpr uint32_t kNone = UINT32_MAX;
 
 bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
 }
 
-// Signature and handler of the plain numeric opcodes 0x45..0xc4.
-struct NumInfo {
-  Op op;
-  ValType a, b, r;  // b is kUnknown for unary operators
-  bool nop = false;  // the value's cell is already right (reinterpret, extend_u)
+// Where an operand-stack value currently is.
+struct Val {
+  enum class Kind : uint8_t { Home, Local, Const };
+  ValType type = kUnknown;
+  Kind kind = Kind::Home;  // Home: in its stack slot; Local: still in `local`; Const: `imm`
+  uint32_t local = 0;
+  uint64_t imm = 0;
 };
 
-NumInfo numeric_info(uint8_t opc) {
-  using V = ValType;
-  constexpr V N = kUnknown;
-  auto rel = [](Op base, int d) { return op_offset(base, d); };
-  if (opc == 0x45) return {Op::I32Eqz, V::I32, N, V::I32};
-  if (opc <= 0x4f) return {rel(Op::I32Eq, opc - 0x46), V::I32, V::I32, V::I32};
-  if (opc == 0x50) return {Op::I64Eqz, V::I64, N, V::I32};
-  if (opc <= 0x5a) return {rel(Op::I64Eq, opc - 0x51), V::I64, V::I64, V::I32};
-  if (opc <= 0x60) return {rel(Op::F32Eq, opc - 0x5b), V::F32, V::F32, V::I32};
-  if (opc <= 0x66) return {rel(Op::F64Eq, opc - 0x61), V::F64, V::F64, V::I32};
-  if (opc <= 0x69) return {rel(Op::I32Clz, opc - 0x67), V::I32, N, V::I32};
-  if (opc <= 0x78) return {rel(Op::I32Add, opc - 0x6a), V::I32, V::I32, V::I32};
-  if (opc <= 0x7b) return {rel(Op::I64Clz, opc - 0x79), V::I64, N, V::I64};
-  if (opc <= 0x8a) return {rel(Op::I64Add, opc - 0x7c), V::I64, V::I64, V::I64};
-  if (opc <= 0x91) return {rel(Op::F32Abs, opc - 0x8b), V::F32, N, V::F32};
-  if (opc <= 0x98) return {rel(Op::F32Add, opc - 0x92), V::F32, V::F32, V::F32};
-  if (opc <= 0x9f) return {rel(Op::F64Abs, opc - 0x99), V::F64, N, V::F64};
-  if (opc <= 0xa6) return {rel(Op::F64Add, opc - 0xa0), V::F64, V::F64, V::F64};
-  switch (opc) {
-    case 0xa7: return {Op::I32WrapI64, V::I64, N, V::I32};
-    case 0xa8: return {Op::I32TruncF32S, V::F32, N, V::I32};
-    case 0xa9: return {Op::I32TruncF32U, V::F32, N, V::I32};
-    case 0xaa: return {Op::I32TruncF64S, V::F64, N, V::I32};
-    case 0xab: return {Op::I32TruncF64U, V::F64, N, V::I32};
-    case 0xac: return {Op::I64ExtendI32S, V::I32, N, V::I64};
-    case 0xad: return {Op::Unreachable, V::I32, N, V::I64, true};  // i64.extend_i32_u
-    case 0xae: return {Op::I64TruncF32S, V::F32, N, V::I64};
-    case 0xaf: return {Op::I64TruncF32U, V::F32, N, V::I64};
-    case 0xb0: return {Op::I64TruncF64S, V::F64, N, V::I64};
-    case 0xb1: return {Op::I64TruncF64U, V::F64, N, V::I64};
-    case 0xb2: return {Op::F32ConvertI32S, V::I32, N, V::F32};
-    case 0xb3: return {Op::F32ConvertI32U, V::I32, N, V::F32};
-    case 0xb4: return {Op::F32ConvertI64S, V::I64, N, V::F32};
-    case 0xb5: return {Op::F32ConvertI64U, V::I64, N, V::F32};
-    case 0xb6: return {Op::F32DemoteF64, V::F64, N, V::F32};
-    case 0xb7: return {Op::F64ConvertI32S, V::I32, N, V::F64};
-    case 0xb8: return {Op::F64ConvertI32U, V::I32, N, V::F64};
-    case 0xb9: return {Op::F64ConvertI64S, V::I64, N, V::F64};
-    case 0xba: return {Op::F64ConvertI64U, V::I64, N, V::F64};
-    case 0xbb: return {Op::F64PromoteF32, V::F32, N, V::F64};
-    case 0xbc: return {Op::Unreachable, V::F32, N, V::I32, true};
-    case 0xbd: return {Op::Unreachable, V::F64, N, V::I64, true};
-    case 0xbe: return {Op::Unreachable, V::I32, N, V::F32, true};
-    case 0xbf: return {Op::Unreachable, V::I64, N, V::F64, true};
-    case 0xc0: return {Op::I32Extend8S, V::I32, N, V::I32};
-    case 0xc1: return {Op::I32Extend16S, V::I32, N, V::I32};
-    case 0xc2: return {Op::I64Extend8S, V::I64, N, V::I64};
-    case 0xc3: return {Op::I64Extend16S, V::I64, N, V::I64};
-    default: return {Op::I64Extend32S, V::I64, N, V::I64};  // 0xc4
-  }
-}
+struct Ctrl {
+  uint8_t opcode = 0;  // 0x02 block, 0x03 loop, 0x04 if, 0x00 the function body
+  std::vector<ValType> params, results;
+  size_t height = 0;  // operand stack height below the params
+  bool unreachable = false;
+  bool entered_dead = false;     // no code is emitted for a block inside dead code
+  uint32_t loop_start = 0;       // loop: code index of the header
+  std::vector<uint32_t> fixups;  // forward target slots to patch at `end`
+  int64_t else_fixup = -1;       // if: the conditional jump's target slot until `else`
+  bool else_seen = false;
 
-// Loads and stores 0x28..0x3e: value type and access size in bytes.
-struct MemInfo {
-  ValType type;
-  uint32_t size;
-  bool store;
+  const std::vector<ValType>& label_types() const { return opcode == 0x03 ? params : results; }
 };
-MemInfo memory_info(uint8_t opc) {
-  using V = ValType;
-  static const MemInfo table[] = {
-      {V::I32, 4, false}, {V::I64, 8, false}, {V::F32, 4, false}, {V::F64, 8, false},
-      {V::I32, 1, false}, {V::I32, 1, false}, {V::I32, 2, false}, {V::I32, 2, false},
-      {V::I64, 1, false}, {V::I64, 1, false}, {V::I64, 2, false}, {V::I64, 2, false},
-      {V::I64, 4, false}, {V::I64, 4, false},
-      {V::I32, 4, true},  {V::I64, 8, true},  {V::F32, 4, true},  {V::F64, 8, true},
-      {V::I32, 1, true},  {V::I32, 2, true},  {V::I64, 1, true},  {V::I64, 2, true},
-      {V::I64, 4, true},
-  };
-  return table[opc - 0x28];
+
+// Integer operators that have a form with a constant right operand.
+bool imm_form(Op op, Op& imm_op) {
+  auto in = [op](Op first, Op last) { return op >= first && op <= last; };
+  auto at = [op](Op first, Op imm_first) { return op_offset(imm_first, int(op) - int(first)); };
+  if (in(Op::I32Eq, Op::I32GeU)) return imm_op = at(Op::I32Eq, Op::I32EqImm), true;
+  if (in(Op::I64Eq, Op::I64GeU)) return imm_op = at(Op::I64Eq, Op::I64EqImm), true;
+  if (in(Op::I32Add, Op::I32Mul)) return imm_op = at(Op::I32Add, Op::I32AddImm), true;
+  if (in(Op::I32And, Op::I32ShrU)) return imm_op = at(Op::I32And, Op::I32AndImm), true;
+  if (in(Op::I64Add, Op::I64Mul)) return imm_op = at(Op::I64Add, Op::I64AddImm), true;
+  if (in(Op::I64And, Op::I64ShrU)) return imm_op = at(Op::I64And, Op::I64AndImm), true;
+  return false;
 }
 
 class FunctionCompiler {
@@ -131,77 +83,169 @@ class FunctionCompiler {
     throw ModuleError(ModuleError::Kind::Malformed, msg, instr_offset_);
   }
 
-  // --- operand type stack ---
-  void push(ValType t) {
-    vals_.push_back(t);
+  // --- operand stack (types for validation, locations for translation) ---
+  void push(ValType t) { push(Val{t}); }
+  void push(Val v) {
+    vals_.push_back(v);
     max_vals_ = std::max(max_vals_, vals_.size());
   }
   void push(const std::vector<ValType>& ts) {
     for (ValType t : ts) push(t);
   }
-  ValType pop() {
+  Val pop() {
     Ctrl& c = ctrls_.back();
     if (vals_.size() == c.height) {
-      if (c.unreachable) return kUnknown;
+      if (c.unreachable) return Val{kUnknown};
       invalid("type mismatch");
     }
-    ValType t = vals_.back();
+    Val v = vals_.back();
     vals_.pop_back();
-    return t;
+    return v;
   }
-  ValType pop(ValType expect) {
-    ValType t = pop();
-    if (t != expect && t != kUnknown && expect != kUnknown) invalid("type mismatch");
-    return t == kUnknown ? expect : t;
+  Val pop(ValType expect) {
+    Val v = pop();
+    if (v.type != expect && v.type != kUnknown && expect != kUnknown) invalid("type mismatch");
+    if (v.type == kUnknown) v.type = expect;
+    return v;
   }
   void pop(const std::vector<ValType>& ts) {
     for (size_t i = ts.size(); i-- > 0;) pop(ts[i]);
   }
-  ValType pop_ref() {
-    ValType t = pop();
-    if (t != kUnknown && !is_ref(t)) invalid("type mismatch");
-    return t;
+  // Pops values of these types and returns them, deepest first, with their locations.
+  std::vector<Val> pop_vals(const std::vector<ValType>& ts) {
+    std::vector<Val> out(ts.size());
+    for (size_t i = ts.size(); i-- > 0;) out[i] = pop(ts[i]);
+    return out;
+  }
+  void push(const std::vector<Val>& vs) {
+    for (const Val& v : vs) push(v);
+  }
+  // Checks that the top of the stack has these types without consuming them.
+  void check_top(const std::vector<ValType>& ts) {
+    std::vector<Val> saved = vals_;
+    pop(ts);
+    vals_ = std::move(saved);
   }
   void set_unreachable() {
     vals_.resize(ctrls_.back().height);
     ctrls_.back().unreachable = true;
+    dead_ = true;
   }
-  // Value-stack cells from the frame base (locals + operands); meaningful in reachable code.
-  uint32_t cells() const { return fn_.num_locals + static_cast<uint32_t>(vals_.size()); }
+  uint32_t depth() const { return static_cast<uint32_t>(vals_.size()); }
+  uint32_t home(uint32_t d) const { return fn_.num_locals + d; }
 
-  // --- code emission ---
+  // --- code emission (nothing is emitted while dead_) ---
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
-  void emit(Op op) { code_.push_back(Slot{.op = handlers_[static_cast<int>(op)]}); }
-  void emit_u64(uint64_t v) { code_.push_back(Slot{.u64 = v}); }
-  void emit_target(uint32_t index) {
+  void op(Op o) {
+    last_op_pos_ = here();
+    last_op_ = o;
+    last_dst_ = kNone;
+    code_.push_back(Slot{.op = handlers_[static_cast<int>(o)]});
+  }
+  void word(uint32_t x, uint32_t y) { code_.push_back(Slot{.pair = {x, y}}); }
+  void word64(uint64_t v) { code_.push_back(Slot{.u64 = v}); }
+  void target(uint32_t index) {
     targets_.push_back(here());
-    emit_u64(index);
+    word64(index);
   }
-  void emit_forward_target(Ctrl& c) {
+  void forward_target(Ctrl& c) {
     c.fixups.push_back(here());
-    emit_target(0);
+    target(0);
   }
-  void emit_label_target(Ctrl& c) {
+  void label_target(Ctrl& c) {
     if (c.opcode == 0x03)
-      emit_target(c.loop_start);
+      target(c.loop_start);
     else
-      emit_forward_target(c);
+      forward_target(c);
   }
-  // Cells a branch to `c` keeps and drops when the stack is `height` cells high.
-  uint64_t drop_keep(const Ctrl& c, uint32_t height) const {
-    uint32_t keep = static_cast<uint32_t>(c.label_types().size());
-    int64_t drop = int64_t(height) - int64_t(c.label_cells) - keep;
-    if (drop < 0) drop = 0;  // only in unreachable code, which never runs
-    return (uint64_t(drop) << 32) | keep;
+  // Emits an instruction whose result goes to `dst` and remembers it, so that a
+  // following local.set can redirect the result into the local.
+  void result_word(uint32_t dst, uint32_t y) {
+    word(dst, y);
+    last_dst_ = dst;
+    last_dst_word_ = here() - 1;
   }
+  void forget_last() { last_op_pos_ = kNone; last_dst_ = kNone; }
+
+  // The slot holding `v` (at stack depth d), materialising a constant into its home.
+  uint32_t use(const Val& v, uint32_t d) {
+    if (v.kind == Val::Kind::Local) return v.local;
+    if (v.kind == Val::Kind::Const) {
+      op(Op::Const);
+      word(home(d), 0);
+      word64(v.imm);
+    }
+    return home(d);
+  }
+  // Moves the value at depth d into its home slot.
+  void materialize(uint32_t d) {
+    Val& v = vals_[d];
+    if (v.kind == Val::Kind::Home) return;
+    if (!dead_) {
+      if (v.kind == Val::Kind::Local) {
+        op(Op::Copy);
+        word(home(d), v.local);
+      } else {
+        op(Op::Const);
+        word(home(d), 0);
+        word64(v.imm);
+      }
+    }
+    v.kind = Val::Kind::Home;
+  }
+  void materialize_from(uint32_t d) {
+    for (uint32_t i = d; i < vals_.size(); ++i) materialize(i);
+  }
+  // Everything below a block's height is materialised when the block is entered, so
+  // code inside a block never materialises (path-dependently) a value it did not push.
+  void materialize_all() { materialize_from(0); }
+  void materialize_local_refs(uint32_t local) {
+    for (uint32_t i = 0; i < vals_.size(); ++i)
+      if (vals_[i].kind == Val::Kind::Local && vals_[i].local == local) materialize(i);
+  }
+  // Writes `v` (at depth d) into slot `dst`.
+  void move_to(uint32_t dst, const Val& v, uint32_t d) {
+    if (v.kind == Val::Kind::Const) {
+      op(Op::Const);
+      word(dst, 0);
+      word64(v.imm);
+    } else {
+      uint32_t src = v.kind == Val::Kind::Local ? v.local : home(d);
+      if (src == dst) return;
+      op(Op::Copy);
+      word(dst, src);
+    }
+  }
+  // True if the top `n` values are exactly where label `c` wants them.
+  bool label_values_in_place(const Ctrl& c, uint32_t n) const {
+    uint32_t first = depth() - n;
+    for (uint32_t i = 0; i < n; ++i) {
+      const Val& v = vals_[first + i];
+      if (v.kind != Val::Kind::Home || first + i != c.height + i) return false;
+    }
+    return true;
+  }
+  // Copies the top values into label `c`'s result slots (ascending order is safe:
+  // sources are never below their destinations).
+  void move_label_values(const Ctrl& c) {
+    uint32_t n = static_cast<uint32_t>(c.label_types().size());
+    uint32_t first = depth() - n;
+    for (uint32_t i = 0; i < n; ++i) move_to(home(static_cast<uint32_t>(c.height) + i), vals_[first + i], first + i);
+  }
+  // A jump on the i32 `cond` (at depth d) that fuses with the compare that produced it.
+  // Returns nothing; the target word is recorded through `emit_target`.
+  template <class EmitTarget>
+  void cond_jump(const Val& cond, uint32_t d, bool when_true, EmitTarget emit_target);
 
   // Counts one wasm instruction into the current straight-line segment.
   void begin_instr() {
+    if (dead_) return;
     if (need_segment_) {
-      emit(Op::Fuel);
+      op(Op::Fuel);
       fuel_slot_ = here();
-      emit_u64(0);
+      word64(0);
       need_segment_ = false;
+      forget_last();
     }
     code_[fuel_slot_].u64++;
     fn_.offsets.push_back({here(), static_cast<uint32_t>(instr_offset_)});
@@ -234,9 +278,12 @@ class FunctionCompiler {
   // validated before the data section is read); report a wrong index first.
   uint32_t data_index() {
     uint32_t d = r_.u32();
+    check_data_index(d);
+    return d;
+  }
+  void check_data_index(uint32_t d) {
     if (d >= m_.datas.size()) invalid("unknown data segment " + std::to_string(d));
     if (!m_.data_count) malformed("data count section required");
-    return d;
   }
   ValType local_type(uint32_t index) {
     if (index >= locals_.size()) invalid("unknown local " + std::to_string(index));
@@ -245,23 +292,33 @@ class FunctionCompiler {
 
   void instruction(uint8_t opc);
   void control(uint8_t opc);
+  void variable(uint8_t opc);
+  void numeric(uint8_t opc);
+  void memory_access(uint8_t opc);
   void prefixed_fc();
   void call(uint32_t func_index);
   void end();
+  // Pops `n` i32 operands (deepest first in the result) and returns their slots.
+  void pop_i32_slots(uint32_t n, uint32_t* slots);
 
   const Module& m_;
   Function& fn_;
   Reader& r_;
   const void* const* handlers_;
   std::vector<ValType> locals_;
-  std::vector<ValType> vals_;
+  std::vector<Val> vals_;
   std::vector<Ctrl> ctrls_;
   size_t max_vals_ = 0;
   std::vector<Slot> code_;
-  std::vector<uint32_t> targets_;  // slots holding code indices, turned into pointers at the end
+  std::vector<uint32_t> targets_;  // words holding code indices, turned into pointers at the end
+  bool dead_ = false;              // the current code is unreachable: emit nothing
   bool need_segment_ = true;
   uint32_t fuel_slot_ = 0;
   size_t instr_offset_ = 0;
+  uint32_t last_op_pos_ = kNone;  // code index of the last instruction emitted
+  Op last_op_ = Op::Unreachable;
+  uint32_t last_dst_ = kNone;      // its result slot, if it has one
+  uint32_t last_dst_word_ = 0;     // the word holding that result slot (pair.x)
 };
 
 void FunctionCompiler::read_block_type(std::vector<ValType>& params, std::vector<ValType>& results) {
@@ -290,7 +347,6 @@ void FunctionCompiler::compile() {
   Ctrl body;
   body.opcode = 0x00;
   body.results = type.results;
-  body.label_cells = fn_.num_locals;
   ctrls_.push_back(std::move(body));
 
   while (!ctrls_.empty()) {
@@ -306,46 +362,99 @@ void FunctionCompiler::compile() {
   for (uint32_t s : targets_) code_[s].target = code_.data() + code_[s].u64;
   fn_.code = std::move(code_);
   fn_.max_stack = static_cast<uint32_t>(max_vals_) + 1;
+  fn_.frame_size = fn_.num_locals + fn_.max_stack;
+}
+
+template <class EmitTarget>
+void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, EmitTarget emit_target) {
+  // Fuse with the i32 comparison that just produced the condition.
+  if (cond.kind == Val::Kind::Home && last_dst_ == home(d) && last_op_pos_ != kNone) {
+    Op fused;
+    bool ok = true;
+    bool has_imm = false;
+    Op c = last_op_;
+    if (c == Op::I32Eqz) {
+      fused = when_true ? Op::BrIfI32Eqz : Op::BrUnlessI32Eqz;
+    } else if (c >= Op::I32Eq && c <= Op::I32GeU) {
+      fused = op_offset(when_true ? Op::BrIfI32Eq : Op::BrUnlessI32Eq, int(c) - int(Op::I32Eq));
+    } else if (c >= Op::I32EqImm && c <= Op::I32GeUImm) {
+      fused = op_offset(when_true ? Op::BrIfI32EqImm : Op::BrUnlessI32EqImm, int(c) - int(Op::I32EqImm));
+      has_imm = true;
+    } else {
+      ok = false;
+    }
+    if (ok) {
+      // [cmp][dst, a]([b] | [imm]) becomes [br][a, b]([imm]) target.
+      uint32_t pos = last_op_pos_;
+      uint32_t a = code_[pos + 1].pair.y;
+      uint32_t b = (c == Op::I32Eqz || has_imm) ? 0 : code_[pos + 2].pair.x;
+      uint64_t imm = has_imm ? code_[pos + 2].u64 : 0;
+      code_.resize(pos);
+      op(fused);
+      word(a, b);
+      if (has_imm) word64(imm);
+      emit_target();
+      forget_last();
+      return;
+    }
+  }
+  uint32_t slot = use(cond, d);
+  op(when_true ? Op::BrIf : Op::BrUnless);
+  word(slot, 0);
+  emit_target();
+  forget_last();
 }
 
 void FunctionCompiler::call(uint32_t func_index) {
   if (func_index >= m_.func_types.size()) invalid("unknown function " + std::to_string(func_index));
   const FuncType& t = m_.func_type(func_index);
+  if (!dead_) materialize_all();  // arguments in their homes: the callee's frame starts there
   pop(t.params);
-  push(t.results);
-  if (func_index < m_.num_imported_funcs) {
-    emit(Op::CallImport);
-    emit_u64(func_index);
-  } else {
-    emit(Op::Call);
-    code_.push_back(Slot{.ptr = &m_.function(func_index)});
+  uint32_t args = depth();
+  if (!dead_) {
+    if (func_index < m_.num_imported_funcs) {
+      op(Op::CallImport);
+      word64(func_index);
+    } else {
+      op(Op::Call);
+      code_.push_back(Slot{.ptr = &m_.function(func_index)});
+    }
+    word(home(args), 0);
   }
+  push(t.results);
 }
 
 void FunctionCompiler::end() {
   Ctrl& c = ctrls_.back();
+  if (!dead_) materialize_from(static_cast<uint32_t>(c.height));
   pop(c.results);
   if (vals_.size() != c.height) invalid("type mismatch");
-  if (c.opcode == 0x04 && c.else_fixup >= 0 && c.params != c.results) invalid("type mismatch");
+  if (c.opcode == 0x04 && !c.else_seen && c.params != c.results) invalid("type mismatch");
 
   bool targeted = !c.fixups.empty() || c.else_fixup >= 0;
   if (c.else_fixup >= 0) code_[c.else_fixup].u64 = here();
   for (uint32_t f : c.fixups) code_[f].u64 = here();
   if (targeted) need_segment_ = true;
+  forget_last();
 
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
   if (ctrls_.empty()) {
-    emit(Op::Return);
+    if (!done.entered_dead) {
+      dead_ = false;
+      op(Op::Return);
+      word(home(0), 0);
+    }
     return;
   }
+  dead_ = done.entered_dead;
   push(done.results);
 }
 
 void FunctionCompiler::control(uint8_t opc) {
   switch (opc) {
     case 0x00:  // unreachable
-      emit(Op::Unreachable);
+      if (!dead_) op(Op::Unreachable);
       set_unreachable();
       need_segment_ = true;
       return;
@@ -357,35 +466,51 @@ void FunctionCompiler::control(uint8_t opc) {
       Ctrl c;
       c.opcode = opc;
       read_block_type(c.params, c.results);
-      if (opc == 0x04) pop(ValType::I32);
-      pop(c.params);
+      Val cond;
+      uint32_t cond_depth = 0;
+      if (opc == 0x04) {
+        cond = pop(ValType::I32);
+        cond_depth = depth();
+      }
+      std::vector<Val> params = pop_vals(c.params);
       c.height = vals_.size();
-      c.label_cells = cells();
+      c.entered_dead = dead_;
+      push(params);
+      if (!dead_) materialize_all();  // the block may change locals; see materialize_all
       if (opc == 0x03) {
         c.loop_start = here();
         need_segment_ = true;
+        forget_last();
       } else if (opc == 0x04) {
-        emit(Op::JumpIfZero);
-        c.else_fixup = here();
-        emit_target(0);
+        if (!dead_) {
+          cond_jump(cond, cond_depth, false, [&] {
+            c.else_fixup = here();
+            target(0);
+          });
+        }
         need_segment_ = true;
       }
-      push(c.params);
       ctrls_.push_back(std::move(c));
       return;
     }
     case 0x05: {  // else
       Ctrl& c = ctrls_.back();
-      if (c.opcode != 0x04 || c.else_fixup < 0) malformed("else without if");
+      if (c.opcode != 0x04 || c.else_seen) malformed("else without if");
+      c.else_seen = true;
+      if (!dead_) materialize_from(static_cast<uint32_t>(c.height));
       pop(c.results);
       if (vals_.size() != c.height) invalid("type mismatch");
-      emit(Op::Jump);
-      emit_forward_target(c);
-      code_[c.else_fixup].u64 = here();
+      if (!dead_) {
+        op(Op::Jump);
+        forward_target(c);
+      }
+      if (c.else_fixup >= 0) code_[c.else_fixup].u64 = here();
       c.else_fixup = -1;
       c.unreachable = false;
+      dead_ = c.entered_dead;
       push(c.params);
       need_segment_ = true;
+      forget_last();
       return;
     }
     case 0x0b:
@@ -393,29 +518,38 @@ void FunctionCompiler::control(uint8_t opc) {
       return;
     case 0x0c: {  // br
       Ctrl& l = label(r_.u32());
-      uint64_t dk = drop_keep(l, cells());
-      pop(l.label_types());
-      emit(Op::Br);
-      emit_label_target(l);
-      emit_u64(dk);
+      check_top(l.label_types());
+      if (!dead_) {
+        move_label_values(l);
+        op(Op::Jump);
+        label_target(l);
+      }
       set_unreachable();
       need_segment_ = true;
       return;
     }
     case 0x0d: {  // br_if
-      uint32_t depth = r_.u32();
-      pop(ValType::I32);
-      Ctrl& l = label(depth);
-      uint64_t dk = drop_keep(l, cells());
-      pop(l.label_types());
-      push(l.label_types());
-      if ((dk >> 32) == 0) {
-        emit(Op::BrIfNoDrop);
-        emit_label_target(l);
-      } else {
-        emit(Op::BrIf);
-        emit_label_target(l);
-        emit_u64(dk);
+      uint32_t d = r_.u32();
+      Val cond = pop(ValType::I32);
+      uint32_t cond_depth = depth();
+      Ctrl& l = label(d);
+      push(pop_vals(l.label_types()));  // the spec pops and re-pushes the label's types
+      if (!dead_) {
+        uint32_t n = static_cast<uint32_t>(l.label_types().size());
+        if (label_values_in_place(l, n)) {
+          cond_jump(cond, cond_depth, true, [&] { label_target(l); });
+        } else {
+          uint32_t skip = 0;
+          cond_jump(cond, cond_depth, false, [&] {
+            skip = here();
+            target(0);
+          });
+          move_label_values(l);
+          op(Op::Jump);
+          label_target(l);
+          code_[skip].u64 = here();
+          forget_last();
+        }
       }
       need_segment_ = true;
       return;
@@ -425,32 +559,59 @@ void FunctionCompiler::control(uint8_t opc) {
       if (n > r_.remaining()) r_.fail("unexpected end");
       std::vector<uint32_t> depths(n + 1);
       for (auto& d : depths) d = r_.u32();
-      pop(ValType::I32);
-      uint32_t height = cells();
+      Val index = pop(ValType::I32);
+      uint32_t index_depth = depth();
       size_t arity = label(depths.back()).label_types().size();
-      emit(Op::BrTable);
-      emit_u64(n);
       for (uint32_t d : depths) {
         Ctrl& l = label(d);
         if (l.label_types().size() != arity) invalid("type mismatch");
-        // Each label's types must match the operands (checked without consuming them).
-        std::vector<ValType> saved = vals_;
-        pop(l.label_types());
-        vals_ = std::move(saved);
-        emit_label_target(l);
-        emit_u64(drop_keep(l, height));
+        check_top(l.label_types());
+      }
+      if (!dead_) {
+        uint32_t slot = use(index, index_depth);
+        op(Op::BrTable);
+        word(slot, n);
+        // Labels whose values are not in place get a stub that moves them first.
+        std::vector<uint32_t> stub_words;
+        for (uint32_t d : depths) {
+          Ctrl& l = label(d);
+          if (label_values_in_place(l, static_cast<uint32_t>(arity))) {
+            label_target(l);
+          } else {
+            stub_words.push_back(here());
+            target(0);
+          }
+        }
+        // Emit the stubs in the same order as the table entries that need them.
+        uint32_t table_start = here() - (n + 1);
+        for (uint32_t i = 0; i <= n; ++i) {
+          uint32_t w = table_start + i;
+          if (std::find(stub_words.begin(), stub_words.end(), w) == stub_words.end()) continue;
+          Ctrl& l = label(depths[i]);
+          code_[w].u64 = here();
+          move_label_values(l);
+          op(Op::Jump);
+          label_target(l);
+        }
       }
       pop(label(depths.back()).label_types());
       set_unreachable();
       need_segment_ = true;
       return;
     }
-    case 0x0f:  // return
-      pop(ctrls_.front().results);
-      emit(Op::Return);
+    case 0x0f: {  // return
+      const std::vector<ValType>& results = ctrls_.front().results;
+      check_top(results);
+      if (!dead_) {
+        uint32_t n = static_cast<uint32_t>(results.size());
+        materialize_from(depth() - n);
+        op(Op::Return);
+        word(home(depth() - n), 0);
+      }
       set_unreachable();
       need_segment_ = true;
       return;
+    }
     case 0x10:
       call(r_.u32());
       return;
@@ -460,13 +621,23 @@ void FunctionCompiler::control(uint8_t opc) {
       if (table >= m_.tables.size()) invalid("unknown table " + std::to_string(table));
       if (type_index >= m_.types.size()) invalid("unknown type");
       if (m_.tables[table].elem != ValType::FuncRef) invalid("type mismatch");
-      pop(ValType::I32);
+      Val index = pop(ValType::I32);
+      uint32_t index_depth = depth();
       const FuncType& t = m_.types[type_index];
+      uint32_t index_slot = 0;
+      if (!dead_) {
+        index_slot = index.kind == Val::Kind::Local ? index.local : home(index_depth);
+        if (index.kind == Val::Kind::Const) use(index, index_depth);
+        materialize_all();
+      }
       pop(t.params);
+      uint32_t args = depth();
+      if (!dead_) {
+        op(Op::CallIndirect);
+        word(table, m_.type_ids[type_index]);
+        word(home(args), index_slot);
+      }
       push(t.results);
-      emit(Op::CallIndirect);
-      emit_u64(table);
-      emit_u64(m_.type_ids[type_index]);
       return;
     }
     default:
@@ -474,166 +645,257 @@ void FunctionCompiler::control(uint8_t opc) {
   }
 }
 
-void FunctionCompiler::instruction(uint8_t opc) {
-  begin_instr();
-  if (opc <= 0x11) return control(opc);
-  if (opc >= 0x45 && opc <= 0xc4) {
-    NumInfo n = numeric_info(opc);
-    if (n.b != kUnknown) pop(n.b);
-    pop(n.a);
-    push(n.r);
-    if (!n.nop) emit(n.op);
-    return;
-  }
-  if (opc >= 0x28 && opc <= 0x3e) {
-    MemInfo mi = memory_info(opc);
-    uint32_t offset = read_memarg(mi.size);
-    if (mi.store) {
-      pop(mi.type);
-      pop(ValType::I32);
-    } else {
-      pop(ValType::I32);
-      push(mi.type);
-    }
-    emit(op_offset(Op::I32Load, opc - 0x28));
-    emit_u64(offset);
-    return;
-  }
+void FunctionCompiler::variable(uint8_t opc) {
   switch (opc) {
-    case 0x1a:  // drop
-      pop();
-      emit(Op::Drop);
-      return;
-    case 0x1b: {  // select
-      pop(ValType::I32);
-      ValType t1 = pop();
-      ValType t2 = pop();
-      if ((t1 != kUnknown && !is_num(t1)) || (t2 != kUnknown && !is_num(t2))) invalid("type mismatch");
-      if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) invalid("type mismatch");
-      push(t1 == kUnknown ? t2 : t1);
-      emit(Op::Select);
-      return;
-    }
-    case 0x1c: {  // select t*
-      uint32_t n = r_.u32();
-      if (n != 1) invalid("invalid result arity");
-      ValType t = read_val_type(r_);
-      pop(ValType::I32);
-      pop(t);
-      pop(t);
-      push(t);
-      emit(Op::Select);
-      return;
-    }
-    case 0x20: {
+    case 0x20: {  // local.get: no code, the operand remembers the local
       uint32_t i = r_.u32();
-      push(local_type(i));
-      emit(Op::LocalGet);
-      emit_u64(i);
+      push(Val{local_type(i), Val::Kind::Local, i});
       return;
     }
-    case 0x21: {
-      uint32_t i = r_.u32();
-      pop(local_type(i));
-      emit(Op::LocalSet);
-      emit_u64(i);
-      return;
-    }
-    case 0x22: {
+    case 0x21:    // local.set
+    case 0x22: {  // local.tee
       uint32_t i = r_.u32();
       ValType t = local_type(i);
-      pop(t);
-      push(t);
-      emit(Op::LocalTee);
-      emit_u64(i);
+      Val v = pop(t);
+      uint32_t d = depth();
+      if (!dead_ && !(v.kind == Val::Kind::Local && v.local == i)) {
+        bool refs = false;
+        for (const Val& o : vals_) refs |= o.kind == Val::Kind::Local && o.local == i;
+        if (v.kind == Val::Kind::Home && last_dst_ == home(d) && !refs) {
+          code_[last_dst_word_].pair.x = i;  // the producer writes the local directly
+          v = Val{t, Val::Kind::Local, i};
+        } else {
+          materialize_local_refs(i);
+          move_to(i, v, d);
+          if (v.kind == Val::Kind::Home) v = Val{t, Val::Kind::Local, i};
+        }
+        forget_last();
+      }
+      if (opc == 0x22) push(v.kind == Val::Kind::Home || dead_ ? Val{t} : v);
       return;
     }
-    case 0x23: {
+    case 0x23: {  // global.get
       uint32_t g = r_.u32();
       if (g >= m_.globals.size()) invalid("unknown global " + std::to_string(g));
+      if (!dead_) {
+        op(Op::GlobalGet);
+        result_word(home(depth()), g);
+      }
       push(m_.globals[g].type);
-      emit(Op::GlobalGet);
-      emit_u64(g);
       return;
     }
-    case 0x24: {
+    case 0x24: {  // global.set
       uint32_t g = r_.u32();
       if (g >= m_.globals.size()) invalid("unknown global " + std::to_string(g));
       if (!m_.globals[g].mut) invalid("global is immutable");
-      pop(m_.globals[g].type);
-      emit(Op::GlobalSet);
-      emit_u64(g);
+      Val v = pop(m_.globals[g].type);
+      if (!dead_) {
+        uint32_t src = use(v, depth());
+        op(Op::GlobalSet);
+        word(src, g);
+      }
+      return;
+    }
+  }
+}
+
+void FunctionCompiler::numeric(uint8_t opc) {
+  NumInfo n = numeric_info(opc);
+  if (n.b == kUnknown) {  // unary
+    Val a = pop(n.a);
+    uint32_t d = depth();
+    if (n.nop) {  // same bits, new type
+      a.type = n.r;
+      push(a);
+      return;
+    }
+    if (!dead_) {
+      uint32_t sa = use(a, d);
+      op(n.op);
+      result_word(home(d), sa);
+    }
+    push(n.r);
+    return;
+  }
+  Val b = pop(n.b);
+  Val a = pop(n.a);
+  uint32_t d = depth();
+  if (!dead_) {
+    Op imm_op;
+    if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
+      uint32_t sa = use(a, d);
+      op(imm_op);
+      result_word(home(d), sa);
+      word64(b.imm);
+    } else {
+      uint32_t sa = use(a, d);
+      uint32_t sb = use(b, d + 1);
+      op(n.op);
+      result_word(home(d), sa);
+      word(sb, 0);
+    }
+  }
+  push(n.r);
+}
+
+void FunctionCompiler::memory_access(uint8_t opc) {
+  MemInfo mi = memory_info(opc);
+  uint32_t offset = read_memarg(mi.size);
+  Op o = op_offset(Op::I32Load, opc - 0x28);
+  if (mi.store) {
+    Val v = pop(mi.type);
+    Val addr = pop(ValType::I32);
+    uint32_t d = depth();
+    if (!dead_) {
+      uint32_t sa = use(addr, d);
+      uint32_t sv = use(v, d + 1);
+      op(o);
+      word(sa, sv);
+      word64(offset);
+    }
+  } else {
+    Val addr = pop(ValType::I32);
+    uint32_t d = depth();
+    if (!dead_) {
+      uint32_t sa = use(addr, d);
+      op(o);
+      result_word(home(d), sa);
+      word64(offset);
+    }
+    push(mi.type);
+  }
+}
+
+void FunctionCompiler::pop_i32_slots(uint32_t n, uint32_t* slots) {
+  for (uint32_t i = n; i-- > 0;) {
+    Val v = pop(ValType::I32);
+    if (!dead_) slots[i] = use(v, depth());
+  }
+}
+
+void FunctionCompiler::instruction(uint8_t opc) {
+  begin_instr();
+  if (opc <= 0x11) return control(opc);
+  if (opc >= 0x20 && opc <= 0x24) return variable(opc);
+  if (opc >= 0x45 && opc <= 0xc4) return numeric(opc);
+  if (opc >= 0x28 && opc <= 0x3e) return memory_access(opc);
+  switch (opc) {
+    case 0x1a:  // drop
+      pop();
+      forget_last();
+      return;
+    case 0x1b:    // select
+    case 0x1c: {  // select t*
+      ValType t = kUnknown;
+      if (opc == 0x1c) {
+        uint32_t n = r_.u32();
+        if (n != 1) invalid("invalid result arity");
+        t = read_val_type(r_);
+      }
+      Val c = pop(ValType::I32);
+      Val b = pop(t);
+      Val a = pop(t);
+      if (opc == 0x1b) {
+        if ((a.type != kUnknown && !is_num(a.type)) || (b.type != kUnknown && !is_num(b.type)))
+          invalid("type mismatch");
+        if (a.type != b.type && a.type != kUnknown && b.type != kUnknown) invalid("type mismatch");
+        t = a.type == kUnknown ? b.type : a.type;
+      }
+      uint32_t d = depth();
+      if (!dead_) {
+        uint32_t sa = use(a, d), sb = use(b, d + 1), sc = use(c, d + 2);
+        op(Op::Select);
+        result_word(home(d), sc);
+        word(sa, sb);
+      }
+      push(t);
       return;
     }
     case 0x25: {  // table.get
       uint32_t t = table_index();
-      pop(ValType::I32);
+      uint32_t s[1] = {};
+      pop_i32_slots(1, s);
+      if (!dead_) {
+        op(Op::TableGet);
+        result_word(home(depth()), s[0]);
+        word64(t);
+      }
       push(m_.tables[t].elem);
-      emit(Op::TableGet);
-      emit_u64(t);
       return;
     }
     case 0x26: {  // table.set
       uint32_t t = table_index();
-      pop(m_.tables[t].elem);
-      pop(ValType::I32);
-      emit(Op::TableSet);
-      emit_u64(t);
+      Val v = pop(m_.tables[t].elem);
+      uint32_t s[1] = {};
+      pop_i32_slots(1, s);
+      if (!dead_) {
+        uint32_t sv = use(v, depth() + 1);
+        op(Op::TableSet);
+        word(s[0], sv);
+        word64(t);
+      }
       return;
     }
     case 0x3f:  // memory.size
       zero_byte();
       need_memory();
+      if (!dead_) {
+        op(Op::MemorySize);
+        result_word(home(depth()), 0);
+      }
       push(ValType::I32);
-      emit(Op::MemorySize);
       return;
-    case 0x40:  // memory.grow
+    case 0x40: {  // memory.grow
       zero_byte();
       need_memory();
-      pop(ValType::I32);
+      uint32_t s[1] = {};
+      pop_i32_slots(1, s);
+      if (!dead_) {
+        op(Op::MemoryGrow);
+        result_word(home(depth()), s[0]);
+      }
       push(ValType::I32);
-      emit(Op::MemoryGrow);
       return;
+    }
     case 0x41:
-      push(ValType::I32);
-      emit(Op::Const);
-      emit_u64(static_cast<uint32_t>(r_.s32()));
+      push(Val{ValType::I32, Val::Kind::Const, 0, static_cast<uint32_t>(r_.s32())});
       return;
     case 0x42:
-      push(ValType::I64);
-      emit(Op::Const);
-      emit_u64(static_cast<uint64_t>(r_.s64()));
+      push(Val{ValType::I64, Val::Kind::Const, 0, static_cast<uint64_t>(r_.s64())});
       return;
     case 0x43:
-      push(ValType::F32);
-      emit(Op::Const);
-      emit_u64(r_.f32_bits());
+      push(Val{ValType::F32, Val::Kind::Const, 0, r_.f32_bits()});
       return;
     case 0x44:
-      push(ValType::F64);
-      emit(Op::Const);
-      emit_u64(r_.f64_bits());
+      push(Val{ValType::F64, Val::Kind::Const, 0, r_.f64_bits()});
       return;
     case 0xd0: {  // ref.null t
       uint8_t b = r_.u8();
       if (b != 0x70 && b != 0x6f) malformed("malformed reference type");
-      push(static_cast<ValType>(b));
-      emit(Op::Const);
-      emit_u64(0);
+      push(Val{static_cast<ValType>(b), Val::Kind::Const, 0, 0});
       return;
     }
-    case 0xd1:  // ref.is_null
-      pop_ref();
+    case 0xd1: {  // ref.is_null
+      Val v = pop();
+      if (v.type != kUnknown && !is_ref(v.type)) invalid("type mismatch");
+      uint32_t d = depth();
+      if (!dead_) {
+        uint32_t sv = use(v, d);
+        op(Op::RefIsNull);
+        result_word(home(d), sv);
+      }
       push(ValType::I32);
-      emit(Op::RefIsNull);
       return;
+    }
     case 0xd2: {  // ref.func
       uint32_t f = r_.u32();
       if (f >= m_.func_types.size()) invalid("unknown function " + std::to_string(f));
       if (f >= m_.declared_funcs.size() || !m_.declared_funcs[f]) invalid("undeclared function reference");
+      if (!dead_) {
+        op(Op::RefFunc);
+        result_word(home(depth()), f);
+      }
       push(ValType::FuncRef);
-      emit(Op::RefFunc);
-      emit_u64(f);
       return;
     }
     case 0xfc:
@@ -648,102 +910,135 @@ void FunctionCompiler::instruction(uint8_t opc) {
 void FunctionCompiler::prefixed_fc() {
   uint32_t sub = r_.u32();
   using V = ValType;
+  uint32_t s[3] = {};
   switch (sub) {
     case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: {  // trunc_sat
-      V from = (sub & 2) ? V::F64 : V::F32;
-      V to = sub < 4 ? V::I32 : V::I64;
-      pop(from);
-      push(to);
-      emit(op_offset(Op::I32TruncSatF32S, static_cast<int>(sub)));
+      Val a = pop((sub & 2) ? V::F64 : V::F32);
+      uint32_t d = depth();
+      if (!dead_) {
+        uint32_t sa = use(a, d);
+        op(op_offset(Op::I32TruncSatF32S, static_cast<int>(sub)));
+        result_word(home(d), sa);
+      }
+      push(sub < 4 ? V::I32 : V::I64);
       return;
     }
     case 8: {  // memory.init
       uint32_t seg = r_.u32();
       zero_byte();
       need_memory();
-      if (seg >= m_.datas.size()) invalid("unknown data segment " + std::to_string(seg));
-      if (!m_.data_count) malformed("data count section required");
-      uint32_t d = seg;
-      pop(V::I32);
-      pop(V::I32);
-      pop(V::I32);
-      emit(Op::MemoryInit);
-      emit_u64(d);
+      check_data_index(seg);
+      pop_i32_slots(3, s);
+      if (!dead_) {
+        op(Op::MemoryInit);
+        word(s[0], s[1]);
+        word(s[2], seg);
+      }
       return;
     }
-    case 9:
-      emit(Op::DataDrop);
-      emit_u64(data_index());
+    case 9: {
+      uint32_t seg = data_index();
+      if (!dead_) {
+        op(Op::DataDrop);
+        word64(seg);
+      }
       return;
+    }
     case 10:  // memory.copy
       zero_byte();
       zero_byte();
       need_memory();
-      pop(V::I32);
-      pop(V::I32);
-      pop(V::I32);
-      emit(Op::MemoryCopy);
+      pop_i32_slots(3, s);
+      if (!dead_) {
+        op(Op::MemoryCopy);
+        word(s[0], s[1]);
+        word(s[2], 0);
+      }
       return;
-    case 11:  // memory.fill
+    case 11: {  // memory.fill
       zero_byte();
       need_memory();
-      pop(V::I32);
-      pop(V::I32);
-      pop(V::I32);
-      emit(Op::MemoryFill);
+      pop_i32_slots(3, s);
+      if (!dead_) {
+        op(Op::MemoryFill);
+        word(s[0], s[1]);
+        word(s[2], 0);
+      }
       return;
+    }
     case 12: {  // table.init elem table
       uint32_t e = r_.u32();
       uint32_t t = table_index();
       if (e >= m_.elems.size()) invalid("unknown elem segment " + std::to_string(e));
       if (m_.elems[e].type != m_.tables[t].elem) invalid("type mismatch");
-      pop(V::I32);
-      pop(V::I32);
-      pop(V::I32);
-      emit(Op::TableInit);
-      emit_u64(t);
-      emit_u64(e);
+      pop_i32_slots(3, s);
+      if (!dead_) {
+        op(Op::TableInit);
+        word(s[0], s[1]);
+        word(s[2], t);
+        word64(e);
+      }
       return;
     }
-    case 13:
-      emit(Op::ElemDrop);
-      emit_u64(elem_index());
+    case 13: {
+      uint32_t e = elem_index();
+      if (!dead_) {
+        op(Op::ElemDrop);
+        word64(e);
+      }
       return;
+    }
     case 14: {  // table.copy dst src
       uint32_t dst = table_index();
       uint32_t src = table_index();
       if (m_.tables[dst].elem != m_.tables[src].elem) invalid("type mismatch");
-      pop(V::I32);
-      pop(V::I32);
-      pop(V::I32);
-      emit(Op::TableCopy);
-      emit_u64(dst);
-      emit_u64(src);
+      pop_i32_slots(3, s);
+      if (!dead_) {
+        op(Op::TableCopy);
+        word(s[0], s[1]);
+        word(s[2], dst);
+        word64(src);
+      }
       return;
     }
     case 15: {  // table.grow
       uint32_t t = table_index();
-      pop(V::I32);
-      pop(m_.tables[t].elem);
+      pop_i32_slots(1, s);
+      Val init = pop(m_.tables[t].elem);
+      uint32_t d = depth();
+      if (!dead_) {
+        uint32_t si = use(init, d);
+        op(Op::TableGrow);
+        result_word(home(d), s[0]);
+        word(si, t);
+      }
       push(V::I32);
-      emit(Op::TableGrow);
-      emit_u64(t);
       return;
     }
     case 16: {  // table.size
       uint32_t t = table_index();
+      if (!dead_) {
+        op(Op::TableSize);
+        result_word(home(depth()), 0);
+        word64(t);
+      }
       push(V::I32);
-      emit(Op::TableSize);
-      emit_u64(t);
       return;
     }
     case 17: {  // table.fill
       uint32_t t = table_index();
-      pop(V::I32);
-      pop(m_.tables[t].elem);
-      pop(V::I32);
-      emit(Op::TableFill);
-      emit_u64(t);
+      uint32_t n[1] = {};
+      pop_i32_slots(1, n);
+      Val v = pop(m_.tables[t].elem);
+      uint32_t vd = depth();
+      uint32_t i[1] = {};
+      pop_i32_slots(1, i);
+      if (!dead_) {
+        uint32_t sv = use(v, vd);
+        op(Op::TableFill);
+        word(i[0], sv);
+        word(n[0], t);
+      }
       return;
     }
     default:

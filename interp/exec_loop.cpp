@@ -1,11 +1,12 @@
-// The run loop: direct-threaded dispatch over internal code (each instruction slot
-// holds its handler's address). The hot state lives in locals the compiler keeps in
-// registers: pc, sp (next free cell), fp (first local of the current frame), the
-// fuel left in this run, and the current instance's memory.
+// The run loop: direct-threaded dispatch over internal code (each instruction's first
+// word holds its handler's address). The hot state lives in locals the compiler keeps
+// in registers: pc, fp (first local of the current frame; operands are fp-relative
+// slots), the fuel left in this run, and the current instance's memory.
 //
 // Calls never recurse natively: a call pushes a Frame on the heap frame stack and
 // continues in this same loop. Leaving the loop (done, trap, budget, host suspension)
-// saves pc and sp in the Execution, so run() can pick up exactly where it stopped.
+// saves pc in the Execution (fp is in the frame), so run() can pick up exactly where
+// it stopped.
 //
 // The handlers live in one file per instruction family (exec_*.inc), included below.
 #include <algorithm>
@@ -24,6 +25,9 @@ namespace wippy::interp {
 
 // Jump to the handler of the next instruction.
 #define NEXT() goto *(pc++)->op
+// The two 32-bit operands of code word w after the handler.
+#define X(w) pc[w].pair.x
+#define Y(w) pc[w].pair.y
 #define TRAP(msg)         \
   do {                    \
     trap_message = (msg); \
@@ -61,7 +65,6 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   const uint32_t max_depth = store.limits().max_call_depth;
   uint64_t* base = ex->stack_.data();
   const Slot* pc = ex->pc_;
-  uint64_t* sp = base + ex->sp_;
   uint64_t* fp = base + ex->frames_.back().base;
   Instance* inst = ex->frames_.back().instance;
   uint8_t* mem;
@@ -81,9 +84,10 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
 
   const char* trap_message = nullptr;
   int64_t trap_index = -1;  // appended to the message when set ("uninitialized element 2")
-  FuncInst* callee = nullptr;       // call_func_inst: any function instance
+  FuncInst* callee = nullptr;          // call_func_inst: any function instance
   const Function* enter_fn = nullptr;  // enter_function: a wasm function...
   Instance* enter_inst = nullptr;      // ...and the instance it runs in
+  uint32_t args_at = 0;                // both: the slot of the first argument
   RunStatus status;
 
   NEXT();
@@ -94,13 +98,10 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
 #include "interp/exec_numeric.inc"
 
 call_func_inst:
-  // `callee` is a function instance of any kind; its arguments are on the stack.
+  // `callee` is a function instance of any kind; its arguments start at fp[args_at].
   if (callee->host) {
     ex->pc_ = pc;
-    ex->sp_ = sp - base;
-    status = ex->call_host(callee, sp - callee->type->params.size());
-    base = ex->stack_.data();
-    sp = base + ex->sp_;
+    status = ex->call_host(callee, fp + args_at);
     if (status != RunStatus::Ready) goto leave;
     RELOAD_MEMORY();
     NEXT();
@@ -110,24 +111,21 @@ call_func_inst:
   goto enter_function;
 
 enter_function: {
-  // Push a frame for enter_fn (arguments already on the stack) and continue in it.
+  // Push a frame for enter_fn, whose arguments start at fp[args_at], and continue in it.
   const Function* f = enter_fn;
   if (UNLIKELY(ex->frames_.size() >= max_depth)) TRAP("call stack exhausted");
-  uint64_t* new_fp = sp - f->num_params;
-  size_t need = static_cast<size_t>(new_fp - base) + f->num_locals + f->max_stack;
+  size_t new_base = static_cast<size_t>(fp - base) + args_at;
+  size_t need = new_base + f->frame_size;
   if (UNLIKELY(need > ex->stack_.size())) {
-    size_t sp_i = sp - base, fp_i = fp - base, nfp_i = new_fp - base;
+    size_t fp_i = fp - base;
     if (!ex->grow_stack(need)) TRAP("call stack exhausted");
     base = ex->stack_.data();
-    sp = base + sp_i;
     fp = base + fp_i;
-    new_fp = base + nfp_i;
   }
   if (need > ex->peak_stack_) ex->peak_stack_ = need;
-  ex->frames_.push_back(Frame{f, enter_inst, pc, static_cast<uint32_t>(new_fp - base)});
-  std::memset(new_fp + f->num_params, 0, (f->num_locals - f->num_params) * sizeof(uint64_t));
-  fp = new_fp;
-  sp = fp + f->num_locals;
+  ex->frames_.push_back(Frame{f, enter_inst, pc, static_cast<uint32_t>(new_base)});
+  fp = base + new_base;
+  std::memset(fp + f->num_params, 0, (f->num_locals - f->num_params) * sizeof(uint64_t));
   pc = f->code.data();
   if (enter_inst != inst) {
     inst = enter_inst;
@@ -138,7 +136,6 @@ enter_function: {
 
 trap:
   ex->pc_ = pc;
-  ex->sp_ = sp - base;
   ex->set_trap(trap_index < 0 ? std::string(trap_message)
                               : std::string(trap_message) + " " + std::to_string(trap_index),
                pc);

@@ -53,7 +53,6 @@ Execution::Execution(Store& store, FuncInst* func, std::span<const uint64_t> arg
   }
   stack_.resize(std::max<size_t>({256, nparams, func->type->results.size()}));
   std::copy(args.begin(), args.end(), stack_.begin());
-  sp_ = nparams;
 }
 
 Execution::~Execution() = default;
@@ -83,7 +82,7 @@ RunStatus Execution::run(int64_t budget) {
       if (status_ != RunStatus::Ready) return status_;
     } else {
       const Function* f = entry_->code;
-      size_t need = f->num_locals + f->max_stack;
+      size_t need = f->frame_size;
       if (need > stack_.size() && !grow_stack(need)) {
         set_trap("call stack exhausted", nullptr);
         return status_ = RunStatus::Trapped;
@@ -91,7 +90,6 @@ RunStatus Execution::run(int64_t budget) {
       peak_stack_ = std::max(peak_stack_, need);
       frames_.push_back(Frame{f, entry_->instance, nullptr, 0});
       std::fill(stack_.begin() + f->num_params, stack_.begin() + f->num_locals, 0);
-      sp_ = f->num_locals;
       pc_ = f->code.data();
     }
   }
@@ -121,12 +119,9 @@ RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
   call.user = user_data;
   HostResult r = h.fn(call, args, results);
 
-  sp_ = args_at;
   switch (r.kind) {
     case HostResult::Kind::Ok:
-      if (args_at + nresults > stack_.size()) stack_.resize(args_at + nresults);
       std::copy_n(results, nresults, stack_.begin() + args_at);
-      sp_ = args_at + nresults;
       return RunStatus::Ready;
     case HostResult::Kind::Trap:
       set_trap(r.trap_message, pc_);
@@ -135,6 +130,7 @@ RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
     case HostResult::Kind::Suspend:
       pending_ = std::move(r.pending);
       pending_results_ = static_cast<uint32_t>(nresults);
+      resume_at_ = args_at;
       return RunStatus::Suspended;
   }
   return RunStatus::Trapped;
@@ -146,9 +142,7 @@ void Execution::resume(std::span<const uint64_t> results) {
     throw std::invalid_argument("resume: expected " + std::to_string(pending_results_) + " results, got " +
                                 std::to_string(results.size()));
   }
-  if (sp_ + results.size() > stack_.size()) stack_.resize(sp_ + results.size());
-  std::copy(results.begin(), results.end(), stack_.begin() + sp_);
-  sp_ += results.size();
+  std::copy(results.begin(), results.end(), stack_.begin() + resume_at_);
   pending_.reset();
   status_ = RunStatus::Ready;
 }

@@ -75,9 +75,9 @@ class Execution {
  private:
   // The run loop (exec_loop.cpp). Called with ex == nullptr it only fills table_.
   static RunStatus execute(Execution* ex, int64_t budget);
-  // Calls a host function whose arguments start at `args` (the top of the stack).
-  // Returns Ready when the call completed and sp_ holds the stack top with its
-  // results pushed; Suspended or Trapped when the run has to stop.
+  // Calls a host function whose arguments start at `args` (a stack slot); its results
+  // replace them there. Returns Ready when the call completed, Suspended or Trapped
+  // when the run has to stop.
   RunStatus call_host(FuncInst* f, uint64_t* args);
   static const void* const* table_;
   void set_trap(std::string message, const Slot* pc);
@@ -89,7 +89,7 @@ class Execution {
   bool started_ = false;         // the entry frame has been set up
   std::vector<uint64_t> stack_;  // value stack cells
   std::vector<Frame> frames_;
-  size_t sp_ = 0;                // saved stack top (index)
+  size_t resume_at_ = 0;         // stack index for a suspended host call's results
   const Slot* pc_ = nullptr;     // saved pc of the innermost frame
   std::vector<uint64_t> results_;
   Trap trap_;

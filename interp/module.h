@@ -13,9 +13,15 @@
 
 namespace wippy::interp {
 
+// Two 32-bit operands packed in one code word (frame slot indices, mostly).
+struct SlotPair {
+  uint32_t x, y;
+};
+
 // One 64-bit word of internal code: a handler address (threaded dispatch) or an
 // immediate operand.
 union Slot {
+  SlotPair pair;
   const void* op;
   uint64_t u64;
   int64_t i64;
@@ -90,6 +96,7 @@ struct Function {
   uint32_t num_results = 0;    // in cells
   uint32_t num_locals = 0;     // params + declared locals, in cells
   uint32_t max_stack = 0;      // operand stack cells needed above the locals
+  uint32_t frame_size = 0;     // num_locals + max_stack: cells a call needs
   std::vector<ValType> local_types;  // declared locals only (after params)
   std::vector<Slot> code;
   std::vector<OffsetEntry> offsets;  // sorted by slot
