@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_command.h"
 #include "cli/wasm_command.h"
 
 namespace {
@@ -13,6 +14,8 @@ const char* const kUsage =
     "commands:\n"
     "  wasm FILE.wasm [--invoke NAME] [ARGS...] [--fuel N] [--slice N] [--stats]\n"
     "                 run a WebAssembly module directly (see `wippy wasm --help`)\n"
+    "  run NAME [ARGS...] | run list | run -x ENTRY-ID [ARGS...]\n"
+    "                 run a command of the project in this directory (wippy.lock)\n"
     "  help           show this message\n";
 
 }  // namespace
@@ -29,11 +32,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "wasm") return wippy::cli::wasm_command(std::span<const std::string>(args).subspan(1));
-  if (cmd == "run") {
-    std::fprintf(stderr, "wippy: `wippy run` (projects with wippy.lock) is not available yet; "
-                         "use `wippy wasm FILE.wasm`\n");
-    return wippy::cli::kExitUsage;
-  }
+  if (cmd == "run") return wippy::cli::run_command(std::span<const std::string>(args).subspan(1));
   std::fprintf(stderr, "wippy: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return wippy::cli::kExitUsage;
 }

@@ -31,8 +31,9 @@ const char* const kWasmUsage =
     "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
     "  --             every word after it is an argument\n"
     "\n"
-    "Exit codes: the guest's exit code; 1 if it trapped; 2 for a bad command line, an\n"
-    "unreadable, malformed or invalid module, or an import that cannot be linked.\n";
+    "Exit codes: the guest's exit code (255 if above 255); 1 if it trapped; 2 for a bad\n"
+    "command line, an unreadable, malformed or invalid module, or an import that cannot\n"
+    "be linked.\n";
 
 namespace {
 
@@ -106,7 +107,8 @@ int finish(const wasi::RunOutcome& out, const FuncType* results_type) {
     }
     case wasi::RunOutcome::Kind::Exited:
       std::fflush(stdout);
-      return static_cast<int>(out.exit_code);
+      // The OS keeps 8 bits: clamp so that a non-zero code never reads as success.
+      return out.exit_code > 255 ? 255 : static_cast<int>(out.exit_code);
     case wasi::RunOutcome::Kind::Trapped:
       print_trap(out.trap);
       return kExitTrap;

@@ -24,9 +24,10 @@ seeds="$B/seeds"
 corpus="$B/corpus"
 mkdir -p "$seeds" "$corpus" "$B/artifacts"
 cp "$B"/guests/*.wasm "$seeds"/
-if [[ -d build/spec/core ]]; then
+spec=${BUILD_DIR:-build}/spec/core
+if [[ -d "$spec" ]]; then
   # A deterministic sample of the spec binaries (malformed, invalid and valid ones).
-  find build/spec/core -name '*.wasm' | sort | awk 'NR % 20 == 0' | head -n 1000 |
+  find "$spec" -name '*.wasm' | sort | awk 'NR % 20 == 0' | head -n 1000 |
     while read -r f; do cp "$f" "$seeds/spec-$(echo "$f" | tr '/' '_')"; done
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}

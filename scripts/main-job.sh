@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: install dependencies, build, then run the guests with `wippy wasm`:
 # hello (a WASI command with arguments) and the checksum benchmark, compared with
-# the same program built natively and, when node is present, run by node's WASI.
+# the same program built natively and, when node is present, run by node's WASI;
+# then `wippy run demo` in the example project examples/demo (a Lua process that
+# spawns a WASM worker and prints its result, result=42).
 #   CHECKSUM_SCALE=N   work size of the checksum program (default 200000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +39,13 @@ if [[ "$wippy_out" != "$native_out" ]]; then
   exit 1
 fi
 echo "checksums agree"
+
+echo
+echo "== wippy run demo (in $B/examples/demo)"
+wippy_bin="$(cd "$B/cli" && pwd)/wippy"
+demo_out=$(cd "$B/examples/demo" && "$wippy_bin" run demo)
+echo "$demo_out"
+if [[ "$demo_out" != "result=42" ]]; then
+  echo "main-job: wippy run demo printed '$demo_out', expected result=42" >&2
+  exit 1
+fi

@@ -21,7 +21,7 @@ if [[ "${1:-}" == "--all" ]]; then
   ctest --test-dir "$B" --output-on-failure -j2
 else
   ninja -C "$B" -j "$(nproc)" robustness_tests guests
-  spec=${WIPPY_SPEC_DIR:-build/spec/core}
+  spec=${WIPPY_SPEC_DIR:-${BUILD_DIR:-build}/spec/core}
   [[ -d "$spec" ]] || echo "sanitize: $spec not found (run scripts/build.sh first); spec binaries skipped"
   WIPPY_SPEC_DIR="$spec" "$B/tests/robustness_tests"
 fi

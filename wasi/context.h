@@ -30,7 +30,8 @@ using ClockFn = std::function<std::optional<uint64_t>(uint32_t clock_id)>;
 // Fills `buf` with random bytes. Returns false on failure.
 using RandomFn = std::function<bool(std::span<uint8_t> buf)>;
 
-// Sinks/sources on C streams (fwrite/fread).
+// A sink on a C stream (fwrite, flushed after every write) and a source reading the
+// stream's file descriptor (one read(2) per call).
 OutputSink file_sink(std::FILE* file);
 InputSource file_source(std::FILE* file);
 // A sink that appends to a string (tests, capture).

@@ -1,6 +1,9 @@
 // add_to_linker and the stream helpers of context.h.
 #include "wasi/wasi.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <stdexcept>
 
 #include "wasi/host.h"
@@ -35,18 +38,25 @@ void add_to_linker(engine::Linker& linker, WasiContext& ctx) {
 }
 
 OutputSink file_sink(std::FILE* file) {
+  // Flushed at once: the guest's libc already buffers, and a long-running command's
+  // output should appear when it writes it.
   return [file](std::string_view bytes) {
     if (bytes.empty()) return true;
-    return std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+    return std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() && std::fflush(file) == 0;
   };
 }
 
 InputSource file_source(std::FILE* file) {
-  return [file](std::span<uint8_t> buf) -> int64_t {
+  // One read(2) per call, so that interactive input returns what is available
+  // instead of waiting for a full buffer.
+  int fd = fileno(file);
+  return [fd](std::span<uint8_t> buf) -> int64_t {
     if (buf.empty()) return 0;
-    size_t n = std::fread(buf.data(), 1, buf.size(), file);
-    if (n == 0 && std::ferror(file)) return -1;
-    return static_cast<int64_t>(n);
+    for (;;) {
+      ssize_t n = ::read(fd, buf.data(), buf.size());
+      if (n >= 0) return n;
+      if (errno != EINTR) return -1;
+    }
   };
 }
 

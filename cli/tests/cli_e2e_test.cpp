@@ -46,11 +46,21 @@ TEST(CliWasm, StderrOfTheGuestGoesToStderr) {
   EXPECT_EQ(r.err, "to stderr\n");
 }
 
+TEST(CliWasm, StdinReachesTheGuest) {
+  std::string path = ::testing::TempDir() + "/wippy-stdin.txt";
+  std::ofstream(path, std::ios::binary) << "line one\nline two\n";
+  ProcessResult r = run_process({WIPPY_CLI, "wasm", guest("hello"), "cat"}, path);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "hello from wasm\narg 1: cat\nline one\nline two\n");
+  std::remove(path.c_str());
+}
+
 TEST(CliWasm, ExitCodeComesFromProcExit) {
   ProcessResult r = wasm({guest("hello"), "exit=7"});
   EXPECT_EQ(r.code, 7) << r.err;
   EXPECT_EQ(r.out, "hello from wasm\narg 1: exit=7\n");
   EXPECT_EQ(wasm({guest("hello"), "exit=42"}).code, 42);
+  EXPECT_EQ(wasm({guest("hello"), "exit=256"}).code, 255) << "never truncated to 0";
 }
 
 TEST(CliWasm, InvokeConvertsArgumentsAndPrintsResults) {

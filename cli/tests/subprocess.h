@@ -27,7 +27,9 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-inline ProcessResult run_process(const std::vector<std::string>& argv) {
+// Runs argv[0] with the arguments; stdin comes from `stdin_path` (default /dev/null).
+inline ProcessResult run_process(const std::vector<std::string>& argv,
+                                 const std::string& stdin_path = "/dev/null") {
   char out_path[] = "/tmp/wippy-test-out-XXXXXX";
   char err_path[] = "/tmp/wippy-test-err-XXXXXX";
   int out_fd = mkstemp(out_path);
@@ -35,7 +37,7 @@ inline ProcessResult run_process(const std::vector<std::string>& argv) {
   ProcessResult r;
   pid_t pid = fork();
   if (pid == 0) {
-    int in_fd = open("/dev/null", O_RDONLY);
+    int in_fd = open(stdin_path.c_str(), O_RDONLY);
     dup2(in_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);

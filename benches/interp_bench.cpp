@@ -1,0 +1,231 @@
+// Interpreter micro-benchmarks, run through the engine API (load, link, instantiate,
+// Instance::call, Execution::run). Where it means something, items/s is wasm
+// instructions per second (Execution::fuel_consumed() counts one per instruction).
+//
+//   build/benches/interp_bench [--benchmark_filter=REGEX]
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace wippy::engine {
+namespace {
+
+std::string guest_path(const std::string& name) { return std::string(WIPPY_GUEST_DIR) + "/" + name + ".wasm"; }
+
+ModulePtr guest(const std::string& name) {
+  static Engine engine;
+  return engine.load_file(guest_path(name));
+}
+
+// A host function that completes at once, and one that always suspends; the
+// benchmark resumes it immediately with the argument plus one.
+struct Pending : interp::HostPending {
+  uint64_t value = 0;
+};
+
+Linker host_linker() {
+  Linker linker;
+  FuncType t{{ValType::I32}, {ValType::I32}};
+  linker.define_func("env", "call", t, [](interp::HostCall&, const uint64_t* args, uint64_t* results) {
+    results[0] = static_cast<uint32_t>(args[0] + 1);
+    return interp::HostResult::ok();
+  });
+  linker.define_func("env", "suspend", t, [](interp::HostCall&, const uint64_t* args, uint64_t*) {
+    auto p = std::make_unique<Pending>();
+    p->value = static_cast<uint32_t>(args[0] + 1);
+    return interp::HostResult::suspend(std::move(p));
+  });
+  return linker;
+}
+
+// Runs export `fn` of guest `module` with one i32 argument `n` to completion each
+// iteration, in budgets of `slice` fuel units (0: one run with an unlimited budget).
+void run_export(benchmark::State& state, const char* module, const char* fn, uint32_t n, int64_t slice = 0) {
+  Linker linker;
+  Instance inst(linker, guest(module));
+  uint64_t arg = n;
+  uint64_t instructions = 0;
+  uint64_t result = 0;
+  for (auto _ : state) {
+    auto exec = inst.call(fn, {&arg, 1});
+    RunStatus s;
+    if (slice > 0) {
+      while ((s = exec->run(slice)) == RunStatus::OutOfBudget) {
+      }
+    } else {
+      s = exec->run();
+    }
+    if (s != RunStatus::Done) {
+      state.SkipWithError(("run ended " + std::string(interp::run_status_name(s))).c_str());
+      return;
+    }
+    result = exec->results()[0];
+    instructions += exec->fuel_consumed();
+  }
+  benchmark::DoNotOptimize(result);
+  state.SetItemsProcessed(static_cast<int64_t>(instructions));
+  state.SetLabel("items = wasm instructions");
+}
+
+// Dispatch of simple i32 arithmetic in a loop.
+void BM_Arith(benchmark::State& state) { run_export(state, "micro_arith", "run", 1'000'000); }
+BENCHMARK(BM_Arith)->Unit(benchmark::kMillisecond);
+
+// local.get / local.set / local.tee among many locals.
+void BM_Locals(benchmark::State& state) { run_export(state, "micro_locals", "run", 1'000'000); }
+BENCHMARK(BM_Locals)->Unit(benchmark::kMillisecond);
+
+// Loads and stores of several widths.
+void BM_Memory(benchmark::State& state) { run_export(state, "micro_memory", "run", 1'000'000); }
+BENCHMARK(BM_Memory)->Unit(benchmark::kMillisecond);
+
+// A loop calling a two-argument leaf function.
+void BM_CallDirect(benchmark::State& state) { run_export(state, "micro_calls", "direct", 1'000'000); }
+BENCHMARK(BM_CallDirect)->Unit(benchmark::kMillisecond);
+
+// Naive recursive fib(25): about 243,000 calls, deep and shallow.
+void BM_CallRecursiveFib(benchmark::State& state) { run_export(state, "micro_calls", "fib", 25); }
+BENCHMARK(BM_CallRecursiveFib)->Unit(benchmark::kMillisecond);
+
+// call_indirect through a table, cycling over four targets of the same type.
+void BM_CallIndirect(benchmark::State& state) { run_export(state, "micro_calls", "indirect", 1'000'000); }
+BENCHMARK(BM_CallIndirect)->Unit(benchmark::kMillisecond);
+
+// if/else and br_if on pseudo-random conditions.
+void BM_Branches(benchmark::State& state) { run_export(state, "micro_branches", "branches", 1'000'000); }
+BENCHMARK(BM_Branches)->Unit(benchmark::kMillisecond);
+
+// br_table over eight targets.
+void BM_BrTable(benchmark::State& state) { run_export(state, "micro_branches", "br_table", 1'000'000); }
+BENCHMARK(BM_BrTable)->Unit(benchmark::kMillisecond);
+
+// Fuel metering: the arithmetic loop with one unlimited budget versus budget slices
+// of 10,000 units (each slice returns OutOfBudget to the host and is run again).
+void BM_FuelUnlimited(benchmark::State& state) { run_export(state, "micro_arith", "run", 1'000'000, 0); }
+BENCHMARK(BM_FuelUnlimited)->Unit(benchmark::kMillisecond);
+void BM_FuelSlices10k(benchmark::State& state) { run_export(state, "micro_arith", "run", 1'000'000, 10'000); }
+BENCHMARK(BM_FuelSlices10k)->Unit(benchmark::kMillisecond);
+void BM_FuelSlices1k(benchmark::State& state) { run_export(state, "micro_arith", "run", 1'000'000, 1'000); }
+BENCHMARK(BM_FuelSlices1k)->Unit(benchmark::kMillisecond);
+
+// Host calls: items/s = host calls per second. "Call" completes in place;
+// "SuspendResume" suspends the execution at every call and resumes it at once.
+constexpr uint32_t kHostCalls = 100'000;
+
+void BM_HostCall(benchmark::State& state) {
+  Linker linker = host_linker();
+  Instance inst(linker, guest("micro_host"));
+  uint64_t arg = kHostCalls;
+  for (auto _ : state) {
+    auto exec = inst.call("calls", {&arg, 1});
+    if (exec->run() != RunStatus::Done) {
+      state.SkipWithError("host call loop did not finish");
+      return;
+    }
+    benchmark::DoNotOptimize(exec->results()[0]);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kHostCalls);
+  state.SetLabel("items = host calls");
+}
+BENCHMARK(BM_HostCall)->Unit(benchmark::kMillisecond);
+
+void BM_HostSuspendResume(benchmark::State& state) {
+  Linker linker = host_linker();
+  Instance inst(linker, guest("micro_host"));
+  uint64_t arg = kHostCalls;
+  for (auto _ : state) {
+    auto exec = inst.call("suspends", {&arg, 1});
+    RunStatus s;
+    while ((s = exec->run()) == RunStatus::Suspended) {
+      uint64_t value = static_cast<Pending*>(exec->pending())->value;
+      exec->resume({&value, 1});
+    }
+    if (s != RunStatus::Done) {
+      state.SkipWithError("suspend loop did not finish");
+      return;
+    }
+    benchmark::DoNotOptimize(exec->results()[0]);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kHostCalls);
+  state.SetLabel("items = suspend+resume round trips");
+}
+BENCHMARK(BM_HostSuspendResume)->Unit(benchmark::kMillisecond);
+
+// --- module load -----------------------------------------------------------------
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Size in bytes of the module's code section (id 10), or 0.
+size_t code_section_size(const std::vector<uint8_t>& bytes) {
+  size_t p = 8;
+  auto leb = [&]() -> uint64_t {
+    uint64_t v = 0;
+    for (int shift = 0; p < bytes.size() && shift < 64; shift += 7) {
+      uint8_t b = bytes[p++];
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    return v;
+  };
+  while (p < bytes.size()) {
+    uint8_t id = bytes[p++];
+    uint64_t size = leb();
+    if (id == 10) return size;
+    p += size;
+  }
+  return 0;
+}
+
+// The largest whole-program workload module (the benches/workloads/*.c guests).
+std::string largest_workload() {
+  static const char* const kWorkloads[] = {"calls", "sieve", "matmul", "sha256",
+                                           "nbody", "quicksort", "vm", "hashmap"};
+  std::string best;
+  uintmax_t best_size = 0;
+  for (const char* w : kWorkloads) {
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(guest_path(w), ec);
+    if (!ec && size > best_size) best = w, best_size = size;
+  }
+  return best;
+}
+
+// Decode + validate + translate (a fresh Engine each time, so the cache never hits).
+// bytes/s counts the whole module; the code_bytes/s counter only its code section.
+void BM_ModuleLoad(benchmark::State& state) {
+  std::string name = largest_workload();
+  if (name.empty()) {
+    state.SkipWithError("no workload module built");
+    return;
+  }
+  std::vector<uint8_t> bytes = read_file(guest_path(name));
+  size_t code = code_section_size(bytes);
+  for (auto _ : state) {
+    Engine engine;
+    ModulePtr m = engine.load(bytes);
+    benchmark::DoNotOptimize(m.get());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+  state.counters["code_bytes/s"] = benchmark::Counter(static_cast<double>(state.iterations() * code),
+                                                      benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
+  state.SetLabel(name + ".wasm: " + std::to_string(bytes.size()) + " bytes, code " + std::to_string(code));
+}
+BENCHMARK(BM_ModuleLoad)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace wippy::engine
+
+BENCHMARK_MAIN();

@@ -1,0 +1,35 @@
+// The glue between a loaded project (registry) and the process system (procs):
+// one host per process.host and terminal.host entry (named by the entry ID), and a
+// process factory that turns entry IDs into WasmProcess / LuaProcess instances with
+// the WASI imports their entries enable.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "procs/system.h"
+#include "registry/registry.h"
+
+namespace wippy::cli {
+
+class ProjectRuntime {
+ public:
+  // Creates the hosts and installs the factory. Throws std::runtime_error when a host
+  // cannot be created.
+  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg);
+  ~ProjectRuntime();  // supervised shutdown
+
+  procs::System& system() { return *system_; }
+  const registry::Registry& registry() const { return *reg_; }
+
+  // The process for entry `id` (process.* or function.*). Throws std::runtime_error
+  // naming the problem (unknown entry, not a process or function).
+  std::unique_ptr<procs::Process> make_process(const std::string& id, std::vector<procs::Value> args) const;
+
+ private:
+  std::shared_ptr<const registry::Registry> reg_;
+  std::unique_ptr<procs::System> system_;
+};
+
+}  // namespace wippy::cli

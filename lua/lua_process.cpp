@@ -1,0 +1,454 @@
+// LuaProcess: the state, the coroutine, the preemption hook and the C primitives
+// that the modules of prelude.cpp are built on.
+//
+// Lua errors unwind with longjmp, which skips C++ destructors. So a primitive never
+// raises a Lua error while C++ objects are alive: its body (guarded) reports problems
+// by throwing, and the Lua error is raised after the body has unwound.
+#include "lua/lua_process.h"
+
+#include <lua.hpp>
+
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+#include "lua/convert.h"
+#include "lua/prelude.h"
+
+namespace wippy::lua {
+
+using procs::StepResult;
+using procs::Value;
+
+struct LuaProcess::Call {
+  std::mutex mu;
+  bool done = false;
+  Value value;
+  std::optional<std::string> error;
+  procs::Pid pid;
+};
+
+namespace {
+
+// The yield marker of wait() (a light userdata; its address is unique).
+const char kMark = 0;
+
+LuaProcess* self_of(lua_State* L) { return *static_cast<LuaProcess**>(lua_getextraspace(L)); }
+
+template <class F>
+int guarded(lua_State* L, F&& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    lua_pushstring(L, e.what());
+  }
+  return lua_error(L);
+}
+
+std::string arg_string(lua_State* L, int idx, const char* fn, const char* what) {
+  if (lua_type(L, idx) != LUA_TSTRING) {
+    throw std::runtime_error(std::string(fn) + ": " + what + " must be a string, got " + luaL_typename(L, idx));
+  }
+  size_t len = 0;
+  const char* s = lua_tolstring(L, idx, &len);
+  return std::string(s, len);
+}
+
+procs::Pid arg_pid(lua_State* L, int idx, const char* fn) {
+  std::string text = arg_string(L, idx, fn, "pid");
+  std::optional<procs::Pid> pid = procs::Pid::parse(text);
+  if (!pid) throw std::runtime_error(std::string(fn) + ": invalid pid \"" + text + "\" (expected {host|N})");
+  return *pid;
+}
+
+std::vector<Value> args_from(lua_State* L, int first) {
+  std::vector<Value> out;
+  int top = lua_gettop(L);
+  for (int i = first; i <= top; ++i) out.push_back(to_value(L, i));
+  return out;
+}
+
+int push_bool_result(lua_State* L, bool ok, const char* error) {
+  lua_pushboolean(L, ok);
+  if (ok) return 1;
+  lua_pushstring(L, error);
+  return 2;
+}
+
+int p_now_ns(lua_State* L) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(procs::Clock::now().time_since_epoch());
+  lua_pushinteger(L, static_cast<lua_Integer>(ns.count()));
+  return 1;
+}
+
+int p_wall(lua_State* L) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  lua_pushnumber(L, static_cast<lua_Number>(us.count()) / 1e6);
+  return 1;
+}
+
+int p_pid(lua_State* L) {
+  return guarded(L, [&] {
+    std::string pid = self_of(L)->ctx().pid().to_string();
+    lua_pushlstring(L, pid.data(), pid.size());
+    return 1;
+  });
+}
+
+int p_take_event(lua_State* L) {
+  return guarded(L, [&] {
+    std::optional<procs::Event> ev = self_of(L)->ctx().take_event();
+    if (ev) {
+      push_event(L, *ev);
+    } else {
+      lua_pushnil(L);
+    }
+    return 1;
+  });
+}
+
+int p_take_message(lua_State* L) {
+  return guarded(L, [&] {
+    std::optional<procs::Message> m = self_of(L)->ctx().take_message();
+    if (m) {
+      push_message(L, *m);
+    } else {
+      lua_pushnil(L);
+    }
+    return 1;
+  });
+}
+
+int p_cancelled(lua_State* L) {
+  lua_pushboolean(L, self_of(L)->ctx().cancelled());
+  return 1;
+}
+
+// spawn(mode, id, host, args...): mode bit 0 = monitor, bit 1 = link.
+int p_spawn(lua_State* L) {
+  return guarded(L, [&] {
+    procs::ProcessContext& ctx = self_of(L)->ctx();
+    lua_Integer mode = lua_tointeger(L, 1);
+    const char* fn = mode == 1 ? "process.spawn_monitored" : mode == 2 ? "process.spawn_linked" : "process.spawn";
+    std::string id = arg_string(L, 2, fn, "entry ID");
+    std::string host = lua_isnoneornil(L, 3) ? ctx.pid().host : arg_string(L, 3, fn, "host");
+    std::vector<Value> args = args_from(L, 4);
+    std::string error;
+    std::string pid;
+    if (ctx.system().host(host) == nullptr) {
+      error = "unknown host " + host + ": declare a process.host entry with that ID";
+    } else {
+      procs::SpawnOptions opts;
+      opts.parent = ctx.pid();
+      opts.monitor = (mode & 1) != 0;
+      opts.link = (mode & 2) != 0;
+      procs::SpawnResult r = ctx.system().spawn(host, id, std::move(args), std::move(opts));
+      if (r) {
+        pid = r.pid.to_string();
+      } else {
+        error = r.error;
+      }
+    }
+    if (error.empty()) {
+      lua_pushlstring(L, pid.data(), pid.size());
+      return 1;
+    }
+    lua_pushnil(L);
+    lua_pushlstring(L, error.data(), error.size());
+    return 2;
+  });
+}
+
+int p_send(lua_State* L) {
+  return guarded(L, [&] {
+    procs::ProcessContext& ctx = self_of(L)->ctx();
+    procs::Pid to = arg_pid(L, 1, "process.send");
+    std::string topic = lua_isnoneornil(L, 2) ? std::string() : arg_string(L, 2, "process.send", "topic");
+    Value payload = to_value(L, 3);
+    bool ok = ctx.system().send(ctx.pid(), to, std::move(topic), std::move(payload));
+    return push_bool_result(L, ok, "no such process");
+  });
+}
+
+template <bool (*Op)(procs::ProcessContext&, const procs::Pid&)>
+int pid_op(lua_State* L, const char* fn) {
+  return guarded(L, [&] {
+    procs::Pid target = arg_pid(L, 1, fn);
+    return push_bool_result(L, Op(self_of(L)->ctx(), target), "no such process");
+  });
+}
+
+bool op_terminate(procs::ProcessContext& c, const procs::Pid& p) { return c.system().terminate(p); }
+bool op_cancel(procs::ProcessContext& c, const procs::Pid& p) { return c.system().cancel(c.pid(), p); }
+bool op_monitor(procs::ProcessContext& c, const procs::Pid& p) { return c.system().monitor(c.pid(), p); }
+bool op_demonitor(procs::ProcessContext& c, const procs::Pid& p) { return c.system().demonitor(c.pid(), p); }
+bool op_link(procs::ProcessContext& c, const procs::Pid& p) { return c.system().link(c.pid(), p); }
+bool op_unlink(procs::ProcessContext& c, const procs::Pid& p) { return c.system().unlink(c.pid(), p); }
+
+int p_terminate(lua_State* L) { return pid_op<op_terminate>(L, "process.terminate"); }
+int p_cancel(lua_State* L) { return pid_op<op_cancel>(L, "process.cancel"); }
+int p_monitor(lua_State* L) { return pid_op<op_monitor>(L, "process.monitor"); }
+int p_demonitor(lua_State* L) { return pid_op<op_demonitor>(L, "process.demonitor"); }
+int p_link(lua_State* L) { return pid_op<op_link>(L, "process.link"); }
+int p_unlink(lua_State* L) { return pid_op<op_unlink>(L, "process.unlink"); }
+
+int p_call_start(lua_State* L) {
+  return guarded(L, [&] {
+    std::string id = arg_string(L, 1, "funcs.call", "function ID");
+    std::vector<Value> args = args_from(L, 2);
+    std::string error;
+    int h = self_of(L)->start_call(id, std::move(args), error);
+    if (h > 0) {
+      lua_pushinteger(L, h);
+      return 1;
+    }
+    lua_pushnil(L);
+    lua_pushlstring(L, error.data(), error.size());
+    return 2;
+  });
+}
+
+int p_call_poll(lua_State* L) {
+  return guarded(L, [&] {
+    LuaProcess* self = self_of(L);
+    int h = static_cast<int>(lua_tointeger(L, 1));
+    std::shared_ptr<LuaProcess::Call> call = self->find_call(h);
+    if (!call) throw std::runtime_error("funcs.call: unknown call handle");
+    std::lock_guard lk(call->mu);
+    if (!call->done) {
+      lua_pushboolean(L, 0);
+      return 1;
+    }
+    lua_pushboolean(L, 1);
+    push_value(L, call->value);
+    if (call->error) {
+      lua_pushlstring(L, call->error->data(), call->error->size());
+    } else {
+      lua_pushnil(L);
+    }
+    self->end_call(h);
+    return 3;
+  });
+}
+
+int os_exit_refused(lua_State* L) {
+  return luaL_error(L, "os.exit is not available in a process: return a value from the method instead");
+}
+
+const luaL_Reg kPrimitives[] = {
+    {"now_ns", p_now_ns},
+    {"wall", p_wall},
+    {"pid", p_pid},
+    {"take_event", p_take_event},
+    {"take_message", p_take_message},
+    {"cancelled", p_cancelled},
+    {"spawn", p_spawn},
+    {"send", p_send},
+    {"terminate", p_terminate},
+    {"cancel", p_cancel},
+    {"monitor", p_monitor},
+    {"demonitor", p_demonitor},
+    {"link", p_link},
+    {"unlink", p_unlink},
+    {"call_start", p_call_start},
+    {"call_poll", p_call_poll},
+    {nullptr, nullptr},
+};
+
+// The count hook: yields the process's coroutine when its slice is used up.
+void count_hook(lua_State* L, lua_Debug*) {
+  LuaProcess* self = self_of(L);
+  if (L != self->coroutine() || !lua_isyieldable(L)) return;
+  self->note_preempted();
+  lua_yield(L, 0);
+}
+
+std::string error_text(lua_State* L, int idx) {
+  if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
+  if (lua_isnil(L, idx)) return "error (nil)";
+  const char* s = luaL_tolstring(L, idx, nullptr);  // __tostring, or "table: 0x..."
+  std::string out = s ? s : "error";
+  lua_pop(L, 1);
+  return out;
+}
+
+// Escapes the magic characters of a Lua pattern replacement / path template.
+std::string lua_path_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ';' || c == '?') continue;  // cannot appear in a package.path entry
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+LuaProcess::LuaProcess(LuaProcessConfig config) : cfg_(std::move(config)) {}
+
+LuaProcess::~LuaProcess() { close(); }
+
+StepResult LuaProcess::init() {
+  std::ifstream in(cfg_.source, std::ios::binary);
+  if (!in) return StepResult::fail("cannot read Lua source " + cfg_.source.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string code = ss.str();
+
+  L_ = luaL_newstate();
+  if (!L_) return StepResult::fail("cannot create a Lua state");
+  *static_cast<LuaProcess**>(lua_getextraspace(L_)) = this;  // copied into new threads
+  luaL_openlibs(L_);
+
+  // require: files next to the script; no C modules.
+  std::string dir = lua_path_escape(cfg_.source.parent_path().string());
+  lua_getglobal(L_, "package");
+  std::string path = dir + "/?.lua;" + dir + "/?/init.lua";
+  lua_pushlstring(L_, path.data(), path.size());
+  lua_setfield(L_, -2, "path");
+  lua_pushstring(L_, "");
+  lua_setfield(L_, -2, "cpath");
+  lua_pop(L_, 1);
+  lua_getglobal(L_, "os");
+  lua_pushcfunction(L_, os_exit_refused);
+  lua_setfield(L_, -2, "exit");
+  lua_pop(L_, 1);
+
+  // The prelude returns the bootstrap function.
+  if (luaL_loadbufferx(L_, kPrelude, std::strlen(kPrelude), "=prelude", "t") != LUA_OK) {
+    return StepResult::fail("Lua prelude: " + error_text(L_, -1));
+  }
+  luaL_newlib(L_, kPrimitives);
+  lua_pushlightuserdata(L_, const_cast<char*>(&kMark));
+  lua_setfield(L_, -2, "MARK");
+  if (lua_pcall(L_, 1, 1, 0) != LUA_OK) return StepResult::fail("Lua prelude: " + error_text(L_, -1));
+
+  std::string chunkname("@");
+  chunkname += cfg_.source.filename().string();
+  if (luaL_loadbufferx(L_, code.data(), code.size(), chunkname.c_str(), "t") != LUA_OK) {
+    return StepResult::fail(error_text(L_, -1));
+  }
+  co_ = lua_newthread(L_);
+  luaL_ref(L_, LUA_REGISTRYINDEX);  // keeps the thread alive; the stack is now bootstrap, chunk
+  lua_xmove(L_, co_, 2);
+  lua_pushlstring(co_, cfg_.method.data(), cfg_.method.size());
+  lua_createtable(co_, static_cast<int>(cfg_.modules.size()), 0);
+  for (size_t i = 0; i < cfg_.modules.size(); ++i) {
+    lua_pushlstring(co_, cfg_.modules[i].data(), cfg_.modules[i].size());
+    lua_rawseti(co_, -2, static_cast<lua_Integer>(i + 1));
+  }
+  if (!lua_checkstack(co_, static_cast<int>(cfg_.args.size()) + 8)) {
+    return StepResult::fail("too many arguments");
+  }
+  for (const Value& v : cfg_.args) push_value(co_, v);
+  pending_args_ = 3 + static_cast<int>(cfg_.args.size());
+
+  int64_t slice = cfg_.slice > 0 ? cfg_.slice : ctx_->slice_budget();
+  if (slice < 100) slice = 100;
+  if (slice > INT_MAX) slice = INT_MAX;
+  lua_sethook(co_, count_hook, LUA_MASKCOUNT, static_cast<int>(slice));
+  return StepResult::cont();
+}
+
+StepResult LuaProcess::step(procs::ProcessContext& ctx) {
+  ctx_ = &ctx;
+  if (!L_) {
+    StepResult r = init();
+    if (r.kind == StepResult::Kind::Done) return r;
+  }
+  if (!co_) return StepResult::fail("the Lua process was closed");
+  timer_.cancel();
+  preempted_ = false;
+  int nres = 0;
+  int nargs = pending_args_;
+  pending_args_ = 0;
+  int status = lua_resume(co_, L_, nargs, &nres);
+  if (status == LUA_YIELD) {
+    if (nres >= 1 && lua_touserdata(co_, -nres) == &kMark) {
+      std::optional<int64_t> deadline;
+      if (nres >= 2 && lua_isinteger(co_, -nres + 1)) deadline = lua_tointeger(co_, -nres + 1);
+      lua_pop(co_, nres);
+      if (deadline) {
+        procs::Clock::time_point when{std::chrono::nanoseconds(*deadline)};
+        if (when <= procs::Clock::now()) return StepResult::cont();
+        timer_ = ctx.wake_at(when);
+      }
+      return StepResult::waiting();
+    }
+    lua_pop(co_, nres);  // preempted by the hook (or a bare coroutine.yield())
+    return StepResult::cont();
+  }
+  if (status == LUA_OK) return finish(nres);
+  std::string msg = error_text(co_, -1);
+  return StepResult::fail(msg);
+}
+
+StepResult LuaProcess::finish(int nres) {
+  if (nres == 0) return StepResult::done();
+  int first = lua_gettop(co_) - nres + 1;
+  // `return nil, err` is a failure, as Lua functions report errors.
+  if (lua_isnil(co_, first) && nres >= 2 && !lua_isnil(co_, first + 1)) {
+    return StepResult::fail(error_text(co_, first + 1));
+  }
+  try {
+    return StepResult::done(to_value(co_, first));
+  } catch (const std::exception& e) {
+    return StepResult::fail(std::string("cannot return the result: ") + e.what());
+  }
+}
+
+int LuaProcess::start_call(const std::string& id, std::vector<Value> args, std::string& error) {
+  auto call = std::make_shared<Call>();
+  procs::SpawnOptions opts;
+  opts.parent = ctx_->pid();
+  opts.on_exit = [call, waker = ctx_->waker()](const procs::Event& ev) {
+    {
+      std::lock_guard lk(call->mu);
+      call->done = true;
+      call->value = ev.value;
+      call->error = ev.error;
+    }
+    waker.wake();
+  };
+  procs::SpawnResult r = ctx_->system().spawn(ctx_->pid().host, id, std::move(args), std::move(opts));
+  if (!r) {
+    error = r.error;
+    return 0;
+  }
+  call->pid = r.pid;
+  int h = next_call_++;
+  calls_.emplace(h, std::move(call));
+  return h;
+}
+
+std::shared_ptr<LuaProcess::Call> LuaProcess::find_call(int handle) const {
+  auto it = calls_.find(handle);
+  return it == calls_.end() ? nullptr : it->second;
+}
+
+void LuaProcess::end_call(int handle) { calls_.erase(handle); }
+
+void LuaProcess::close() {
+  timer_.cancel();
+  if (ctx_ != nullptr) {
+    for (auto& [h, call] : calls_) {
+      bool done;
+      {
+        std::lock_guard lk(call->mu);
+        done = call->done;
+      }
+      if (!done && call->pid.valid()) ctx_->system().terminate(call->pid);
+    }
+  }
+  calls_.clear();
+  if (L_) lua_close(L_);
+  L_ = nullptr;
+  co_ = nullptr;
+}
+
+}  // namespace wippy::lua

@@ -1,0 +1,54 @@
+// ProcessContext and Waker: a process's view of its record.
+#include "procs/record.h"
+#include "procs/system.h"
+
+namespace wippy::procs {
+
+using detail::ProcessRecord;
+
+void Waker::wake() const {
+  if (auto r = rec_.lock()) r->wake();
+}
+
+const Pid& ProcessContext::pid() const { return rec_.pid; }
+const Pid& ProcessContext::parent() const { return rec_.parent; }
+System& ProcessContext::system() const { return rec_.host.system(); }
+ProcessHost& ProcessContext::host() const { return rec_.host; }
+EventLoop& ProcessContext::loop() const { return rec_.host.system().loop(); }
+int64_t ProcessContext::slice_budget() const { return rec_.host.options().slice_budget; }
+
+std::optional<Message> ProcessContext::take_message() {
+  std::lock_guard lk(rec_.mu);
+  return rec_.inbox.pop();
+}
+
+bool ProcessContext::has_message() const {
+  std::lock_guard lk(rec_.mu);
+  return !rec_.inbox.empty();
+}
+
+std::optional<Event> ProcessContext::take_event() {
+  std::lock_guard lk(rec_.mu);
+  return rec_.events.pop();
+}
+
+bool ProcessContext::has_event() const {
+  std::lock_guard lk(rec_.mu);
+  return !rec_.events.empty();
+}
+
+bool ProcessContext::cancelled() const { return rec_.cancelled.load(); }
+
+TimerHandle ProcessContext::wake_at(Clock::time_point when) {
+  TimerHandle h = loop().at(when, [w = rec_.weak_from_this()] {
+    if (auto r = w.lock()) r->wake();
+  });
+  std::lock_guard lk(rec_.mu);
+  std::erase_if(rec_.timers, [](const TimerHandle& t) { return !t.pending(); });
+  rec_.timers.push_back(h);
+  return h;
+}
+
+Waker ProcessContext::waker() const { return Waker(rec_.weak_from_this()); }
+
+}  // namespace wippy::procs

@@ -1,0 +1,141 @@
+// The dispatcher: the run queue, the workers' loop, wake-ups, and what happens when
+// a process ends (EXIT to monitors, LINK_DOWN to links, close).
+#include <exception>
+
+#include "procs/record.h"
+#include "procs/system.h"
+
+namespace wippy::procs {
+
+using detail::ProcessRecord;
+using detail::RunState;
+
+void ProcessRecord::wake() {
+  RunState s = state.load();
+  for (;;) {
+    switch (s) {
+      case RunState::Idle:
+        if (state.compare_exchange_weak(s, RunState::Queued)) {
+          host.enqueue(shared_from_this());
+          return;
+        }
+        break;
+      case RunState::Running:
+        if (state.compare_exchange_weak(s, RunState::RunningWoken)) return;
+        break;
+      default:  // Queued, RunningWoken, Finished: nothing to do
+        return;
+    }
+  }
+}
+
+void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
+  {
+    std::lock_guard lk(q_mu_);
+    queue_.push_back(std::move(rec));
+  }
+  q_cv_.notify_one();
+}
+
+void ProcessHost::worker_main() {
+  for (;;) {
+    std::shared_ptr<ProcessRecord> rec;
+    {
+      std::unique_lock lk(q_mu_);
+      q_cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      rec = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    run_one(rec);
+  }
+}
+
+namespace {
+
+// Ends `rec` with `result`: unregisters it, closes it, notifies monitors and links.
+void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessRecord>& rec,
+            StepResult result) {
+  rec->state.store(RunState::Finished);
+  Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error)};
+  std::vector<Pid> monitors, links;
+  std::vector<std::function<void(const Event&)>> on_exit;
+  std::vector<TimerHandle> timers;
+  TimerHandle cancel_timer;
+  {
+    std::lock_guard lk(rec->mu);
+    rec->finished = true;
+    rec->exit_event = ev;
+    monitors.swap(rec->monitors);
+    links.swap(rec->links);
+    on_exit.swap(rec->on_exit);
+    timers.swap(rec->timers);
+    cancel_timer = rec->cancel_timer;
+    rec->inbox.clear();
+    rec->events.clear();
+  }
+  for (auto& t : timers) t.cancel();
+  cancel_timer.cancel();
+  try {
+    rec->proc->close();
+  } catch (...) {
+  }
+  rec->proc.reset();
+  host.remove(rec->pid.id);
+
+  for (const Pid& m : monitors) system.deliver_event(m, ev);
+  for (const Pid& l : links) {
+    if (auto other = system.find(l)) {
+      std::lock_guard lk(other->mu);
+      std::erase(other->links, rec->pid);
+    }
+    if (ev.error) system.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error});
+  }
+  for (auto& cb : on_exit) {
+    try {
+      cb(ev);
+    } catch (...) {
+    }
+  }
+}
+
+}  // namespace
+
+void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
+  rec->state.store(RunState::Running);
+  StepResult r;
+  if (rec->terminate_requested.load()) {
+    r = StepResult::fail(kErrTerminated);
+  } else {
+    try {
+      r = rec->proc->step(rec->ctx);
+    } catch (const std::exception& e) {
+      r = StepResult::fail(e.what());
+    } catch (...) {
+      r = StepResult::fail("process step threw an unknown exception");
+    }
+    steps_++;
+    if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())
+      r = StepResult::fail(kErrTerminated);
+  }
+  switch (r.kind) {
+    case StepResult::Kind::Continue:
+      rec->state.store(RunState::Queued);
+      enqueue(rec);
+      break;
+    case StepResult::Kind::Waiting: {
+      RunState expected = RunState::Running;
+      if (!rec->state.compare_exchange_strong(expected, RunState::Idle)) {
+        // A wake-up arrived during the step: run again.
+        rec->state.store(RunState::Queued);
+        enqueue(rec);
+      }
+      break;
+    }
+    case StepResult::Kind::Done:
+      finish(system_, *this, rec, std::move(r));
+      break;
+  }
+}
+
+}  // namespace wippy::procs

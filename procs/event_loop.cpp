@@ -1,0 +1,183 @@
+// The libuv loop thread: an async handle for cross-thread posts and one uv timer
+// per pending TimerHandle.
+#include "procs/event_loop.h"
+
+#include <uv.h>
+
+#include <atomic>
+#include <stdexcept>
+
+namespace wippy::procs {
+namespace detail {
+
+struct LoopState {
+  uv_loop_t loop;
+  uv_async_t async;
+  std::mutex mu;  // posted, stopping
+  std::vector<std::function<void()>> posted;
+  bool stopping = false;
+  std::thread thread;
+  std::atomic<std::thread::id> tid;
+};
+
+struct TimerState {
+  uv_timer_t timer;
+  Clock::time_point when;
+  std::function<void()> fn;
+  std::atomic<bool> cancelled{false};
+  std::atomic<bool> fired{false};
+  // Loop thread only:
+  bool started = false;
+  std::weak_ptr<LoopState> loop;
+  std::shared_ptr<TimerState> self;  // keeps the state alive while the uv handle is open
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::LoopState;
+using detail::TimerState;
+
+// Milliseconds to wait for `when`, rounded up, plus one for the loop's clock granularity.
+uint64_t ms_until(Clock::time_point when) {
+  auto d = when - Clock::now();
+  if (d <= Clock::duration::zero()) return 0;
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
+  return static_cast<uint64_t>(ms) + 1;
+}
+
+void on_timer_closed(uv_handle_t* h) {
+  auto* st = static_cast<TimerState*>(h->data);
+  std::function<void()> fn = std::move(st->fn);
+  std::shared_ptr<TimerState> keep = std::move(st->self);  // may free st at scope end
+}
+
+void close_timer(TimerState* st) {
+  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&st->timer)))
+    uv_close(reinterpret_cast<uv_handle_t*>(&st->timer), on_timer_closed);
+}
+
+void on_timer(uv_timer_t* t) {
+  auto* st = static_cast<TimerState*>(t->data);
+  if (!st->cancelled.load()) {
+    // libuv's clock may be coarse: never fire before the requested time.
+    uint64_t ms = ms_until(st->when);
+    if (ms > 0) {
+      uv_timer_start(t, on_timer, ms, 0);
+      return;
+    }
+    st->fired.store(true);
+    if (!st->cancelled.load() && st->fn) st->fn();
+  }
+  close_timer(st);
+}
+
+void on_walk_close(uv_handle_t* h, void*) {
+  if (uv_is_closing(h)) return;
+  if (h->type == UV_TIMER)
+    uv_close(h, on_timer_closed);
+  else
+    uv_close(h, nullptr);
+}
+
+void on_async(uv_async_t* a) {
+  auto* s = static_cast<LoopState*>(a->data);
+  std::vector<std::function<void()>> batch;
+  bool stopping;
+  {
+    std::lock_guard lk(s->mu);
+    batch.swap(s->posted);
+    stopping = s->stopping;
+  }
+  if (stopping) {
+    batch.clear();
+    uv_walk(&s->loop, on_walk_close, nullptr);
+    return;
+  }
+  for (auto& fn : batch) fn();
+}
+
+}  // namespace
+
+void TimerHandle::cancel() {
+  if (!state_ || state_->cancelled.exchange(true)) return;
+  if (state_->fired.load()) return;
+  // Close the uv handle on the loop thread (releases the callback and its captures).
+  if (std::shared_ptr<LoopState> ls = state_->loop.lock()) {
+    auto st = state_;
+    {
+      std::lock_guard lk(ls->mu);
+      if (ls->stopping) return;
+      ls->posted.push_back([st] {
+        if (st->started) close_timer(st.get());
+      });
+      uv_async_send(&ls->async);  // under the lock: the handle stays open until stopping
+    }
+  }
+}
+
+bool TimerHandle::pending() const {
+  return state_ && !state_->cancelled.load() && !state_->fired.load();
+}
+
+EventLoop::EventLoop() : s_(std::make_shared<LoopState>()) {
+  if (uv_loop_init(&s_->loop) != 0) throw std::runtime_error("uv_loop_init failed");
+  s_->async.data = s_.get();
+  uv_async_init(&s_->loop, &s_->async, on_async);
+  s_->thread = std::thread([s = s_.get()] {
+    s->tid.store(std::this_thread::get_id());
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+  });
+}
+
+EventLoop::~EventLoop() { stop(); }
+
+void EventLoop::post(std::function<void()> fn) {
+  {
+    std::lock_guard lk(s_->mu);
+    if (s_->stopping) return;
+    s_->posted.push_back(std::move(fn));
+    uv_async_send(&s_->async);  // under the lock: the handle stays open until stopping
+  }
+}
+
+TimerHandle EventLoop::at(Clock::time_point when, std::function<void()> fn) {
+  auto st = std::make_shared<TimerState>();
+  st->when = when;
+  st->fn = std::move(fn);
+  st->loop = s_;
+  post([st, loop = &s_->loop] {
+    if (st->cancelled.load()) return;
+    uv_timer_init(loop, &st->timer);
+    st->timer.data = st.get();
+    st->self = st;
+    st->started = true;
+    uv_update_time(loop);
+    uv_timer_start(&st->timer, on_timer, ms_until(st->when), 0);
+  });
+  return TimerHandle(st);
+}
+
+TimerHandle EventLoop::after(Clock::duration delay, std::function<void()> fn) {
+  return at(Clock::now() + delay, std::move(fn));
+}
+
+void EventLoop::stop() {
+  {
+    std::lock_guard lk(s_->mu);
+    if (s_->stopping) return;
+    if (in_loop_thread()) throw std::logic_error("EventLoop::stop() called on the loop thread");
+    s_->stopping = true;
+    uv_async_send(&s_->async);
+  }
+  if (s_->thread.joinable()) s_->thread.join();
+  uv_loop_close(&s_->loop);
+  s_->posted.clear();
+}
+
+bool EventLoop::in_loop_thread() const { return s_->tid.load() == std::this_thread::get_id(); }
+
+uv_loop_s* EventLoop::raw() { return &s_->loop; }
+
+}  // namespace wippy::procs

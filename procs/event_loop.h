@@ -1,0 +1,63 @@
+// One libuv event-loop thread: timers and cross-thread posts. Everything that
+// waits on time or I/O outside a worker thread runs here.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+struct uv_loop_s;
+
+namespace wippy::procs {
+
+using Clock = std::chrono::steady_clock;
+
+namespace detail {
+struct TimerState;
+struct LoopState;
+}  // namespace detail
+
+// A pending timer. Copies share it; cancel() is thread-safe and idempotent, and a
+// cancelled timer's callback never starts afterwards (one that is already running
+// on the loop thread finishes).
+class TimerHandle {
+ public:
+  TimerHandle() = default;
+  void cancel();
+  bool pending() const;  // neither fired nor cancelled
+  explicit operator bool() const { return state_ != nullptr; }
+
+ private:
+  friend class EventLoop;
+  explicit TimerHandle(std::shared_ptr<detail::TimerState> s) : state_(std::move(s)) {}
+  std::shared_ptr<detail::TimerState> state_;
+};
+
+class EventLoop {
+ public:
+  EventLoop();   // starts the loop thread
+  ~EventLoop();  // stop()
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Runs `fn` on the loop thread, soon. Thread-safe. Ignored after stop().
+  void post(std::function<void()> fn);
+  // Runs `fn` on the loop thread once `delay` has passed (never earlier).
+  TimerHandle after(Clock::duration delay, std::function<void()> fn);
+  TimerHandle at(Clock::time_point when, std::function<void()> fn);
+
+  // Stops the thread: pending timers are dropped, posted functions not yet run are
+  // dropped. Idempotent; must not be called from the loop thread.
+  void stop();
+  bool in_loop_thread() const;
+  // The libuv loop, for I/O users; only touch it from the loop thread (inside post()).
+  uv_loop_s* raw();
+
+ private:
+  std::shared_ptr<detail::LoopState> s_;
+};
+
+}  // namespace wippy::procs

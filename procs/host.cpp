@@ -1,0 +1,110 @@
+// ProcessHost: the process table, worker threads and shutdown helpers.
+#include "procs/host.h"
+
+#include "procs/record.h"
+#include "procs/system.h"
+
+namespace wippy::procs {
+
+using detail::ProcessRecord;
+
+ProcessHost::ProcessHost(System& system, HostOptions options) : system_(system), opts_(std::move(options)) {
+  if (opts_.workers == 0) opts_.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (opts_.slice_budget <= 0) opts_.slice_budget = 10000;
+  workers_.reserve(opts_.workers);
+  for (unsigned i = 0; i < opts_.workers; i++) workers_.emplace_back([this] { worker_main(); });
+}
+
+ProcessHost::~ProcessHost() {
+  stop_workers();
+  // Processes still registered (only if the system was not shut down): close them.
+  std::unordered_map<uint64_t, std::shared_ptr<ProcessRecord>> left;
+  {
+    std::lock_guard lk(mu_);
+    left.swap(table_);
+  }
+  for (auto& [id, rec] : left) {
+    if (rec->proc) {
+      try {
+        rec->proc->close();
+      } catch (...) {
+      }
+      rec->proc.reset();
+    }
+  }
+}
+
+size_t ProcessHost::process_count() const {
+  std::lock_guard lk(mu_);
+  return table_.size();
+}
+
+HostStats ProcessHost::stats() const {
+  HostStats s;
+  s.processes = process_count();
+  s.spawned = spawned_.load();
+  s.steps = steps_.load();
+  s.finished = finished_.load();
+  return s;
+}
+
+std::vector<Pid> ProcessHost::pids() const {
+  std::lock_guard lk(mu_);
+  std::vector<Pid> out;
+  out.reserve(table_.size());
+  for (const auto& [id, rec] : table_) out.push_back(rec->pid);
+  return out;
+}
+
+std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, const Pid& parent) {
+  std::lock_guard lk(mu_);
+  if (shutting_down_) return nullptr;
+  uint64_t id = next_id_++;
+  auto rec = std::make_shared<ProcessRecord>(*this, Pid{opts_.name, id}, parent, std::move(p));
+  table_.emplace(id, rec);
+  spawned_++;
+  return rec;
+}
+
+void ProcessHost::start(const std::shared_ptr<ProcessRecord>& rec) { enqueue(rec); }
+
+std::shared_ptr<ProcessRecord> ProcessHost::find(uint64_t id) const {
+  std::lock_guard lk(mu_);
+  auto it = table_.find(id);
+  return it == table_.end() ? nullptr : it->second;
+}
+
+void ProcessHost::remove(uint64_t id) {
+  {
+    std::lock_guard lk(mu_);
+    table_.erase(id);
+    finished_++;
+    if (!table_.empty()) return;
+  }
+  empty_cv_.notify_all();
+}
+
+void ProcessHost::begin_shutdown() {
+  std::lock_guard lk(mu_);
+  shutting_down_ = true;
+}
+
+bool ProcessHost::wait_empty(Clock::time_point deadline) {
+  std::unique_lock lk(mu_);
+  return empty_cv_.wait_until(lk, deadline, [&] { return table_.empty(); });
+}
+
+void ProcessHost::stop_workers() {
+  {
+    std::lock_guard lk(q_mu_);
+    stop_ = true;
+  }
+  q_cv_.notify_all();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  workers_.clear();
+  std::lock_guard lk(q_mu_);
+  queue_.clear();
+}
+
+}  // namespace wippy::procs

@@ -1,0 +1,84 @@
+// A process host (`process.host`): worker threads serving a round-robin run queue.
+// Processes are created and addressed through System; a host only runs them.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "procs/process.h"
+
+namespace wippy::procs {
+
+struct HostOptions {
+  std::string name;
+  unsigned workers = 0;                             // 0: std::thread::hardware_concurrency()
+  std::chrono::milliseconds stop_timeout{10000};    // CANCEL -> terminate, and shutdown
+  int64_t slice_budget = 10000;                     // fuel units per Step
+};
+
+struct HostStats {
+  size_t processes = 0;      // alive now
+  uint64_t spawned = 0;      // since start
+  uint64_t steps = 0;        // Step calls
+  uint64_t finished = 0;
+};
+
+class ProcessHost {
+ public:
+  ProcessHost(System& system, HostOptions options);  // starts the workers
+  ~ProcessHost();                                     // stop_workers()
+  ProcessHost(const ProcessHost&) = delete;
+  ProcessHost& operator=(const ProcessHost&) = delete;
+
+  const std::string& name() const { return opts_.name; }
+  const HostOptions& options() const { return opts_; }
+  System& system() const { return system_; }
+  size_t process_count() const;
+  HostStats stats() const;
+  std::vector<Pid> pids() const;  // alive now
+
+  // ---- Used by System (and the dispatcher); not for process code. ----
+  // Registers a new process (state: queued) and returns its record, or null when
+  // the host is shutting down.
+  std::shared_ptr<detail::ProcessRecord> create(std::unique_ptr<Process> p, const Pid& parent);
+  void start(const std::shared_ptr<detail::ProcessRecord>& rec);  // makes it runnable
+  std::shared_ptr<detail::ProcessRecord> find(uint64_t id) const;
+  void enqueue(std::shared_ptr<detail::ProcessRecord> rec);
+  void begin_shutdown();  // refuse new spawns
+  // Waits until no process is alive or `deadline` passed; true when none is alive.
+  bool wait_empty(Clock::time_point deadline);
+  void stop_workers();  // joins the worker threads (idempotent)
+  // Called by the dispatcher when a process ended.
+  void remove(uint64_t id);
+
+ private:
+  void worker_main();
+  void run_one(const std::shared_ptr<detail::ProcessRecord>& rec);
+
+  System& system_;
+  HostOptions opts_;
+  mutable std::mutex mu_;  // table_, next_id_, shutting_down_
+  std::condition_variable empty_cv_;
+  std::unordered_map<uint64_t, std::shared_ptr<detail::ProcessRecord>> table_;
+  uint64_t next_id_ = 1;
+  bool shutting_down_ = false;
+
+  std::mutex q_mu_;
+  std::condition_variable q_cv_;
+  std::deque<std::shared_ptr<detail::ProcessRecord>> queue_;
+  bool stop_ = false;
+  std::vector<std::thread> workers_;
+
+  std::atomic<uint64_t> spawned_{0}, steps_{0}, finished_{0};
+};
+
+}  // namespace wippy::procs

@@ -1,0 +1,79 @@
+// Internal to procs/: the per-process bookkeeping shared by the host, the dispatcher
+// and System.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "procs/host.h"
+#include "procs/process.h"
+
+namespace wippy::procs::detail {
+
+// A FIFO that allocates nothing until used (a std::deque allocates on construction,
+// which matters with tens of thousands of idle processes).
+template <class T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  void push(T v) { items_.push_back(std::move(v)); }
+  std::optional<T> pop() {
+    if (empty()) return std::nullopt;
+    std::optional<T> v(std::move(items_[head_++]));
+    if (head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+    } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+    return v;
+  }
+  void clear() {
+    std::vector<T>().swap(items_);
+    head_ = 0;
+  }
+
+ private:
+  std::vector<T> items_;
+  size_t head_ = 0;
+};
+
+// Scheduling state. Exactly one of: waiting for a wake-up (Idle), in the run queue
+// (Queued), being stepped (Running), being stepped with a wake-up that arrived
+// meanwhile (RunningWoken: it is queued again after the step), or ended (Finished).
+enum class RunState : uint8_t { Idle, Queued, Running, RunningWoken, Finished };
+
+struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
+  ProcessRecord(ProcessHost& h, Pid p, Pid par, std::unique_ptr<Process> proc_)
+      : host(h), pid(std::move(p)), parent(std::move(par)), proc(std::move(proc_)), ctx(*this) {}
+
+  ProcessHost& host;
+  const Pid pid;
+  const Pid parent;
+  std::unique_ptr<Process> proc;  // touched only by the worker that runs the process
+  ProcessContext ctx;
+
+  std::atomic<RunState> state{RunState::Queued};
+  std::atomic<bool> terminate_requested{false};
+  std::atomic<bool> cancelled{false};
+
+  mutable std::mutex mu;  // everything below
+  Fifo<Message> inbox;
+  Fifo<Event> events;
+  std::vector<Pid> monitors;  // who receives EXIT
+  std::vector<Pid> links;
+  std::vector<std::function<void(const Event&)>> on_exit;
+  std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end
+  TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
+  bool finished = false;
+  Event exit_event;  // once finished
+
+  // Makes the process runnable if it is waiting (thread-safe, lock-free).
+  void wake();
+};
+
+}  // namespace wippy::procs::detail

@@ -1,0 +1,249 @@
+// System: hosts by name, routing by pid, spawn, monitors, links, cancel, terminate,
+// supervised shutdown.
+#include "procs/system.h"
+
+#include <algorithm>
+
+#include "procs/record.h"
+
+namespace wippy::procs {
+
+using detail::ProcessRecord;
+
+System::System() = default;
+
+System::~System() { shutdown(); }
+
+ProcessHost& System::add_host(HostOptions options) {
+  if (options.name.empty()) throw std::invalid_argument("host name is empty");
+  if (options.name.find_first_of("{}|") != std::string::npos)
+    throw std::invalid_argument("host name may not contain '{', '}' or '|': " + options.name);
+  std::unique_lock lk(mu_);
+  if (shut_down_) throw std::invalid_argument("system is shut down");
+  if (hosts_.count(options.name)) throw std::invalid_argument("duplicate host: " + options.name);
+  std::string name = options.name;
+  auto h = std::make_unique<ProcessHost>(*this, std::move(options));
+  ProcessHost& ref = *h;
+  hosts_.emplace(std::move(name), std::move(h));
+  return ref;
+}
+
+ProcessHost* System::host(std::string_view name) const {
+  std::shared_lock lk(mu_);
+  auto it = hosts_.find(name);
+  return it == hosts_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> System::host_names() const {
+  std::shared_lock lk(mu_);
+  std::vector<std::string> out;
+  for (const auto& [n, h] : hosts_) out.push_back(n);
+  return out;
+}
+
+void System::set_factory(ProcessFactory factory) {
+  std::unique_lock lk(mu_);
+  factory_ = std::move(factory);
+}
+
+std::shared_ptr<ProcessRecord> System::find(const Pid& pid) const {
+  if (!pid.valid()) return nullptr;
+  ProcessHost* h = host(pid.host);
+  return h ? h->find(pid.id) : nullptr;
+}
+
+SpawnResult System::spawn(const std::string& host_name, const std::string& entry_id,
+                          std::vector<Value> args, SpawnOptions opts) {
+  if (!host(host_name)) return {{}, "unknown host: " + host_name};
+  ProcessFactory factory;
+  {
+    std::shared_lock lk(mu_);
+    factory = factory_;
+  }
+  if (!factory) return {{}, "no process factory: cannot spawn " + entry_id};
+  std::unique_ptr<Process> p;
+  try {
+    p = factory(entry_id, std::move(args));
+  } catch (const std::exception& e) {
+    return {{}, e.what()};
+  }
+  if (!p) return {{}, "cannot create a process for " + entry_id};
+  return spawn_process(host_name, std::move(p), std::move(opts));
+}
+
+SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<Process> process,
+                                  SpawnOptions opts) {
+  ProcessHost* h = host(host_name);
+  if (!h) return {{}, "unknown host: " + host_name};
+  if ((opts.monitor || opts.link) && !opts.parent.valid())
+    return {{}, "monitor/link requires a parent process"};
+  std::shared_ptr<ProcessRecord> parent;
+  if (opts.link) {
+    parent = find(opts.parent);
+    if (!parent) return {{}, "parent process is not alive: " + opts.parent.to_string()};
+  }
+  std::shared_ptr<ProcessRecord> rec = h->create(std::move(process), opts.parent);
+  if (!rec) return {{}, "host " + host_name + " is shutting down"};
+  {
+    std::lock_guard lk(rec->mu);
+    if (opts.monitor) rec->monitors.push_back(opts.parent);
+    if (opts.link) rec->links.push_back(opts.parent);
+    if (opts.on_exit) rec->on_exit.push_back(std::move(opts.on_exit));
+  }
+  if (parent) {
+    std::lock_guard lk(parent->mu);
+    if (!parent->finished) parent->links.push_back(rec->pid);
+  }
+  h->start(rec);
+  return {rec->pid, {}};
+}
+
+bool System::deliver_event(const Pid& to, Event ev) {
+  auto rec = find(to);
+  if (!rec) return false;
+  {
+    std::lock_guard lk(rec->mu);
+    if (rec->finished) return false;
+    rec->events.push(std::move(ev));
+  }
+  rec->wake();
+  return true;
+}
+
+bool System::send(const Pid& from, const Pid& to, std::string topic, Value payload) {
+  auto rec = find(to);
+  if (!rec) return false;
+  {
+    std::lock_guard lk(rec->mu);
+    if (rec->finished) return false;
+    rec->inbox.push(Message{from, std::move(topic), std::move(payload)});
+  }
+  rec->wake();
+  return true;
+}
+
+bool System::monitor(const Pid& watcher, const Pid& target) {
+  Event ev{EventKind::Exit, target, {}, std::string(kErrNoProcess)};
+  if (auto rec = find(target)) {
+    std::lock_guard lk(rec->mu);
+    if (!rec->finished) {
+      if (std::find(rec->monitors.begin(), rec->monitors.end(), watcher) == rec->monitors.end())
+        rec->monitors.push_back(watcher);
+      return true;
+    }
+    ev = rec->exit_event;
+  }
+  deliver_event(watcher, std::move(ev));
+  return false;
+}
+
+bool System::demonitor(const Pid& watcher, const Pid& target) {
+  auto rec = find(target);
+  if (!rec) return false;
+  std::lock_guard lk(rec->mu);
+  return std::erase(rec->monitors, watcher) > 0;
+}
+
+bool System::link(const Pid& a, const Pid& b) {
+  if (a == b) return false;
+  auto ra = find(a), rb = find(b);
+  if (!ra || !rb) return false;
+  {
+    std::lock_guard lk(ra->mu);
+    if (ra->finished) return false;
+    if (std::find(ra->links.begin(), ra->links.end(), b) == ra->links.end()) ra->links.push_back(b);
+  }
+  std::lock_guard lk(rb->mu);
+  if (rb->finished) return false;
+  if (std::find(rb->links.begin(), rb->links.end(), a) == rb->links.end()) rb->links.push_back(a);
+  return true;
+}
+
+bool System::unlink(const Pid& a, const Pid& b) {
+  bool any = false;
+  if (auto ra = find(a)) {
+    std::lock_guard lk(ra->mu);
+    any |= std::erase(ra->links, b) > 0;
+  }
+  if (auto rb = find(b)) {
+    std::lock_guard lk(rb->mu);
+    any |= std::erase(rb->links, a) > 0;
+  }
+  return any;
+}
+
+bool System::cancel(const Pid& from, const Pid& target) {
+  auto rec = find(target);
+  if (!rec) return false;
+  {
+    std::lock_guard lk(rec->mu);
+    if (rec->finished) return false;
+    rec->events.push(Event{EventKind::Cancel, from, {}, std::nullopt});
+    if (!rec->cancelled.exchange(true)) {
+      rec->cancel_timer = loop_.after(rec->host.options().stop_timeout, [this, target] { terminate(target); });
+    }
+  }
+  rec->wake();
+  return true;
+}
+
+bool System::terminate(const Pid& target) {
+  auto rec = find(target);
+  if (!rec) return false;
+  {
+    std::lock_guard lk(rec->mu);
+    if (rec->finished) return false;
+  }
+  rec->terminate_requested.store(true);
+  rec->wake();
+  return true;
+}
+
+bool System::alive(const Pid& pid) const {
+  auto rec = find(pid);
+  if (!rec) return false;
+  std::lock_guard lk(rec->mu);
+  return !rec->finished;
+}
+
+size_t System::process_count() const {
+  std::shared_lock lk(mu_);
+  size_t n = 0;
+  for (const auto& [name, h] : hosts_) n += h->process_count();
+  return n;
+}
+
+size_t System::shutdown() {
+  std::vector<ProcessHost*> hosts;
+  {
+    std::unique_lock lk(mu_);
+    if (shut_down_) return 0;
+    shut_down_ = true;
+    for (auto& [n, h] : hosts_) hosts.push_back(h.get());
+  }
+  Clock::duration timeout{0};
+  for (ProcessHost* h : hosts) {
+    h->begin_shutdown();
+    timeout = std::max<Clock::duration>(timeout, h->options().stop_timeout);
+  }
+  for (ProcessHost* h : hosts)
+    for (const Pid& p : h->pids()) cancel(Pid{}, p);
+  // Cancelled processes are terminated by their own stop-timeout timers; this wait
+  // only adds a little slack for those timers to fire.
+  Clock::time_point deadline = Clock::now() + timeout + std::chrono::milliseconds(100);
+  bool all_done = true;
+  for (ProcessHost* h : hosts) all_done &= h->wait_empty(deadline);
+  size_t terminated = 0;
+  if (!all_done) {
+    for (ProcessHost* h : hosts)
+      for (const Pid& p : h->pids()) terminated += terminate(p) ? 1 : 0;
+    // A terminated process ends at the end of its current slice.
+    Clock::time_point grace = Clock::now() + std::chrono::seconds(5);
+    for (ProcessHost* h : hosts) h->wait_empty(grace);
+  }
+  for (ProcessHost* h : hosts) h->stop_workers();
+  loop_.stop();
+  return terminated;
+}
+
+}  // namespace wippy::procs

@@ -1,0 +1,102 @@
+// The process system: the event loop, the hosts by name, and every operation that
+// addresses processes by pid (spawn, send, monitor, link, cancel, terminate).
+// All methods are thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "procs/event_loop.h"
+#include "procs/host.h"
+#include "procs/process.h"
+
+namespace wippy::procs {
+
+// Creates the process for a registry entry ID ("ns:name"). Throws
+// std::runtime_error with a clear message (unknown entry, bad arguments, ...),
+// which spawn() reports as its error.
+using ProcessFactory =
+    std::function<std::unique_ptr<Process>(const std::string& entry_id, std::vector<Value> args)>;
+
+struct SpawnOptions {
+  Pid parent;            // the spawning process (needed for monitor/link)
+  bool monitor = false;  // parent receives EXIT when the child ends
+  bool link = false;     // parent and child are linked (LINK_DOWN on abnormal exit)
+  // Called once (on a worker thread) with the EXIT event when the process ends;
+  // lets code outside any process (tests, the CLI) wait for a result.
+  std::function<void(const Event&)> on_exit;
+};
+
+struct SpawnResult {
+  Pid pid;            // valid on success
+  std::string error;  // non-empty on failure
+  bool ok() const { return error.empty(); }
+  explicit operator bool() const { return ok(); }
+};
+
+class System {
+ public:
+  System();
+  ~System();  // shutdown()
+  System(const System&) = delete;
+  System& operator=(const System&) = delete;
+
+  EventLoop& loop() { return loop_; }
+
+  // Adds a host and starts its workers. Throws std::invalid_argument if the name is
+  // empty or taken.
+  ProcessHost& add_host(HostOptions options);
+  ProcessHost* host(std::string_view name) const;  // null if unknown
+  std::vector<std::string> host_names() const;
+
+  void set_factory(ProcessFactory factory);
+
+  // Spawns the process the factory makes for `entry_id` on host `host`. Errors:
+  // "unknown host: X", the factory's message, "host X is shutting down",
+  // "monitor/link requires a parent process".
+  SpawnResult spawn(const std::string& host, const std::string& entry_id, std::vector<Value> args,
+                    SpawnOptions opts = {});
+  // Spawns a ready-made process.
+  SpawnResult spawn_process(const std::string& host, std::unique_ptr<Process> process,
+                            SpawnOptions opts = {});
+
+  // Each returns false when the target (or, for link, either side) is not alive.
+  bool send(const Pid& from, const Pid& to, std::string topic, Value payload);
+  // `watcher` receives EXIT when `target` ends; if `target` is not alive it receives
+  // EXIT with error "no such process" at once (and this returns false).
+  bool monitor(const Pid& watcher, const Pid& target);
+  bool demonitor(const Pid& watcher, const Pid& target);
+  bool link(const Pid& a, const Pid& b);
+  bool unlink(const Pid& a, const Pid& b);
+  // Delivers CANCEL; the target is terminated if it has not ended after its host's
+  // stop timeout.
+  bool cancel(const Pid& from, const Pid& target);
+  // Ends the target at once (a running process at the end of its current slice);
+  // its EXIT error is "terminated".
+  bool terminate(const Pid& target);
+  bool alive(const Pid& pid) const;
+  size_t process_count() const;
+
+  // Supervised shutdown: CANCEL to every process on every host, wait up to the
+  // largest stop timeout, terminate the rest, join the workers, stop the loop.
+  // Idempotent; returns the number of processes that had to be terminated.
+  size_t shutdown();
+
+  // ---- Internal (dispatcher): routes an event to a process. ----
+  bool deliver_event(const Pid& to, Event ev);
+  std::shared_ptr<detail::ProcessRecord> find(const Pid& pid) const;
+
+ private:
+  EventLoop loop_;
+  mutable std::shared_mutex mu_;  // hosts_, factory_
+  std::map<std::string, std::unique_ptr<ProcessHost>, std::less<>> hosts_;
+  ProcessFactory factory_;
+  bool shut_down_ = false;
+};
+
+}  // namespace wippy::procs

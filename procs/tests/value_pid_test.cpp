@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <unordered_set>
+
+#include "procs/event.h"
+#include "procs/pid.h"
+#include "procs/value.h"
+
+namespace wippy::procs {
+namespace {
+
+TEST(Value, TypesAndAccessors) {
+  EXPECT_TRUE(Value().is_nil());
+  EXPECT_TRUE(Value(nullptr).is_nil());
+  EXPECT_EQ(Value(true).as_bool(), true);
+  EXPECT_EQ(Value(42).as_int(), 42);
+  EXPECT_EQ(Value(int64_t{1} << 40).as_int(), int64_t{1} << 40);
+  EXPECT_EQ(Value(5LL).as_int(), 5);  // lua_Integer
+  EXPECT_EQ(Value(size_t{3}).as_int(), 3);
+  EXPECT_EQ(Value(uint32_t{4000000000}).as_int(), 4000000000);
+  EXPECT_TRUE(Value(1.5f).is_double());
+  EXPECT_DOUBLE_EQ(Value(1.5).as_double(), 1.5);
+  EXPECT_DOUBLE_EQ(Value(3).as_number(), 3.0);
+  EXPECT_EQ(Value("hi").as_string(), "hi");
+  EXPECT_EQ(Value(std::string_view("sv")).as_string(), "sv");
+  EXPECT_EQ(Value(Value::Array{1, 2}).as_array().size(), 2u);
+  EXPECT_EQ(Value(42).type_name(), std::string("integer"));
+  EXPECT_EQ(Value(4.2).type_name(), std::string("number"));
+  EXPECT_THROW(Value(1).as_string(), std::bad_variant_access);
+}
+
+TEST(Value, EqualityAndToString) {
+  Value m(Value::Map{{"a", 1}, {"b", Value::Array{"x", nullptr, 2.5, false}}});
+  Value m2(Value::Map{{"a", 1}, {"b", Value::Array{"x", nullptr, 2.5, false}}});
+  EXPECT_EQ(m, m2);
+  EXPECT_NE(Value(1), Value(1.0));
+  EXPECT_NE(m, Value(Value::Map{{"a", 1}}));
+  EXPECT_EQ(m.to_string(), "{a = 1, b = [\"x\", nil, 2.5, false]}");
+  EXPECT_EQ(Value(2.0).to_string(), "2.0");
+  EXPECT_EQ(Value("q\"\n").to_string(), "\"q\\\"\\n\"");
+  ASSERT_NE(m.get("a"), nullptr);
+  EXPECT_EQ(*m.get("a"), Value(1));
+  EXPECT_EQ(m.get("zz"), nullptr);
+  EXPECT_EQ(Value(1).get("a"), nullptr);
+}
+
+TEST(Pid, FormatParseHash) {
+  Pid p{"app:processes", 17};
+  EXPECT_EQ(p.to_string(), "{app:processes|17}");
+  auto q = Pid::parse("{app:processes|17}");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(*q, p);
+  EXPECT_EQ(Pid{}.to_string(), "{}");
+  EXPECT_FALSE(Pid{}.valid());
+  for (const char* bad : {"", "{}", "{a|}", "{|1}", "{a|0}", "{a|1x}", "a|1", "{a|-1}", "{a1}"})
+    EXPECT_FALSE(Pid::parse(bad)) << bad;
+  EXPECT_EQ(Pid::parse("{a|b|3}")->host, "a|b");  // the last bar separates the number
+  std::unordered_set<Pid> set{p, Pid{"h", 1}, Pid{"h", 1}};
+  EXPECT_EQ(set.size(), 2u);
+}
+
+TEST(Event, Names) {
+  EXPECT_STREQ(event_kind_name(EventKind::Exit), "pid.exit");
+  EXPECT_STREQ(event_type_name(EventKind::Exit), "EXIT");
+  EXPECT_STREQ(event_type_name(EventKind::LinkDown), "LINK_DOWN");
+  EXPECT_STREQ(event_type_name(EventKind::Cancel), "CANCEL");
+  Event e{EventKind::Exit, Pid{"h", 2}, 42, std::nullopt};
+  EXPECT_EQ(e.to_string(), "EXIT from {h|2} value=42");
+}
+
+}  // namespace
+}  // namespace wippy::procs

@@ -1,0 +1,123 @@
+// WasmProcess: lazy instantiation, then the start function and the export, run in
+// fuel slices on the dispatcher; suspensions on AsyncOps; limits.
+#include "procs/wasm_process.h"
+
+#include <stdexcept>
+
+#include "procs/wasm_values.h"
+#include "wasi/context.h"  // wasi::ExitRequest (proc_exit), header only
+
+namespace wippy::procs {
+
+WasmProcess::WasmProcess(WasmProcessConfig config) : cfg_(std::move(config)) {
+  if (!cfg_.module) throw std::invalid_argument("WasmProcess: no module");
+}
+
+WasmProcess::~WasmProcess() { close(); }
+
+uint64_t WasmProcess::fuel_consumed() const { return instance_ ? instance_->store().fuel_consumed : 0; }
+
+StepResult WasmProcess::instantiate(ProcessContext& ctx) {
+  if (cfg_.limits.max_execution_ms) {
+    deadline_ = Clock::now() + std::chrono::milliseconds(cfg_.limits.max_execution_ms);
+    deadline_timer_ = ctx.wake_at(*deadline_);
+  }
+  engine::Limits limits;
+  if (cfg_.limits.fuel) limits.fuel = cfg_.limits.fuel;
+  if (cfg_.limits.max_memory_pages) limits.max_memory_pages = cfg_.limits.max_memory_pages;
+  if (cfg_.limits.max_call_depth) limits.max_call_depth = cfg_.limits.max_call_depth;
+  try {
+    imports_ = std::make_unique<WasmImports>();
+    if (cfg_.imports) cfg_.imports(*imports_, ctx);
+    instance_ = std::make_unique<engine::Instance>(imports_->linker, cfg_.module, limits);
+    auto ext = instance_->get_export(cfg_.method);
+    if (!ext || ext->kind != interp::ExternKind::Func)
+      return StepResult::fail("export not found: " + cfg_.method);
+    call_args_ = to_wasm_args(*ext->func->type, cfg_.args);
+    exec_ = instance_->start();
+  } catch (const std::exception& e) {
+    return StepResult::fail(e.what());
+  }
+  if (exec_) {
+    in_start_ = true;
+    return StepResult::cont();
+  }
+  return call_method();
+}
+
+StepResult WasmProcess::call_method() {
+  in_start_ = false;
+  try {
+    exec_ = instance_->call(cfg_.method, call_args_);
+  } catch (const std::exception& e) {
+    return StepResult::fail(e.what());
+  }
+  return StepResult::cont();
+}
+
+StepResult WasmProcess::step(ProcessContext& ctx) {
+  if (!instance_) {
+    StepResult r = instantiate(ctx);
+    if (r.kind == StepResult::Kind::Done) return r;
+  }
+  if (deadline_ && Clock::now() >= *deadline_)
+    return StepResult::fail("execution time limit exceeded (" + std::to_string(cfg_.limits.max_execution_ms) +
+                            " ms)");
+  if (op_) {
+    if (!completion_->ready()) return StepResult::waiting();  // a spurious wake-up
+    std::optional<AsyncResult> res = completion_->take();
+    op_.reset();
+    completion_.reset();
+    if (res && res->trap)
+      exec_->resume_trap(*res->trap);
+    else
+      exec_->resume(res ? std::span<const uint64_t>(res->values) : std::span<const uint64_t>());
+  }
+  return drive(ctx);
+}
+
+StepResult WasmProcess::drive(ProcessContext& ctx) {
+  exec_->user_data = &ctx;
+  int64_t slice = cfg_.slice > 0 ? cfg_.slice : ctx.slice_budget();
+  interp::RunStatus st = exec_->run(slice);
+  switch (st) {
+    case interp::RunStatus::OutOfBudget:
+      return StepResult::cont();
+    case interp::RunStatus::Done:
+      if (in_start_) return call_method();
+      return StepResult::done(from_wasm_results(exec_->func_type(), exec_->results()));
+    case interp::RunStatus::Trapped:
+      return StepResult::fail(exec_->trap().message);
+    case interp::RunStatus::Suspended: {
+      std::unique_ptr<interp::HostPending> p = exec_->take_pending();
+      if (auto* exit = dynamic_cast<wasi::ExitRequest*>(p.get())) {
+        if (exit->code == 0) return StepResult::done();
+        return StepResult::fail("exit code " + std::to_string(exit->code));
+      }
+      if (auto* op = dynamic_cast<AsyncOp*>(p.get())) {
+        p.release();
+        op_.reset(op);
+        completion_ = std::make_shared<Completion>(ctx.waker());
+        op_->start(completion_, ctx.loop());
+        // If it completed already, the wake-up arrived during this step and the
+        // dispatcher runs the process again at once.
+        return StepResult::waiting();
+      }
+      return StepResult::fail("a host function suspended with an operation the process host cannot run");
+    }
+    default:
+      return StepResult::fail(std::string("unexpected execution status: ") + interp::run_status_name(st));
+  }
+}
+
+void WasmProcess::close() {
+  if (op_) op_->cancel();
+  op_.reset();
+  completion_.reset();
+  deadline_timer_.cancel();
+  exec_.reset();
+  instance_.reset();
+  imports_.reset();
+}
+
+}  // namespace wippy::procs

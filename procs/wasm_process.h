@@ -1,0 +1,77 @@
+// A process that runs one export of a WASM module on the dispatcher, in fuel slices.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "procs/async_op.h"
+#include "procs/process.h"
+
+namespace wippy::procs {
+
+// Zero means "engine default" (fuel and time: unlimited).
+struct WasmLimits {
+  uint64_t fuel = 0;              // total fuel units -> "fuel exhausted"
+  uint32_t max_memory_pages = 0;  // per memory
+  uint32_t max_call_depth = 0;    // -> "call stack exhausted"
+  uint64_t max_execution_ms = 0;  // wall clock incl. waiting -> "execution time limit exceeded (N ms)"
+};
+
+// The imports of one instance. Objects the host functions point to (a WasiContext,
+// say) go into keep_alive: they live as long as the instance.
+struct WasmImports {
+  engine::Linker linker;
+  std::vector<std::shared_ptr<void>> keep_alive;
+};
+// Fills the imports on the first Step, on a worker thread. May throw; the message
+// becomes the process's error. Host functions see `HostCall::user` as the running
+// process's ProcessContext*.
+using WasmImportsProvider = std::function<void(WasmImports&, ProcessContext&)>;
+
+struct WasmProcessConfig {
+  engine::ModulePtr module;
+  std::string method;        // the export to call
+  std::vector<Value> args;   // converted with to_wasm_args
+  WasmLimits limits;
+  WasmImportsProvider imports;  // empty: no imports
+  int64_t slice = 0;            // fuel per Step; 0: the host's slice budget
+};
+
+// Lifecycle: the first Step instantiates (a link or instantiation error ends the
+// process with that error), checks the arguments, runs the start function, then the
+// export. OutOfBudget -> Continue; a suspension on an AsyncOp -> Waiting until it
+// completes; wasi::ExitRequest (proc_exit) -> code 0 gives nil, else error "exit code N";
+// a trap -> error with the trap message. CANCEL is ignored (the host terminates the
+// process after its stop timeout).
+class WasmProcess : public Process {
+ public:
+  explicit WasmProcess(WasmProcessConfig config);
+  ~WasmProcess() override;
+  StepResult step(ProcessContext& ctx) override;
+  void close() override;
+
+  uint64_t fuel_consumed() const;
+
+ private:
+  StepResult instantiate(ProcessContext& ctx);
+  StepResult drive(ProcessContext& ctx);
+  StepResult call_method();
+
+  WasmProcessConfig cfg_;
+  std::unique_ptr<WasmImports> imports_;
+  std::unique_ptr<engine::Instance> instance_;
+  std::unique_ptr<engine::Execution> exec_;
+  bool in_start_ = false;  // exec_ is the start function
+  std::vector<uint64_t> call_args_;
+  std::unique_ptr<AsyncOp> op_;
+  std::shared_ptr<Completion> completion_;
+  std::optional<Clock::time_point> deadline_;
+  TimerHandle deadline_timer_;
+};
+
+}  // namespace wippy::procs

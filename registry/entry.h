@@ -1,0 +1,154 @@
+// Typed registry entries: one struct per kind, held by Entry in a variant.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace wippy::registry {
+
+enum class Kind {
+  FsDirectory,
+  EnvVariable,
+  ProcessWasm,
+  FunctionWasm,
+  ProcessLua,
+  FunctionLua,
+  ProcessHost,
+  TerminalHost,
+};
+
+// "fs.directory", "process.wasm", ...
+std::string_view kind_name(Kind kind);
+// The kind for a name, or nullopt for an unknown kind.
+std::optional<Kind> parse_kind(std::string_view name);
+// "fs.directory, env.variable, ..." (for error messages).
+std::string known_kinds();
+
+// Host import groups a WASM entry may enable (`imports:`).
+enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs };
+
+// "wasi:cli", ..., "funcs".
+std::string_view import_group_name(ImportGroup group);
+// A group name or an interface name inside it ("wasi:cli/environment@0.2.3",
+// "wasi:clocks@0.2.0") -> the group; nullopt if unknown.
+std::optional<ImportGroup> parse_import_group(std::string_view name);
+std::string known_import_groups();
+
+// `fs.directory`: a host directory, relative to the project directory in the YAML.
+struct FsDirectory {
+  std::filesystem::path directory;  // absolute (resolved against the project directory)
+  std::string configured;           // as written in the YAML
+  uint32_t mode = 0755;             // permissions for auto_init
+  bool auto_init = false;           // create the directory when the project loads
+};
+
+// `env.variable`: an OS environment variable with an optional default.
+struct EnvVariable {
+  std::string variable;
+  std::optional<std::string> default_value;
+
+  // The variable's value from the OS environment, else the default, else nullopt.
+  std::optional<std::string> resolve() const;
+};
+
+struct WasiEnv {
+  std::string id;    // an env.variable entry ID
+  std::string name;  // the name the guest sees (default: the variable's OS name)
+  bool required = false;
+};
+
+struct WasiMount {
+  std::string fs;     // an fs.directory entry ID
+  std::string guest;  // absolute guest path, normalised (no trailing slash)
+  bool read_only = false;
+};
+
+struct WasiConfig {
+  std::vector<std::string> args;
+  std::string cwd;  // absolute, or empty when not set
+  std::vector<WasiEnv> env;
+  std::vector<WasiMount> mounts;
+};
+
+// `limits:`. Unset fields use the runtime's defaults.
+struct WasmLimits {
+  std::optional<uint64_t> max_execution_ms;
+  std::optional<uint64_t> fuel;
+  std::optional<uint32_t> max_memory_pages;
+  std::optional<uint32_t> max_call_depth;
+};
+
+// `process.wasm` and `function.wasm`.
+struct WasmEntry {
+  std::string fs;      // fs.directory entry ID
+  std::string path;    // path inside the directory, as written ("/worker.wasm")
+  std::string hash;    // "sha256:<hex>"
+  std::string method;  // exported function
+  std::set<ImportGroup> imports;
+  WasiConfig wasi;
+  WasmLimits limits;
+
+  // Filled by the loader after verification.
+  std::filesystem::path file;  // absolute host path of the module
+  engine::ModulePtr module;    // verified against `hash`, decoded and validated
+
+  bool enables(ImportGroup g) const { return imports.count(g) != 0; }
+};
+
+// `process.lua` and `function.lua`.
+struct LuaEntry {
+  std::filesystem::path source;  // absolute path of the script
+  std::string source_uri;        // as written ("file://main.lua")
+  std::string method;            // function in the table the script returns
+  std::vector<std::string> modules;
+};
+
+// `process.host`.
+struct ProcessHostEntry {
+  std::optional<unsigned> workers;             // default: the number of cores
+  std::optional<size_t> queue_size;            // global run queue capacity
+  std::optional<size_t> local_queue_size;      // per-worker run queue capacity
+  std::optional<uint64_t> stop_timeout_ms;     // supervised shutdown (default 10 s)
+};
+
+// `terminal.host`: runs one command process bound to the terminal.
+struct TerminalHostEntry {};
+
+// `meta.command` on a process entry: makes it runnable with `wippy run <name>`.
+struct Command {
+  std::string name;
+  std::string short_description;
+};
+
+struct Entry {
+  std::string id;  // "namespace:name"
+  std::string ns;
+  std::string name;
+  Kind kind;
+  std::filesystem::path file;  // the YAML file, as shown in messages (relative to the project)
+  std::optional<Command> command;
+
+  std::variant<FsDirectory, EnvVariable, WasmEntry, LuaEntry, ProcessHostEntry, TerminalHostEntry>
+      data;
+
+  bool is_process() const { return kind == Kind::ProcessWasm || kind == Kind::ProcessLua; }
+  bool is_function() const { return kind == Kind::FunctionWasm || kind == Kind::FunctionLua; }
+  bool is_wasm() const { return kind == Kind::ProcessWasm || kind == Kind::FunctionWasm; }
+  bool is_lua() const { return kind == Kind::ProcessLua || kind == Kind::FunctionLua; }
+
+  const FsDirectory& fs_directory() const { return std::get<FsDirectory>(data); }
+  const EnvVariable& env_variable() const { return std::get<EnvVariable>(data); }
+  const WasmEntry& wasm() const { return std::get<WasmEntry>(data); }
+  const LuaEntry& lua() const { return std::get<LuaEntry>(data); }
+  const ProcessHostEntry& process_host() const { return std::get<ProcessHostEntry>(data); }
+};
+
+}  // namespace wippy::registry

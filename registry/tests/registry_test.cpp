@@ -1,0 +1,568 @@
+// Registry loading: a good project, each validation rule and its message, bad YAML,
+// hash mismatch.
+#include "registry/registry.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+namespace fs = std::filesystem;
+using namespace wippy;
+using registry::Kind;
+using registry::LoadError;
+using registry::Registry;
+
+namespace {
+
+std::vector<uint8_t> read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string probe_hash(const char* name = "registry_probe") {
+  return "sha256:" + engine::sha256_hex(read_bytes(fs::path(WIPPY_GUEST_DIR) / (std::string(name) + ".wasm")));
+}
+
+// A temporary project directory: wippy.lock, src/, wasm/ with the probe modules.
+class Project {
+ public:
+  Project() {
+    char tmpl[] = "/tmp/wippy-registry-test-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    write("wippy.lock", "directories:\n  src: ./src\n");
+    fs::create_directories(dir_ / "src");
+    fs::create_directories(dir_ / "wasm");
+    fs::copy_file(fs::path(WIPPY_GUEST_DIR) / "registry_probe.wasm", dir_ / "wasm/worker.wasm");
+    fs::copy_file(fs::path(WIPPY_GUEST_DIR) / "registry_wasi_probe.wasm", dir_ / "wasm/wasi.wasm");
+  }
+  ~Project() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const fs::path& dir() const { return dir_; }
+  void write(const std::string& rel, const std::string& text) {
+    fs::create_directories((dir_ / rel).parent_path());
+    std::ofstream(dir_ / rel) << text;
+  }
+  Registry load(registry::LoadOptions opts = {}) { return Registry::load(dir_, engine_, opts); }
+  // The load's errors (fails the test if it succeeded).
+  std::vector<std::string> errors() {
+    try {
+      load();
+    } catch (const LoadError& e) {
+      return e.errors();
+    }
+    ADD_FAILURE() << "load succeeded";
+    return {};
+  }
+  std::string first_error() {
+    auto e = errors();
+    return e.empty() ? "" : e.front();
+  }
+
+ private:
+  fs::path dir_;
+  engine::Engine engine_;
+};
+
+// The issue's project, with one wasm entry whose fields are `wasm_fields`.
+std::string index_yaml(const std::string& wasm_fields) {
+  return "version: \"1.0\"\n"
+         "namespace: myns\n"
+         "entries:\n"
+         "  - name: wasm_binaries\n"
+         "    kind: fs.directory\n"
+         "    directory: ./wasm\n"
+         "  - name: compute_worker\n"
+         "    kind: process.wasm\n" +
+         wasm_fields +
+         "  - name: processes\n"
+         "    kind: process.host\n"
+         "  - name: terminal\n"
+         "    kind: terminal.host\n"
+         "  - name: main\n"
+         "    kind: process.lua\n"
+         "    source: file://main.lua\n"
+         "    method: main\n"
+         "    meta:\n"
+         "      command: { name: demo, short: Spawn a WASM worker }\n";
+}
+
+std::string good_wasm_fields() {
+  return "    fs: myns:wasm_binaries\n"
+         "    path: /worker.wasm\n"
+         "    hash: " + probe_hash() + "\n"
+         "    method: compute\n";
+}
+
+void write_good(Project& p, const std::string& wasm_fields = good_wasm_fields()) {
+  p.write("src/_index.yaml", index_yaml(wasm_fields));
+  p.write("src/main.lua", "return { main = function() return 0 end }\n");
+}
+
+bool contains(const std::vector<std::string>& errors, const std::string& needle) {
+  for (const auto& e : errors) {
+    if (e.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+#define EXPECT_ERROR(project, needle)                                   \
+  do {                                                                  \
+    auto errs_ = (project).errors();                                    \
+    std::string all_;                                                   \
+    for (const auto& e_ : errs_) all_ += e_ + "\n";                     \
+    EXPECT_TRUE(contains(errs_, needle)) << "wanted: " << (needle) << "\ngot:\n" << all_; \
+  } while (0)
+
+}  // namespace
+
+TEST(Registry, LoadsTheIssueProject) {
+  Project p;
+  write_good(p);
+  Registry reg = p.load();
+  EXPECT_EQ(reg.entries().size(), 5u);
+  const registry::Entry* w = reg.find("myns:compute_worker");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->kind, Kind::ProcessWasm);
+  EXPECT_EQ(w->wasm().fs, "myns:wasm_binaries");
+  EXPECT_EQ(w->wasm().method, "compute");
+  EXPECT_EQ(w->wasm().file, p.dir() / "wasm/worker.wasm");
+  ASSERT_NE(w->wasm().module, nullptr);
+  EXPECT_EQ(w->file, "src/_index.yaml");
+  const registry::Entry* m = reg.find("myns:main");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->lua().source, p.dir() / "src/main.lua");
+  EXPECT_EQ(m->lua().method, "main");
+  ASSERT_TRUE(m->command.has_value());
+  EXPECT_EQ(m->command->name, "demo");
+  EXPECT_EQ(m->command->short_description, "Spawn a WASM worker");
+  EXPECT_EQ(reg.find_command("demo"), m);
+  ASSERT_EQ(reg.commands().size(), 1u);
+  EXPECT_EQ(reg.of_kind(Kind::ProcessHost).size(), 1u);
+  EXPECT_EQ(reg.of_kind(Kind::TerminalHost).size(), 1u);
+  EXPECT_EQ(reg.find("myns:nothing"), nullptr);
+}
+
+TEST(Registry, FullFieldSet) {
+  Project p;
+  write_good(p, good_wasm_fields() +
+                    "    imports: [wasi:cli, wasi:clocks/wall-clock@0.2.3, funcs]\n"
+                    "    wasi:\n"
+                    "      args: [a, b]\n"
+                    "      cwd: /data/\n"
+                    "      env:\n"
+                    "        - { id: myns:home, name: HOME, required: true }\n"
+                    "        - { id: lang }\n"
+                    "      mounts:\n"
+                    "        - { fs: myns:wasm_binaries, guest: /data/, read_only: true }\n"
+                    "    limits:\n"
+                    "      max_execution_ms: 5000\n"
+                    "      fuel: 1_000_000\n"
+                    "      max_memory_pages: 16\n"
+                    "      max_call_depth: 500\n");
+  p.write("src/env/vars.yml",
+          "version: \"1.0\"\nnamespace: myns\nentries:\n"
+          "  - { name: home, kind: env.variable, variable: HOME }\n"
+          "  - { name: lang, kind: env.variable, variable: WIPPY_TEST_LANG, default: en }\n");
+  p.write("src/hosts.yaml",
+          "version: \"1.0\"\nnamespace: other\nentries:\n"
+          "  - name: big\n    kind: process.host\n"
+          "    host: { workers: 3, queue_size: 100, local_queue_size: 10, stop_timeout: 2s }\n"
+          "  - name: out\n    kind: fs.directory\n    directory: ./out/dir\n    mode: \"0700\"\n"
+          "    auto_init: true\n");
+  Registry reg = p.load();
+  const auto& w = reg.find("myns:compute_worker")->wasm();
+  EXPECT_TRUE(w.enables(registry::ImportGroup::Cli));
+  EXPECT_TRUE(w.enables(registry::ImportGroup::Clocks));
+  EXPECT_TRUE(w.enables(registry::ImportGroup::Funcs));
+  EXPECT_FALSE(w.enables(registry::ImportGroup::Http));
+  EXPECT_EQ(w.wasi.args, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(w.wasi.cwd, "/data");
+  ASSERT_EQ(w.wasi.env.size(), 2u);
+  EXPECT_EQ(w.wasi.env[0].id, "myns:home");
+  EXPECT_TRUE(w.wasi.env[0].required);
+  EXPECT_EQ(w.wasi.env[1].id, "myns:lang");  // same-namespace short reference
+  EXPECT_EQ(w.wasi.env[1].name, "WIPPY_TEST_LANG");  // defaults to the OS name
+  ASSERT_EQ(w.wasi.mounts.size(), 1u);
+  EXPECT_EQ(w.wasi.mounts[0].guest, "/data");
+  EXPECT_TRUE(w.wasi.mounts[0].read_only);
+  EXPECT_EQ(w.limits.max_execution_ms, 5000u);
+  EXPECT_EQ(w.limits.fuel, 1000000u);
+  EXPECT_EQ(w.limits.max_memory_pages, 16u);
+  EXPECT_EQ(w.limits.max_call_depth, 500u);
+  const auto& h = reg.find("other:big")->process_host();
+  EXPECT_EQ(h.workers, 3u);
+  EXPECT_EQ(h.queue_size, 100u);
+  EXPECT_EQ(h.local_queue_size, 10u);
+  EXPECT_EQ(h.stop_timeout_ms, 2000u);
+  const auto& lang = reg.find("myns:lang")->env_variable();
+  unsetenv("WIPPY_TEST_LANG");
+  EXPECT_EQ(lang.resolve(), "en");
+  setenv("WIPPY_TEST_LANG", "fr", 1);
+  EXPECT_EQ(lang.resolve(), "fr");
+  unsetenv("WIPPY_TEST_LANG");
+  const auto& out = reg.find("other:out")->fs_directory();
+  EXPECT_TRUE(fs::is_directory(out.directory));  // auto_init
+  EXPECT_EQ(out.mode, 0700u);
+}
+
+TEST(Registry, LockFileMissing) {
+  Project p;
+  write_good(p);
+  fs::remove(p.dir() / "wippy.lock");
+  std::string e = p.first_error();
+  EXPECT_NE(e.find("wippy.lock not found in " + p.dir().string()), std::string::npos) << e;
+  EXPECT_NE(e.find("directories: {src: ./src}"), std::string::npos) << e;
+}
+
+TEST(Registry, LockFileDefaultsAndCustomSrc) {
+  Project p;
+  write_good(p);
+  p.write("wippy.lock", "");
+  EXPECT_EQ(p.load().src_dir(), p.dir() / "src");
+  p.write("wippy.lock", "directories: {src: ./elsewhere}\n");
+  EXPECT_ERROR(p, "wippy.lock: directories.src: ./elsewhere is not a directory");
+  fs::rename(p.dir() / "src", p.dir() / "elsewhere");
+  EXPECT_EQ(p.load().src_dir(), p.dir() / "elsewhere");
+  p.write("wippy.lock", "directories: [\n");
+  EXPECT_ERROR(p, "wippy.lock:");
+}
+
+TEST(Registry, RequiredWasmFields) {
+  const char* fields[] = {"fs", "path", "hash", "method"};
+  for (const char* missing : fields) {
+    Project p;
+    std::string f;
+    if (std::string(missing) != "fs") f += "    fs: myns:wasm_binaries\n";
+    if (std::string(missing) != "path") f += "    path: /worker.wasm\n";
+    if (std::string(missing) != "hash") f += "    hash: " + probe_hash() + "\n";
+    if (std::string(missing) != "method") f += "    method: compute\n";
+    write_good(p, f);
+    EXPECT_ERROR(p, std::string("src/_index.yaml: entry myns:compute_worker: ") + missing + " is required");
+  }
+}
+
+TEST(Registry, HashMismatchFailsTheWholeLoad) {
+  Project p;
+  std::string wrong = "sha256:" + std::string(64, '0');
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /worker.wasm\n    hash: " + wrong +
+                    "\n    method: compute\n");
+  std::string e = p.first_error();
+  EXPECT_NE(e.find("src/_index.yaml: entry myns:compute_worker: hash verification failed: expected " +
+                   wrong + ", got " + probe_hash()),
+            std::string::npos)
+      << e;
+}
+
+TEST(Registry, HashFormat) {
+  Project p;
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /worker.wasm\n    hash: md5:abc\n    method: compute\n");
+  EXPECT_ERROR(p, "entry myns:compute_worker: hash must be sha256:<64 hex digits>, got \"md5:abc\"");
+}
+
+TEST(Registry, WasmFileAndExports) {
+  {
+    Project p;
+    write_good(p, "    fs: myns:wasm_binaries\n    path: /missing.wasm\n    hash: " + probe_hash() +
+                      "\n    method: compute\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: path: module file not found: wasm/missing.wasm");
+  }
+  {
+    Project p;
+    write_good(p, "    fs: myns:wasm_binaries\n    path: /../wippy.lock\n    hash: " + probe_hash() +
+                      "\n    method: compute\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: path must name a file inside the directory of fs");
+  }
+  {
+    Project p;
+    write_good(p, "    fs: myns:wasm_binaries\n    path: /worker.wasm\n    hash: " + probe_hash() +
+                      "\n    method: nope\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: method: wasm/worker.wasm exports no function \"nope\"");
+  }
+  {
+    Project p;
+    write_good(p, "    fs: myns:wasm_binaries\n    path: /worker.wasm\n    hash: " + probe_hash() +
+                      "\n    method: memory\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: method: export \"memory\" of wasm/worker.wasm is a memory");
+  }
+  {
+    Project p;
+    p.write("wasm/junk.wasm", "not wasm");
+    std::string h = "sha256:" + engine::sha256_hex(read_bytes(p.dir() / "wasm/junk.wasm"));
+    write_good(p, "    fs: myns:wasm_binaries\n    path: /junk.wasm\n    hash: " + h + "\n    method: compute\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: path: wasm/junk.wasm is not a valid WebAssembly module");
+  }
+}
+
+TEST(Registry, ImportGroupsOfTheModule) {
+  std::string base = "    fs: myns:wasm_binaries\n    path: /wasi.wasm\n    hash: " +
+                     probe_hash("registry_wasi_probe") + "\n    method: run\n";
+  {
+    Project p;
+    write_good(p, base);
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "entry myns:compute_worker: imports: the module imports "
+                               "wasi_snapshot_preview1.fd_write, which needs import group wasi:cli "
+                               "(or wasi:io, wasi:filesystem); add it to imports"));
+    EXPECT_TRUE(contains(errs, "wasi_snapshot_preview1.random_get, which needs import group wasi:random"));
+  }
+  {
+    Project p;
+    write_good(p, base + "    imports: [wasi:io/streams@0.2.3, wasi:random]\n");
+    EXPECT_NO_THROW(p.load());
+  }
+}
+
+TEST(Registry, UnknownKindAndImportGroup) {
+  {
+    Project p;
+    write_good(p);
+    p.write("src/more.yaml", "version: \"1\"\nnamespace: x\nentries:\n  - { name: a, kind: http.router }\n");
+    EXPECT_ERROR(p, "src/more.yaml: entry x:a: unknown kind \"http.router\" (known: fs.directory,");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    imports: [wasi:cli, wasi:sockets]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: imports: unknown import group \"wasi:sockets\" (known: wasi:cli,");
+  }
+}
+
+TEST(Registry, ReferencesMustExistWithTheRightKind) {
+  {
+    Project p;
+    write_good(p, "    fs: myns:nope\n    path: /worker.wasm\n    hash: " + probe_hash() + "\n    method: compute\n");
+    EXPECT_ERROR(p, "src/_index.yaml: entry myns:compute_worker: fs: myns:nope is not defined");
+  }
+  {
+    Project p;
+    write_good(p, "    fs: myns:processes\n    path: /worker.wasm\n    hash: " + probe_hash() +
+                      "\n    method: compute\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: fs: myns:processes is a process.host, expected fs.directory");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      env: [{ id: myns:wasm_binaries, name: X }]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.env[0].id: myns:wasm_binaries is a fs.directory, "
+                    "expected env.variable");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      mounts: [{ fs: other:dir, guest: /x }]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.mounts[0].fs: other:dir is not defined");
+  }
+}
+
+TEST(Registry, WasiRules) {
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      cwd: data\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.cwd must be an absolute path, got \"data\"");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() +
+                      "    wasi:\n      mounts:\n"
+                      "        - { fs: myns:wasm_binaries, guest: /a }\n"
+                      "        - { fs: myns:wasm_binaries, guest: /a/ }\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.mounts[1].guest: duplicate mount point \"/a\"");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      mounts: [{ fs: myns:wasm_binaries, guest: rel }]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.mounts[0].guest must be an absolute path, got \"rel\"");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      env:\n"
+                                       "        - { id: myns:v, name: A }\n"
+                                       "        - { id: myns:v, name: A }\n");
+    p.write("src/v.yaml", "version: \"1\"\nnamespace: myns\nentries:\n  - { name: v, kind: env.variable, variable: V }\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.env[1].name: duplicate wasi env name \"A\"");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      argz: [a]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.argz: unknown field");
+  }
+}
+
+TEST(Registry, Limits) {
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    limits:\n      fuel: -5\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: limits.fuel must be a non-negative integer");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    limits:\n      max_memory_pages: 70000\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: limits.max_memory_pages must be between 1 and 65536, got 70000");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    limits:\n      max_exec_ms: 5\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: limits.max_exec_ms: unknown field (known: max_execution_ms,");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    limits: 5\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: limits must be a map");
+  }
+}
+
+TEST(Registry, LuaEntries) {
+  {
+    Project p;
+    write_good(p);
+    fs::remove(p.dir() / "src/main.lua");
+    EXPECT_ERROR(p, "src/_index.yaml: entry myns:main: source: file not found: src/main.lua");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/f.yaml", "version: \"1\"\nnamespace: f\nentries:\n"
+                          "  - { name: a, kind: function.lua, source: main.lua, method: x }\n"
+                          "  - { name: b, kind: function.lua, source: file://lib/b.lua }\n"
+                          "  - { name: c, kind: process.lua, source: file://lib/b.lua, method: m, modules: [json, 3] }\n");
+    p.write("src/lib/b.lua", "return {}\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/f.yaml: entry f:a: source must be file://<path relative to the YAML file>"));
+    EXPECT_TRUE(contains(errs, "src/f.yaml: entry f:b: method is required"));
+    EXPECT_FALSE(contains(errs, "entry f:c: modules"));  // scalars are strings
+  }
+}
+
+TEST(Registry, DuplicateIdsAndCommands) {
+  {
+    Project p;
+    write_good(p);
+    p.write("src/z.yaml", "version: \"1\"\nnamespace: myns\nentries:\n  - { name: terminal, kind: terminal.host }\n");
+    EXPECT_ERROR(p, "src/z.yaml: entry myns:terminal: duplicate entry ID (first defined in src/_index.yaml)");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/z.yaml", "version: \"1\"\nnamespace: z\nentries:\n"
+                          "  - { name: m, kind: process.lua, source: file://main.lua, method: main,"
+                          " meta: { command: { name: demo } } }\n");
+    p.write("src/main.lua", "return {}\n");
+    EXPECT_ERROR(p, "src/z.yaml: entry z:m: meta.command.name: command \"demo\" is already defined by myns:main");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/z.yaml", "version: \"1\"\nnamespace: z\nentries:\n"
+                          "  - { name: m, kind: process.host, meta: { command: { name: x } } }\n"
+                          "  - { name: n, kind: process.lua, source: file://main.lua, method: main,"
+                          " meta: { command: { name: list } } }\n");
+    p.write("src/main.lua", "return {}\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/z.yaml: entry z:m: meta.command: only process.wasm and process.lua"));
+    EXPECT_TRUE(contains(errs, "src/z.yaml: entry z:n: meta.command.name: \"list\" is reserved"));
+  }
+}
+
+TEST(Registry, FileLevelRules) {
+  {
+    Project p;
+    write_good(p);
+    p.write("src/n.yaml", "version: \"1\"\nentries: []\n");
+    EXPECT_ERROR(p, "src/n.yaml: namespace is required");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/n.yaml", "namespace: a\nentries: []\n");
+    EXPECT_ERROR(p, "src/n.yaml: version is required");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/n.yaml", "version: \"1\"\nnamespace: a\nentries:\n  - { kind: terminal.host }\n  - 5\n"
+                          "  - { name: \"a:b\", kind: terminal.host }\n  - { name: t }\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/n.yaml: entries[0]: name is required"));
+    EXPECT_TRUE(contains(errs, "src/n.yaml: entries[1]: an entry must be a map"));
+    EXPECT_TRUE(contains(errs, "src/n.yaml: entries[2]: name \"a:b\" may only contain"));
+    EXPECT_TRUE(contains(errs, "src/n.yaml: entry a:t: kind is required"));
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/n.yaml", "- just\n- a list\n");
+    EXPECT_ERROR(p, "src/n.yaml: the file must be a map with version, namespace and entries");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/empty.yaml", "");
+    p.write("src/notes.txt", "ignored: [");
+    EXPECT_NO_THROW(p.load());
+  }
+}
+
+TEST(Registry, BadYamlSyntaxNamesFileAndLine) {
+  Project p;
+  write_good(p);
+  p.write("src/broken.yaml", "version: \"1\"\nnamespace: b\nentries:\n  - name: [unclosed\n    kind: x\n");
+  std::string e = p.first_error();
+  EXPECT_NE(e.find("src/broken.yaml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("invalid YAML"), std::string::npos) << e;
+  // "src/broken.yaml:<line>:<col>: ..."
+  EXPECT_TRUE(e.starts_with("src/broken.yaml:") && std::isdigit(static_cast<unsigned char>(e[16]))) << e;
+}
+
+TEST(Registry, AllErrorsAreCollectedAndNothingLoads) {
+  Project p;
+  write_good(p, "    kind: process.wasm\n");  // nothing but the kind
+  p.write("src/other.yaml", "version: \"1\"\nnamespace: o\nentries:\n  - { name: a, kind: bogus }\n");
+  try {
+    p.load();
+    FAIL() << "load succeeded";
+  } catch (const LoadError& e) {
+    EXPECT_GE(e.errors().size(), 5u);  // fs, path, hash, method, kind
+    EXPECT_NE(std::string(e.what()).find("more error"), std::string::npos);
+    EXPECT_NE(e.all().find("src/other.yaml: entry o:a: unknown kind"), std::string::npos);
+  }
+}
+
+TEST(Registry, FsDirectoryRules) {
+  {
+    Project p;
+    write_good(p);
+    p.write("src/d.yaml", "version: \"1\"\nnamespace: d\nentries:\n  - { name: a, kind: fs.directory, directory: ./nope }\n"
+                          "  - { name: b, kind: fs.directory, directory: ./x, mode: rwx, auto_init: true }\n"
+                          "  - { name: c, kind: fs.directory }\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/d.yaml: entry d:a: directory: ./nope does not exist (create it, or set auto_init: true)"));
+    EXPECT_TRUE(contains(errs, "src/d.yaml: entry d:b: mode must be an octal permission"));
+    EXPECT_TRUE(contains(errs, "src/d.yaml: entry d:c: directory is required"));
+    EXPECT_FALSE(fs::exists(p.dir() / "x"));  // all-or-nothing: no directory made
+  }
+}
+
+TEST(Registry, ProcessHostFields) {
+  Project p;
+  write_good(p);
+  p.write("src/h.yaml", "version: \"1\"\nnamespace: h\nentries:\n"
+                        "  - { name: a, kind: process.host, host: { workers: 0 } }\n"
+                        "  - { name: b, kind: process.host, host: { stop_timeout: soon } }\n"
+                        "  - { name: c, kind: process.host, host: { worker: 2 } }\n");
+  auto errs = p.errors();
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:a: host.workers must be between 1 and 1024, got 0"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:b: host.stop_timeout must be a duration"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:c: host.worker: unknown field"));
+}
+
+TEST(Registry, SkipsWasmVerificationWhenAsked) {
+  Project p;
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /worker.wasm\n    hash: sha256:" + std::string(64, 'a') +
+                    "\n    method: compute\n");
+  registry::LoadOptions opts;
+  opts.verify_wasm = false;
+  Registry reg = p.load(opts);
+  EXPECT_EQ(reg.find("myns:compute_worker")->wasm().module, nullptr);
+}

@@ -1,0 +1,29 @@
+// Which import groups a wasi_snapshot_preview1 (core module) import needs.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interp/module.h"
+#include "registry/entry.h"
+
+namespace wippy::registry {
+
+// The groups any one of which enables the preview1 function `name` (stream functions
+// such as fd_write serve stdio, streams and files, so wasi:cli, wasi:io or
+// wasi:filesystem each enable them). Empty for a name preview1 does not define.
+std::vector<ImportGroup> groups_for_preview1(std::string_view name);
+
+// True for the modules that hold preview1 functions ("wasi_snapshot_preview1",
+// "wasi_unstable").
+bool is_preview1_module(std::string_view module);
+
+// Checks every preview1 function import of `module` against `enabled`. Returns one
+// message per import whose group is not enabled, naming the import and the group.
+std::vector<std::string> check_import_groups(const interp::Module& module,
+                                             const std::set<ImportGroup>& enabled);
+
+}  // namespace wippy::registry
