@@ -11,7 +11,8 @@
 //
 // Fuel is pre-charged per straight-line segment: a Fuel instruction starts every
 // segment and carries the count of wasm instructions up to the next branch or branch
-// target.
+// target. `end` and `else` are block syntax (the spec's abstract syntax has no such
+// instructions) and cost nothing; a segment without instructions gets no Fuel.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -237,10 +238,22 @@ class FunctionCompiler {
   template <class EmitTarget>
   void cond_jump(const Val& cond, uint32_t d, bool when_true, EmitTarget emit_target);
 
+  // A conditional branch that leaves the segment refunds the part of the segment's
+  // pre-charged cost it skips; the amount is known when the segment closes.
+  void refund_word() {
+    refunds_.push_back({here(), code_[fuel_slot_].u64});
+    word64(0);
+  }
+  void close_segment() {
+    for (const PendingRefund& r : refunds_) code_[r.word].u64 = code_[fuel_slot_].u64 - r.counted;
+    refunds_.clear();
+  }
+
   // Counts one wasm instruction into the current straight-line segment.
   void begin_instr() {
     if (dead_) return;
     if (need_segment_) {
+      close_segment();
       op(Op::Fuel);
       fuel_slot_ = here();
       word64(0);
@@ -314,6 +327,11 @@ class FunctionCompiler {
   bool dead_ = false;              // the current code is unreachable: emit nothing
   bool need_segment_ = true;
   uint32_t fuel_slot_ = 0;
+  struct PendingRefund {
+    uint32_t word;     // the refund immediate to patch
+    uint64_t counted;  // segment cost up to and including the branch
+  };
+  std::vector<PendingRefund> refunds_;
   size_t instr_offset_ = 0;
   uint32_t last_op_pos_ = kNone;  // code index of the last instruction emitted
   Op last_op_ = Op::Unreachable;
@@ -359,6 +377,7 @@ void FunctionCompiler::compile() {
     malformed("section size mismatch");
   }
 
+  close_segment();
   for (uint32_t s : targets_) code_[s].target = code_.data() + code_[s].u64;
   fn_.code = std::move(code_);
   fn_.max_stack = static_cast<uint32_t>(max_vals_) + 1;
@@ -394,6 +413,7 @@ void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, Em
       word(a, b);
       if (has_imm) word64(imm);
       emit_target();
+      refund_word();
       forget_last();
       return;
     }
@@ -402,6 +422,7 @@ void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, Em
   op(when_true ? Op::BrIf : Op::BrUnless);
   word(slot, 0);
   emit_target();
+  refund_word();
   forget_last();
 }
 
@@ -488,7 +509,7 @@ void FunctionCompiler::control(uint8_t opc) {
             target(0);
           });
         }
-        need_segment_ = true;
+        // The then-arm continues the segment; the jump to `else` refunds the rest.
       }
       ctrls_.push_back(std::move(c));
       return;
@@ -549,9 +570,9 @@ void FunctionCompiler::control(uint8_t opc) {
           label_target(l);
           code_[skip].u64 = here();
           forget_last();
+          need_segment_ = true;  // `skip` is a branch target: a new segment starts there
         }
       }
-      need_segment_ = true;
       return;
     }
     case 0x0e: {  // br_table
@@ -774,7 +795,8 @@ void FunctionCompiler::pop_i32_slots(uint32_t n, uint32_t* slots) {
 }
 
 void FunctionCompiler::instruction(uint8_t opc) {
-  begin_instr();
+  // `end` and `else` close a block: they are syntax, not instructions, and cost no fuel.
+  if (opc != 0x0b && opc != 0x05) begin_instr();
   if (opc <= 0x11) return control(opc);
   if (opc >= 0x20 && opc <= 0x24) return variable(opc);
   if (opc >= 0x45 && opc <= 0xc4) return numeric(opc);

@@ -125,7 +125,7 @@ enter_function: {
   if (need > ex->peak_stack_) ex->peak_stack_ = need;
   ex->frames_.push_back(Frame{f, enter_inst, pc, static_cast<uint32_t>(new_base)});
   fp = base + new_base;
-  std::memset(fp + f->num_params, 0, (f->num_locals - f->num_params) * sizeof(uint64_t));
+  for (uint32_t i = f->num_params; i < f->num_locals; ++i) fp[i] = 0;
   pc = f->code.data();
   if (enter_inst != inst) {
     inst = enter_inst;
