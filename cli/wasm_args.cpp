@@ -91,6 +91,10 @@ WasmOptions parse_wasm_options(std::span<const std::string> words) {
       opt.stats = true;
       continue;
     }
+    if (w == "--no-fuel-metering") {
+      opt.fuel_metering = false;
+      continue;
+    }
     // Options with a value: --name VALUE or --name=VALUE.
     std::string name = w, value;
     bool has_value = false;
@@ -121,6 +125,8 @@ WasmOptions parse_wasm_options(std::span<const std::string> words) {
     }
   }
   if (!have_file && !opt.help) throw UsageError("missing FILE.wasm");
+  if (!opt.fuel_metering && (opt.fuel || opt.slice))
+    throw UsageError("--no-fuel-metering cannot be combined with --fuel or --slice");
   return opt;
 }
 

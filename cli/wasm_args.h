@@ -27,6 +27,7 @@ struct WasmOptions {
   uint64_t fuel = 0;                  // --fuel N: total fuel limit; 0 = unlimited
   int64_t slice = 0;                  // --slice N: budget per run() call; 0 = unlimited
   bool stats = false;                 // --stats
+  bool fuel_metering = true;          // --no-fuel-metering (benchmarks: what metering costs)
   bool help = false;                  // -h / --help
 };
 

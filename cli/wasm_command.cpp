@@ -29,6 +29,7 @@ const char* const kWasmUsage =
     "  --fuel N       total fuel limit (1 unit per instruction); traps with 'fuel exhausted'\n"
     "  --slice N      run in budgets of N fuel units (the result is the same for any N)\n"
     "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
+    "  --no-fuel-metering  translate without fuel counting (to measure its cost; no --fuel/--slice)\n"
     "  --             every word after it is an argument\n"
     "\n"
     "Exit codes: the guest's exit code (255 if above 255); 1 if it trapped; 2 for a bad\n"
@@ -126,7 +127,7 @@ int run(const WasmOptions& opt) {
   std::string error;
   if (!read_file(opt.file, bytes, error)) return fail(error);
 
-  engine::Engine engine;
+  engine::Engine engine({.fuel_metering = opt.fuel_metering});
   engine::ModulePtr module;
   try {
     module = engine.load(bytes);

@@ -37,8 +37,17 @@ class LoadError : public std::runtime_error {
 // Lowercase hex SHA-256 of the bytes (OpenSSL).
 std::string sha256_hex(std::span<const uint8_t> bytes);
 
+struct EngineConfig {
+  // Off only to measure what metering costs: unmetered modules ignore budgets and
+  // fuel limits (a run never yields and never runs out).
+  bool fuel_metering = true;
+};
+
 class Engine {
  public:
+  explicit Engine(EngineConfig config = {}) : config_(config) {}
+  const EngineConfig& config() const { return config_; }
+
   // Decodes, validates and translates, or returns the cached module for identical
   // bytes (keyed by xxHash3-128). `expected_hash` is "" or "sha256:<hex>"; a mismatch
   // throws LoadError("hash verification failed: expected X, got Y"). Malformed or
@@ -50,6 +59,7 @@ class Engine {
   size_t cache_hits() const { return cache_hits_; }
 
  private:
+  EngineConfig config_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::weak_ptr<const interp::Module>> cache_;  // key: xxh128 hex
   size_t cache_hits_ = 0;

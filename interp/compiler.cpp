@@ -241,7 +241,7 @@ class FunctionCompiler {
   // A conditional branch that leaves the segment refunds the part of the segment's
   // pre-charged cost it skips; the amount is known when the segment closes.
   void refund_word() {
-    refunds_.push_back({here(), code_[fuel_slot_].u64});
+    if (m_.fuel_metering) refunds_.push_back({here(), code_[fuel_slot_].u64});
     word64(0);
   }
   void close_segment() {
@@ -251,7 +251,7 @@ class FunctionCompiler {
 
   // Counts one wasm instruction into the current straight-line segment.
   void begin_instr() {
-    if (dead_) return;
+    if (dead_ || !m_.fuel_metering) return;
     if (need_segment_) {
       close_segment();
       op(Op::Fuel);
@@ -447,7 +447,15 @@ void FunctionCompiler::call(uint32_t func_index) {
 
 void FunctionCompiler::end() {
   Ctrl& c = ctrls_.back();
-  if (!dead_) materialize_from(static_cast<uint32_t>(c.height));
+  // The function's single result, when nothing branches to the end, is returned from
+  // wherever it is instead of being copied to its home first.
+  bool direct_return = ctrls_.size() == 1 && !dead_ && c.fixups.empty() && c.results.size() == 1 &&
+                       vals_.size() == c.height + 1;
+  uint32_t result_slot = home(0);
+  if (direct_return)
+    result_slot = use(vals_.back(), depth() - 1);
+  else if (!dead_)
+    materialize_from(static_cast<uint32_t>(c.height));
   pop(c.results);
   if (vals_.size() != c.height) invalid("type mismatch");
   if (c.opcode == 0x04 && !c.else_seen && c.params != c.results) invalid("type mismatch");
@@ -464,7 +472,7 @@ void FunctionCompiler::end() {
     if (!done.entered_dead) {
       dead_ = false;
       op(Op::Return);
-      word(home(0), 0);
+      word(result_slot, 0);
     }
     return;
   }

@@ -547,8 +547,9 @@ class Decoder {
 
 }  // namespace
 
-std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes) {
+std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, const DecodeOptions& options) {
   auto m = std::make_shared<Module>();
+  m->fuel_metering = options.fuel_metering;
   Decoder(bytes, *m).run();
   return m;
 }

@@ -107,6 +107,9 @@ struct Function {
 };
 
 struct Module {
+  // Whether the code carries Fuel instructions. Unmetered code ignores budgets and
+  // fuel limits and runs to completion; it exists to measure what metering costs.
+  bool fuel_metering = true;
   std::vector<FuncType> types;
   std::vector<uint32_t> type_ids;  // canonical id per entry of types
   std::vector<Import> imports;
@@ -141,8 +144,12 @@ struct Module {
   std::string func_name(uint32_t func_index) const;  // name section name or ""
 };
 
+struct DecodeOptions {
+  bool fuel_metering = true;
+};
+
 // Decodes, validates and translates a binary module. Throws ModuleError naming what
 // is wrong and the byte offset.
-std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes);
+std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, const DecodeOptions& options = {});
 
 }  // namespace wippy::interp

@@ -229,3 +229,16 @@ TEST(Execution, WrongArgumentCountIsRefused) {
   Fixture f;
   EXPECT_THROW(f.call("sum", {}), std::invalid_argument);
 }
+
+TEST(Execution, UnmeteredCodeIgnoresBudgets) {
+  auto module = decode_module(read_guest("exec_basics.wasm"), {.fuel_metering = false});
+  Store store;
+  auto next = std::make_shared<HostFunc>(HostFunc{{{}, {ValType::I32}}, nullptr, "host.next"});
+  auto log = std::make_shared<HostFunc>(HostFunc{{{ValType::I32}, {}}, nullptr, "host.log"});
+  std::vector<Extern> imports = {Extern::of(store.new_host_func(next)), Extern::of(store.new_host_func(log))};
+  Instance* inst = store.instantiate(module, imports);
+  Execution ex(store, inst->get_export("fib")->func, std::vector<uint64_t>{15});
+  EXPECT_EQ(ex.run(1), RunStatus::Done);  // no Fuel instructions: nothing to yield at
+  EXPECT_EQ(ex.results()[0], 610u);
+  EXPECT_EQ(ex.fuel_consumed(), 0u);
+}
