@@ -63,9 +63,39 @@ bool imm_form(Op op, Op& imm_op) {
   if (in(Op::I32Eq, Op::I32GeU)) return imm_op = at(Op::I32Eq, Op::I32EqImm), true;
   if (in(Op::I64Eq, Op::I64GeU)) return imm_op = at(Op::I64Eq, Op::I64EqImm), true;
   if (in(Op::I32Add, Op::I32Mul)) return imm_op = at(Op::I32Add, Op::I32AddImm), true;
-  if (in(Op::I32And, Op::I32ShrU)) return imm_op = at(Op::I32And, Op::I32AndImm), true;
+  if (in(Op::I32And, Op::I32Rotr)) return imm_op = at(Op::I32And, Op::I32AndImm), true;
   if (in(Op::I64Add, Op::I64Mul)) return imm_op = at(Op::I64Add, Op::I64AddImm), true;
-  if (in(Op::I64And, Op::I64ShrU)) return imm_op = at(Op::I64And, Op::I64AndImm), true;
+  if (in(Op::I64And, Op::I64Rotr)) return imm_op = at(Op::I64And, Op::I64AndImm), true;
+  return false;
+}
+
+// Operators whose operands may be swapped (so that a constant goes on the right).
+bool commutative(Op op) {
+  switch (op) {
+    case Op::I32Add: case Op::I32Mul: case Op::I32And: case Op::I32Or: case Op::I32Xor:
+    case Op::I32Eq: case Op::I32Ne:
+    case Op::I64Add: case Op::I64Mul: case Op::I64And: case Op::I64Or: case Op::I64Xor:
+    case Op::I64Eq: case Op::I64Ne:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The i32 comparison that gives the opposite answer (for i32.eqz of a comparison).
+bool negated_compare(Op op, Op& out) {
+  static const std::pair<Op, Op> pairs[] = {
+      {Op::I32Eq, Op::I32Ne},   {Op::I32LtS, Op::I32GeS}, {Op::I32LtU, Op::I32GeU},
+      {Op::I32GtS, Op::I32LeS}, {Op::I32GtU, Op::I32LeU},
+  };
+  for (Op base : {Op::I32Eq, Op::I32EqImm}) {
+    int shift = int(base) - int(Op::I32Eq);
+    for (auto [a, b] : pairs) {
+      Op x = op_offset(a, shift), y = op_offset(b, shift);
+      if (op == x) return out = y, true;
+      if (op == y) return out = x, true;
+    }
+  }
   return false;
 }
 
@@ -178,14 +208,24 @@ class FunctionCompiler {
     }
     return home(d);
   }
+  // A copy; two in a row share one instruction.
+  void emit_copy(uint32_t dst, uint32_t src) {
+    if (last_op_ == Op::Copy && last_op_pos_ == here() - 2) {
+      code_[last_op_pos_].op = handlers_[static_cast<int>(Op::Copy2)];
+      last_op_ = Op::Copy2;
+      word(dst, src);
+      return;
+    }
+    op(Op::Copy);
+    word(dst, src);
+  }
   // Moves the value at depth d into its home slot.
   void materialize(uint32_t d) {
     Val& v = vals_[d];
     if (v.kind == Val::Kind::Home) return;
     if (!dead_) {
       if (v.kind == Val::Kind::Local) {
-        op(Op::Copy);
-        word(home(d), v.local);
+        emit_copy(home(d), v.local);
       } else {
         op(Op::Const);
         word(home(d), 0);
@@ -213,8 +253,7 @@ class FunctionCompiler {
     } else {
       uint32_t src = v.kind == Val::Kind::Local ? v.local : home(d);
       if (src == dst) return;
-      op(Op::Copy);
-      word(dst, src);
+      emit_copy(dst, src);
     }
   }
   // True if the top `n` values are exactly where label `c` wants them.
@@ -738,6 +777,14 @@ void FunctionCompiler::numeric(uint8_t opc) {
       push(a);
       return;
     }
+    Op negated;
+    if (!dead_ && n.op == Op::I32Eqz && a.kind == Val::Kind::Home && last_dst_ == home(d) &&
+        negated_compare(last_op_, negated)) {
+      code_[last_op_pos_].op = handlers_[static_cast<int>(negated)];  // eqz(a < b) is a >= b
+      last_op_ = negated;
+      push(n.r);
+      return;
+    }
     if (!dead_) {
       uint32_t sa = use(a, d);
       op(n.op);
@@ -749,16 +796,21 @@ void FunctionCompiler::numeric(uint8_t opc) {
   Val b = pop(n.b);
   Val a = pop(n.a);
   uint32_t d = depth();
+  uint32_t da = d, db = d + 1;  // where each operand's home is
+  if (a.kind == Val::Kind::Const && b.kind != Val::Kind::Const && commutative(n.op)) {
+    std::swap(a, b);
+    std::swap(da, db);
+  }
   if (!dead_) {
     Op imm_op;
     if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
-      uint32_t sa = use(a, d);
+      uint32_t sa = use(a, da);
       op(imm_op);
       result_word(home(d), sa);
       word64(b.imm);
     } else {
-      uint32_t sa = use(a, d);
-      uint32_t sb = use(b, d + 1);
+      uint32_t sa = use(a, da);
+      uint32_t sb = use(b, db);
       op(n.op);
       result_word(home(d), sa);
       word(sb, 0);
