@@ -66,6 +66,8 @@ bool imm_form(Op op, Op& imm_op) {
   if (in(Op::I32And, Op::I32Rotr)) return imm_op = at(Op::I32And, Op::I32AndImm), true;
   if (in(Op::I64Add, Op::I64Mul)) return imm_op = at(Op::I64Add, Op::I64AddImm), true;
   if (in(Op::I64And, Op::I64Rotr)) return imm_op = at(Op::I64And, Op::I64AndImm), true;
+  if (in(Op::F32Add, Op::F32Div)) return imm_op = at(Op::F32Add, Op::F32AddImm), true;
+  if (in(Op::F64Add, Op::F64Div)) return imm_op = at(Op::F64Add, Op::F64AddImm), true;
   return false;
 }
 
@@ -349,6 +351,8 @@ class FunctionCompiler {
   void memory_access(uint8_t opc);
   void prefixed_fc();
   void call(uint32_t func_index);
+  // The argument list of a call instruction (constants already in their homes).
+  void call_args(const std::vector<Val>& args, uint32_t args_depth);
   void end();
   // Pops `n` i32 operands (deepest first in the result) and returns their slots.
   void pop_i32_slots(uint32_t n, uint32_t* slots);
@@ -417,6 +421,10 @@ void FunctionCompiler::compile() {
   }
 
   close_segment();
+  if (!code_.empty() && code_[0].op == handlers_[static_cast<int>(Op::Fuel)]) {
+    fn_.entry_fuel = code_[1].i64;
+    fn_.entry_skip = 2;
+  }
   for (uint32_t s : targets_) code_[s].target = code_.data() + code_[s].u64;
   fn_.code = std::move(code_);
   fn_.max_stack = static_cast<uint32_t>(max_vals_) + 1;
@@ -465,13 +473,28 @@ void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, Em
   forget_last();
 }
 
+void FunctionCompiler::call_args(const std::vector<Val>& args, uint32_t args_depth) {
+  std::vector<SlotPair> copies;
+  for (uint32_t i = 0; i < args.size(); ++i) {
+    uint32_t dst = home(args_depth + i), src = use(args[i], args_depth + i);
+    if (src != dst) copies.push_back({dst, src});
+  }
+  word(home(args_depth), static_cast<uint32_t>(copies.size()));
+  for (SlotPair c : copies) word(c.x, c.y);
+}
+
 void FunctionCompiler::call(uint32_t func_index) {
   if (func_index >= m_.func_types.size()) invalid("unknown function " + std::to_string(func_index));
   const FuncType& t = m_.func_type(func_index);
-  if (!dead_) materialize_all();  // arguments in their homes: the callee's frame starts there
-  pop(t.params);
-  uint32_t args = depth();
+  // Values below the arguments may stay deferred: a callee cannot change our locals.
+  std::vector<Val> args = pop_vals(t.params);
+  uint32_t args_depth = depth();
   if (!dead_) {
+    for (uint32_t i = 0; i < args.size(); ++i)
+      if (args[i].kind == Val::Kind::Const) {
+        use(args[i], args_depth + i);
+        args[i].kind = Val::Kind::Home;
+      }
     if (func_index < m_.num_imported_funcs) {
       op(Op::CallImport);
       word64(func_index);
@@ -479,7 +502,7 @@ void FunctionCompiler::call(uint32_t func_index) {
       op(Op::Call);
       code_.push_back(Slot{.ptr = &m_.function(func_index)});
     }
-    word(home(args), 0);
+    call_args(args, args_depth);
   }
   push(t.results);
 }
@@ -511,7 +534,7 @@ void FunctionCompiler::end() {
     if (!done.entered_dead) {
       dead_ = false;
       op(Op::Return);
-      word(result_slot, 0);
+      word(result_slot, static_cast<uint32_t>(done.results.size()));
     }
     return;
   }
@@ -674,7 +697,7 @@ void FunctionCompiler::control(uint8_t opc) {
         uint32_t n = static_cast<uint32_t>(results.size());
         materialize_from(depth() - n);
         op(Op::Return);
-        word(home(depth() - n), 0);
+        word(home(depth() - n), n);
       }
       set_unreachable();
       need_segment_ = true;
@@ -692,18 +715,19 @@ void FunctionCompiler::control(uint8_t opc) {
       Val index = pop(ValType::I32);
       uint32_t index_depth = depth();
       const FuncType& t = m_.types[type_index];
-      uint32_t index_slot = 0;
+      std::vector<Val> args = pop_vals(t.params);
+      uint32_t args_depth = depth();
       if (!dead_) {
-        index_slot = index.kind == Val::Kind::Local ? index.local : home(index_depth);
-        if (index.kind == Val::Kind::Const) use(index, index_depth);
-        materialize_all();
-      }
-      pop(t.params);
-      uint32_t args = depth();
-      if (!dead_) {
+        uint32_t index_slot = use(index, index_depth);
+        for (uint32_t i = 0; i < args.size(); ++i)
+          if (args[i].kind == Val::Kind::Const) {
+            use(args[i], args_depth + i);
+            args[i].kind = Val::Kind::Home;
+          }
         op(Op::CallIndirect);
         word(table, m_.type_ids[type_index]);
-        word(home(args), index_slot);
+        word(index_slot, 0);
+        call_args(args, args_depth);
       }
       push(t.results);
       return;

@@ -28,6 +28,7 @@ namespace wippy::interp {
 // The two 32-bit operands of code word w after the handler.
 #define X(w) pc[w].pair.x
 #define Y(w) pc[w].pair.y
+#define SYNC_FRAMES() ex->frames_.set_size(static_cast<size_t>(frame - ex->frames_.data()) + 1)
 #define TRAP(msg)         \
   do {                    \
     trap_message = (msg); \
@@ -64,9 +65,15 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   Store& store = ex->store_;
   const uint32_t max_depth = store.limits().max_call_depth;
   uint64_t* base = ex->stack_.data();
+  uint64_t* stack_end = base + ex->stack_.size();
+  // The frame stack lives in ex->frames_; the loop keeps a pointer to the current
+  // frame (and the end of the array) and writes the depth back when it leaves.
+  Frame* frame = &ex->frames_.back();
+  Frame* frames_end = ex->frames_.data() + ex->frames_.capacity();
+  size_t peak_stack = ex->peak_stack_;
   const Slot* pc = ex->pc_;
-  uint64_t* fp = base + ex->frames_.back().base;
-  Instance* inst = ex->frames_.back().instance;
+  uint64_t* fp = base + frame->base;
+  Instance* inst = frame->instance;
   uint8_t* mem;
   uint64_t mem_size;
   RELOAD_MEMORY();
@@ -88,6 +95,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   const Function* enter_fn = nullptr;  // enter_function: a wasm function...
   Instance* enter_inst = nullptr;      // ...and the instance it runs in
   uint32_t args_at = 0;                // both: the slot of the first argument
+  const Slot* call_pc = nullptr;       // the call instruction (to yield before it)
   RunStatus status;
 
   NEXT();
@@ -101,6 +109,7 @@ call_func_inst:
   // `callee` is a function instance of any kind; its arguments start at fp[args_at].
   if (callee->host) {
     ex->pc_ = pc;
+    SYNC_FRAMES();
     status = ex->call_host(callee, fp + args_at);
     if (status != RunStatus::Ready) goto leave;
     RELOAD_MEMORY();
@@ -113,20 +122,40 @@ call_func_inst:
 enter_function: {
   // Push a frame for enter_fn, whose arguments start at fp[args_at], and continue in it.
   const Function* f = enter_fn;
-  if (UNLIKELY(ex->frames_.size() >= max_depth)) TRAP("call stack exhausted");
-  size_t new_base = static_cast<size_t>(fp - base) + args_at;
-  size_t need = new_base + f->frame_size;
-  if (UNLIKELY(need > ex->stack_.size())) {
-    size_t fp_i = fp - base;
+  if (UNLIKELY(frame + 1 == frames_end)) {
+    SYNC_FRAMES();
+    if (!ex->frames_.grow(max_depth)) TRAP("call stack exhausted");
+    frame = &ex->frames_.back();
+    frames_end = ex->frames_.data() + ex->frames_.capacity();
+  }
+  // Charge the callee's first segment here (see Function::entry_fuel). Out of budget:
+  // yield before the call; it runs again from the start (argument copies included).
+  int64_t entry_fuel = f->entry_fuel;
+  if (UNLIKELY(entry_fuel > fuel)) {
+    int64_t used = fuel_start - fuel;
+    if (entry_fuel > limit_left - used) TRAP("fuel exhausted");
+    if (used != 0) {
+      ex->pc_ = call_pc;
+      status = RunStatus::OutOfBudget;
+      goto leave;
+    }
+  }
+  fuel -= entry_fuel;
+  uint64_t* new_fp = fp + args_at;
+  if (UNLIKELY(new_fp + f->frame_size > stack_end)) {
+    size_t fp_i = fp - base, need = static_cast<size_t>(new_fp - base) + f->frame_size;
     if (!ex->grow_stack(need)) TRAP("call stack exhausted");
     base = ex->stack_.data();
+    stack_end = base + ex->stack_.size();
     fp = base + fp_i;
+    new_fp = fp + args_at;
   }
-  if (need > ex->peak_stack_) ex->peak_stack_ = need;
-  ex->frames_.push_back(Frame{f, enter_inst, pc, static_cast<uint32_t>(new_base)});
-  fp = base + new_base;
-  for (uint32_t i = f->num_params; i < f->num_locals; ++i) fp[i] = 0;
-  pc = f->code.data();
+  size_t top = static_cast<size_t>(new_fp - base) + f->frame_size;
+  if (top > peak_stack) peak_stack = top;
+  *++frame = Frame{f, enter_inst, pc, static_cast<uint32_t>(new_fp - base)};
+  fp = new_fp;
+  for (uint32_t i = f->num_params, n = f->num_locals; i < n; ++i) fp[i] = 0;
+  pc = f->code.data() + f->entry_skip;
   if (enter_inst != inst) {
     inst = enter_inst;
     RELOAD_MEMORY();
@@ -136,6 +165,7 @@ enter_function: {
 
 trap:
   ex->pc_ = pc;
+  SYNC_FRAMES();
   ex->set_trap(trap_index < 0 ? std::string(trap_message)
                               : std::string(trap_message) + " " + std::to_string(trap_index),
                pc);
@@ -143,6 +173,8 @@ trap:
   goto leave;
 
 leave:
+  if (status != RunStatus::Done) SYNC_FRAMES();
+  ex->peak_stack_ = peak_stack;
   store.fuel_consumed += static_cast<uint64_t>(fuel_start - fuel);
   ex->fuel_consumed_ += static_cast<uint64_t>(fuel_start - fuel);
   return status;

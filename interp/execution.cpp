@@ -88,7 +88,11 @@ RunStatus Execution::run(int64_t budget) {
         return status_ = RunStatus::Trapped;
       }
       peak_stack_ = std::max(peak_stack_, need);
-      frames_.push_back(Frame{f, entry_->instance, nullptr, 0});
+      if (!frames_.grow(store_.limits().max_call_depth)) {
+        set_trap("call stack exhausted", nullptr);
+        return status_ = RunStatus::Trapped;
+      }
+      frames_.push(Frame{f, entry_->instance, nullptr, 0});
       std::fill(stack_.begin() + f->num_params, stack_.begin() + f->num_locals, 0);
       pc_ = f->code.data();
     }

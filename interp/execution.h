@@ -2,6 +2,7 @@
 // heap, so run() can return at any budget boundary or host call and continue later.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -40,6 +41,34 @@ struct Frame {
   Instance* instance;
   const Slot* return_pc;  // where the caller continues
   uint32_t base;          // value-stack index of the frame's first local
+};
+
+// The heap frame stack: a growable array whose capacity never exceeds the call depth
+// limit, so "full" is the only check a call makes.
+class FrameStack {
+ public:
+  size_t size() const { return depth_; }
+  bool empty() const { return depth_ == 0; }
+  bool full() const { return depth_ == frames_.size(); }
+  // Makes room for one more frame; false if `limit` frames are already in use.
+  bool grow(size_t limit) {
+    if (frames_.size() >= limit) return false;
+    frames_.resize(std::min(limit, std::max<size_t>(16, frames_.size() * 2)));
+    return true;
+  }
+  void push(const Frame& f) { frames_[depth_++] = f; }  // only when !full()
+  void pop() { --depth_; }
+  // The run loop walks the array with its own pointer and writes the depth back.
+  Frame* data() { return frames_.data(); }
+  size_t capacity() const { return frames_.size(); }
+  void set_size(size_t depth) { depth_ = depth; }
+  Frame& back() { return frames_[depth_ - 1]; }
+  const Frame& back() const { return frames_[depth_ - 1]; }
+  const Frame& operator[](size_t i) const { return frames_[i]; }
+
+ private:
+  std::vector<Frame> frames_;
+  size_t depth_ = 0;
 };
 
 class Execution {
@@ -88,7 +117,7 @@ class Execution {
   RunStatus status_ = RunStatus::Ready;
   bool started_ = false;         // the entry frame has been set up
   std::vector<uint64_t> stack_;  // value stack cells
-  std::vector<Frame> frames_;
+  FrameStack frames_;
   size_t resume_at_ = 0;         // stack index for a suspended host call's results
   const Slot* pc_ = nullptr;     // saved pc of the innermost frame
   std::vector<uint64_t> results_;

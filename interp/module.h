@@ -97,6 +97,10 @@ struct Function {
   uint32_t num_locals = 0;     // params + declared locals, in cells
   uint32_t max_stack = 0;      // operand stack cells needed above the locals
   uint32_t frame_size = 0;     // num_locals + max_stack: cells a call needs
+  // A call charges the fuel of the function's first segment itself and enters after
+  // its Fuel instruction (so an out-of-budget call yields before the call).
+  int64_t entry_fuel = 0;
+  uint32_t entry_skip = 0;     // words to skip at entry: 2 if the code starts with Fuel
   std::vector<ValType> local_types;  // declared locals only (after params)
   std::vector<Slot> code;
   std::vector<OffsetEntry> offsets;  // sorted by slot
