@@ -14,6 +14,7 @@
 // target. `end` and `else` are block syntax (the spec's abstract syntax has no such
 // instructions) and cost nothing; a segment without instructions gets no Fuel.
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -177,9 +178,12 @@ class FunctionCompiler {
   }
   void word(uint32_t x, uint32_t y) { code_.push_back(Slot{.pair = {x, y}}); }
   void word64(uint64_t v) { code_.push_back(Slot{.u64 = v}); }
+  // A branch target: the target word and, after it, the fuel delta the taken branch
+  // applies (its refund minus the cost of the target's segment; see finish_branches).
   void target(uint32_t index) {
     targets_.push_back(here());
     word64(index);
+    word64(0);
   }
   void forward_target(Ctrl& c) {
     c.fixups.push_back(here());
@@ -282,12 +286,31 @@ class FunctionCompiler {
   // A conditional branch that leaves the segment refunds the part of the segment's
   // pre-charged cost it skips; the amount is known when the segment closes.
   void refund_word() {
-    if (m_.fuel_metering) refunds_.push_back({here(), code_[fuel_slot_].u64});
-    word64(0);
+    if (m_.fuel_metering) refunds_.push_back({here() - 1, code_[fuel_slot_].u64});
   }
   void close_segment() {
     for (const PendingRefund& r : refunds_) code_[r.word].u64 = code_[fuel_slot_].u64 - r.counted;
     refunds_.clear();
+  }
+
+  // Places a branch target here. In metered code every target starts a segment with
+  // its own Fuel instruction, so a taken branch can charge that segment itself and
+  // jump past it (finish_branches). Consecutive labels share one Fuel instruction.
+  uint32_t place_label() {
+    if (m_.fuel_metering && !dead_) {
+      bool reuse = last_op_ == Op::Fuel && last_op_pos_ == here() - 2 && code_[here() - 1].u64 == 0;
+      if (!reuse) {
+        close_segment();
+        op(Op::Fuel);
+        fuel_slot_ = here();
+        word64(0);
+      }
+      need_segment_ = false;
+      last_dst_ = kNone;
+      return here() - 2;
+    }
+    forget_last();
+    return here();
   }
 
   // Counts one wasm instruction into the current straight-line segment.
@@ -350,6 +373,7 @@ class FunctionCompiler {
   void numeric(uint8_t opc);
   void memory_access(uint8_t opc);
   void prefixed_fc();
+  void finish_branches();
   void call(uint32_t func_index);
   // The argument list of a call instruction (constants already in their homes).
   void call_args(const std::vector<Val>& args, uint32_t args_depth);
@@ -425,10 +449,28 @@ void FunctionCompiler::compile() {
     fn_.entry_fuel = code_[1].i64;
     fn_.entry_skip = 2;
   }
-  for (uint32_t s : targets_) code_[s].target = code_.data() + code_[s].u64;
+  finish_branches();
   fn_.code = std::move(code_);
   fn_.max_stack = static_cast<uint32_t>(max_vals_) + 1;
   fn_.frame_size = fn_.num_locals + fn_.max_stack;
+}
+
+// Turns target indices into pointers. In metered code each target is a Fuel
+// instruction: the branch jumps past it and its delta word (refund so far) is reduced
+// by that segment's cost, so a taken branch does the Fuel instruction's work. When
+// the fuel left does not cover it, the branch lands on the Fuel instruction instead
+// (see TAKE_BRANCH), which yields or traps as usual.
+void FunctionCompiler::finish_branches() {
+  const void* fuel_op = handlers_[static_cast<int>(Op::Fuel)];
+  for (uint32_t w : targets_) {
+    uint64_t t = code_[w].u64;
+    if (m_.fuel_metering) {
+      if (code_[t].op != fuel_op) throw std::logic_error("branch target without a Fuel instruction");
+      code_[w + 1].i64 -= code_[t + 1].i64;
+      t += 2;
+    }
+    code_[w].target = code_.data() + t;
+  }
 }
 
 template <class EmitTarget>
@@ -522,17 +564,17 @@ void FunctionCompiler::end() {
   if (vals_.size() != c.height) invalid("type mismatch");
   if (c.opcode == 0x04 && !c.else_seen && c.params != c.results) invalid("type mismatch");
 
-  bool targeted = !c.fixups.empty() || c.else_fixup >= 0;
-  if (c.else_fixup >= 0) code_[c.else_fixup].u64 = here();
-  for (uint32_t f : c.fixups) code_[f].u64 = here();
-  if (targeted) need_segment_ = true;
-  forget_last();
-
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
+  forget_last();
+  if (!done.entered_dead) dead_ = false;
+  if (!done.fixups.empty() || done.else_fixup >= 0) {
+    uint32_t label = place_label();
+    if (done.else_fixup >= 0) code_[done.else_fixup].u64 = label;
+    for (uint32_t f : done.fixups) code_[f].u64 = label;
+  }
   if (ctrls_.empty()) {
     if (!done.entered_dead) {
-      dead_ = false;
       op(Op::Return);
       word(result_slot, static_cast<uint32_t>(done.results.size()));
     }
@@ -569,9 +611,7 @@ void FunctionCompiler::control(uint8_t opc) {
       push(params);
       if (!dead_) materialize_all();  // the block may change locals; see materialize_all
       if (opc == 0x03) {
-        c.loop_start = here();
-        need_segment_ = true;
-        forget_last();
+        c.loop_start = place_label();
       } else if (opc == 0x04) {
         if (!dead_) {
           cond_jump(cond, cond_depth, false, [&] {
@@ -595,13 +635,12 @@ void FunctionCompiler::control(uint8_t opc) {
         op(Op::Jump);
         forward_target(c);
       }
-      if (c.else_fixup >= 0) code_[c.else_fixup].u64 = here();
-      c.else_fixup = -1;
       c.unreachable = false;
       dead_ = c.entered_dead;
+      uint32_t else_label = place_label();
+      if (c.else_fixup >= 0) code_[c.else_fixup].u64 = else_label;
+      c.else_fixup = -1;
       push(c.params);
-      need_segment_ = true;
-      forget_last();
       return;
     }
     case 0x0b:
@@ -638,9 +677,7 @@ void FunctionCompiler::control(uint8_t opc) {
           move_label_values(l);
           op(Op::Jump);
           label_target(l);
-          code_[skip].u64 = here();
-          forget_last();
-          need_segment_ = true;  // `skip` is a branch target: a new segment starts there
+          code_[skip].u64 = place_label();
         }
       }
       return;
@@ -674,12 +711,12 @@ void FunctionCompiler::control(uint8_t opc) {
           }
         }
         // Emit the stubs in the same order as the table entries that need them.
-        uint32_t table_start = here() - (n + 1);
+        uint32_t table_start = here() - 2 * (n + 1);
         for (uint32_t i = 0; i <= n; ++i) {
-          uint32_t w = table_start + i;
+          uint32_t w = table_start + 2 * i;
           if (std::find(stub_words.begin(), stub_words.end(), w) == stub_words.end()) continue;
           Ctrl& l = label(depths[i]);
-          code_[w].u64 = here();
+          code_[w].u64 = place_label();
           move_label_values(l);
           op(Op::Jump);
           label_target(l);

@@ -101,7 +101,8 @@ RunStatus Execution::run(int64_t budget) {
     results_.assign(stack_.begin(), stack_.begin() + entry_->type->results.size());
     return status_ = RunStatus::Done;
   }
-  return status_ = execute(this, budget);
+  // A negative budget would make a taken branch look out of fuel in unmetered code.
+  return status_ = execute(this, std::max<int64_t>(budget, 0));
 }
 
 RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
