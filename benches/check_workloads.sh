@@ -5,7 +5,7 @@
 set -uo pipefail
 wippy=$1 guests=$2 natives=$3
 shift 3
-scale=${WIPPY_CHECK_SCALE:-1}
+scale=${WIPPY_CHECK_SCALE:-4}
 fail=0
 for w in "$@"; do
   native_out=$("$natives/${w}_native" "$scale") || { echo "FAIL $w: native exited $?"; fail=1; continue; }

@@ -17,15 +17,15 @@
 #   WORKLOAD...           a subset of: calls sieve matmul sha256 nbody quicksort vm hashmap
 #
 # Per workload it runs ONE hyperfine invocation over: the native executable, node,
-# wippy, wippy with WIPPY_FUEL=off, and the extra runtimes. Every command's output
+# wippy, wippy without fuel metering, and the extra runtimes. Every command's output
 # must be the native build's "checksum: <u64>" line, or the script fails.
 # It then prints median times, wippy/node and wippy/native ratios with their geometric
-# means, and wippy's fuel metering overhead (metering on / WIPPY_FUEL=off).
+# means, wippy's fuel metering overhead (metering on / off), and each
+# module's size with the peak RSS of wippy and node (one extra run at scale 1).
 #
-# Fuel "off": the interpreter always meters fuel; WIPPY_FUEL=off in the environment of
-# `wippy wasm` is the switch the engine reads to run without metering (the lower bound
-# of the metering cost). If the engine does not (yet) support it, the on/off ratio
-# shows about 1.00.
+# Fuel "off" is `wippy wasm --no-fuel-metering` (code translated without fuel
+# counting: the lower bound of the metering cost). A wippy without that flag gets
+# WIPPY_FUEL=off in its environment instead; if it ignores that, on/off shows ~1.00.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -82,6 +82,11 @@ build=$(cd "$build" && pwd)
 wippy=$build/cli/wippy
 [[ -x $wippy ]] || die "$wippy not found (build the 'wippy' target or drop --no-build)"
 node_runner=$root/scripts/run-node-wasi.js
+if "$wippy" wasm --help 2>&1 | grep -q -- --no-fuel-metering; then
+  fuel_off_env= fuel_off_flag=--no-fuel-metering
+else
+  fuel_off_env=WIPPY_FUEL=off fuel_off_flag=
+fi
 
 work=${json_dir:-$(mktemp -d)}
 mkdir -p "$work"
@@ -107,7 +112,7 @@ for w in "${workloads[@]}"; do
     "$(q "$native") $argstr"
     "node $(q "$node_runner") $(q "$wasm") $argstr"
     "$(q "$wippy") wasm $(q "$wasm") $argstr"
-    "WIPPY_FUEL=off $(q "$wippy") wasm $(q "$wasm") $argstr"
+    "$fuel_off_env $(q "$wippy") wasm $(q "$wasm") $fuel_off_flag $argstr"
   )
   for r in "${runtimes[@]}"; do
     names+=("${r%%=*}")
@@ -120,6 +125,13 @@ for w in "${workloads[@]}"; do
   done
   echo "=== $w" >&2
   "${hf[@]}" >&2
+
+  # Peak memory: one extra small run (scale 1) of wippy and node under /usr/bin/time.
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f %M -o "$work/$w.wippy.rss" "$wippy" wasm "$wasm" 1 >/dev/null
+    /usr/bin/time -f %M -o "$work/$w.node.rss" node "$node_runner" "$wasm" 1 >/dev/null
+  fi
+  stat -c %s "$wasm" >"$work/$w.size"
 
   for n in "${names[@]}"; do
     got=$(cat "$work/$w.$n.out")
@@ -135,12 +147,12 @@ done
 # --- report ------------------------------------------------------------------------
 extra_names=()
 for r in "${runtimes[@]}"; do extra_names+=("${r%%=*}"); done
-python3 - "$work" "${#extra_names[@]}" "${extra_names[@]}" "${workloads[@]}" <<'PY'
+python3 - "$work" "${fuel_off_env:-$fuel_off_flag}" "${#extra_names[@]}" "${extra_names[@]}" "${workloads[@]}" <<'PY'
 import json, math, sys
 
-work, n_extra = sys.argv[1], int(sys.argv[2])
-extras = sys.argv[3:3 + n_extra]
-workloads = sys.argv[3 + n_extra:]
+work, fuel_off, n_extra = sys.argv[1], sys.argv[2], int(sys.argv[3])
+extras = sys.argv[4:4 + n_extra]
+workloads = sys.argv[4 + n_extra:]
 
 def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
@@ -168,16 +180,19 @@ for w, t in rows:
 gm = ["geomean", "", "", ""] + [""] * len(extras) + [f"{geomean(ratios[c]):.2f}" for c in ratios]
 table.append(gm)
 
-def show(cols, table):
+def show(cols, table, footer=True):
+    """Prints an aligned table; with footer, its last row goes under a rule."""
     widths = [max(len(str(r[i])) for r in [cols] + table) for i in range(len(cols))]
     fmt = lambda r: "  ".join(str(v).ljust(widths[0]) if i == 0 else str(v).rjust(widths[i])
                               for i, v in enumerate(r))
+    rule = "  ".join("-" * x for x in widths)
     print(fmt(cols))
-    print("  ".join("-" * x for x in widths))
-    for r in table[:-1]:
+    print(rule)
+    for r in table[:-1] if footer else table:
         print(fmt(r))
-    print("  ".join("-" * x for x in widths))
-    print(fmt(table[-1]))
+    if footer:
+        print(rule)
+        print(fmt(table[-1]))
 
 print()
 print("Median wall time of each whole program (process start to exit), hyperfine.")
@@ -186,8 +201,9 @@ print()
 show(cols, table)
 
 print()
-print("Fuel metering overhead: wippy (metering on) / wippy with WIPPY_FUEL=off")
-print("(about 1.00 everywhere means the engine ignores WIPPY_FUEL=off).")
+print(f"Fuel metering overhead: wippy (metering on) / wippy with {fuel_off}")
+if fuel_off.startswith("WIPPY_FUEL"):
+    print("(this wippy has no --no-fuel-metering; ~1.00 means it ignores WIPPY_FUEL=off)")
 print()
 fcols = ["workload", "fuel on ms", "fuel off ms", "on/off"]
 ftable, fr = [], []
@@ -197,4 +213,23 @@ for w, t in rows:
     ftable.append([w, f"{t['wippy']:.1f}", f"{t['wippy-fuel-off']:.1f}", f"{r:.3f}"])
 ftable.append(["geomean", "", "", f"{geomean(fr):.3f}"])
 show(fcols, ftable)
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+print()
+print("Module size and peak RSS (one run at scale 1, /usr/bin/time).")
+print()
+mcols = ["workload", "module KiB", "wippy RSS MiB", "node RSS MiB"]
+mtable = []
+for w, _ in rows:
+    kib = int(read(f"{work}/{w}.size") or 0) / 1024
+    wr, nr = read(f"{work}/{w}.wippy.rss"), read(f"{work}/{w}.node.rss")
+    mtable.append([w, f"{kib:.1f}", f"{int(wr) / 1024:.1f}" if wr else "?",
+                   f"{int(nr) / 1024:.1f}" if nr else "?"])
+show(mcols, mtable, footer=False)
 PY

@@ -65,7 +65,9 @@ void run_export(benchmark::State& state, const char* module, const char* fn, uin
       s = exec->run();
     }
     if (s != RunStatus::Done) {
-      state.SkipWithError(("run ended " + std::string(interp::run_status_name(s))).c_str());
+      std::string why = std::string("run ended ") + interp::run_status_name(s);
+      if (s == RunStatus::Trapped) why += ": " + exec->trap().message;
+      state.SkipWithError(why.c_str());
       return;
     }
     result = exec->results()[0];
@@ -127,8 +129,10 @@ void BM_HostCall(benchmark::State& state) {
   uint64_t arg = kHostCalls;
   for (auto _ : state) {
     auto exec = inst.call("calls", {&arg, 1});
-    if (exec->run() != RunStatus::Done) {
-      state.SkipWithError("host call loop did not finish");
+    if (RunStatus s = exec->run(); s != RunStatus::Done) {
+      std::string why = std::string("host call loop ended ") + interp::run_status_name(s);
+      if (s == RunStatus::Trapped) why += ": " + exec->trap().message;
+      state.SkipWithError(why.c_str());
       return;
     }
     benchmark::DoNotOptimize(exec->results()[0]);
@@ -138,19 +142,25 @@ void BM_HostCall(benchmark::State& state) {
 }
 BENCHMARK(BM_HostCall)->Unit(benchmark::kMillisecond);
 
+// Arg: the budget of each run() (0: unlimited, as a plain embedder calls it; 1,000,000:
+// a scheduler's time slice).
 void BM_HostSuspendResume(benchmark::State& state) {
   Linker linker = host_linker();
   Instance inst(linker, guest("micro_host"));
   uint64_t arg = kHostCalls;
+  int64_t budget = state.range(0) > 0 ? state.range(0) : INT64_MAX;
   for (auto _ : state) {
     auto exec = inst.call("suspends", {&arg, 1});
     RunStatus s;
-    while ((s = exec->run()) == RunStatus::Suspended) {
+    while ((s = exec->run(budget)) == RunStatus::Suspended || s == RunStatus::OutOfBudget) {
+      if (s == RunStatus::OutOfBudget) continue;
       uint64_t value = static_cast<Pending*>(exec->pending())->value;
       exec->resume({&value, 1});
     }
     if (s != RunStatus::Done) {
-      state.SkipWithError("suspend loop did not finish");
+      std::string why = std::string("suspend loop ended ") + interp::run_status_name(s);
+      if (s == RunStatus::Trapped) why += ": " + exec->trap().message;
+      state.SkipWithError(why.c_str());
       return;
     }
     benchmark::DoNotOptimize(exec->results()[0]);
@@ -158,7 +168,7 @@ void BM_HostSuspendResume(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kHostCalls);
   state.SetLabel("items = suspend+resume round trips");
 }
-BENCHMARK(BM_HostSuspendResume)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HostSuspendResume)->Arg(0)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // --- module load -----------------------------------------------------------------
 
@@ -189,16 +199,16 @@ size_t code_section_size(const std::vector<uint8_t>& bytes) {
   return 0;
 }
 
-// The largest whole-program workload module (the benches/workloads/*.c guests).
+// The whole-program workload module (benches/workloads/*.c) with the most code.
 std::string largest_workload() {
   static const char* const kWorkloads[] = {"calls", "sieve", "matmul", "sha256",
                                            "nbody", "quicksort", "vm", "hashmap"};
   std::string best;
-  uintmax_t best_size = 0;
+  size_t best_size = 0;
   for (const char* w : kWorkloads) {
-    std::error_code ec;
-    uintmax_t size = std::filesystem::file_size(guest_path(w), ec);
-    if (!ec && size > best_size) best = w, best_size = size;
+    if (!std::filesystem::exists(guest_path(w))) continue;
+    size_t size = code_section_size(read_file(guest_path(w)));
+    if (size > best_size) best = w, best_size = size;
   }
   return best;
 }

@@ -86,7 +86,9 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   const int64_t limit_left = limit == 0 ? INT64_MAX
                              : store.fuel_consumed >= limit ? 0
                                                             : static_cast<int64_t>(limit - store.fuel_consumed);
-  const int64_t fuel_start = std::min(budget, limit_left);
+  // Capped well below INT64_MAX: a taken branch adds its refund before it checks.
+  constexpr int64_t kMaxRunFuel = INT64_MAX / 4;
+  const int64_t fuel_start = std::min({budget, limit_left, kMaxRunFuel});
   int64_t fuel = fuel_start;
 
   const char* trap_message = nullptr;

@@ -23,7 +23,7 @@ __attribute__((noinline)) static int32_t tak(int32_t x, int32_t y, int32_t z) {
 int main(int argc, char** argv) {
   long scale = argc > 1 ? atol(argv[1]) : 100;
   uint64_t h = 0xcbf29ce484222325ull;
-  for (long i = 0; i < scale; i++) {
+  for (long i = 0; i < scale * 5; i++) {
     // A volatile-free way to keep the arguments opaque: derived from i.
     uint32_t f = fib(18 + (uint32_t)(i % 3));
     uint32_t a = ack(2, 200 + (uint32_t)(i % 7));

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   uint64_t h = 0xcbf29ce484222325ull;
   uint64_t hits = 0, misses = 0, deleted = 0;
   for (long r = 0; r < scale; r++) {
-    for (int k = 0; k < 10000; k++) {
+    for (int k = 0; k < 80000; k++) {
       // Keys come from a range of 40,000 values, so the map stays about half full
       // and operations hit existing keys often.
       uint64_t rnd = next_rand();

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
       b[i][j] = rand_unit();
     }
   uint64_t h = 0xcbf29ce484222325ull;
-  for (long r = 0; r < scale; r++) {
+  for (long r = 0; r < scale * 4; r++) {
     multiply();
     // Normalise the product into the next left operand so values stay bounded.
     double max = 0;

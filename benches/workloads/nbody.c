@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   offset_momentum();
   uint64_t h = mix_double(0xcbf29ce484222325ull, energy());
   for (long r = 0; r < scale; r++) {
-    for (int s = 0; s < 5000; s++) advance(0.01);
+    for (int s = 0; s < 10000; s++) advance(0.01);
     h = mix_double(h, bodies[r % NBODIES].x);
   }
   h = mix_double(h, energy());

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define N 20000
+#define N 30000
 
 static uint32_t data[N];
 

@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "sha256 self-check failed\n");
     return 1;
   }
-  for (long r = 0; r < scale; r++) {
+  for (long r = 0; r < scale * 3; r++) {
     memcpy(buf + (r * 32) % (BUF_SIZE - 32), digest, 32);
     sha_init(&s);
     sha_update(&s, buf, BUF_SIZE - (size_t)(r % 61));

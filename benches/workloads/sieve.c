@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIMIT (1u << 20)
+#define LIMIT 350000u
 
 static uint8_t composite[LIMIT + 1];
 

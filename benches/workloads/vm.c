@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   long scale = argc > 1 ? atol(argv[1]) : 100;
   uint64_t h = 0xcbf29ce484222325ull;
   for (long r = 0; r < scale; r++) {
-    generate(1000);
+    generate(2000);
     uint32_t locals[NLOCALS] = {1, 2, 3, 4, 5, 6, 7, 0};
     locals[r % 7] = (uint32_t)r;
     uint64_t executed = 0;

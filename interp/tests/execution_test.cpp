@@ -120,6 +120,30 @@ TEST(Execution, HostCallsSuspendAndResume) {
   EXPECT_EQ(f.logged, (std::vector<uint32_t>{10, 11, 12, 13, 14}));
 }
 
+TEST(Execution, ResumeThenRunWithoutBudget) {
+  Fixture f;
+  auto ex = f.call("gather", {4});
+  uint64_t v = 0;
+  while (ex->run() == RunStatus::Suspended) {
+    ++v;
+    ex->resume(std::span<const uint64_t>(&v, 1));
+  }
+  ASSERT_EQ(ex->status(), RunStatus::Done) << ex->trap().message;
+  EXPECT_EQ(ex->results()[0], 1u + 2 + 3 + 4);
+}
+
+TEST(Execution, ResumeOntoTakenBranchWithoutBudget) {
+  // The first instruction after the resume is a taken branch that refunds fuel:
+  // with an unlimited budget this must not overflow the fuel counter.
+  Fixture f;
+  auto ex = f.call("count_until_zero", {});
+  uint64_t answers[] = {7, 7, 0};
+  int i = 0;
+  while (ex->run() == RunStatus::Suspended) ex->resume(std::span<const uint64_t>(&answers[i++], 1));
+  ASSERT_EQ(ex->status(), RunStatus::Done) << ex->trap().message;
+  EXPECT_EQ(ex->results()[0], 2u);
+}
+
 TEST(Execution, ResumeWithWrongResultCountIsRefused) {
   Fixture f;
   auto ex = f.call("gather", {1});

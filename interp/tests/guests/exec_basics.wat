@@ -32,6 +32,15 @@
         (br $top)))
     (local.get $acc))
 
+  ;; counts host values until the host says 0: resumption lands on a taken br_if
+  (func (export "count_until_zero") (result i32) (local $n i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (call $next)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $top)))
+    (local.get $n))
+
   (func $forever (export "forever") (loop $l (br $l)))
   (func $deep (export "deep") (param i32) (result i32)
     (i32.add (i32.const 1) (call $deep (local.get 0))))
