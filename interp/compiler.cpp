@@ -204,14 +204,15 @@ class FunctionCompiler {
   }
   void forget_last() { last_op_pos_ = kNone; last_dst_ = kNone; }
 
+  void emit_const(uint32_t dst, uint64_t imm) {
+    op(Op::Const);
+    word(dst, 0);
+    word64(imm);
+  }
   // The slot holding `v` (at stack depth d), materialising a constant into its home.
   uint32_t use(const Val& v, uint32_t d) {
     if (v.kind == Val::Kind::Local) return v.local;
-    if (v.kind == Val::Kind::Const) {
-      op(Op::Const);
-      word(home(d), 0);
-      word64(v.imm);
-    }
+    if (v.kind == Val::Kind::Const) emit_const(home(d), v.imm);
     return home(d);
   }
   // A copy; two in a row share one instruction.
@@ -229,15 +230,7 @@ class FunctionCompiler {
   void materialize(uint32_t d) {
     Val& v = vals_[d];
     if (v.kind == Val::Kind::Home) return;
-    if (!dead_) {
-      if (v.kind == Val::Kind::Local) {
-        emit_copy(home(d), v.local);
-      } else {
-        op(Op::Const);
-        word(home(d), 0);
-        word64(v.imm);
-      }
-    }
+    if (!dead_) move_to(home(d), v, d);
     v.kind = Val::Kind::Home;
   }
   void materialize_from(uint32_t d) {
@@ -253,9 +246,7 @@ class FunctionCompiler {
   // Writes `v` (at depth d) into slot `dst`.
   void move_to(uint32_t dst, const Val& v, uint32_t d) {
     if (v.kind == Val::Kind::Const) {
-      op(Op::Const);
-      word(dst, 0);
-      word64(v.imm);
+      emit_const(dst, v.imm);
     } else {
       uint32_t src = v.kind == Val::Kind::Local ? v.local : home(d);
       if (src == dst) return;
@@ -375,8 +366,10 @@ class FunctionCompiler {
   void prefixed_fc();
   void finish_branches();
   void call(uint32_t func_index);
-  // The argument list of a call instruction (constants already in their homes).
-  void call_args(const std::vector<Val>& args, uint32_t args_depth);
+  // A call's arguments: constants are put in their homes now (before the call
+  // instruction); the other arguments not yet in place become the call's copies.
+  std::vector<SlotPair> prepare_args(const std::vector<Val>& args, uint32_t args_depth);
+  void arg_list(uint32_t args_depth, const std::vector<SlotPair>& copies);
   void end();
   // Pops `n` i32 operands (deepest first in the result) and returns their slots.
   void pop_i32_slots(uint32_t n, uint32_t* slots);
@@ -515,12 +508,16 @@ void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, Em
   forget_last();
 }
 
-void FunctionCompiler::call_args(const std::vector<Val>& args, uint32_t args_depth) {
+std::vector<SlotPair> FunctionCompiler::prepare_args(const std::vector<Val>& args, uint32_t args_depth) {
   std::vector<SlotPair> copies;
   for (uint32_t i = 0; i < args.size(); ++i) {
-    uint32_t dst = home(args_depth + i), src = use(args[i], args_depth + i);
+    uint32_t dst = home(args_depth + i), src = use(args[i], args_depth + i);  // constants: now
     if (src != dst) copies.push_back({dst, src});
   }
+  return copies;
+}
+
+void FunctionCompiler::arg_list(uint32_t args_depth, const std::vector<SlotPair>& copies) {
   word(home(args_depth), static_cast<uint32_t>(copies.size()));
   for (SlotPair c : copies) word(c.x, c.y);
 }
@@ -532,11 +529,7 @@ void FunctionCompiler::call(uint32_t func_index) {
   std::vector<Val> args = pop_vals(t.params);
   uint32_t args_depth = depth();
   if (!dead_) {
-    for (uint32_t i = 0; i < args.size(); ++i)
-      if (args[i].kind == Val::Kind::Const) {
-        use(args[i], args_depth + i);
-        args[i].kind = Val::Kind::Home;
-      }
+    std::vector<SlotPair> copies = prepare_args(args, args_depth);
     if (func_index < m_.num_imported_funcs) {
       op(Op::CallImport);
       word64(func_index);
@@ -544,7 +537,7 @@ void FunctionCompiler::call(uint32_t func_index) {
       op(Op::Call);
       code_.push_back(Slot{.ptr = &m_.function(func_index)});
     }
-    call_args(args, args_depth);
+    arg_list(args_depth, copies);
   }
   push(t.results);
 }
@@ -756,15 +749,11 @@ void FunctionCompiler::control(uint8_t opc) {
       uint32_t args_depth = depth();
       if (!dead_) {
         uint32_t index_slot = use(index, index_depth);
-        for (uint32_t i = 0; i < args.size(); ++i)
-          if (args[i].kind == Val::Kind::Const) {
-            use(args[i], args_depth + i);
-            args[i].kind = Val::Kind::Home;
-          }
+        std::vector<SlotPair> copies = prepare_args(args, args_depth);
         op(Op::CallIndirect);
         word(table, m_.type_ids[type_index]);
         word(index_slot, 0);
-        call_args(args, args_depth);
+        arg_list(args_depth, copies);
       }
       push(t.results);
       return;
