@@ -126,6 +126,13 @@ TEST(RunE2E, DashXRunsAnEntryWithoutCommand) {
   EXPECT_NE(r.err.find("no entry myns:nothing"), std::string::npos) << r.err;
 }
 
+TEST(RunE2E, TenThousandWasmProcessesFromLua) {
+  // Every EXIT arrives exactly once with the right value: sum of 2i for i = 1..10000.
+  Result r = wippy(example("scale"), {"run", "fanout", "10000"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "exits=10000 sum=100010000\n");
+}
+
 TEST(RunE2E, Supervision) {
   Result r = wippy(example("supervision"), {"run", "supervise"});
   EXPECT_EQ(r.code, 0) << r.err;
