@@ -166,7 +166,7 @@ class FunctionCompiler {
     dead_ = true;
   }
   uint32_t depth() const { return static_cast<uint32_t>(vals_.size()); }
-  uint32_t home(uint32_t d) const { return fn_.num_locals + d; }
+  uint32_t home(uint32_t d) const { return fn_.locals_end + d; }
 
   // --- code emission (nothing is emitted while dead_) ---
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
@@ -209,10 +209,14 @@ class FunctionCompiler {
     word(dst, 0);
     word64(imm);
   }
-  // The slot holding `v` (at stack depth d), materialising a constant into its home.
+  // The slot holding `v` (at stack depth d), materialising a constant into its home
+  // (zero is always in the zero slot).
   uint32_t use(const Val& v, uint32_t d) {
     if (v.kind == Val::Kind::Local) return v.local;
-    if (v.kind == Val::Kind::Const) emit_const(home(d), v.imm);
+    if (v.kind == Val::Kind::Const) {
+      if (v.imm == 0) return zero_slot_;
+      emit_const(home(d), v.imm);
+    }
     return home(d);
   }
   // A copy; two in a row share one instruction.
@@ -379,6 +383,7 @@ class FunctionCompiler {
   Reader& r_;
   const void* const* handlers_;
   std::vector<ValType> locals_;
+  uint32_t zero_slot_ = 0;  // a frame cell that always holds 0
   std::vector<Val> vals_;
   std::vector<Ctrl> ctrls_;
   size_t max_vals_ = 0;
@@ -422,6 +427,9 @@ void FunctionCompiler::compile() {
   locals_ = type.params;
   locals_.insert(locals_.end(), fn_.local_types.begin(), fn_.local_types.end());
 
+  zero_slot_ = fn_.num_locals;  // zeroed with the locals at entry, never written
+  fn_.locals_end = fn_.num_locals + 1;
+
   Ctrl body;
   body.opcode = 0x00;
   body.results = type.results;
@@ -445,7 +453,7 @@ void FunctionCompiler::compile() {
   finish_branches();
   fn_.code = std::move(code_);
   fn_.max_stack = static_cast<uint32_t>(max_vals_) + 1;
-  fn_.frame_size = fn_.num_locals + fn_.max_stack;
+  fn_.frame_size = fn_.locals_end + fn_.max_stack;
 }
 
 // Turns target indices into pointers. In metered code each target is a Fuel
@@ -873,25 +881,35 @@ void FunctionCompiler::memory_access(uint8_t opc) {
   MemInfo mi = memory_info(opc);
   uint32_t offset = read_memarg(mi.size);
   Op o = op_offset(Op::I32Load, opc - 0x28);
+  // A constant address becomes part of the offset (both are u32, their sum is the
+  // same 33-bit effective address) read against the zero slot.
+  auto address = [&](const Val& addr, uint32_t d, uint64_t& effective_offset) {
+    effective_offset = offset;
+    if (addr.kind != Val::Kind::Const) return use(addr, d);
+    effective_offset += static_cast<uint32_t>(addr.imm);
+    return zero_slot_;
+  };
   if (mi.store) {
     Val v = pop(mi.type);
     Val addr = pop(ValType::I32);
     uint32_t d = depth();
     if (!dead_) {
-      uint32_t sa = use(addr, d);
+      uint64_t off;
+      uint32_t sa = address(addr, d, off);
       uint32_t sv = use(v, d + 1);
       op(o);
       word(sa, sv);
-      word64(offset);
+      word64(off);
     }
   } else {
     Val addr = pop(ValType::I32);
     uint32_t d = depth();
     if (!dead_) {
-      uint32_t sa = use(addr, d);
+      uint64_t off;
+      uint32_t sa = address(addr, d, off);
       op(o);
       result_word(home(d), sa);
-      word64(offset);
+      word64(off);
     }
     push(mi.type);
   }

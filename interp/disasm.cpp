@@ -27,7 +27,8 @@ struct OpNames {
 std::string disassemble(const Function& fn) {
   static const OpNames names;
   std::ostringstream out;
-  out << "locals " << fn.num_locals << " (params " << fn.num_params << "), frame " << fn.frame_size << "\n";
+  out << "locals " << fn.num_locals << " (params " << fn.num_params << "), zero cell " << fn.num_locals
+      << ", frame " << fn.frame_size << "\n";
   const Slot* begin = fn.code.data();
   size_t i = 0;
   while (i < fn.code.size()) {

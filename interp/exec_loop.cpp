@@ -156,7 +156,7 @@ enter_function: {
   if (top > peak_stack) peak_stack = top;
   *++frame = Frame{f, enter_inst, pc, static_cast<uint32_t>(new_fp - base)};
   fp = new_fp;
-  for (uint32_t i = f->num_params, n = f->num_locals; i < n; ++i) fp[i] = 0;
+  for (uint32_t i = f->num_params, n = f->locals_end; i < n; ++i) fp[i] = 0;
   pc = f->code.data() + f->entry_skip;
   if (enter_inst != inst) {
     inst = enter_inst;

@@ -93,7 +93,7 @@ RunStatus Execution::run(int64_t budget) {
         return status_ = RunStatus::Trapped;
       }
       frames_.push(Frame{f, entry_->instance, nullptr, 0});
-      std::fill(stack_.begin() + f->num_params, stack_.begin() + f->num_locals, 0);
+      std::fill(stack_.begin() + f->num_params, stack_.begin() + f->locals_end, 0);
       pc_ = f->code.data();
     }
   }

@@ -95,8 +95,11 @@ struct Function {
   uint32_t num_params = 0;     // in cells
   uint32_t num_results = 0;    // in cells
   uint32_t num_locals = 0;     // params + declared locals, in cells
+  // Where the operand stack starts: after the locals and one hidden cell that is
+  // zeroed at entry and never written (the translator's constant 0).
+  uint32_t locals_end = 0;
   uint32_t max_stack = 0;      // operand stack cells needed above the locals
-  uint32_t frame_size = 0;     // num_locals + max_stack: cells a call needs
+  uint32_t frame_size = 0;     // locals_end + max_stack: cells a call needs
   // A call charges the fuel of the function's first segment itself and enters after
   // its Fuel instruction (so an out-of-budget call yields before the call).
   int64_t entry_fuel = 0;
