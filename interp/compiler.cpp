@@ -795,7 +795,7 @@ void FunctionCompiler::variable(uint8_t opc) {
           move_to(i, v, d);
           if (v.kind == Val::Kind::Home) v = Val{t, Val::Kind::Local, i};
         }
-        forget_last();
+        last_dst_ = kNone;  // no longer a fresh result (a following copy may still pair up)
       }
       if (opc == 0x22) push(v.kind == Val::Kind::Home || dead_ ? Val{t} : v);
       return;
@@ -896,10 +896,17 @@ void FunctionCompiler::memory_access(uint8_t opc) {
     if (!dead_) {
       uint64_t off;
       uint32_t sa = address(addr, d, off);
-      uint32_t sv = use(v, d + 1);
-      op(o);
-      word(sa, sv);
-      word64(off);
+      if (v.kind == Val::Kind::Const && v.imm != 0) {
+        op(op_offset(Op::I32StoreImm, opc - 0x36));
+        word(sa, 0);
+        word64(off);
+        word64(v.imm);
+      } else {
+        uint32_t sv = use(v, d + 1);
+        op(o);
+        word(sa, sv);
+        word64(off);
+      }
     }
   } else {
     Val addr = pop(ValType::I32);
