@@ -362,6 +362,13 @@ class FunctionCompiler {
     return locals_[index];
   }
 
+  // Peephole fusions with the instruction just emitted (whose result is an operand).
+  bool fuse_add_shl(const Val& a, uint32_t da, const Val& b, uint32_t db);
+  bool fuse_load_add(Op load, uint32_t addr_depth, uint32_t offset);  // address is Home
+  bool produced_by_last(const Val& v, uint32_t d, Op op) const {
+    return v.kind == Val::Kind::Home && last_dst_ == home(d) && last_op_pos_ != kNone && last_op_ == op;
+  }
+
   void instruction(uint8_t opc);
   void control(uint8_t opc);
   void variable(uint8_t opc);
@@ -866,6 +873,8 @@ void FunctionCompiler::numeric(uint8_t opc) {
       op(imm_op);
       result_word(home(d), sa);
       word64(b.imm);
+    } else if (n.op == Op::I32Add && fuse_add_shl(a, da, b, db)) {
+      // done: a + (x << k) in one instruction
     } else {
       uint32_t sa = use(a, da);
       uint32_t sb = use(b, db);
@@ -875,6 +884,47 @@ void FunctionCompiler::numeric(uint8_t opc) {
     }
   }
   push(n.r);
+}
+
+// i32.add whose operand is the i32.shl-by-constant just emitted: rewrite that shl
+// into the fused add (the shl's temporary is not used by anything else).
+bool FunctionCompiler::fuse_add_shl(const Val& a, uint32_t da, const Val& b, uint32_t db) {
+  const Val* other = nullptr;
+  uint32_t other_depth = 0;
+  if (produced_by_last(b, db, Op::I32ShlImm)) {
+    other = &a;
+    other_depth = da;
+  } else if (produced_by_last(a, da, Op::I32ShlImm)) {
+    other = &b;
+    other_depth = db;
+  } else {
+    return false;
+  }
+  if (other->kind == Val::Kind::Const) return false;  // would need a Const before the shl
+  uint32_t pos = last_op_pos_;
+  uint32_t x = code_[pos + 1].pair.y;
+  uint32_t k = static_cast<uint32_t>(code_[pos + 2].u64);
+  uint32_t dst = home(std::min(da, db));
+  uint32_t so = other->kind == Val::Kind::Local ? other->local : home(other_depth);
+  code_.resize(pos);
+  op(Op::I32AddShlImm);
+  result_word(dst, so);
+  word(x, k & 31);
+  return true;
+}
+
+// A load whose address is the i32.add-of-constant just emitted: the load adds the
+// constant itself (wrapping at 2^32 like the add) before its offset.
+bool FunctionCompiler::fuse_load_add(Op load, uint32_t addr_depth, uint32_t offset) {
+  if (!produced_by_last(Val{ValType::I32}, addr_depth, Op::I32AddImm)) return false;
+  uint32_t pos = last_op_pos_;
+  uint32_t x = code_[pos + 1].pair.y;
+  uint32_t c = static_cast<uint32_t>(code_[pos + 2].u64);
+  code_.resize(pos);
+  op(op_offset(Op::I32LoadAddImm, int(load) - int(Op::I32Load)));
+  result_word(home(addr_depth), x);
+  word(c, offset);
+  return true;
 }
 
 void FunctionCompiler::memory_access(uint8_t opc) {
@@ -911,7 +961,7 @@ void FunctionCompiler::memory_access(uint8_t opc) {
   } else {
     Val addr = pop(ValType::I32);
     uint32_t d = depth();
-    if (!dead_) {
+    if (!dead_ && !(addr.kind == Val::Kind::Home && fuse_load_add(o, d, offset))) {
       uint64_t off;
       uint32_t sa = address(addr, d, off);
       op(o);

@@ -237,6 +237,19 @@ TEST(Execution, MultiValueAndBrTable) {
   }
 }
 
+TEST(Execution, FusedAddressArithmeticWrapsLikeTheInstructions) {
+  Fixture f;
+  auto load = f.call("load_wrapped", {0xfffffffcu});  // 0xfffffffc + 8 wraps to 4
+  ASSERT_EQ(load->run(), RunStatus::Done) << load->trap().message;
+  EXPECT_EQ(load->results()[0], 0x11223344u);
+  auto oob = f.call("load_wrapped", {0xfffcu});  // 0x10004 is past the 64 KiB memory
+  ASSERT_EQ(oob->run(), RunStatus::Trapped);
+  EXPECT_EQ(oob->trap().message, "out of bounds memory access");
+  auto add_shl = f.call("add_shl", {5, 0x40000001u});  // (0x40000001 << 2) wraps to 4
+  ASSERT_EQ(add_shl->run(), RunStatus::Done);
+  EXPECT_EQ(add_shl->results()[0], 9u);
+}
+
 TEST(Execution, MemoryGrowRespectsStoreLimit) {
   StoreLimits limits;
   limits.max_memory_pages = 2;

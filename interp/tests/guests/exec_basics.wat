@@ -56,5 +56,12 @@
       (return (i32.const 100)))
       (return (i32.const 200)))
     (i32.const 300))
+  ;; i32.add of a constant feeding a load wraps at 2^32 before the load's offset
+  (func (export "load_wrapped") (param $x i32) (result i32)
+    (i32.store (i32.const 4) (i32.const 0x11223344))
+    (i32.load offset=0 (i32.add (local.get $x) (i32.const 8))))
+  ;; a + (b << 2) wraps like the separate instructions
+  (func (export "add_shl") (param $a i32) (param $b i32) (result i32)
+    (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
 )
