@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2
+# --timeout: a hung test fails in 5 minutes instead of eating the CI budget.
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 --timeout 300
