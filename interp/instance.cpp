@@ -2,6 +2,8 @@
 // and instantiation.
 #include "interp/instance.h"
 
+#include <string>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -19,7 +21,9 @@ Memory* HostCall::memory() const {
 Memory::Memory(MemoryType t, uint32_t limit_pages) : type(t) {
   const uint32_t type_max = t.limits.max.value_or(kMaxPages);
   max_pages = std::min(type_max, limit_pages);
-  if (t.limits.min > max_pages) throw LinkError("memory size exceeds limit");
+  if (t.limits.min > max_pages)
+    throw LinkError("memory of " + std::to_string(t.limits.min) + " pages exceeds the limit of " +
+                    std::to_string(max_pages) + " pages");
   pages = t.limits.min;
   size = uint64_t{pages} * kPageSize;
   // Keep a valid pointer even for an empty memory, so that zero-length accesses at
@@ -48,7 +52,9 @@ int64_t Memory::grow(uint32_t delta) {
 
 Table::Table(TableType t, uint32_t limit_size, uint64_t init) : type(t) {
   max_size = std::min(t.limits.max.value_or(UINT32_MAX), limit_size);
-  if (t.limits.min > max_size) throw LinkError("table size exceeds limit");
+  if (t.limits.min > max_size)
+    throw LinkError("table of " + std::to_string(t.limits.min) + " elements exceeds the limit of " +
+                    std::to_string(max_size));
   elems.assign(t.limits.min, init);
 }
 

@@ -606,7 +606,7 @@ TEST(Instance, MemoryOverStoreLimit) {
     store.instantiate(m, {});
     FAIL();
   } catch (const LinkError& e) {
-    EXPECT_STREQ(e.what(), "memory size exceeds limit");
+    EXPECT_STREQ(e.what(), "memory of 16 pages exceeds the limit of 8 pages");
   }
 }
 
