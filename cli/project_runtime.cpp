@@ -1,10 +1,14 @@
 // Hosts and the process factory for a loaded project.
 #include "cli/project_runtime.h"
 
+#include <cstdio>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "lua/lua_process.h"
 #include "procs/wasm_process.h"
+#include "registry/wasi_imports.h"
 #include "wasi/wasi.h"
 
 namespace wippy::cli {
@@ -14,13 +18,20 @@ namespace {
 using registry::Entry;
 using registry::ImportGroup;
 
-// True when the entry enables any group served by wasi_snapshot_preview1.
-bool needs_wasi(const registry::WasmEntry& w) {
-  for (ImportGroup g : {ImportGroup::Cli, ImportGroup::Io, ImportGroup::Poll, ImportGroup::Clocks,
-                        ImportGroup::Filesystem, ImportGroup::Random}) {
-    if (w.enables(g)) return true;
-  }
-  return false;
+// A mount resolved to its host directory.
+struct MountBinding {
+  std::string host_dir;
+  std::string guest;
+  bool read_only;
+};
+
+// The host's log: one line per call, whole lines only, never interleaved.
+void log_line(std::string_view line) {
+  static std::mutex mu;
+  std::lock_guard lk(mu);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
 }
 
 struct EnvBinding {
@@ -32,7 +43,8 @@ struct EnvBinding {
 
 std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
                                           const std::shared_ptr<const Entry>& entry,
-                                          std::vector<procs::Value> args) {
+                                          std::vector<procs::Value> args,
+                                          const std::set<std::string>& terminal_hosts) {
   const registry::WasmEntry& w = entry->wasm();
   procs::WasmProcessConfig cfg;
   cfg.module = w.module;
@@ -42,29 +54,55 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
   cfg.limits.max_memory_pages = w.limits.max_memory_pages.value_or(0);
   cfg.limits.max_call_depth = w.limits.max_call_depth.value_or(0);
   cfg.limits.max_execution_ms = w.limits.max_execution_ms.value_or(0);
-  if (needs_wasi(w)) {
+  if (std::optional<wasi::GroupMask> groups = registry::preview1_group_mask(w.imports)) {
     std::vector<EnvBinding> env;
     for (const registry::WasiEnv& e : w.wasi.env) {
       const Entry* var = reg.find(e.id);
       if (!var) throw std::runtime_error(entry->id + ": wasi env " + e.id + " is not defined");
       env.push_back({e.id, e.name, e.required, var->env_variable()});
     }
+    std::vector<MountBinding> mounts;
+    for (const registry::WasiMount& m : w.wasi.mounts) {
+      const Entry* fs = reg.find(m.fs);
+      if (!fs || fs->kind != registry::Kind::FsDirectory)
+        throw std::runtime_error(entry->id + ": wasi mount " + m.fs + " is not an fs.directory entry");
+      mounts.push_back({fs->fs_directory().directory.string(), m.guest, m.read_only});
+    }
     std::vector<std::string> argv{entry->id};
     argv.insert(argv.end(), w.wasi.args.begin(), w.wasi.args.end());
-    // Runs on the process's first step: a missing required variable fails the start.
-    cfg.imports = [argv = std::move(argv), env = std::move(env)](procs::WasmImports& im,
-                                                                 procs::ProcessContext&) {
+    // Runs on the process's first step: a missing required variable or a mount that
+    // cannot be opened fails the start.
+    cfg.imports = [argv = std::move(argv), env = std::move(env), mounts = std::move(mounts), cwd = w.wasi.cwd,
+                   mask = *groups, id = entry->id, &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
       auto ctx = std::make_shared<wasi::WasiContext>();
       ctx->args = argv;
+      bool has_pwd = false;
       for (const EnvBinding& b : env) {
         std::optional<std::string> value = b.var.resolve();
         if (!value || value->empty()) {
           if (b.required) throw std::runtime_error("required wasi env variable not found: " + b.id);
           continue;
         }
+        has_pwd = has_pwd || b.name == "PWD";
         ctx->env.push_back(b.name + "=" + *value);
       }
-      wasi::add_to_linker(im.linker, *ctx);
+      // wasi-libc starts in "/" and resolves relative paths against the preopens
+      // itself; the working directory reaches the guest as PWD (a guest that wants
+      // it calls chdir(getenv("PWD"))).
+      if (!cwd.empty() && !has_pwd) ctx->env.push_back("PWD=" + cwd);
+      for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
+      if (terminal_hosts.count(pc.host().name())) {
+        ctx->stdout_sink = wasi::file_sink(stdout);
+        ctx->stderr_sink = wasi::file_sink(stderr);
+        ctx->stdin_source = wasi::file_source(stdin);
+        ctx->stdin_blocks = true;
+        ctx->stdin_fd = fileno(stdin);
+      } else {
+        std::string who = id + " " + pc.pid().to_string();
+        ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log_line);
+        ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log_line);
+      }
+      wasi::add_to_linker(im.linker, *ctx, mask);
       im.keep_alive.push_back(ctx);
     };
   }
@@ -96,6 +134,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
     system_->add_host(std::move(opts));
   }
   for (const Entry* e : reg_->of_kind(registry::Kind::TerminalHost)) {
+    terminal_hosts_.insert(e->id);
     procs::HostOptions opts;
     opts.name = e->id;
     opts.workers = 1;  // one command process, bound to the terminal
@@ -112,7 +151,7 @@ std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& 
                                                              std::vector<procs::Value> args) const {
   std::shared_ptr<const Entry> entry = reg_->share(id);
   if (!entry) throw std::runtime_error("unknown entry: " + id);
-  if (entry->is_wasm()) return make_wasm(*reg_, entry, std::move(args));
+  if (entry->is_wasm()) return make_wasm(*reg_, entry, std::move(args), terminal_hosts_);
   if (entry->is_lua()) return make_lua(entry, std::move(args));
   throw std::runtime_error(id + " is a " + std::string(registry::kind_name(entry->kind)) +
                            ", not a process or function entry");

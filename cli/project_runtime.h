@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ class ProjectRuntime {
 
  private:
   std::shared_ptr<const registry::Registry> reg_;
+  std::set<std::string> terminal_hosts_;  // IDs of the terminal.host entries
   std::unique_ptr<procs::System> system_;
 };
 

@@ -103,7 +103,8 @@ WasmOptions parse_wasm_options(std::span<const std::string> words) {
       value = w.substr(eq + 1);
       has_value = true;
     }
-    if (name != "--invoke" && name != "--fuel" && name != "--slice")
+    if (name != "--invoke" && name != "--fuel" && name != "--slice" && name != "--dir" && name != "--ro-dir" &&
+        name != "--env")
       throw UsageError("unknown option " + name + " (guest arguments that start with -- go after --)");
     if (!has_value) {
       if (i + 1 >= words.size()) throw UsageError("option " + name + " needs a value");
@@ -112,6 +113,20 @@ WasmOptions parse_wasm_options(std::span<const std::string> words) {
     if (name == "--invoke") {
       if (value.empty()) throw UsageError("option --invoke needs a function name");
       opt.invoke = value;
+    } else if (name == "--dir" || name == "--ro-dir") {
+      WasmOptions::Mount m;
+      size_t sep = value.find("::");
+      m.host = value.substr(0, sep);
+      m.guest = sep == std::string::npos ? m.host : value.substr(sep + 2);
+      if (m.host.empty() || m.guest.empty()) throw UsageError("option " + name + " needs HOST[::GUEST]");
+      if (m.guest[0] != '/') m.guest = "/" + m.guest;
+      while (m.guest.size() > 1 && m.guest.back() == '/') m.guest.pop_back();
+      m.read_only = name == "--ro-dir";
+      opt.mounts.push_back(std::move(m));
+    } else if (name == "--env") {
+      if (value.find('=') == std::string::npos || value[0] == '=')
+        throw UsageError("option --env needs NAME=VALUE, got '" + value + "'");
+      opt.env.push_back(value);
     } else {
       std::optional<uint64_t> n = parse_u64(value);
       if (!n) throw UsageError("option " + name + " needs a non-negative integer, got '" + value + "'");

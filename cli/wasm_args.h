@@ -29,6 +29,15 @@ struct WasmOptions {
   bool stats = false;                 // --stats
   bool fuel_metering = true;          // --no-fuel-metering (benchmarks: what metering costs)
   bool help = false;                  // -h / --help
+  // --dir HOST[::GUEST] / --ro-dir HOST[::GUEST]: preopened directories (GUEST
+  // defaults to HOST; a relative GUEST gets a leading '/').
+  struct Mount {
+    std::string host;
+    std::string guest;
+    bool read_only = false;
+  };
+  std::vector<Mount> mounts;
+  std::vector<std::string> env;  // --env NAME=VALUE
 };
 
 // Parses the words after `wasm`. Options may appear anywhere; words that start with a

@@ -30,6 +30,9 @@ const char* const kWasmUsage =
     "  --slice N      run in budgets of N fuel units (the result is the same for any N)\n"
     "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
     "  --no-fuel-metering  translate without fuel counting (to measure its cost; no --fuel/--slice)\n"
+    "  --dir HOST[::GUEST]     preopen directory HOST as GUEST (default: HOST) for the guest\n"
+    "  --ro-dir HOST[::GUEST]  the same, read-only (writes fail with EROFS)\n"
+    "  --env NAME=VALUE        an environment variable for the guest (repeatable)\n"
     "  --             every word after it is an argument\n"
     "\n"
     "Exit codes: the guest's exit code (255 if above 255); 1 if it trapped; 2 for a bad\n"
@@ -162,7 +165,13 @@ int run(const WasmOptions& opt) {
   wasi::WasiContext ctx;
   ctx.args.push_back(opt.file);
   if (!opt.invoke) ctx.args.insert(ctx.args.end(), opt.args.begin(), opt.args.end());
+  ctx.env = opt.env;
   ctx.stdin_source = wasi::file_source(stdin);
+  try {
+    for (const WasmOptions::Mount& m : opt.mounts) ctx.mount(m.host, m.guest, m.read_only);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
   engine::Linker linker;
   wasi::add_to_linker(linker, ctx);
 

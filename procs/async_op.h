@@ -50,6 +50,10 @@ class AsyncOp : public interp::HostPending {
   virtual void start(std::shared_ptr<Completion> done, EventLoop& loop) = 0;
   // The process ended while waiting (terminate, time limit): stop if possible.
   virtual void cancel() {}
+  // Called on the process's thread once the operation completed, right before the
+  // guest resumes: the place to finish on the guest's side (copy into its memory)
+  // and to rewrite the result.
+  virtual void finish(AsyncResult& result) { (void)result; }
 };
 
 // Ready-made: waits `delay`, then completes with `values` (e.g. {0} = errno success).

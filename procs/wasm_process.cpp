@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "procs/wasi_op.h"
 #include "procs/wasm_values.h"
 #include "wasi/context.h"  // wasi::ExitRequest (proc_exit), header only
 
@@ -66,6 +67,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
   if (op_) {
     if (!completion_->ready()) return StepResult::waiting();  // a spurious wake-up
     std::optional<AsyncResult> res = completion_->take();
+    if (res) op_->finish(*res);
     op_.reset();
     completion_.reset();
     if (res && res->trap)
@@ -93,6 +95,10 @@ StepResult WasmProcess::drive(ProcessContext& ctx) {
       if (auto* exit = dynamic_cast<wasi::ExitRequest*>(p.get())) {
         if (exit->code == 0) return StepResult::done();
         return StepResult::fail("exit code " + std::to_string(exit->code));
+      }
+      if (auto* b = dynamic_cast<wasi::BlockingOp*>(p.get())) {
+        p.release();
+        p = std::make_unique<WasiBlockingOp>(std::unique_ptr<wasi::BlockingOp>(b));
       }
       if (auto* op = dynamic_cast<AsyncOp*>(p.get())) {
         p.release();

@@ -9,6 +9,7 @@
 
 #include "interp/module.h"
 #include "registry/entry.h"
+#include "wasi/groups.h"
 
 namespace wippy::registry {
 
@@ -16,6 +17,10 @@ namespace wippy::registry {
 // such as fd_write serve stdio, streams and files, so wasi:cli, wasi:io or
 // wasi:filesystem each enable them). Empty for a name preview1 does not define.
 std::vector<ImportGroup> groups_for_preview1(std::string_view name);
+
+// The preview1 groups among `enabled`, as a wasi::GroupMask for wasi::add_to_linker;
+// nullopt when the entry enables none (it gets no WASI at all).
+std::optional<wasi::GroupMask> preview1_group_mask(const std::set<ImportGroup>& enabled);
 
 // True for the modules that hold preview1 functions ("wasi_snapshot_preview1",
 // "wasi_unstable").

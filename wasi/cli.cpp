@@ -1,4 +1,5 @@
-// The command-line group: args_*, environ_*, proc_exit, sched_yield.
+// The command-line group: args_*, environ_*, proc_exit, proc_raise; and sched_yield
+// (wasi:poll), which ends the current slice.
 #include <limits>
 
 #include "wasi/host.h"
@@ -38,32 +39,37 @@ Errno list_get(GuestMemory mem, const std::vector<std::string>& list, uint32_t p
 
 }  // namespace
 
-void add_cli(engine::Linker& linker, WasiContext& ctx) {
+void add_cli(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
-  define_errno_fn(linker, "args_sizes_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("args_sizes_get", [c](interp::HostCall& call, const uint64_t* a) {
     return list_sizes(GuestMemory(call), c->args, arg_u32(a, 0), arg_u32(a, 1));
   });
-  define_errno_fn(linker, "args_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("args_get", [c](interp::HostCall& call, const uint64_t* a) {
     return list_get(GuestMemory(call), c->args, arg_u32(a, 0), arg_u32(a, 1));
   });
-  define_errno_fn(linker, "environ_sizes_get", "ii",
-                  [c](interp::HostCall& call, const uint64_t* a) {
-                    return list_sizes(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
-                  });
-  define_errno_fn(linker, "environ_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("environ_sizes_get", [c](interp::HostCall& call, const uint64_t* a) {
+    return list_sizes(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
+  });
+  df.errno_fn("environ_get", [c](interp::HostCall& call, const uint64_t* a) {
     return list_get(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
   });
-  define_errno_fn(linker, "sched_yield", "",
-                  [](interp::HostCall&, const uint64_t*) { return Errno::Success; });
+  // sched_yield: suspends on an op with nothing to wait for; the driver resumes the
+  // guest after letting others run (the process goes to the back of the run queue).
+  df.blocking_fn("sched_yield", [](interp::HostCall&, const uint64_t*, std::unique_ptr<BlockingOp>& op) {
+    op = std::make_unique<BlockingOp>();
+    op->finish = [] { return std::vector<uint64_t>{errno_cell(Errno::Success)}; };
+    return Errno::Success;
+  });
+  // Signals do not exist for a guest.
+  df.errno_fn("proc_raise", [](interp::HostCall&, const uint64_t*) { return Errno::NoSys; });
 
   // proc_exit never returns to the guest: it records the code and suspends; the
   // embedder ends the run (see ExitRequest).
-  linker.define_func(kModuleName, "proc_exit", sig("i", ""),
-                     [c](interp::HostCall&, const uint64_t* args, uint64_t*) {
-                       uint32_t code = arg_u32(args, 0);
-                       c->exit_code = code;
-                       return interp::HostResult::suspend(std::make_unique<ExitRequest>(code));
-                     });
+  df.raw_fn("proc_exit", "i", "", [c](interp::HostCall&, const uint64_t* args, uint64_t*) {
+    uint32_t code = arg_u32(args, 0);
+    c->exit_code = code;
+    return interp::HostResult::suspend(std::make_unique<ExitRequest>(code));
+  });
 }
 
 }  // namespace wippy::wasi::detail

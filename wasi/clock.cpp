@@ -23,10 +23,10 @@ uint64_t to_ns(const timespec& ts) {
 
 }  // namespace
 
-void add_clock(engine::Linker& linker, WasiContext& ctx) {
+void add_clock(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // clock_res_get(id, resolution_ptr)
-  define_errno_fn(linker, "clock_res_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("clock_res_get", [c](interp::HostCall& call, const uint64_t* a) {
     uint32_t id = arg_u32(a, 0);
     GuestMemory mem(call);
     uint64_t res = 1;
@@ -42,7 +42,7 @@ void add_clock(engine::Linker& linker, WasiContext& ctx) {
     return mem.store_u64(arg_u32(a, 1), res) ? Errno::Success : Errno::Fault;
   });
   // clock_time_get(id, precision: i64, time_ptr)
-  define_errno_fn(linker, "clock_time_get", "iji", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("clock_time_get", [c](interp::HostCall& call, const uint64_t* a) {
     uint32_t id = arg_u32(a, 0);
     GuestMemory mem(call);
     uint32_t out = arg_u32(a, 2);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "wasi/pending.h"
+
 namespace wippy::wasi {
 
 RunOutcome drive(interp::Execution& ex, int64_t slice) {
@@ -25,6 +27,13 @@ RunOutcome drive(interp::Execution& ex, int64_t slice) {
         return out;
       case interp::RunStatus::Suspended: {
         std::unique_ptr<interp::HostPending> p = ex.take_pending();
+        if (auto* op = dynamic_cast<BlockingOp*>(p.get())) {
+          // A sleep, a read of stdin, large file I/O, sched_yield: no one else runs
+          // here, so do it now and go on.
+          std::vector<uint64_t> results = op->run_here();
+          ex.resume(results);
+          continue;
+        }
         if (auto* exit = dynamic_cast<ExitRequest*>(p.get())) {
           out.kind = RunOutcome::Kind::Exited;
           out.exit_code = exit->code;

@@ -30,7 +30,8 @@ struct RunOutcome {
 };
 
 // Runs `ex` in budgets of `slice` fuel units until it returns, traps, calls proc_exit
-// or suspends on an operation this driver does not know.
+// or suspends on an operation this driver does not know. A wasi::BlockingOp (sleep,
+// stdin, large file I/O, sched_yield) is completed at once on this thread.
 RunOutcome drive(interp::Execution& ex, int64_t slice = INT64_MAX);
 
 // Runs the module's start function (if any), then its `_start` export. A normal

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "interp/instance.h"
+#include "wasi/fd_table.h"
 
 namespace wippy::wasi {
 
@@ -39,13 +40,39 @@ OutputSink string_sink(std::string& out);
 // A source that reads a fixed string once, then reports end of input.
 InputSource string_source(std::string data);
 
+// A sink that collects whole lines and hands each to `line` with `prefix` in front
+// (a host's log). A partial last line is flushed when the sink is destroyed.
+OutputSink line_sink(std::string prefix, std::function<void(std::string_view line)> line);
+
 struct WasiContext {
+  WasiContext() = default;
+  WasiContext(const WasiContext&) = delete;
+  WasiContext& operator=(const WasiContext&) = delete;
+
   std::vector<std::string> args;  // argv, args[0] is the program name
   std::vector<std::string> env;   // "NAME=value" entries
 
   OutputSink stdout_sink = file_sink(stdout);
   OutputSink stderr_sink = file_sink(stderr);
   InputSource stdin_source;  // empty: stdin is at end of input
+  // True when stdin_source may block (a terminal or a pipe): fd_read on stdin then
+  // suspends and the read runs off the guest's thread. `stdin_fd` (if >= 0) is the
+  // host descriptor poll_oneoff waits on for stdin readiness.
+  bool stdin_blocks = false;
+  int stdin_fd = -1;
+
+  // File reads and writes of at least this many bytes suspend and run off the
+  // guest's thread (smaller ones are done at once: cheaper than a thread hop).
+  size_t io_suspend_threshold = 64 * 1024;
+
+  // The descriptor table: 0-2 are the standard streams, then the preopened mounts.
+  FdTable fds;
+
+  // Preopens host directory `host_dir` (opened once, O_PATH | O_DIRECTORY) as the
+  // guest's absolute path `guest`, read-only or not, as the next descriptor (3, 4,
+  // ...). Throws std::runtime_error if the directory cannot be opened or `guest` is
+  // not an absolute path.
+  void mount(const std::string& host_dir, const std::string& guest, bool read_only);
 
   ClockFn clock;       // empty: the host's clocks (clock_gettime)
   RandomFn random;     // empty: getrandom(2)

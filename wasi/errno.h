@@ -88,4 +88,8 @@ enum class Errno : uint16_t {
 
 inline uint64_t errno_cell(Errno e) { return static_cast<uint64_t>(e); }
 
+// A host errno (<cerrno>) -> the preview1 errno with the same meaning (EIO for a
+// host error preview1 has no name for).
+Errno errno_from_host(int host_errno);
+
 }  // namespace wippy::wasi

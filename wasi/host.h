@@ -1,13 +1,20 @@
 // Internal to wasi/: helpers shared by the files that implement one group of host
-// functions each (cli.cpp, fd.cpp, clock.cpp, random.cpp, unsupported.cpp).
+// functions each (cli.cpp, fs_fd.cpp, fs_path.cpp, poll.cpp, sock.cpp, clock.cpp,
+// random.cpp).
 #pragma once
 
+#include <sys/stat.h>
+
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine.h"
 #include "wasi/context.h"
 #include "wasi/errno.h"
+#include "wasi/groups.h"
 #include "wasi/memory.h"
+#include "wasi/pending.h"
 #include "wasi/wasi.h"
 
 namespace wippy::wasi::detail {
@@ -15,20 +22,78 @@ namespace wippy::wasi::detail {
 // A function type from a compact signature: 'i' = i32, 'j' = i64, e.g. sig("iji", "i").
 interp::FuncType sig(std::string_view params, std::string_view results);
 
-// A preview1 function that returns an errno: `fn(call, args)` computes it.
-template <class F>
-void define_errno_fn(engine::Linker& linker, std::string_view name, std::string_view params, F fn) {
-  linker.define_func(kModuleName, std::string(name), sig(params, "i"),
-                     [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
-                       results[0] = errno_cell(fn(call, args));
-                       return interp::HostResult::ok();
-                     });
-}
+// Where add_to_linker puts the functions: `define` skips functions of groups the
+// entry did not enable.
+struct Definer {
+  engine::Linker& linker;
+  GroupMask enabled;
 
-void add_cli(engine::Linker& linker, WasiContext& ctx);
-void add_fd(engine::Linker& linker, WasiContext& ctx);
-void add_clock(engine::Linker& linker, WasiContext& ctx);
-void add_random(engine::Linker& linker, WasiContext& ctx);
-void add_unsupported(engine::Linker& linker);
+  bool wanted(std::string_view name) const;
+  // A preview1 function that returns an errno: `fn(call, args)` computes it.
+  template <class F>
+  void errno_fn(std::string_view name, F fn) {
+    if (!wanted(name)) return;
+    const Preview1Func* f = find_preview1(name);
+    linker.define_func(kModuleName, std::string(name), sig(f->params, "i"),
+                       [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+                         results[0] = errno_cell(fn(call, args));
+                         return interp::HostResult::ok();
+                       });
+  }
+  // A preview1 function that may suspend: `fn(call, args, op)` returns an errno, or
+  // fills `op` (then the errno is ignored and the call suspends on it).
+  template <class F>
+  void blocking_fn(std::string_view name, F fn) {
+    if (!wanted(name)) return;
+    const Preview1Func* f = find_preview1(name);
+    linker.define_func(kModuleName, std::string(name), sig(f->params, "i"),
+                       [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+                         std::unique_ptr<BlockingOp> op;
+                         Errno e = fn(call, args, op);
+                         if (op) return interp::HostResult::suspend(std::move(op));
+                         results[0] = errno_cell(e);
+                         return interp::HostResult::ok();
+                       });
+  }
+  void raw_fn(std::string_view name, std::string_view params, std::string_view results, interp::HostFn fn) {
+    if (!wanted(name)) return;
+    linker.define_func(kModuleName, std::string(name), sig(params, results), std::move(fn));
+  }
+};
+
+void add_cli(Definer& d, WasiContext& ctx);
+void add_fs_fd(Definer& d, WasiContext& ctx);
+void add_fs_path(Definer& d, WasiContext& ctx);
+void add_poll(Definer& d, WasiContext& ctx);
+void add_sock(Definer& d, WasiContext& ctx);
+void add_clock(Definer& d, WasiContext& ctx);
+void add_random(Definer& d, WasiContext& ctx);
+
+// An iovec / ciovec: { buf: u32, buf_len: u32 }.
+struct IoVec {
+  uint32_t buf;
+  uint32_t len;
+};
+// Reads and bounds-checks an iovec array, including every buffer it points to.
+Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<IoVec>& out);
+// Total bytes of `iovs` (EINVAL past u32).
+Errno iovecs_total(const std::vector<IoVec>& iovs, uint64_t& total);
+// Scatters `bytes` into `iovs` (bounds already checked).
+void scatter(GuestMemory mem, const std::vector<IoVec>& iovs, const uint8_t* bytes, size_t n);
+// Gathers `iovs` into one buffer.
+std::string gather(GuestMemory mem, const std::vector<IoVec>& iovs, uint64_t total);
+
+// A guest path from (ptr, len): EFAULT out of bounds.
+Errno read_path(GuestMemory mem, uint32_t ptr, uint32_t len, std::string& out);
+
+Filetype filetype_of(mode_t mode);
+// Writes a 64-byte filestat at `at`.
+Errno store_filestat(GuestMemory mem, uint32_t at, const struct stat& st);
+
+// fstflags -> the two timespecs utimensat takes; EINVAL for contradictory flags.
+Errno times_from_flags(uint64_t atim, uint64_t mtim, uint16_t fst_flags, struct timespec ts[2]);
+
+// The descriptor `fd` if it is a directory: EBADF if not open, ENOTDIR otherwise.
+Errno directory_of(WasiContext& ctx, uint32_t fd, Descriptor*& out);
 
 }  // namespace wippy::wasi::detail

@@ -23,10 +23,10 @@ bool host_random(std::span<uint8_t> buf) {
 
 }  // namespace
 
-void add_random(engine::Linker& linker, WasiContext& ctx) {
+void add_random(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // random_get(buf, buf_len)
-  define_errno_fn(linker, "random_get", "ii", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("random_get", [c](interp::HostCall& call, const uint64_t* a) {
     GuestMemory mem(call);
     uint32_t len = arg_u32(a, 1);
     uint8_t* p = mem.span(arg_u32(a, 0), len);

@@ -1,9 +1,11 @@
 // add_to_linker and the stream helpers of context.h.
 #include "wasi/wasi.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "wasi/host.h"
@@ -27,14 +29,65 @@ interp::FuncType sig(std::string_view params, std::string_view results) {
   return interp::FuncType{conv(params), conv(results)};
 }
 
+bool Definer::wanted(std::string_view name) const {
+  const Preview1Func* f = find_preview1(name);
+  if (!f) throw std::logic_error("wasi: not a preview1 function: " + std::string(name));
+  return (f->groups & enabled) != 0;
+}
+
 }  // namespace detail
 
-void add_to_linker(engine::Linker& linker, WasiContext& ctx) {
-  detail::add_cli(linker, ctx);
-  detail::add_fd(linker, ctx);
-  detail::add_clock(linker, ctx);
-  detail::add_random(linker, ctx);
-  detail::add_unsupported(linker);  // last: fills in whatever the groups above did not define
+void add_to_linker(engine::Linker& linker, WasiContext& ctx, GroupMask enabled) {
+  detail::Definer d{linker, enabled};
+  detail::add_cli(d, ctx);
+  detail::add_fs_fd(d, ctx);
+  detail::add_fs_path(d, ctx);
+  detail::add_poll(d, ctx);
+  detail::add_sock(d, ctx);
+  detail::add_clock(d, ctx);
+  detail::add_random(d, ctx);
+  for (const Preview1Func& f : preview1_functions()) {
+    if ((f.groups & enabled) && !linker.has(kModuleName, std::string(f.name)))
+      throw std::logic_error("wasi: preview1 function not defined: " + std::string(f.name));
+  }
+}
+
+void WasiContext::mount(const std::string& host_dir, const std::string& guest, bool read_only) {
+  if (guest.empty() || guest[0] != '/')
+    throw std::runtime_error("wasi mount: guest path must be absolute: " + guest);
+  int fd = ::open(host_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    throw std::runtime_error("wasi mount: cannot open directory " + host_dir + ": " + std::strerror(errno));
+  auto d = std::make_shared<Descriptor>();
+  d->kind = Descriptor::Kind::Directory;
+  d->host = std::make_shared<HostFd>(fd);
+  d->filetype = Filetype::Directory;
+  d->rights_base = rights::kDirectory;
+  d->rights_inheriting = rights::All;
+  d->read_only = read_only;
+  d->preopen = guest;
+  uint32_t num;
+  if (fds.insert(std::move(d), num) != Errno::Success) throw std::runtime_error("wasi mount: too many descriptors");
+}
+
+OutputSink line_sink(std::string prefix, std::function<void(std::string_view)> line) {
+  struct State {
+    std::string prefix;
+    std::function<void(std::string_view)> line;
+    std::string partial;
+    ~State() {
+      if (!partial.empty()) line(prefix + partial);
+    }
+  };
+  auto st = std::make_shared<State>(State{std::move(prefix), std::move(line), {}});
+  return [st](std::string_view bytes) {
+    st->partial.append(bytes);
+    size_t start = 0;
+    for (size_t nl; (nl = st->partial.find('\n', start)) != std::string::npos; start = nl + 1)
+      st->line(st->prefix + st->partial.substr(start, nl - start));
+    st->partial.erase(0, start);
+    return true;
+  };
 }
 
 OutputSink file_sink(std::FILE* file) {

@@ -1,0 +1,103 @@
+// `wippy run` on a project whose process.wasm entries use WASI: mounts (read-write and
+// read-only), args, env from env.variable entries, cwd as PWD, stdio on the terminal.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "subprocess.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class Project {
+ public:
+  Project() {
+    char tmpl[] = "/tmp/wippy-wasi-project-XXXXXX";
+    root_ = mkdtemp(tmpl);
+  }
+  ~Project() {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    fs::create_directories((root_ / rel).parent_path());
+    std::ofstream(root_ / rel, std::ios::binary) << text;
+  }
+  std::string read(const std::string& rel) const { return wippy::test::slurp((root_ / rel).string()); }
+  // Copies a built guest into bin/ and returns its "sha256:..." hash.
+  std::string guest(const std::string& name) const {
+    fs::create_directories(root_ / "bin");
+    fs::copy_file(std::string(WIPPY_GUEST_DIR) + "/" + name + ".wasm", root_ / "bin" / (name + ".wasm"),
+                  fs::copy_options::overwrite_existing);
+    std::string bytes = read("bin/" + name + ".wasm");
+    return "sha256:" + wippy::engine::sha256_hex(
+                           std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  }
+  wippy::test::ProcessResult run(const std::vector<std::string>& args) const {
+    std::string cmd = "cd '" + root_.string() + "' && exec " + WIPPY_CLI;
+    for (const std::string& a : args) cmd += " '" + a + "'";
+    return wippy::test::run_process({"/bin/sh", "-c", cmd});
+  }
+  const fs::path& root() const { return root_; }
+
+ private:
+  fs::path root_;
+};
+
+TEST(WasiProject, MountsArgsEnvAndReadOnly) {
+  Project p;
+  p.write("wippy.lock", "directories:\n  src: ./src\n");
+  p.write("ro/file.txt", "read me\n");
+  fs::create_directories(p.root() / "ro" / "dir");
+  p.write("data/w.txt", "w");
+  std::string fs_ops = p.guest("wasi_fs_ops"), readonly = p.guest("wasi_readonly"), env = p.guest("wasi_env_args");
+  auto wasm = [](const std::string& name, const std::string& file, const std::string& hash, const std::string& rest) {
+    return "  - name: " + name + "\n    kind: process.wasm\n    fs: app:bin\n    path: /" + file +
+           ".wasm\n    hash: " + hash + "\n    method: _start\n    meta: { command: { name: " + name + " } }\n" +
+           rest;
+  };
+  p.write("src/_index.yaml",
+          "version: \"1.0\"\nnamespace: app\nentries:\n"
+          "  - { name: terminal, kind: terminal.host }\n"
+          "  - { name: bin, kind: fs.directory, directory: ./bin }\n"
+          "  - { name: data, kind: fs.directory, directory: ./data }\n"
+          "  - { name: ro, kind: fs.directory, directory: ./ro }\n"
+          "  - { name: greeting, kind: env.variable, variable: WIPPY_TEST_UNSET_GREETING, default: hello }\n" +
+              wasm("fsops", "wasi_fs_ops", fs_ops,
+                   "    imports: [wasi:cli, wasi:filesystem]\n"
+                   "    wasi: { mounts: [{ fs: app:data, guest: /data }] }\n") +
+              wasm("readonly", "wasi_readonly", readonly,
+                   "    imports: [wasi:cli, wasi:filesystem]\n"
+                   "    wasi:\n      mounts:\n"
+                   "        - { fs: app:ro, guest: /ro, read_only: true }\n"
+                   "        - { fs: app:data, guest: /data }\n") +
+              wasm("envargs", "wasi_env_args", env,
+                   "    imports: [wasi:cli]\n"
+                   "    wasi:\n      args: [one, two]\n      cwd: /data\n"
+                   "      env: [{ id: app:greeting, name: GREETING }]\n"));
+
+  auto r = p.run({"run", "fsops"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("failures: 0"), std::string::npos) << r.out;
+  EXPECT_EQ(p.read("data/out.txt"), "done with 0 failures\n");
+  EXPECT_EQ(p.read("data/dir/b.txt"), "hello\nworld\n");
+
+  r = p.run({"run", "readonly"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("create: Read-only file system\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rename out: Read-only file system\n"), std::string::npos) << r.out;
+  EXPECT_EQ(p.read("ro/file.txt"), "read me\n");
+  EXPECT_FALSE(fs::exists(p.root() / "ro" / "new.txt"));
+
+  r = p.run({"run", "envargs"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "argc=3\nargv[1]=one\nargv[2]=two\nenv GREETING=hello\nenv PWD=/data\nGREETING=hello\n");
+}
+
+}  // namespace

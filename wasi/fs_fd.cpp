@@ -1,0 +1,509 @@
+// Descriptor functions (fd_*): the standard streams, files and directories.
+// Reads and writes of at least ctx.io_suspend_threshold bytes on a file, and every
+// read of a blocking stdin, suspend with a BlockingOp whose work runs off the guest's
+// thread.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "wasi/host.h"
+
+namespace wippy::wasi::detail {
+namespace {
+
+using Kind = Descriptor::Kind;
+
+// The outcome of a read or write done by a BlockingOp's work.
+struct IoResult {
+  std::vector<uint8_t> buf;
+  int64_t n = 0;
+  int err = 0;
+};
+
+int64_t host_read(int fd, uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
+  for (;;) {
+    ssize_t n = offset ? ::pread(fd, buf, len, static_cast<off_t>(*offset)) : ::read(fd, buf, len);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    err = errno;
+    return -1;
+  }
+}
+
+int64_t host_write(int fd, const uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = offset ? ::pwrite(fd, buf + done, len - done, static_cast<off_t>(*offset + done))
+                       : ::write(fd, buf + done, len - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (done == 0) {
+        err = errno;
+        return -1;
+      }
+      break;
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return static_cast<int64_t>(done);
+}
+
+// fd_read / fd_pread on a file or stdin. `offset` set: pread.
+Errno do_read(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t iovs_ptr, uint32_t iovs_len,
+              std::optional<uint64_t> offset, uint32_t nread_ptr, std::unique_ptr<BlockingOp>& op) {
+  GuestMemory mem(call);
+  std::shared_ptr<Descriptor> d = ctx.fds.share(fd);
+  if (!d) return Errno::Badf;
+  std::vector<IoVec> iovs;
+  if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs); e != Errno::Success) return e;
+  if (!mem.in_bounds(nread_ptr, 4)) return Errno::Fault;
+  uint64_t total;
+  if (Errno e = iovecs_total(iovs, total); e != Errno::Success) return e;
+
+  if (d->kind == Kind::Stdout || d->kind == Kind::Stderr) return Errno::Badf;
+  if (d->kind == Kind::Directory) return Errno::IsDir;
+  if (d->kind == Kind::Stdin) {
+    if (offset) return Errno::Spipe;
+    if (!ctx.stdin_source || total == 0) {
+      mem.store_u32(nread_ptr, 0);
+      return Errno::Success;
+    }
+    if (ctx.stdin_blocks) {
+      auto res = std::make_shared<IoResult>();
+      res->buf.resize(std::min<uint64_t>(total, 64 * 1024));
+      op = std::make_unique<BlockingOp>();
+      op->work = [src = ctx.stdin_source, res] {
+        res->n = src(std::span<uint8_t>(res->buf.data(), res->buf.size()));
+        if (res->n < 0) res->err = EIO;
+      };
+      interp::Memory* m = call.memory();
+      op->finish = [m, iovs, res, nread_ptr]() -> std::vector<uint64_t> {
+        GuestMemory g(m);
+        if (res->err) return {errno_cell(Errno::Io)};
+        scatter(g, iovs, res->buf.data(), static_cast<size_t>(res->n));
+        if (!g.store_u32(nread_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
+        return {errno_cell(Errno::Success)};
+      };
+      return Errno::Success;
+    }
+    uint64_t got = 0;
+    for (const IoVec& v : iovs) {
+      if (v.len == 0) continue;
+      int64_t n = ctx.stdin_source(std::span<uint8_t>(mem.span(v.buf, v.len), v.len));
+      if (n < 0) {
+        if (got == 0) return Errno::Io;
+        break;
+      }
+      got += static_cast<uint64_t>(n);
+      if (static_cast<uint64_t>(n) < v.len) break;  // short read: return what we have
+    }
+    mem.store_u32(nread_ptr, static_cast<uint32_t>(got));
+    return Errno::Success;
+  }
+
+  // A file.
+  if (total >= ctx.io_suspend_threshold) {
+    auto res = std::make_shared<IoResult>();
+    res->buf.resize(total);
+    op = std::make_unique<BlockingOp>();
+    op->work = [host = d->host, res, offset] {
+      res->n = host_read(host->get(), res->buf.data(), res->buf.size(), offset, res->err);
+    };
+    interp::Memory* m = call.memory();
+    op->finish = [m, iovs, res, nread_ptr]() -> std::vector<uint64_t> {
+      GuestMemory g(m);
+      if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
+      scatter(g, iovs, res->buf.data(), static_cast<size_t>(res->n));
+      if (!g.store_u32(nread_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
+      return {errno_cell(Errno::Success)};
+    };
+    return Errno::Success;
+  }
+  std::vector<struct iovec> host_iovs;
+  for (const IoVec& v : iovs) host_iovs.push_back({mem.span(v.buf, v.len), v.len});
+  for (;;) {
+    ssize_t n = offset ? ::preadv(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()),
+                                  static_cast<off_t>(*offset))
+                       : ::readv(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_from_host(errno);
+    mem.store_u32(nread_ptr, static_cast<uint32_t>(n));
+    return Errno::Success;
+  }
+}
+
+// fd_write / fd_pwrite.
+Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t iovs_ptr, uint32_t iovs_len,
+               std::optional<uint64_t> offset, uint32_t nwritten_ptr, std::unique_ptr<BlockingOp>& op) {
+  GuestMemory mem(call);
+  std::shared_ptr<Descriptor> d = ctx.fds.share(fd);
+  if (!d) return Errno::Badf;
+  std::vector<IoVec> iovs;
+  if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs); e != Errno::Success) return e;
+  if (!mem.in_bounds(nwritten_ptr, 4)) return Errno::Fault;
+  uint64_t total;
+  if (Errno e = iovecs_total(iovs, total); e != Errno::Success) return e;
+
+  if (d->kind == Kind::Stdin) return Errno::Badf;
+  if (d->kind == Kind::Directory) return Errno::IsDir;
+  if (d->kind == Kind::Stdout || d->kind == Kind::Stderr) {
+    if (offset) return Errno::Spipe;
+    const OutputSink& sink = d->kind == Kind::Stdout ? ctx.stdout_sink : ctx.stderr_sink;
+    if (sink && !sink(gather(mem, iovs, total))) return Errno::Io;
+    mem.store_u32(nwritten_ptr, static_cast<uint32_t>(total));
+    return Errno::Success;
+  }
+  if (d->read_only) return Errno::Badf;  // never opened for writing
+  if (total >= ctx.io_suspend_threshold) {
+    auto res = std::make_shared<IoResult>();
+    std::string data = gather(mem, iovs, total);
+    res->buf.assign(data.begin(), data.end());
+    op = std::make_unique<BlockingOp>();
+    op->work = [host = d->host, res, offset] {
+      res->n = host_write(host->get(), res->buf.data(), res->buf.size(), offset, res->err);
+    };
+    interp::Memory* m = call.memory();
+    op->finish = [m, res, nwritten_ptr]() -> std::vector<uint64_t> {
+      if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
+      if (!GuestMemory(m).store_u32(nwritten_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
+      return {errno_cell(Errno::Success)};
+    };
+    return Errno::Success;
+  }
+  std::vector<struct iovec> host_iovs;
+  for (const IoVec& v : iovs) host_iovs.push_back({mem.span(v.buf, v.len), v.len});
+  for (;;) {
+    ssize_t n = offset ? ::pwritev(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()),
+                                   static_cast<off_t>(*offset))
+                       : ::writev(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_from_host(errno);
+    mem.store_u32(nwritten_ptr, static_cast<uint32_t>(n));
+    return Errno::Success;
+  }
+}
+
+// fd_fdstat_get: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16.
+Errno fdstat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  GuestMemory mem(call);
+  uint32_t p = arg_u32(a, 1);
+  uint8_t* out = mem.span(p, 24);
+  if (!out) return Errno::Fault;
+  std::memset(out, 0, 24);
+  uint16_t flags = d->flags;
+  if (d->kind == Kind::File) {
+    int fl = ::fcntl(d->fd(), F_GETFL);
+    if (fl >= 0) {
+      flags = 0;
+      if (fl & O_APPEND) flags |= fdflags::Append;
+      if (fl & O_NONBLOCK) flags |= fdflags::Nonblock;
+      if ((fl & O_SYNC) == O_SYNC) flags |= fdflags::Sync;
+      else if (fl & O_DSYNC) flags |= fdflags::Dsync;
+      flags |= d->flags & fdflags::Rsync;
+    }
+  }
+  mem.store_u8(p, static_cast<uint8_t>(d->filetype));
+  mem.store_u16(p + 2, flags);
+  mem.store_u64(p + 8, d->rights_base);
+  mem.store_u64(p + 16, d->rights_inheriting);
+  return Errno::Success;
+}
+
+Errno fdstat_set_flags(WasiContext& ctx, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  uint32_t want = arg_u32(a, 1);
+  if (want & ~uint32_t{fdflags::All}) return Errno::Inval;
+  // Linux cannot switch O_SYNC / O_DSYNC on an open descriptor.
+  if (want & (fdflags::Dsync | fdflags::Sync | fdflags::Rsync)) return Errno::NotSup;
+  if (d->kind == Kind::File) {
+    int fl = ::fcntl(d->fd(), F_GETFL);
+    if (fl < 0) return errno_from_host(errno);
+    fl &= ~(O_APPEND | O_NONBLOCK);
+    if (want & fdflags::Append) fl |= O_APPEND;
+    if (want & fdflags::Nonblock) fl |= O_NONBLOCK;
+    if (::fcntl(d->fd(), F_SETFL, fl) != 0) return errno_from_host(errno);
+  } else if (d->kind == Kind::Directory) {
+    if (want & fdflags::Append) return Errno::Inval;
+  }
+  d->flags = static_cast<uint16_t>(want);
+  return Errno::Success;
+}
+
+Errno fdstat_set_rights(WasiContext& ctx, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  uint64_t base = a[1], inheriting = a[2];
+  // Rights can only be dropped.
+  if ((base & ~d->rights_base) || (inheriting & ~d->rights_inheriting)) return Errno::NotCapable;
+  d->rights_base = base;
+  d->rights_inheriting = inheriting;
+  return Errno::Success;
+}
+
+Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  GuestMemory mem(call);
+  uint32_t p = arg_u32(a, 1);
+  if (d->is_stdio()) {
+    uint8_t* out = mem.span(p, 64);
+    if (!out) return Errno::Fault;
+    std::memset(out, 0, 64);
+    mem.store_u8(p + 16, static_cast<uint8_t>(Filetype::CharacterDevice));
+    mem.store_u64(p + 24, 1);  // nlink
+    return Errno::Success;
+  }
+  struct stat st {};
+  if (::fstat(d->fd(), &st) != 0) return errno_from_host(errno);
+  return store_filestat(mem, p, st);
+}
+
+Errno filestat_set_size(WasiContext& ctx, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  if (d->kind == Kind::Directory) return Errno::IsDir;
+  if (d->kind != Kind::File) return Errno::Inval;
+  if (d->read_only) return Errno::Rofs;
+  if (a[1] > static_cast<uint64_t>(INT64_MAX)) return Errno::Inval;
+  if (::ftruncate(d->fd(), static_cast<off_t>(a[1])) != 0) return errno_from_host(errno);
+  return Errno::Success;
+}
+
+// utimensat on a descriptor: futimens, or through /proc for O_PATH descriptors.
+Errno set_times_fd(int fd, const struct timespec ts[2]) {
+  if (::futimens(fd, ts) == 0) return Errno::Success;
+  if (errno != EBADF) return errno_from_host(errno);
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  if (::utimensat(AT_FDCWD, proc.c_str(), ts, 0) == 0) return Errno::Success;
+  return errno_from_host(errno);
+}
+
+Errno filestat_set_times(WasiContext& ctx, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  struct timespec ts[2];
+  if (Errno e = times_from_flags(a[1], a[2], static_cast<uint16_t>(a[3]), ts); e != Errno::Success) return e;
+  if (d->is_stdio()) return Errno::Badf;
+  if (d->read_only) return Errno::Rofs;
+  return set_times_fd(d->fd(), ts);
+}
+
+Errno seek(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  int64_t offset = static_cast<int64_t>(a[1]);
+  uint32_t whence = arg_u32(a, 2);
+  uint32_t out = arg_u32(a, 3);
+  GuestMemory mem(call);
+  if (d->is_stdio()) return Errno::Spipe;
+  if (d->kind == Kind::Directory) return Errno::Badf;
+  int w;
+  switch (whence) {
+    case 0: w = SEEK_SET; break;
+    case 1: w = SEEK_CUR; break;
+    case 2: w = SEEK_END; break;
+    default: return Errno::Inval;
+  }
+  if (!mem.in_bounds(out, 8)) return Errno::Fault;
+  off_t r = ::lseek(d->fd(), static_cast<off_t>(offset), w);
+  if (r < 0) return errno_from_host(errno);
+  mem.store_u64(out, static_cast<uint64_t>(r));
+  return Errno::Success;
+}
+
+Errno tell(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  if (d->is_stdio()) return Errno::Spipe;
+  if (d->kind == Kind::Directory) return Errno::Badf;
+  GuestMemory mem(call);
+  uint32_t out = arg_u32(a, 1);
+  if (!mem.in_bounds(out, 8)) return Errno::Fault;
+  off_t r = ::lseek(d->fd(), 0, SEEK_CUR);
+  if (r < 0) return errno_from_host(errno);
+  mem.store_u64(out, static_cast<uint64_t>(r));
+  return Errno::Success;
+}
+
+Errno sync(WasiContext& ctx, const uint64_t* a, bool data_only) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  if (d->is_stdio()) return Errno::Inval;
+  int fd = d->fd();
+  int own = -1;
+  if (d->kind == Kind::Directory) {  // O_PATH descriptors cannot fsync: open it for reading
+    own = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (own < 0) return errno_from_host(errno);
+    fd = own;
+  }
+  int r = data_only ? ::fdatasync(fd) : ::fsync(fd);
+  int err = errno;
+  if (own >= 0) ::close(own);
+  return r == 0 ? Errno::Success : errno_from_host(err);
+}
+
+Errno advise(WasiContext& ctx, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  uint32_t advice = arg_u32(a, 3);
+  if (advice > 5) return Errno::Inval;
+  if (d->is_stdio()) return Errno::Spipe;
+  if (d->kind == Kind::Directory) return Errno::Badf;
+  // witx `$advice`: normal, sequential, random, willneed, dontneed, noreuse.
+  static constexpr int kAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                    POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
+  if (static_cast<int64_t>(a[1]) < 0 || static_cast<int64_t>(a[2]) < 0) return Errno::Inval;
+  int r = ::posix_fadvise(d->fd(), static_cast<off_t>(a[1]), static_cast<off_t>(a[2]), kAdvice[advice]);
+  return errno_from_host(r);
+}
+
+Errno allocate(WasiContext& ctx, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  if (d->is_stdio()) return Errno::Spipe;
+  if (d->kind == Kind::Directory) return Errno::Badf;
+  if (d->read_only) return Errno::Badf;
+  if (a[2] == 0 || static_cast<int64_t>(a[1]) < 0 || static_cast<int64_t>(a[2]) < 0) return Errno::Inval;
+  int r = ::posix_fallocate(d->fd(), static_cast<off_t>(a[1]), static_cast<off_t>(a[2]));
+  return errno_from_host(r);
+}
+
+Errno prestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d || d->preopen.empty()) return Errno::Badf;
+  GuestMemory mem(call);
+  uint32_t p = arg_u32(a, 1);
+  if (!mem.in_bounds(p, 8)) return Errno::Fault;
+  mem.store_u32(p, 0);  // tag: dir (u8), then padding
+  mem.store_u32(p + 4, static_cast<uint32_t>(d->preopen.size()));
+  return Errno::Success;
+}
+
+Errno prestat_dir_name(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d || d->preopen.empty()) return Errno::Badf;
+  uint32_t len = arg_u32(a, 2);
+  if (len < d->preopen.size()) return Errno::NameTooLong;
+  GuestMemory mem(call);
+  return mem.store_bytes(arg_u32(a, 1), d->preopen) ? Errno::Success : Errno::Fault;
+}
+
+// Reads the whole directory (with "." and ".."), in the host's order.
+Errno list_directory(int dirfd, std::vector<DirEntry>& out) {
+  int fd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno_from_host(errno);
+  DIR* dir = ::fdopendir(fd);
+  if (!dir) {
+    int err = errno;
+    ::close(fd);
+    return errno_from_host(err);
+  }
+  out.clear();
+  errno = 0;
+  while (struct dirent* e = ::readdir(dir)) {
+    DirEntry de;
+    de.name = e->d_name;
+    de.ino = e->d_ino;
+    switch (e->d_type) {
+      case DT_REG: de.type = Filetype::RegularFile; break;
+      case DT_DIR: de.type = Filetype::Directory; break;
+      case DT_LNK: de.type = Filetype::SymbolicLink; break;
+      case DT_CHR: de.type = Filetype::CharacterDevice; break;
+      case DT_BLK: de.type = Filetype::BlockDevice; break;
+      case DT_SOCK: de.type = Filetype::SocketStream; break;
+      default: {
+        struct stat st {};
+        if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) de.type = filetype_of(st.st_mode);
+      }
+    }
+    out.push_back(std::move(de));
+  }
+  int err = errno;
+  ::closedir(dir);
+  return err ? errno_from_host(err) : Errno::Success;
+}
+
+// fd_readdir(fd, buf, buf_len, cookie, bufused_ptr). Each entry is a 24-byte dirent
+// (d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20) followed by the name
+// (no NUL); the cookie of an entry is its index, d_next the index after it. The last
+// entry is cut at buf_len (bufused == buf_len tells the caller to read on).
+Errno readdir(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  Descriptor* d = ctx.fds.get(arg_u32(a, 0));
+  if (!d) return Errno::Badf;
+  if (d->kind != Kind::Directory) return Errno::NotDir;
+  GuestMemory mem(call);
+  uint32_t buf = arg_u32(a, 1), buf_len = arg_u32(a, 2), used_ptr = arg_u32(a, 4);
+  uint64_t cookie = a[3];
+  if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used_ptr, 4)) return Errno::Fault;
+  if (cookie == 0 || !d->listing_valid) {
+    if (Errno e = list_directory(d->fd(), d->listing); e != Errno::Success) return e;
+    d->listing_valid = true;
+  }
+  uint64_t used = 0;
+  for (uint64_t i = cookie; i < d->listing.size() && used < buf_len; i++) {
+    const DirEntry& e = d->listing[i];
+    uint8_t head[24] = {};
+    uint64_t next = i + 1;
+    uint32_t namlen = static_cast<uint32_t>(e.name.size());
+    std::memcpy(head, &next, 8);
+    std::memcpy(head + 8, &e.ino, 8);
+    std::memcpy(head + 16, &namlen, 4);
+    head[20] = static_cast<uint8_t>(e.type);
+    std::string bytes(reinterpret_cast<const char*>(head), 24);
+    bytes += e.name;
+    size_t k = std::min<uint64_t>(bytes.size(), buf_len - used);
+    mem.store_bytes(buf + used, std::string_view(bytes).substr(0, k));
+    used += k;
+  }
+  mem.store_u32(used_ptr, static_cast<uint32_t>(used));
+  return Errno::Success;
+}
+
+}  // namespace
+
+void add_fs_fd(Definer& df, WasiContext& ctx) {
+  WasiContext* c = &ctx;
+  df.blocking_fn("fd_read", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+    return do_read(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), std::nullopt, arg_u32(a, 3), op);
+  });
+  df.blocking_fn("fd_pread", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+    return do_read(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), a[3], arg_u32(a, 4), op);
+  });
+  df.blocking_fn("fd_write", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+    return do_write(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), std::nullopt, arg_u32(a, 3), op);
+  });
+  df.blocking_fn("fd_pwrite", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+    return do_write(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), a[3], arg_u32(a, 4), op);
+  });
+  df.errno_fn("fd_fdstat_get", [c](interp::HostCall& call, const uint64_t* a) { return fdstat_get(*c, call, a); });
+  df.errno_fn("fd_fdstat_set_flags", [c](interp::HostCall&, const uint64_t* a) { return fdstat_set_flags(*c, a); });
+  df.errno_fn("fd_fdstat_set_rights", [c](interp::HostCall&, const uint64_t* a) { return fdstat_set_rights(*c, a); });
+  df.errno_fn("fd_filestat_get", [c](interp::HostCall& call, const uint64_t* a) { return filestat_get(*c, call, a); });
+  df.errno_fn("fd_filestat_set_size", [c](interp::HostCall&, const uint64_t* a) { return filestat_set_size(*c, a); });
+  df.errno_fn("fd_filestat_set_times",
+              [c](interp::HostCall&, const uint64_t* a) { return filestat_set_times(*c, a); });
+  df.errno_fn("fd_seek", [c](interp::HostCall& call, const uint64_t* a) { return seek(*c, call, a); });
+  df.errno_fn("fd_tell", [c](interp::HostCall& call, const uint64_t* a) { return tell(*c, call, a); });
+  df.errno_fn("fd_sync", [c](interp::HostCall&, const uint64_t* a) { return sync(*c, a, false); });
+  df.errno_fn("fd_datasync", [c](interp::HostCall&, const uint64_t* a) { return sync(*c, a, true); });
+  df.errno_fn("fd_advise", [c](interp::HostCall&, const uint64_t* a) { return advise(*c, a); });
+  df.errno_fn("fd_allocate", [c](interp::HostCall&, const uint64_t* a) { return allocate(*c, a); });
+  df.errno_fn("fd_close", [c](interp::HostCall&, const uint64_t* a) { return c->fds.close(arg_u32(a, 0)); });
+  df.errno_fn("fd_renumber",
+              [c](interp::HostCall&, const uint64_t* a) { return c->fds.renumber(arg_u32(a, 0), arg_u32(a, 1)); });
+  df.errno_fn("fd_prestat_get", [c](interp::HostCall& call, const uint64_t* a) { return prestat_get(*c, call, a); });
+  df.errno_fn("fd_prestat_dir_name",
+              [c](interp::HostCall& call, const uint64_t* a) { return prestat_dir_name(*c, call, a); });
+  df.errno_fn("fd_readdir", [c](interp::HostCall& call, const uint64_t* a) { return readdir(*c, call, a); });
+}
+
+}  // namespace wippy::wasi::detail
