@@ -1,6 +1,8 @@
 // openat2(RESOLVE_BENEATH) or a careful component walk; see sandbox.h.
 #include "wasi/sandbox.h"
 
+#include "interp/reader.h"  // is_valid_utf8
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <span>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -175,41 +178,9 @@ void set_openat2_allowed(bool allowed) { g_allowed.store(allowed); }
 
 Errno validate_path(std::string_view path) {
   if (path.size() >= PATH_MAX) return Errno::NameTooLong;
-  const auto* p = reinterpret_cast<const unsigned char*>(path.data());
-  size_t n = path.size();
-  for (size_t i = 0; i < n;) {
-    unsigned char c = p[i];
-    if (c == 0) return Errno::Inval;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return Errno::Ilseq;
-    }
-    if (i + len > n) return Errno::Ilseq;
-    for (size_t k = 1; k < len; k++) {
-      if ((p[i + k] & 0xc0) != 0x80) return Errno::Ilseq;
-      cp = (cp << 6) | (p[i + k] & 0x3f);
-    }
-    // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-      return Errno::Ilseq;
-    i += len;
-  }
-  return Errno::Success;
+  if (path.find('\0') != std::string_view::npos) return Errno::Inval;
+  auto bytes = std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size());
+  return interp::is_valid_utf8(bytes) ? Errno::Success : Errno::Ilseq;
 }
 
 Errno open_beneath(int dirfd, std::string_view path, int flags, mode_t mode, bool follow, int& out) {
