@@ -219,11 +219,24 @@ class FunctionCompiler {
     }
     return home(d);
   }
-  // A copy; two in a row share one instruction.
+  // A copy; copies in a row share one instruction (Copy, Copy2, then CopyN).
   void emit_copy(uint32_t dst, uint32_t src) {
     if (last_op_ == Op::Copy && last_op_pos_ == here() - 2) {
       code_[last_op_pos_].op = handlers_[static_cast<int>(Op::Copy2)];
       last_op_ = Op::Copy2;
+      word(dst, src);
+      return;
+    }
+    if (last_op_ == Op::Copy2 && last_op_pos_ == here() - 3) {
+      // [Copy2][c1][c2] becomes [CopyN][3, -][c1][c2][c3]
+      code_.insert(code_.begin() + last_op_pos_ + 1, Slot{.pair = {3, 0}});
+      code_[last_op_pos_].op = handlers_[static_cast<int>(Op::CopyN)];
+      last_op_ = Op::CopyN;
+      word(dst, src);
+      return;
+    }
+    if (last_op_ == Op::CopyN && last_op_pos_ + 2 + code_[last_op_pos_ + 1].pair.x == here()) {
+      code_[last_op_pos_ + 1].pair.x++;
       word(dst, src);
       return;
     }
@@ -363,7 +376,7 @@ class FunctionCompiler {
   }
 
   // Peephole fusions with the instruction just emitted (whose result is an operand).
-  bool fuse_add_shl(const Val& a, uint32_t da, const Val& b, uint32_t db);
+  bool fuse_with_shift(Op outer, const Val& a, uint32_t da, const Val& b, uint32_t db);
   bool fuse_load_add(Op load, uint32_t addr_depth, uint32_t offset);  // address is Home
   bool produced_by_last(const Val& v, uint32_t d, Op op) const {
     return v.kind == Val::Kind::Home && last_dst_ == home(d) && last_op_pos_ != kNone && last_op_ == op;
@@ -873,8 +886,8 @@ void FunctionCompiler::numeric(uint8_t opc) {
       op(imm_op);
       result_word(home(d), sa);
       word64(b.imm);
-    } else if (n.op == Op::I32Add && fuse_add_shl(a, da, b, db)) {
-      // done: a + (x << k) in one instruction
+    } else if (fuse_with_shift(n.op, a, da, b, db)) {
+      // done: a + (x << k) or a ^ rotl(x, k) in one instruction
     } else {
       uint32_t sa = use(a, da);
       uint32_t sb = use(b, db);
@@ -886,30 +899,48 @@ void FunctionCompiler::numeric(uint8_t opc) {
   push(n.r);
 }
 
-// i32.add whose operand is the i32.shl-by-constant just emitted: rewrite that shl
-// into the fused add (the shl's temporary is not used by anything else).
-bool FunctionCompiler::fuse_add_shl(const Val& a, uint32_t da, const Val& b, uint32_t db) {
+// A commutative i32 operator one of whose operands was computed by the instruction
+// just emitted (i32.add of i32.shl or i32.add, i32.xor of i32.rotl or i32.shr_u, the
+// shifts by a constant): rewrite that instruction into the fused one (its temporary
+// is not used by anything else).
+bool FunctionCompiler::fuse_with_shift(Op outer, const Val& a, uint32_t da, const Val& b, uint32_t db) {
+  static const struct {
+    Op outer, inner, fused;
+  } kFusions[] = {
+      {Op::I32Add, Op::I32ShlImm, Op::I32AddShlImm},
+      {Op::I32Add, Op::I32Add, Op::I32Add3},  // the inner add's two operands are slots
+      {Op::I32Xor, Op::I32RotlImm, Op::I32XorRotlImm},
+      {Op::I32Xor, Op::I32ShrUImm, Op::I32XorShrUImm},
+  };
   const Val* other = nullptr;
   uint32_t other_depth = 0;
-  if (produced_by_last(b, db, Op::I32ShlImm)) {
-    other = &a;
-    other_depth = da;
-  } else if (produced_by_last(a, da, Op::I32ShlImm)) {
-    other = &b;
-    other_depth = db;
-  } else {
-    return false;
+  Op fused = Op::Unreachable;
+  for (const auto& f : kFusions) {
+    if (f.outer != outer) continue;
+    if (produced_by_last(b, db, f.inner)) {
+      other = &a;
+      other_depth = da;
+    } else if (produced_by_last(a, da, f.inner)) {
+      other = &b;
+      other_depth = db;
+    } else {
+      continue;
+    }
+    fused = f.fused;
+    break;
   }
-  if (other->kind == Val::Kind::Const) return false;  // would need a Const before the shl
+  if (!other) return false;
+  if (other->kind == Val::Kind::Const) return false;  // would need a Const before the shift
+  // The inner instruction is [op][t, x]([y, -] or [k]): x op' (y or k).
   uint32_t pos = last_op_pos_;
   uint32_t x = code_[pos + 1].pair.y;
-  uint32_t k = static_cast<uint32_t>(code_[pos + 2].u64);
+  uint32_t second = fused == Op::I32Add3 ? code_[pos + 2].pair.x : static_cast<uint32_t>(code_[pos + 2].u64) & 31;
   uint32_t dst = home(std::min(da, db));
   uint32_t so = other->kind == Val::Kind::Local ? other->local : home(other_depth);
   code_.resize(pos);
-  op(Op::I32AddShlImm);
+  op(fused);
   result_word(dst, so);
-  word(x, k & 31);
+  word(x, second);
   return true;
 }
 
