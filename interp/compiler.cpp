@@ -9,10 +9,18 @@
 // it (reading the local's slot or using an immediate form) or a control boundary makes
 // it real. A result that a `local.set` stores is written straight into the local.
 //
+// A few peepholes look only at the instruction just emitted: i32 comparisons fuse
+// with the br_if / if that consumes them, i32.eqz of a comparison negates it, adjacent
+// copies share one instruction, and shifts/adds fuse into the add/xor/load that uses
+// them (see fuse_with_shift, fuse_load_add).
+//
 // Fuel is pre-charged per straight-line segment: a Fuel instruction starts every
-// segment and carries the count of wasm instructions up to the next branch or branch
-// target. `end` and `else` are block syntax (the spec's abstract syntax has no such
-// instructions) and cost nothing; a segment without instructions gets no Fuel.
+// segment and carries the count of wasm instructions up to the next branch target or
+// unconditional branch. A conditional branch that is taken refunds the rest of its
+// segment, and every branch target has its own Fuel instruction that a taken branch
+// charges itself (finish_branches), so loops pay no extra dispatch for metering and
+// the count stays exact. `end` and `else` are block syntax (the spec's abstract
+// syntax has no such instructions) and cost nothing.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
