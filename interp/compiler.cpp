@@ -728,22 +728,22 @@ void FunctionCompiler::control(uint8_t opc) {
         uint32_t slot = use(index, index_depth);
         op(Op::BrTable);
         word(slot, n);
-        // Labels whose values are not in place get a stub that moves them first.
-        std::vector<uint32_t> stub_words;
+        // Labels whose values are not in place get a landing pad that moves them first.
+        std::vector<uint32_t> pad_words;
         for (uint32_t d : depths) {
           Ctrl& l = label(d);
           if (label_values_in_place(l, static_cast<uint32_t>(arity))) {
             label_target(l);
           } else {
-            stub_words.push_back(here());
+            pad_words.push_back(here());
             target(0);
           }
         }
-        // Emit the stubs in the same order as the table entries that need them.
+        // Emit the landing pads in the order of the table entries that need them.
         uint32_t table_start = here() - 2 * (n + 1);
         for (uint32_t i = 0; i <= n; ++i) {
           uint32_t w = table_start + 2 * i;
-          if (std::find(stub_words.begin(), stub_words.end(), w) == stub_words.end()) continue;
+          if (std::find(pad_words.begin(), pad_words.end(), w) == pad_words.end()) continue;
           Ctrl& l = label(depths[i]);
           code_[w].u64 = place_label();
           move_label_values(l);

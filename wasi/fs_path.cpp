@@ -89,34 +89,29 @@ Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   return Errno::Success;
 }
 
-Errno create_directory(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+// The (fd, path, path_len) entry-changing calls: refused on a read-only mount, else
+// `op(parent dirfd, last component)` on the entry's parent directory in the sandbox.
+template <class Op>
+Errno change_entry(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, Op op) {
   PathArg p;
   if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success)
     return e;
   if (p.dir->read_only) return Errno::Rofs;
   sandbox::Parent par;
   if (Errno e = sandbox::open_parent(p.dir->fd(), p.path, par); e != Errno::Success) return e;
-  return host(::mkdirat(par.dir, par.name.c_str(), 0777));
+  return host(op(par.dir, par.name.c_str()));
+}
+
+Errno create_directory(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+  return change_entry(ctx, call, a, [](int dir, const char* name) { return ::mkdirat(dir, name, 0777); });
 }
 
 Errno remove_directory(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
-  PathArg p;
-  if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success)
-    return e;
-  if (p.dir->read_only) return Errno::Rofs;
-  sandbox::Parent par;
-  if (Errno e = sandbox::open_parent(p.dir->fd(), p.path, par); e != Errno::Success) return e;
-  return host(::unlinkat(par.dir, par.name.c_str(), AT_REMOVEDIR));
+  return change_entry(ctx, call, a, [](int dir, const char* name) { return ::unlinkat(dir, name, AT_REMOVEDIR); });
 }
 
 Errno unlink_file(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
-  PathArg p;
-  if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success)
-    return e;
-  if (p.dir->read_only) return Errno::Rofs;
-  sandbox::Parent par;
-  if (Errno e = sandbox::open_parent(p.dir->fd(), p.path, par); e != Errno::Success) return e;
-  return host(::unlinkat(par.dir, par.name.c_str(), 0));
+  return change_entry(ctx, call, a, [](int dir, const char* name) { return ::unlinkat(dir, name, 0); });
 }
 
 // path_filestat_get(fd, flags, path, path_len, buf)
