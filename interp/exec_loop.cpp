@@ -83,7 +83,9 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   // it is the first of this run (so every run makes progress); a block that does not
   // fit the limit traps.
   const uint64_t limit = store.limits().fuel;
-  const int64_t limit_left = limit == 0 ? INT64_MAX
+  // Unmetered code (EngineConfig::fuel_metering off) ignores the limit altogether.
+  const bool metered = inst->module->fuel_metering;
+  const int64_t limit_left = limit == 0 || !metered ? INT64_MAX
                              : store.fuel_consumed >= limit ? 0
                                                             : static_cast<int64_t>(limit - store.fuel_consumed);
   // Capped well below INT64_MAX: a taken branch adds its refund before it checks.

@@ -267,9 +267,11 @@ TEST(Execution, WrongArgumentCountIsRefused) {
   EXPECT_THROW(f.call("sum", {}), std::invalid_argument);
 }
 
-TEST(Execution, UnmeteredCodeIgnoresBudgets) {
+TEST(Execution, UnmeteredCodeIgnoresBudgetsAndLimits) {
   auto module = decode_module(read_guest("exec_basics.wasm"), {.fuel_metering = false});
-  Store store;
+  StoreLimits limits;
+  limits.fuel = 1;  // would trap metered code at once
+  Store store(limits);
   auto next = std::make_shared<HostFunc>(HostFunc{{{}, {ValType::I32}}, nullptr, "host.next"});
   auto log = std::make_shared<HostFunc>(HostFunc{{{ValType::I32}, {}}, nullptr, "host.log"});
   std::vector<Extern> imports = {Extern::of(store.new_host_func(next)), Extern::of(store.new_host_func(log))};
@@ -278,4 +280,7 @@ TEST(Execution, UnmeteredCodeIgnoresBudgets) {
   EXPECT_EQ(ex.run(1), RunStatus::Done);  // no Fuel instructions: nothing to yield at
   EXPECT_EQ(ex.results()[0], 610u);
   EXPECT_EQ(ex.fuel_consumed(), 0u);
+  Execution grow(store, inst->get_export("grow")->func, std::vector<uint64_t>{2});
+  EXPECT_EQ(grow.run(), RunStatus::Done) << grow.trap().message;  // memory.grow's extra units
+  EXPECT_EQ(grow.results()[0], 1u);
 }
