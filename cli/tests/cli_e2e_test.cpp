@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "subprocess.h"
+#include "tests/subprocess.h"
 
 using wippy::test::ProcessResult;
 using wippy::test::run_process;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "subprocess.h"
+#include "tests/subprocess.h"
 
 namespace fs = std::filesystem;
 

@@ -2,68 +2,29 @@
 // <build>/examples) and on small projects made here: outputs, exit codes, and the
 // one-line errors for a missing lock file, a wrong hash, a missing host and an
 // unknown command.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/subprocess.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using Result = wippy::test::ProcessResult;
+using wippy::test::slurp;
 
 // Runs `wippy args...` in `cwd`.
-Result wippy(const fs::path& cwd, const std::vector<std::string>& args) {
-  char out_path[] = "/tmp/wippy-e2e-out-XXXXXX";
-  char err_path[] = "/tmp/wippy-e2e-err-XXXXXX";
-  int out_fd = mkstemp(out_path);
-  int err_fd = mkstemp(err_path);
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(cwd.c_str()) != 0) _exit(126);
-    int in_fd = open("/dev/null", O_RDONLY);
-    dup2(in_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    std::vector<std::string> argv{WIPPY_CLI};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    execv(cargs[0], cargs.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out_fd);
-  close(err_fd);
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  unlink(out_path);
-  unlink(err_path);
-  return r;
+Result run_wippy(const fs::path& cwd, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{WIPPY_CLI};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return wippy::test::run_process(argv, "/dev/null", cwd.string());
 }
 
 fs::path example(const std::string& name) { return fs::path(WIPPY_EXAMPLES_DIR) / name; }
@@ -99,42 +60,42 @@ size_t count_lines(const std::string& s) { return static_cast<size_t>(std::count
 }  // namespace
 
 TEST(RunE2E, DemoPrintsResult42) {
-  Result r = wippy(example("demo"), {"run", "demo"});
+  Result r = run_wippy(example("demo"), {"run", "demo"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "result=42\n");
   EXPECT_EQ(r.err, "");
 }
 
 TEST(RunE2E, ListShowsTheCommand) {
-  Result r = wippy(example("demo"), {"run", "list"});
+  Result r = run_wippy(example("demo"), {"run", "list"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(std::regex_search(r.out, std::regex("\ndemo +Spawn a WASM worker +myns:main\n"))) << r.out;
 }
 
 TEST(RunE2E, DashXRunsAnEntryWithoutCommand) {
   // compute(6, 7) = 42 becomes the exit code (a number result).
-  Result r = wippy(example("demo"), {"run", "-x", "myns:compute_worker", "6", "7"});
+  Result r = run_wippy(example("demo"), {"run", "-x", "myns:compute_worker", "6", "7"});
   EXPECT_EQ(r.code, 42) << r.err;
-  r = wippy(example("demo"), {"run", "-x", "myns:compute_worker", "6"});
+  r = run_wippy(example("demo"), {"run", "-x", "myns:compute_worker", "6"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("parameter count mismatch: expected 2, got 1"), std::string::npos) << r.err;
-  r = wippy(example("demo"), {"run", "-x", "myns:processes"});
+  r = run_wippy(example("demo"), {"run", "-x", "myns:processes"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("myns:processes is a process.host"), std::string::npos) << r.err;
-  r = wippy(example("demo"), {"run", "-x", "myns:nothing"});
+  r = run_wippy(example("demo"), {"run", "-x", "myns:nothing"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("no entry myns:nothing"), std::string::npos) << r.err;
 }
 
 TEST(RunE2E, TenThousandWasmProcessesFromLua) {
   // Every EXIT arrives exactly once with the right value: sum of 2i for i = 1..10000.
-  Result r = wippy(example("scale"), {"run", "fanout", "10000"});
+  Result r = run_wippy(example("scale"), {"run", "fanout", "10000"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "exits=10000 sum=100010000\n");
 }
 
 TEST(RunE2E, Supervision) {
-  Result r = wippy(example("supervision"), {"run", "supervise"});
+  Result r = run_wippy(example("supervision"), {"run", "supervise"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out,
             "squares of 2, 3, 4: 29\n"
@@ -145,7 +106,7 @@ TEST(RunE2E, Supervision) {
             "worker 2 terminated: terminated\n"
             "link down: fragile process gave up\n"
             "supervision done\n");
-  Result list = wippy(example("supervision"), {"run", "list"});
+  Result list = run_wippy(example("supervision"), {"run", "list"});
   EXPECT_NE(list.out.find("supervise"), std::string::npos);
   EXPECT_NE(list.out.find("sup:main"), std::string::npos);
 }
@@ -174,29 +135,29 @@ TEST(RunE2E, ExitCodesFollowTheResult) {
           "  args = function(...) return table.concat({...}, '|') end,\n"
           "  tbl = function() return {1, 2} end,\n"
           "}\n");
-  Result r = wippy(t.path(), {"run", "str"});
+  Result r = run_wippy(t.path(), {"run", "str"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "a string\n");
-  r = wippy(t.path(), {"run", "num"});
+  r = run_wippy(t.path(), {"run", "num"});
   EXPECT_EQ(r.code, 7);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(wippy(t.path(), {"run", "big"}).code, 255);
-  EXPECT_EQ(wippy(t.path(), {"run", "yes"}).code, 0);
-  EXPECT_EQ(wippy(t.path(), {"run", "no"}).code, 1);
-  r = wippy(t.path(), {"run", "none"});
+  EXPECT_EQ(run_wippy(t.path(), {"run", "big"}).code, 255);
+  EXPECT_EQ(run_wippy(t.path(), {"run", "yes"}).code, 0);
+  EXPECT_EQ(run_wippy(t.path(), {"run", "no"}).code, 1);
+  r = run_wippy(t.path(), {"run", "none"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "");
-  r = wippy(t.path(), {"run", "fail"});
+  r = run_wippy(t.path(), {"run", "fail"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "error: it broke\n");
   EXPECT_EQ(r.out, "");
-  r = wippy(t.path(), {"run", "nilerr"});
+  r = run_wippy(t.path(), {"run", "nilerr"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "error: soft failure\n");
-  r = wippy(t.path(), {"run", "args", "one", "2", "three four"});
+  r = run_wippy(t.path(), {"run", "args", "one", "2", "three four"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "one|2|three four\n");  // each argument one string
-  r = wippy(t.path(), {"run", "tbl"});
+  r = run_wippy(t.path(), {"run", "tbl"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "[1, 2]\n");
 }
@@ -211,18 +172,18 @@ TEST(RunE2E, WrongHashFailsTheWholeLoad) {
   std::string bad = "sha256:" + std::string(64, 'f');
   yaml.replace(at, good.size(), bad);
   t.write("src/_index.yaml", yaml);
-  Result r = wippy(t.path(), {"run", "demo"});
+  Result r = run_wippy(t.path(), {"run", "demo"});
   EXPECT_NE(r.code, 0);
   EXPECT_EQ(r.out, "");  // nothing ran
   EXPECT_EQ(r.err, "wippy: src/_index.yaml: entry myns:compute_worker: hash verification failed: expected " +
                        bad + ", got " + good + "\n");
   // Even listing refuses a project that does not load.
-  EXPECT_NE(wippy(t.path(), {"run", "list"}).code, 0);
+  EXPECT_NE(run_wippy(t.path(), {"run", "list"}).code, 0);
 }
 
 TEST(RunE2E, MissingLockFile) {
   TempDir t;
-  Result r = wippy(t.path(), {"run", "demo"});
+  Result r = run_wippy(t.path(), {"run", "demo"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(count_lines(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find("wippy.lock not found in " + t.path().string()), std::string::npos) << r.err;
@@ -230,7 +191,7 @@ TEST(RunE2E, MissingLockFile) {
 }
 
 TEST(RunE2E, UnknownCommand) {
-  Result r = wippy(example("demo"), {"run", "nope"});
+  Result r = run_wippy(example("demo"), {"run", "nope"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "wippy: unknown command \"nope\": run 'wippy run list' to see this project's commands\n");
 }
@@ -242,7 +203,7 @@ TEST(RunE2E, MissingHosts) {
     std::string yaml = t.read("src/_index.yaml");
     yaml.replace(yaml.find("  - name: terminal\n    kind: terminal.host\n"), 42, "");
     t.write("src/_index.yaml", yaml);
-    Result r = wippy(t.path(), {"run", "demo"});
+    Result r = run_wippy(t.path(), {"run", "demo"});
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(count_lines(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("no terminal.host entry"), std::string::npos) << r.err;
@@ -254,7 +215,7 @@ TEST(RunE2E, MissingHosts) {
     std::string yaml = t.read("src/_index.yaml");
     yaml.replace(yaml.find("  - name: processes\n    kind: process.host\n"), 42, "");
     t.write("src/_index.yaml", yaml);
-    Result r = wippy(t.path(), {"run", "demo"});
+    Result r = run_wippy(t.path(), {"run", "demo"});
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(count_lines(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("unknown host myns:processes: declare a process.host entry with that ID"),
@@ -269,7 +230,7 @@ TEST(RunE2E, InvalidProjectReportsEveryError) {
   t.write("src/a.yaml", "version: \"1\"\nnamespace: a\nentries:\n"
                         "  - { name: w, kind: process.wasm }\n"
                         "  - { name: k, kind: queue.consumer }\n");
-  Result r = wippy(t.path(), {"run", "list"});
+  Result r = run_wippy(t.path(), {"run", "list"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("wippy: src/a.yaml: entry a:w: fs is required\n"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("wippy: src/a.yaml: entry a:k: unknown kind \"queue.consumer\""), std::string::npos);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -80,11 +81,14 @@ struct Probe {
   std::unique_ptr<engine::Instance> inst;
   uint32_t scratch = 4096;  // bump allocator for strings put into memory
 
+  // `configure` may set args, env and the like before the functions are linked.
   explicit Probe(const std::vector<std::tuple<std::string, std::string, bool>>& mounts,
-                 const std::string& guest = "fs_probe") {
+                 const std::string& guest = "fs_probe",
+                 const std::function<void(WasiContext&)>& configure = {}) {
     ctx.stdout_sink = string_sink(out);
     ctx.stderr_sink = string_sink(err);
     for (const auto& [host, g, ro] : mounts) ctx.mount(host, g, ro);
+    if (configure) configure(ctx);
     add_to_linker(linker, ctx);
     inst = std::make_unique<engine::Instance>(linker, eng.load_file(std::string(WIPPY_GUEST_DIR) + "/" + guest + ".wasm"));
   }
@@ -107,6 +111,7 @@ struct Probe {
   }
   void put32(uint32_t at, uint32_t v) { std::memcpy(mem() + at, &v, 4); }
   void put64(uint32_t at, uint64_t v) { std::memcpy(mem() + at, &v, 8); }
+  void put(uint32_t at, const std::string& s) { std::memcpy(mem() + at, s.data(), s.size()); }
   // Copies `s` into memory; returns its address.
   uint32_t put(const std::string& s) {
     uint32_t at = scratch;

@@ -7,53 +7,26 @@
 #include <string>
 #include <vector>
 
-#include "wasi/command.h"
-#include "wasi/wasi.h"
+#include "wasi/tests/fs_util.h"
 
 namespace wasi = wippy::wasi;
 namespace engine = wippy::engine;
 using wasi::Errno;
 
+using namespace wippy::wasi::test;
+
 namespace {
 
-constexpr uint32_t kEfault = 21, kEbadf = 8, kEspipe = 70, kEinval = 28;
-
-struct Probe {
-  engine::Engine eng;
-  wasi::WasiContext ctx;
-  std::string out, err;
-  engine::Linker linker;
-  std::unique_ptr<engine::Instance> inst;
-
-  Probe() {
+// An instance of the wasi_probe guest (it re-exports the preview1 functions) with
+// three arguments and two environment variables.
+Probe probe() {
+  return Probe({}, "wasi_probe", [](wasi::WasiContext& ctx) {
     ctx.args = {"prog", "a", "bc"};
     ctx.env = {"HOME=/home/x", "EMPTY="};
-    ctx.stdout_sink = wasi::string_sink(out);
-    ctx.stderr_sink = wasi::string_sink(err);
-    wasi::add_to_linker(linker, ctx);
-    inst = std::make_unique<engine::Instance>(linker, eng.load_file(WIPPY_GUEST_DIR "/wasi_probe.wasm"));
-  }
-  uint32_t call(const char* name, std::vector<uint64_t> args) {
-    auto ex = inst->call(name, args);
-    wasi::RunOutcome o = wasi::drive(*ex);
-    EXPECT_EQ(o.kind, wasi::RunOutcome::Kind::Returned) << name << ": " << o.trap.message;
-    return o.results.empty() ? ~0u : static_cast<uint32_t>(o.results[0]);
-  }
-  uint8_t* mem() { return inst->raw().memories.at(0)->data; }
-  uint32_t u32(uint32_t at) {
-    uint32_t v;
-    std::memcpy(&v, mem() + at, 4);
-    return v;
-  }
-  uint64_t u64(uint32_t at) {
-    uint64_t v;
-    std::memcpy(&v, mem() + at, 8);
-    return v;
-  }
-  void put32(uint32_t at, uint32_t v) { std::memcpy(mem() + at, &v, 4); }
-  void put(uint32_t at, const std::string& s) { std::memcpy(mem() + at, s.data(), s.size()); }
-  std::string str(uint32_t at, size_t n) { return std::string(reinterpret_cast<char*>(mem() + at), n); }
-};
+  });
+}
+
+}  // namespace
 
 TEST(WasiHost, ErrnoValuesMatchTheSpec) {
   EXPECT_EQ(static_cast<int>(Errno::Success), 0);
@@ -68,7 +41,7 @@ TEST(WasiHost, ErrnoValuesMatchTheSpec) {
 }
 
 TEST(WasiHost, Args) {
-  Probe p;
+  Probe p = probe();
   EXPECT_EQ(p.call("args_sizes_get", {0, 4}), 0u);
   EXPECT_EQ(p.u32(0), 3u);
   EXPECT_EQ(p.u32(4), 10u);  // "prog\0a\0bc\0"
@@ -80,7 +53,7 @@ TEST(WasiHost, Args) {
 }
 
 TEST(WasiHost, ArgsOutOfBoundsIsEfaultAndWritesNothing) {
-  Probe p;
+  Probe p = probe();
   EXPECT_EQ(p.call("args_sizes_get", {65533, 0}), kEfault);
   EXPECT_EQ(p.call("args_sizes_get", {0, 0xfffffffe}), kEfault);
   EXPECT_EQ(p.u32(0), 0u);
@@ -91,7 +64,7 @@ TEST(WasiHost, ArgsOutOfBoundsIsEfaultAndWritesNothing) {
 }
 
 TEST(WasiHost, Environ) {
-  Probe p;
+  Probe p = probe();
   EXPECT_EQ(p.call("environ_sizes_get", {0, 4}), 0u);
   EXPECT_EQ(p.u32(0), 2u);
   EXPECT_EQ(p.u32(4), 20u);  // "HOME=/home/x\0EMPTY=\0"
@@ -102,7 +75,7 @@ TEST(WasiHost, Environ) {
 }
 
 TEST(WasiHost, FdWrite) {
-  Probe p;
+  Probe p = probe();
   p.put(16, "hello");
   p.put(32, "abc");
   p.put32(0, 16);
@@ -122,7 +95,7 @@ TEST(WasiHost, FdWrite) {
 }
 
 TEST(WasiHost, FdWriteOutOfBoundsIsEfaultAndWritesNothing) {
-  Probe p;
+  Probe p = probe();
   p.put32(0, 65530);
   p.put32(4, 10);  // buffer past the end
   EXPECT_EQ(p.call("fd_write", {1, 0, 1, 64}), kEfault);
@@ -135,7 +108,7 @@ TEST(WasiHost, FdWriteOutOfBoundsIsEfaultAndWritesNothing) {
 }
 
 TEST(WasiHost, FdRead) {
-  Probe p;
+  Probe p = probe();
   p.put32(0, 16);
   p.put32(4, 2);
   p.put32(8, 32);
@@ -155,7 +128,7 @@ TEST(WasiHost, FdRead) {
 }
 
 TEST(WasiHost, StdioDescriptors) {
-  Probe p;
+  Probe p = probe();
   for (uint64_t fd = 0; fd <= 2; fd++) {
     std::memset(p.mem(), 0xff, 24);
     EXPECT_EQ(p.call("fd_fdstat_get", {fd, 0}), 0u);
@@ -176,7 +149,7 @@ TEST(WasiHost, StdioDescriptors) {
 }
 
 TEST(WasiHost, Clocks) {
-  Probe p;
+  Probe p = probe();
   EXPECT_EQ(p.call("clock_time_get", {0, 1000, 0}), 0u);
   EXPECT_GT(p.u64(0), 1600000000ull * 1000000000ull);  // after 2020
   EXPECT_EQ(p.call("clock_time_get", {1, 1, 8}), 0u);
@@ -199,7 +172,7 @@ TEST(WasiHost, Clocks) {
 }
 
 TEST(WasiHost, Random) {
-  Probe p;
+  Probe p = probe();
   EXPECT_EQ(p.call("random_get", {0, 64}), 0u);
   bool nonzero = false;
   for (int i = 0; i < 64; i++) nonzero |= p.mem()[i] != 0;
@@ -215,7 +188,7 @@ TEST(WasiHost, Random) {
 }
 
 TEST(WasiHost, PathOpenWithoutPreopensAnswersEbadf) {
-  Probe p;
+  Probe p = probe();
   EXPECT_EQ(p.call("path_open", {}), kEbadf);  // descriptor 3 is not open
 }
 
@@ -238,7 +211,7 @@ TEST(WasiHost, EveryPreview1FunctionIsDefined) {
 }
 
 TEST(WasiHost, ProcExitSuspendsWithExitRequest) {
-  Probe p;
+  Probe p = probe();
   auto ex = p.inst->call("exit_with", std::vector<uint64_t>{3});
   EXPECT_EQ(ex->run(), wippy::interp::RunStatus::Suspended);
   auto* req = dynamic_cast<wasi::ExitRequest*>(ex->pending());
@@ -253,5 +226,3 @@ TEST(WasiHost, ProcExitSuspendsWithExitRequest) {
   EXPECT_EQ(o.exit_code, 0u);
   EXPECT_EQ(p.out, "before\nbefore\n");
 }
-
-}  // namespace

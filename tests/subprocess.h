@@ -27,9 +27,10 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs argv[0] with the arguments; stdin comes from `stdin_path` (default /dev/null).
+// Runs argv[0] with the arguments in directory `cwd` (empty: this one); stdin comes
+// from `stdin_path` (default /dev/null).
 inline ProcessResult run_process(const std::vector<std::string>& argv,
-                                 const std::string& stdin_path = "/dev/null") {
+                                 const std::string& stdin_path = "/dev/null", const std::string& cwd = "") {
   char out_path[] = "/tmp/wippy-test-out-XXXXXX";
   char err_path[] = "/tmp/wippy-test-err-XXXXXX";
   int out_fd = mkstemp(out_path);
@@ -37,6 +38,7 @@ inline ProcessResult run_process(const std::vector<std::string>& argv,
   ProcessResult r;
   pid_t pid = fork();
   if (pid == 0) {
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     int in_fd = open(stdin_path.c_str(), O_RDONLY);
     dup2(in_fd, 0);
     dup2(out_fd, 1);
