@@ -15,12 +15,15 @@
 // them (see fuse_with_shift, fuse_load_add).
 //
 // Fuel is pre-charged per straight-line segment: a Fuel instruction starts every
-// segment and carries the count of wasm instructions up to the next branch target or
-// unconditional branch. A conditional branch that is taken refunds the rest of its
-// segment, and every branch target has its own Fuel instruction that a taken branch
-// charges itself (finish_branches), so loops pay no extra dispatch for metering and
-// the count stays exact. `end` and `else` are block syntax (the spec's abstract
-// syntax has no such instructions) and cost nothing.
+// segment and carries the count of wasm instructions up to the next branch (taken or
+// not) or branch target. So a segment, once started, runs to its end unless it traps
+// or the program exits, and everything pre-charged is executed: the limit can be
+// judged on the pre-charge without ever trapping a run that would have fitted. Every
+// branch target and every conditional branch's fall-through starts with its own Fuel
+// instruction, which the branch charges itself and jumps past (finish_branches and
+// FALL_THROUGH in exec_control.inc), so metering costs no extra dispatch. `end` and
+// `else` are block syntax (the spec's abstract syntax has no such instructions) and
+// cost nothing.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -186,8 +189,8 @@ class FunctionCompiler {
   }
   void word(uint32_t x, uint32_t y) { code_.push_back(Slot{.pair = {x, y}}); }
   void word64(uint64_t v) { code_.push_back(Slot{.u64 = v}); }
-  // A branch target: the target word and, after it, the fuel delta the taken branch
-  // applies (its refund minus the cost of the target's segment; see finish_branches).
+  // A branch target: the target word and, after it, the cost of the target's segment,
+  // which the taken branch charges (see finish_branches).
   void target(uint32_t index) {
     targets_.push_back(here());
     word64(index);
@@ -299,14 +302,16 @@ class FunctionCompiler {
   template <class EmitTarget>
   void cond_jump(const Val& cond, uint32_t d, bool when_true, EmitTarget emit_target);
 
-  // A conditional branch that leaves the segment refunds the part of the segment's
-  // pre-charged cost it skips; the amount is known when the segment closes.
-  void refund_word() {
-    if (m_.fuel_metering) refunds_.push_back({here() - 1, code_[fuel_slot_].u64});
+  // Starts a straight-line segment: a Fuel instruction whose count begin_instr raises.
+  // No peephole looks back across it.
+  void start_segment() {
+    op(Op::Fuel);
+    fuel_slot_ = here();
+    word64(0);
+    need_segment_ = false;
   }
-  void close_segment() {
-    for (const PendingRefund& r : refunds_) code_[r.word].u64 = code_[fuel_slot_].u64 - r.counted;
-    refunds_.clear();
+  bool at_empty_segment() const {
+    return last_op_ == Op::Fuel && last_op_pos_ == here() - 2 && code_[here() - 1].u64 == 0;
   }
 
   // Places a branch target here. In metered code every target starts a segment with
@@ -314,15 +319,8 @@ class FunctionCompiler {
   // jump past it (finish_branches). Consecutive labels share one Fuel instruction.
   uint32_t place_label() {
     if (m_.fuel_metering && !dead_) {
-      bool reuse = last_op_ == Op::Fuel && last_op_pos_ == here() - 2 && code_[here() - 1].u64 == 0;
-      if (!reuse) {
-        close_segment();
-        op(Op::Fuel);
-        fuel_slot_ = here();
-        word64(0);
-      }
+      if (!at_empty_segment()) start_segment();
       need_segment_ = false;
-      last_dst_ = kNone;
       return here() - 2;
     }
     forget_last();
@@ -332,14 +330,7 @@ class FunctionCompiler {
   // Counts one wasm instruction into the current straight-line segment.
   void begin_instr() {
     if (dead_ || !m_.fuel_metering) return;
-    if (need_segment_) {
-      close_segment();
-      op(Op::Fuel);
-      fuel_slot_ = here();
-      word64(0);
-      need_segment_ = false;
-      forget_last();
-    }
+    if (need_segment_) start_segment();
     code_[fuel_slot_].u64++;
     fn_.offsets.push_back({here(), static_cast<uint32_t>(instr_offset_)});
   }
@@ -418,13 +409,8 @@ class FunctionCompiler {
   std::vector<Slot> code_;
   std::vector<uint32_t> targets_;  // words holding code indices, turned into pointers at the end
   bool dead_ = false;              // the current code is unreachable: emit nothing
-  bool need_segment_ = true;
-  uint32_t fuel_slot_ = 0;
-  struct PendingRefund {
-    uint32_t word;     // the refund immediate to patch
-    uint64_t counted;  // segment cost up to and including the branch
-  };
-  std::vector<PendingRefund> refunds_;
+  bool need_segment_ = true;  // the next counted instruction starts a segment
+  uint32_t fuel_slot_ = 0;     // the cost word of the current segment's Fuel instruction
   size_t instr_offset_ = 0;
   uint32_t last_op_pos_ = kNone;  // code index of the last instruction emitted
   Op last_op_ = Op::Unreachable;
@@ -463,6 +449,13 @@ void FunctionCompiler::compile() {
   body.results = type.results;
   ctrls_.push_back(std::move(body));
 
+  // Every call zeroes the declared locals: work proportional to their number, charged
+  // like bulk operations (1 unit per 64 cells) in the entry segment.
+  if (m_.fuel_metering) {
+    start_segment();
+    code_[fuel_slot_].u64 = (fn_.locals_end - fn_.num_params) / 64;
+  }
+
   while (!ctrls_.empty()) {
     instr_offset_ = r_.offset();
     uint8_t opc = r_.u8();
@@ -473,7 +466,6 @@ void FunctionCompiler::compile() {
     malformed("section size mismatch");
   }
 
-  close_segment();
   if (!code_.empty() && code_[0].op == handlers_[static_cast<int>(Op::Fuel)]) {
     fn_.entry_fuel = code_[1].i64;
     fn_.entry_skip = 2;
@@ -485,17 +477,17 @@ void FunctionCompiler::compile() {
 }
 
 // Turns target indices into pointers. In metered code each target is a Fuel
-// instruction: the branch jumps past it and its delta word (refund so far) is reduced
-// by that segment's cost, so a taken branch does the Fuel instruction's work. When
-// the fuel left does not cover it, the branch lands on the Fuel instruction instead
-// (see TAKE_BRANCH), which yields or traps as usual.
+// instruction: the branch jumps past it and its cost word gets that segment's cost,
+// so a taken branch does the Fuel instruction's work. When the fuel left does not
+// cover it, the branch lands on the Fuel instruction instead (see TAKE_BRANCH), which
+// yields or traps as usual.
 void FunctionCompiler::finish_branches() {
   const void* fuel_op = handlers_[static_cast<int>(Op::Fuel)];
   for (uint32_t w : targets_) {
     uint64_t t = code_[w].u64;
     if (m_.fuel_metering) {
       if (code_[t].op != fuel_op) throw std::logic_error("branch target without a Fuel instruction");
-      code_[w + 1].i64 -= code_[t + 1].i64;
+      code_[w + 1].i64 = code_[t + 1].i64;
       t += 2;
     }
     code_[w].target = code_.data() + t;
@@ -531,8 +523,7 @@ void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, Em
       word(a, b);
       if (has_imm) word64(imm);
       emit_target();
-      refund_word();
-      forget_last();
+      start_segment();
       return;
     }
   }
@@ -540,8 +531,7 @@ void FunctionCompiler::cond_jump(const Val& cond, uint32_t d, bool when_true, Em
   op(when_true ? Op::BrIf : Op::BrUnless);
   word(slot, 0);
   emit_target();
-  refund_word();
-  forget_last();
+  start_segment();
 }
 
 std::vector<SlotPair> FunctionCompiler::prepare_args(const std::vector<Val>& args, uint32_t args_depth) {
@@ -648,7 +638,6 @@ void FunctionCompiler::control(uint8_t opc) {
             target(0);
           });
         }
-        // The then-arm continues the segment; the jump to `else` refunds the rest.
       }
       ctrls_.push_back(std::move(c));
       return;

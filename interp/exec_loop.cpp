@@ -79,18 +79,20 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   RELOAD_MEMORY();
 
   // Fuel: `fuel` counts down from the smaller of the budget and what the total limit
-  // still allows. A block that does not fit the budget yields before it starts, unless
-  // it is the first of this run (so every run makes progress); a block that does not
-  // fit the limit traps.
+  // still allows, and never goes up (nothing is refunded: every pre-charged segment
+  // runs to its end, see compiler.cpp). A segment that does not fit the budget yields
+  // before it starts, unless it is the first of this run (so every run makes
+  // progress); a segment that does not fit the limit traps before it starts.
   const uint64_t limit = store.limits().fuel;
   // Unmetered code (EngineConfig::fuel_metering off) ignores the limit altogether.
   const bool metered = inst->module->fuel_metering;
-  const int64_t limit_left = limit == 0 || !metered ? INT64_MAX
-                             : store.fuel_consumed >= limit ? 0
-                                                            : static_cast<int64_t>(limit - store.fuel_consumed);
-  // Capped well below INT64_MAX: a taken branch adds its refund before it checks.
-  constexpr int64_t kMaxRunFuel = INT64_MAX / 4;
-  const int64_t fuel_start = std::min({budget, limit_left, kMaxRunFuel});
+  // Limits of 2^63 and more are as good as none (and must not wrap negative).
+  const int64_t limit_left =
+      limit == 0 || !metered ? INT64_MAX
+      : store.fuel_consumed >= limit
+          ? 0
+          : static_cast<int64_t>(std::min<uint64_t>(limit - store.fuel_consumed, INT64_MAX));
+  const int64_t fuel_start = std::min(budget, limit_left);
   int64_t fuel = fuel_start;
 
   const char* trap_message = nullptr;

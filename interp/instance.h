@@ -64,6 +64,8 @@ struct Memory {
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
+  // Whether the limits allow `delta` more pages (the allocation may still fail).
+  bool can_grow(uint32_t delta) const { return uint64_t{pages} + delta <= max_pages; }
   // Returns the old size in pages, or -1 if the memory cannot grow by delta.
   int64_t grow(uint32_t delta);
 };
@@ -74,6 +76,7 @@ struct Table {
   uint32_t max_size = 0;        // effective maximum
 
   Table(TableType t, uint32_t limit_size, uint64_t init = 0);
+  bool can_grow(uint32_t delta) const { return uint64_t{elems.size()} + delta <= max_size; }
   int64_t grow(uint32_t delta, uint64_t init);  // old size or -1
 };
 

@@ -4,6 +4,8 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <ostream>
 
 #include "interp/execution.h"
 
@@ -283,4 +285,109 @@ TEST(Execution, UnmeteredCodeIgnoresBudgetsAndLimits) {
   Execution grow(store, inst->get_export("grow")->func, std::vector<uint64_t>{2});
   EXPECT_EQ(grow.run(), RunStatus::Done) << grow.trap().message;  // memory.grow's extra units
   EXPECT_EQ(grow.results()[0], 1u);
+}
+
+namespace {
+
+struct Outcome {
+  RunStatus status;
+  uint64_t result = 0;
+  std::string trap;
+  uint64_t fuel = 0;
+  bool operator==(const Outcome&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) {
+  return os << run_status_name(o.status) << " result=" << o.result << " trap='" << o.trap << "' fuel=" << o.fuel;
+}
+
+// Calls an export of fuel_contract.wasm in a fresh store with the given fuel limit
+// (0: none), in budgets of `slice`.
+Outcome run_contract(const char* name, std::vector<uint64_t> args, uint64_t limit, int64_t slice) {
+  static std::shared_ptr<const Module> module = decode_module(read_guest("fuel_contract.wasm"));
+  StoreLimits limits;
+  limits.fuel = limit;
+  Store store(limits);
+  Instance* inst = store.instantiate(module, {});
+  Execution ex(store, inst->get_export(name)->func, args);
+  run_sliced(ex, slice);
+  Outcome o{ex.status(), 0, "", 0};
+  if (o.status == RunStatus::Done && !ex.results().empty()) o.result = ex.results()[0];
+  if (o.status == RunStatus::Trapped) o.trap = ex.trap().message;
+  o.fuel = ex.fuel_consumed();
+  EXPECT_EQ(store.fuel_consumed, o.fuel);
+  return o;
+}
+
+// The fuel contract (design.md section 3): for any slicing the outcome and the fuel
+// are the same; a run that consumes F completes under a limit of F and traps with
+// `fuel exhausted` under F-1, at the same point for every slicing.
+void check_contract(const char* name, std::vector<uint64_t> args) {
+  SCOPED_TRACE(name);
+  const Outcome free_run = run_contract(name, args, 0, INT64_MAX);
+  ASSERT_GT(free_run.fuel, 0u);
+  std::optional<Outcome> exhausted;
+  for (int64_t slice : {INT64_MAX, int64_t{1}, int64_t{2}, int64_t{3}, int64_t{7}, int64_t{10000}}) {
+    SCOPED_TRACE("slice " + std::to_string(slice));
+    EXPECT_EQ(run_contract(name, args, 0, slice), free_run);
+    EXPECT_EQ(run_contract(name, args, free_run.fuel, slice), free_run);
+    Outcome short_run = run_contract(name, args, free_run.fuel - 1, slice);
+    EXPECT_EQ(short_run.status, RunStatus::Trapped);
+    EXPECT_EQ(short_run.trap, "fuel exhausted");
+    EXPECT_LT(short_run.fuel, free_run.fuel);
+    if (!exhausted) exhausted = short_run;
+    EXPECT_EQ(short_run, *exhausted);
+  }
+}
+
+}  // namespace
+
+TEST(FuelContract, CallThenEarlyReturnIsExact) {
+  // Issue 10's minimal case: sliced by 1 it used to trap with a false `fuel exhausted`.
+  Outcome o = run_contract("call_then_if", {}, 0, 1);
+  EXPECT_EQ(o, (Outcome{RunStatus::Done, 7, "", 6}));
+  check_contract("call_then_if", {});
+}
+
+TEST(FuelContract, EarlyBranchOutOfALongSegment) {
+  // block, i32.const, br_if (taken), then i32.const 3: 4 units, not the block's 13.
+  EXPECT_EQ(run_contract("early_exit", {}, 0, INT64_MAX).fuel, 4u);
+  EXPECT_EQ(run_contract("early_exit", {}, 4, INT64_MAX).status, RunStatus::Done);
+  check_contract("early_exit", {});
+}
+
+TEST(FuelContract, LoopsWithCallsAndBulkWork) {
+  for (uint64_t n : {1, 2, 10, 300}) check_contract("fill_loop", {n});
+  for (uint64_t n : {1, 7, 27, 97}) check_contract("collatz", {n});
+}
+
+TEST(FuelContract, TrapInTheMiddleOfASegment) {
+  Outcome o = run_contract("trap_mid_segment", {27}, 0, INT64_MAX);
+  EXPECT_EQ(o.trap, "integer divide by zero");
+  check_contract("trap_mid_segment", {27});
+}
+
+TEST(FuelContract, FailedGrowthIsNotChargedPerPage) {
+  // memory.grow(-1) and table.grow(-1) return -1 for 1 unit each, under any limit
+  // (plus 1 per operand: i32.const, ref.null).
+  for (auto [name, fuel] : {std::pair{"grow_fails", 2u}, std::pair{"table_grow_fails", 3u}}) {
+    Outcome o = run_contract(name, {}, 0, INT64_MAX);
+    EXPECT_EQ(o, (Outcome{RunStatus::Done, 0xFFFFFFFFu, "", fuel})) << name;
+    EXPECT_EQ(run_contract(name, {}, fuel, 1), o) << name;
+  }
+}
+
+TEST(FuelContract, HugeLimitsAreNoLimits) {
+  // Limits of 2^63 and above used to wrap negative and trap at once.
+  for (uint64_t limit : {uint64_t{1} << 63, UINT64_MAX - 1, UINT64_MAX}) {
+    Outcome o = run_contract("collatz", {27}, limit, INT64_MAX);
+    EXPECT_EQ(o.status, RunStatus::Done) << o;
+    EXPECT_EQ(o.result, 111u);
+  }
+}
+
+TEST(FuelContract, ZeroingLocalsIsCharged) {
+  // call (1) + the callee's entry (10 for its locals + i32.const 1).
+  EXPECT_EQ(run_contract("many_locals", {}, 0, INT64_MAX).fuel, 12u);
+  check_contract("many_locals_loop", {50});
 }
