@@ -143,6 +143,13 @@ TEST(FuelContract, LoopsAndCalls) {
   expect_fuel_contract("fuel_paths", {"--invoke", "fac", "10"});
 }
 
+// Found by the differential harness (tests/differential, seed 3, export func_9).
+TEST(FuelContract, LoopWithCallAndEarlyReturn) {
+  Outcome base = invoke("fuel_paths", {"countdown"});
+  EXPECT_EQ(base.out, "0\n") << base.describe();
+  expect_fuel_contract("fuel_paths", {"--invoke", "countdown"});
+}
+
 TEST(FuelContract, BulkMemoryCostsByLength) {
   for (const char* n : {"0", "1", "100", "10000", "65536"}) {
     expect_fuel_contract("fuel_paths", {"--invoke", "memory_fill", n});

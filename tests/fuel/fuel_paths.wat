@@ -136,4 +136,29 @@
     ref.null func
     i32.const -1
     table.grow 0)
+;; Found by tests/differential (seed 3, func_9, reduced with wasm-reduce): a loop
+  ;; whose body calls a function and returns early from a nested block trapped with a
+  ;; false 'fuel exhausted' at budgets 1 and 7, and under --fuel equal to its consumption.
+  (global $countdown (mut i32) (i32.const 10))
+  (func $callee)
+  (func (export "countdown") (result i32)
+    loop $again
+      global.get $countdown
+      i32.const 1
+      i32.sub
+      global.set $countdown
+      block
+        global.get $countdown
+        i32.eqz
+        if i32.const 0 return end
+        call $callee
+        nop
+        nop
+      end
+      nop
+      nop
+      i32.const 1
+      br_if $again
+    end
+    i32.const 1)
 )
