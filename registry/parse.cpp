@@ -251,6 +251,31 @@ void parse_meta(const YAML::Node& node, const Fields& f, Entry& e) {
   if (!c.name.empty()) e.command = std::move(c);
 }
 
+// The keys an entry of `kind` may have: its own fields plus name, kind and meta.
+// Anything else is refused, so a typo (`limit:` for `limits:`) cannot silently drop
+// a setting.
+const std::vector<std::string_view>& entry_keys(Kind kind) {
+  static const std::vector<std::string_view> fs_directory{"name", "kind", "meta", "directory", "mode",
+                                                          "auto_init"};
+  static const std::vector<std::string_view> env_variable{"name", "kind", "meta", "variable", "default"};
+  static const std::vector<std::string_view> wasm{"name", "kind",   "meta",    "fs",   "path",
+                                                  "hash", "method", "imports", "wasi", "limits"};
+  static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules"};
+  static const std::vector<std::string_view> process_host{"name", "kind", "meta", "host"};
+  static const std::vector<std::string_view> terminal_host{"name", "kind", "meta"};
+  switch (kind) {
+    case Kind::FsDirectory: return fs_directory;
+    case Kind::EnvVariable: return env_variable;
+    case Kind::ProcessWasm:
+    case Kind::FunctionWasm: return wasm;
+    case Kind::ProcessLua:
+    case Kind::FunctionLua: return lua;
+    case Kind::ProcessHost: return process_host;
+    case Kind::TerminalHost: break;
+  }
+  return terminal_host;
+}
+
 void parse_entry(const YAML::Node& node, size_t index, const FileContext& fc,
                  std::vector<Entry>& out, Diagnostics& diag) {
   std::string where = fc.display + ": entries[" + std::to_string(index) + "]: ";
@@ -280,6 +305,7 @@ void parse_entry(const YAML::Node& node, size_t index, const FileContext& fc,
   }
   e.kind = *k;
   size_t before = f.errors_so_far();
+  f.refuse_unknown(node, entry_keys(e.kind), "");
   switch (e.kind) {
     case Kind::FsDirectory: e.data = parse_fs_directory(node, f, fc); break;
     case Kind::EnvVariable: e.data = parse_env_variable(node, f); break;

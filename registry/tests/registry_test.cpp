@@ -413,6 +413,36 @@ TEST(Registry, Limits) {
   }
 }
 
+// An entry's own keys are checked like nested ones: a misspelt `limits:` must not
+// silently drop the limit.
+TEST(Registry, UnknownEntryKeysAreRefused) {
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    limit:\n      fuel: 1000\n");
+    EXPECT_ERROR(p, "src/_index.yaml: entry myns:compute_worker: limit: unknown field (known: name, kind, meta, fs, "
+                    "path, hash, method, imports, wasi, limits)");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/k.yaml", "version: \"1\"\nnamespace: k\nentries:\n"
+                          "  - { name: h, kind: process.host, workers: 2 }\n"
+                          "  - { name: t, kind: terminal.host, host: { workers: 1 } }\n"
+                          "  - { name: d, kind: fs.directory, directory: ./d, dir: ./e }\n"
+                          "  - { name: v, kind: env.variable, variable: V, defaults: x }\n"
+                          "  - { name: l, kind: process.lua, source: file://main.lua, method: main,\n"
+                          "      limits: { fuel: 5 } }\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:h: workers: unknown field (known: name, kind, meta, host)"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:t: host: unknown field (known: name, kind, meta)"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:d: dir: unknown field"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:v: defaults: unknown field"));
+    // Lua entries take no limits yet: refused rather than ignored.
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:l: limits: unknown field"));
+    EXPECT_EQ(errs.size(), 5u);
+  }
+}
+
 TEST(Registry, LuaEntries) {
   {
     Project p;
