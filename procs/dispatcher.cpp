@@ -51,11 +51,7 @@ void ProcessHost::worker_main() {
   }
 }
 
-namespace {
-
-// Ends `rec` with `result`: unregisters it, closes it, notifies monitors and links.
-void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessRecord>& rec,
-            StepResult result) {
+void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
   rec->state.store(RunState::Finished);
   Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error)};
   std::vector<Pid> monitors, links;
@@ -81,15 +77,15 @@ void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessReco
   } catch (...) {
   }
   rec->proc.reset();
-  host.remove(rec->pid.id);
+  remove(rec->pid.id);
 
-  for (const Pid& m : monitors) system.deliver_event(m, ev);
+  for (const Pid& m : monitors) system_.deliver_event(m, ev);
   for (const Pid& l : links) {
-    if (auto other = system.find(l)) {
+    if (auto other = system_.find(l)) {
       std::lock_guard lk(other->mu);
       std::erase(other->links, rec->pid);
     }
-    if (ev.error) system.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error});
+    if (ev.error) system_.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error});
   }
   for (auto& cb : on_exit) {
     try {
@@ -98,8 +94,6 @@ void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessReco
     }
   }
 }
-
-}  // namespace
 
 void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
   rec->state.store(RunState::Running);
@@ -133,7 +127,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
       break;
     }
     case StepResult::Kind::Done:
-      finish(system_, *this, rec, std::move(r));
+      end(rec, std::move(r));
       break;
   }
 }

@@ -213,12 +213,18 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
   ProcessHostEntry h;
   auto host = f.map(node, "host", "host");
   if (!host) return h;
-  f.refuse_unknown(*host, {"workers", "queue_size", "local_queue_size", "stop_timeout"}, "host");
+  f.refuse_unknown(*host,
+                   {"workers", "queue_size", "local_queue_size", "stop_timeout", "max_mailbox_messages",
+                    "max_mailbox_bytes", "max_timers"},
+                   "host");
   if (auto w = f.uint(*host, "workers", "host.workers", 1, 1024)) h.workers = static_cast<unsigned>(*w);
   if (auto q = f.uint(*host, "queue_size", "host.queue_size", 1, 1u << 30)) h.queue_size = *q;
   if (auto q = f.uint(*host, "local_queue_size", "host.local_queue_size", 1, 1u << 30)) {
     h.local_queue_size = *q;
   }
+  h.max_mailbox_messages = f.uint(*host, "max_mailbox_messages", "host.max_mailbox_messages", 0, 1u << 30);
+  h.max_mailbox_bytes = f.uint(*host, "max_mailbox_bytes", "host.max_mailbox_bytes", 0, uint64_t{1} << 40);
+  h.max_timers = f.uint(*host, "max_timers", "host.max_timers", 0, 1u << 30);
   if (auto t = f.str(*host, "stop_timeout", "host.stop_timeout")) {
     if (auto ms = parse_duration_ms(*t)) {
       h.stop_timeout_ms = *ms;
