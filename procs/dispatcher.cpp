@@ -99,7 +99,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
   rec->state.store(RunState::Running);
   StepResult r;
   if (rec->terminate_requested.load()) {
-    r = StepResult::fail(kErrTerminated);
+    r = StepResult::fail(rec->termination_reason());
   } else {
     try {
       r = rec->proc->step(rec->ctx);
@@ -110,7 +110,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
     }
     steps_++;
     if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())
-      r = StepResult::fail(kErrTerminated);
+      r = StepResult::fail(rec->termination_reason());
   }
   switch (r.kind) {
     case StepResult::Kind::Continue:

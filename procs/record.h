@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "procs/host.h"
@@ -104,9 +105,17 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
   bool finished = false;
   Event exit_event;  // once finished
+  // Why the host ends the process when terminate_requested is set by a limit rather
+  // than by terminate() (empty: "terminated").
+  std::string termination_error;
 
   // Makes the process runnable if it is waiting (thread-safe, lock-free).
   void wake();
+  // The EXIT error of a process ended by terminate_requested (locks mu).
+  std::string termination_reason() const {
+    std::lock_guard lk(mu);
+    return termination_error.empty() ? std::string(kErrTerminated) : termination_error;
+  }
 };
 
 }  // namespace wippy::procs::detail

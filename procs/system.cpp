@@ -131,7 +131,17 @@ bool System::deliver_event(const Pid& to, Event ev) {
   {
     std::lock_guard lk(rec->mu);
     if (rec->finished) return false;
-    rec->events.push(std::move(ev));
+    size_t max = rec->host.options().max_mailbox_messages;
+    if (max && rec->events.size() >= max) {
+      // It lets events pile up unread (e.g. monitors a dead pid again and again):
+      // end it, rather than drop an event silently or hold memory without bound.
+      if (!rec->terminate_requested.exchange(true))
+        rec->termination_error = "event queue full: " + rec->pid.to_string() + " holds " +
+                                 std::to_string(rec->events.size()) + " unread events (max_mailbox_messages " +
+                                 std::to_string(max) + ")";
+    } else {
+      rec->events.push(std::move(ev));
+    }
   }
   rec->wake();
   return true;

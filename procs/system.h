@@ -102,7 +102,8 @@ class System {
   // Idempotent; returns the number of processes that had to be terminated.
   size_t shutdown();
 
-  // ---- Internal (dispatcher): routes an event to a process. ----
+  // ---- Internal (dispatcher): routes an event to a process. A process that has
+  // max_mailbox_messages events unread is ended with "event queue full: ...". ----
   bool deliver_event(const Pid& to, Event ev);
   std::shared_ptr<detail::ProcessRecord> find(const Pid& pid) const;
 

@@ -570,6 +570,20 @@ TEST(System, PendingTimerLimitEndsOnlyTheHoarder) {
   EXPECT_EQ(tidy.only().value, Value("ok"));
 }
 
+// Monitoring a dead pid queues an EXIT each time: a process that does so again and
+// again without reading them is ended once max_mailbox_messages are unread.
+TEST(System, EventQueueLimitEndsTheProcessThatLetsEventsPileUp) {
+  HostOptions o = host_opts();
+  o.max_mailbox_messages = 3;
+  System sys;
+  sys.add_host(o);
+  ExitCollector c;
+  Pid p = sys.spawn_process("h", fn_process([](ProcessContext&) { return StepResult::waiting(); }), c.options()).pid;
+  for (int i = 0; i < 4; i++) EXPECT_FALSE(sys.monitor(p, Pid{"h", 1000u + i}));
+  ASSERT_TRUE(c.wait_for(1));
+  EXPECT_EQ(c.only().error, "event queue full: {h|1} holds 3 unread events (max_mailbox_messages 3)");
+}
+
 // Repeated cancels queue one CANCEL event: they cannot fill the event queue.
 TEST(System, CancelIsDeliveredOnce) {
   System sys;
