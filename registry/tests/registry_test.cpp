@@ -435,14 +435,14 @@ TEST(Registry, UnknownEntryKeysAreRefused) {
                           "  - { name: d, kind: fs.directory, directory: ./d, dir: ./e }\n"
                           "  - { name: v, kind: env.variable, variable: V, defaults: x }\n"
                           "  - { name: l, kind: process.lua, source: file://main.lua, method: main,\n"
-                          "      limits: { fuel: 5 } }\n");
+                          "      module: [json] }\n");
     auto errs = p.errors();
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:h: workers: unknown field (known: name, kind, meta, host)"));
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:t: host: unknown field (known: name, kind, meta)"));
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:d: dir: unknown field"));
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:v: defaults: unknown field"));
-    // Lua entries take no limits yet: refused rather than ignored.
-    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:l: limits: unknown field"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:l: module: unknown field (known: name, kind, meta, source, "
+                               "method, modules)"));
     EXPECT_EQ(errs.size(), 5u);
   }
 }
