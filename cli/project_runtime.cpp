@@ -131,6 +131,9 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
     opts.name = e->id;
     opts.workers = h.workers.value_or(0);
     if (h.stop_timeout_ms) opts.stop_timeout = std::chrono::milliseconds(*h.stop_timeout_ms);
+    opts.max_mailbox_messages = h.max_mailbox_messages.value_or(opts.max_mailbox_messages);
+    opts.max_mailbox_bytes = h.max_mailbox_bytes.value_or(opts.max_mailbox_bytes);
+    opts.max_timers = h.max_timers.value_or(opts.max_timers);
     system_->add_host(std::move(opts));
   }
   for (const Entry* e : reg_->of_kind(registry::Kind::TerminalHost)) {

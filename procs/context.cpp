@@ -1,4 +1,6 @@
 // ProcessContext and Waker: a process's view of its record.
+#include <stdexcept>
+
 #include "procs/record.h"
 #include "procs/system.h"
 
@@ -40,11 +42,15 @@ bool ProcessContext::has_event() const {
 bool ProcessContext::cancelled() const { return rec_.cancelled.load(); }
 
 TimerHandle ProcessContext::wake_at(Clock::time_point when) {
+  size_t max = rec_.host.options().max_timers;
+  std::lock_guard lk(rec_.mu);
+  std::erase_if(rec_.timers, [](const TimerHandle& t) { return !t.pending(); });
+  if (max && rec_.timers.size() >= max)
+    throw std::runtime_error("too many pending timers: " + std::to_string(rec_.timers.size()) + " (max_timers " +
+                             std::to_string(max) + ")");
   TimerHandle h = loop().at(when, [w = rec_.weak_from_this()] {
     if (auto r = w.lock()) r->wake();
   });
-  std::lock_guard lk(rec_.mu);
-  std::erase_if(rec_.timers, [](const TimerHandle& t) { return !t.pending(); });
   rec_.timers.push_back(h);
   return h;
 }

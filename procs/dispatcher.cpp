@@ -51,11 +51,7 @@ void ProcessHost::worker_main() {
   }
 }
 
-namespace {
-
-// Ends `rec` with `result`: unregisters it, closes it, notifies monitors and links.
-void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessRecord>& rec,
-            StepResult result) {
+void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
   rec->state.store(RunState::Finished);
   Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error)};
   std::vector<Pid> monitors, links;
@@ -81,15 +77,15 @@ void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessReco
   } catch (...) {
   }
   rec->proc.reset();
-  host.remove(rec->pid.id);
+  remove(rec->pid.id);
 
-  for (const Pid& m : monitors) system.deliver_event(m, ev);
+  for (const Pid& m : monitors) system_.deliver_event(m, ev);
   for (const Pid& l : links) {
-    if (auto other = system.find(l)) {
+    if (auto other = system_.find(l)) {
       std::lock_guard lk(other->mu);
       std::erase(other->links, rec->pid);
     }
-    if (ev.error) system.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error});
+    if (ev.error) system_.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error});
   }
   for (auto& cb : on_exit) {
     try {
@@ -99,13 +95,11 @@ void finish(System& system, ProcessHost& host, const std::shared_ptr<ProcessReco
   }
 }
 
-}  // namespace
-
 void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
   rec->state.store(RunState::Running);
   StepResult r;
   if (rec->terminate_requested.load()) {
-    r = StepResult::fail(kErrTerminated);
+    r = StepResult::fail(rec->termination_reason());
   } else {
     try {
       r = rec->proc->step(rec->ctx);
@@ -116,7 +110,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
     }
     steps_++;
     if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())
-      r = StepResult::fail(kErrTerminated);
+      r = StepResult::fail(rec->termination_reason());
   }
   switch (r.kind) {
     case StepResult::Kind::Continue:
@@ -133,7 +127,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
       break;
     }
     case StepResult::Kind::Done:
-      finish(system_, *this, rec, std::move(r));
+      end(rec, std::move(r));
       break;
   }
 }

@@ -23,6 +23,12 @@ struct HostOptions {
   unsigned workers = 0;                             // 0: std::thread::hardware_concurrency()
   std::chrono::milliseconds stop_timeout{10000};    // CANCEL -> terminate, and shutdown
   int64_t slice_budget = 10000;                     // fuel units per Step
+  // What one process may hoard (0: no limit). A send to a full mailbox fails (the
+  // sender gets "mailbox full: ..."; the message is not queued); a wake_at beyond
+  // max_timers pending timers fails the process that asked.
+  size_t max_mailbox_messages = 100'000;
+  size_t max_mailbox_bytes = size_t{64} << 20;  // approximate: payloads, topics, overhead
+  size_t max_timers = 10'000;
 };
 
 struct HostStats {
@@ -57,12 +63,15 @@ class ProcessHost {
   // Waits until no process is alive or `deadline` passed; true when none is alive.
   bool wait_empty(Clock::time_point deadline);
   void stop_workers();  // joins the worker threads (idempotent)
-  // Called by the dispatcher when a process ended.
-  void remove(uint64_t id);
+  // Ends `rec` with `result` (on the thread that ran its last step, or on the spawning
+  // thread for a process that never started): unregisters and closes it, sends EXIT
+  // to its monitors and LINK_DOWN to its links, runs its on_exit callbacks.
+  void end(const std::shared_ptr<detail::ProcessRecord>& rec, StepResult result);
 
  private:
   void worker_main();
   void run_one(const std::shared_ptr<detail::ProcessRecord>& rec);
+  void remove(uint64_t id);  // from the table, once the process ended
 
   System& system_;
   HostOptions opts_;

@@ -90,6 +90,8 @@ class ProcessContext {
 
   // Wakes this process once `when` has passed (a timer on the event loop). Several
   // may be pending; all are dropped when the process ends. The handle can cancel it.
+  // Throws std::runtime_error ("too many pending timers") beyond the host's
+  // max_timers, which ends the process when it escapes step().
   TimerHandle wake_at(Clock::time_point when);
   TimerHandle wake_after(Clock::duration delay) { return wake_at(Clock::now() + delay); }
   // A handle for wake-ups from other threads (thread-safe to use and copy).

@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "procs/host.h"
@@ -19,6 +21,7 @@ template <class T>
 class Fifo {
  public:
   bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
   void push(T v) { items_.push_back(std::move(v)); }
   std::optional<T> pop() {
     if (empty()) return std::nullopt;
@@ -42,6 +45,37 @@ class Fifo {
   size_t head_ = 0;
 };
 
+// The inbox: messages in arrival order, with their count and approximate size in
+// bytes, which the host's mailbox limits are checked against.
+class Mailbox {
+ public:
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  size_t bytes() const { return bytes_; }
+  void push(Message m, size_t bytes) {
+    items_.push(Item{std::move(m), bytes});
+    bytes_ += bytes;
+  }
+  std::optional<Message> pop() {
+    std::optional<Item> it = items_.pop();
+    if (!it) return std::nullopt;
+    bytes_ -= it->bytes;
+    return std::move(it->msg);
+  }
+  void clear() {
+    items_.clear();
+    bytes_ = 0;
+  }
+
+ private:
+  struct Item {
+    Message msg;
+    size_t bytes;
+  };
+  Fifo<Item> items_;
+  size_t bytes_ = 0;
+};
+
 // Scheduling state. Exactly one of: waiting for a wake-up (Idle), in the run queue
 // (Queued), being stepped (Running), being stepped with a wake-up that arrived
 // meanwhile (RunningWoken: it is queued again after the step), or ended (Finished).
@@ -62,7 +96,7 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   std::atomic<bool> cancelled{false};
 
   mutable std::mutex mu;  // everything below
-  Fifo<Message> inbox;
+  Mailbox inbox;
   Fifo<Event> events;
   std::vector<Pid> monitors;  // who receives EXIT
   std::vector<Pid> links;
@@ -71,9 +105,17 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
   bool finished = false;
   Event exit_event;  // once finished
+  // Why the host ends the process when terminate_requested is set by a limit rather
+  // than by terminate() (empty: "terminated").
+  std::string termination_error;
 
   // Makes the process runnable if it is waiting (thread-safe, lock-free).
   void wake();
+  // The EXIT error of a process ended by terminate_requested (locks mu).
+  std::string termination_reason() const {
+    std::lock_guard lk(mu);
+    return termination_error.empty() ? std::string(kErrTerminated) : termination_error;
+  }
 };
 
 }  // namespace wippy::procs::detail

@@ -71,6 +71,32 @@ SpawnResult System::spawn(const std::string& host_name, const std::string& entry
   return spawn_process(host_name, std::move(p), std::move(opts));
 }
 
+namespace {
+
+// Links two records under both locks, so neither can end half-way through: both get
+// the other's pid, or nothing changes when either has ended.
+bool link_records(ProcessRecord& a, ProcessRecord& b) {
+  std::scoped_lock lk(a.mu, b.mu);
+  if (a.finished || b.finished) return false;
+  if (std::find(a.links.begin(), a.links.end(), b.pid) == a.links.end()) a.links.push_back(b.pid);
+  if (std::find(b.links.begin(), b.links.end(), a.pid) == b.links.end()) b.links.push_back(a.pid);
+  return true;
+}
+
+std::string mailbox_full(const ProcessRecord& rec, size_t bytes) {
+  const HostOptions& o = rec.host.options();
+  if (o.max_mailbox_messages && rec.inbox.size() >= o.max_mailbox_messages)
+    return "mailbox full: " + rec.pid.to_string() + " holds " + std::to_string(rec.inbox.size()) +
+           " messages (max_mailbox_messages " + std::to_string(o.max_mailbox_messages) + ")";
+  if (o.max_mailbox_bytes && bytes > o.max_mailbox_bytes - std::min(rec.inbox.bytes(), o.max_mailbox_bytes))
+    return "mailbox full: " + rec.pid.to_string() + " holds " + std::to_string(rec.inbox.bytes()) +
+           " bytes of messages, this one needs " + std::to_string(bytes) + " (max_mailbox_bytes " +
+           std::to_string(o.max_mailbox_bytes) + ")";
+  return {};
+}
+
+}  // namespace
+
 SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<Process> process,
                                   SpawnOptions opts) {
   ProcessHost* h = host(host_name);
@@ -84,15 +110,16 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
   }
   std::shared_ptr<ProcessRecord> rec = h->create(std::move(process), opts.parent);
   if (!rec) return {{}, "host " + host_name + " is shutting down"};
+  if (parent && !link_records(*parent, *rec)) {
+    // The parent ended after the check above: the child never runs.
+    std::string error = "parent process is not alive: " + opts.parent.to_string();
+    h->end(rec, StepResult::fail(error));
+    return {{}, std::move(error)};
+  }
   {
     std::lock_guard lk(rec->mu);
     if (opts.monitor) rec->monitors.push_back(opts.parent);
-    if (opts.link) rec->links.push_back(opts.parent);
     if (opts.on_exit) rec->on_exit.push_back(std::move(opts.on_exit));
-  }
-  if (parent) {
-    std::lock_guard lk(parent->mu);
-    if (!parent->finished) parent->links.push_back(rec->pid);
   }
   h->start(rec);
   return {rec->pid, {}};
@@ -104,22 +131,35 @@ bool System::deliver_event(const Pid& to, Event ev) {
   {
     std::lock_guard lk(rec->mu);
     if (rec->finished) return false;
-    rec->events.push(std::move(ev));
+    size_t max = rec->host.options().max_mailbox_messages;
+    if (max && rec->events.size() >= max) {
+      // It lets events pile up unread (e.g. monitors a dead pid again and again):
+      // end it, rather than drop an event silently or hold memory without bound.
+      if (!rec->terminate_requested.exchange(true))
+        rec->termination_error = "event queue full: " + rec->pid.to_string() + " holds " +
+                                 std::to_string(rec->events.size()) + " unread events (max_mailbox_messages " +
+                                 std::to_string(max) + ")";
+    } else {
+      rec->events.push(std::move(ev));
+    }
   }
   rec->wake();
   return true;
 }
 
-bool System::send(const Pid& from, const Pid& to, std::string topic, Value payload) {
+SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, Value payload) {
   auto rec = find(to);
-  if (!rec) return false;
+  if (!rec) return {kErrNoProcess};
+  size_t bytes = 0;
+  if (rec->host.options().max_mailbox_bytes) bytes = sizeof(Message) + topic.size() + payload.footprint();
   {
     std::lock_guard lk(rec->mu);
-    if (rec->finished) return false;
-    rec->inbox.push(Message{from, std::move(topic), std::move(payload)});
+    if (rec->finished) return {kErrNoProcess};
+    if (std::string full = mailbox_full(*rec, bytes); !full.empty()) return {std::move(full)};
+    rec->inbox.push(Message{from, std::move(topic), std::move(payload)}, bytes);
   }
   rec->wake();
-  return true;
+  return {};
 }
 
 bool System::monitor(const Pid& watcher, const Pid& target) {
@@ -147,16 +187,7 @@ bool System::demonitor(const Pid& watcher, const Pid& target) {
 bool System::link(const Pid& a, const Pid& b) {
   if (a == b) return false;
   auto ra = find(a), rb = find(b);
-  if (!ra || !rb) return false;
-  {
-    std::lock_guard lk(ra->mu);
-    if (ra->finished) return false;
-    if (std::find(ra->links.begin(), ra->links.end(), b) == ra->links.end()) ra->links.push_back(b);
-  }
-  std::lock_guard lk(rb->mu);
-  if (rb->finished) return false;
-  if (std::find(rb->links.begin(), rb->links.end(), a) == rb->links.end()) rb->links.push_back(a);
-  return true;
+  return ra && rb && link_records(*ra, *rb);
 }
 
 bool System::unlink(const Pid& a, const Pid& b) {
@@ -178,10 +209,10 @@ bool System::cancel(const Pid& from, const Pid& target) {
   {
     std::lock_guard lk(rec->mu);
     if (rec->finished) return false;
+    // One CANCEL per process: repeated cancels cannot fill its event queue.
+    if (rec->cancelled.exchange(true)) return true;
     rec->events.push(Event{EventKind::Cancel, from, {}, std::nullopt});
-    if (!rec->cancelled.exchange(true)) {
-      rec->cancel_timer = loop_.after(rec->host.options().stop_timeout, [this, target] { terminate(target); });
-    }
+    rec->cancel_timer = loop_.after(rec->host.options().stop_timeout, [this, target] { terminate(target); });
   }
   rec->wake();
   return true;

@@ -39,6 +39,13 @@ struct SpawnResult {
   explicit operator bool() const { return ok(); }
 };
 
+// Why a send failed (empty on success).
+struct SendResult {
+  std::string error;  // "no such process", or "mailbox full: ..." (HostOptions limits)
+  bool ok() const { return error.empty(); }
+  explicit operator bool() const { return ok(); }
+};
+
 class System {
  public:
   System();
@@ -58,23 +65,31 @@ class System {
 
   // Spawns the process the factory makes for `entry_id` on host `host`. Errors:
   // "unknown host: X", the factory's message, "host X is shutting down",
-  // "monitor/link requires a parent process".
+  // "monitor/link requires a parent process", "parent process is not alive: P" (link:
+  // the child is then never started).
   SpawnResult spawn(const std::string& host, const std::string& entry_id, std::vector<Value> args,
                     SpawnOptions opts = {});
   // Spawns a ready-made process.
   SpawnResult spawn_process(const std::string& host, std::unique_ptr<Process> process,
                             SpawnOptions opts = {});
 
+  // Queues a message in `to`'s inbox. Fails when `to` is not alive or its mailbox is
+  // at its host's max_mailbox_messages / max_mailbox_bytes (nothing is queued then).
+  SendResult try_send(const Pid& from, const Pid& to, std::string topic, Value payload);
+  bool send(const Pid& from, const Pid& to, std::string topic, Value payload) {
+    return try_send(from, to, std::move(topic), std::move(payload)).ok();
+  }
   // Each returns false when the target (or, for link, either side) is not alive.
-  bool send(const Pid& from, const Pid& to, std::string topic, Value payload);
   // `watcher` receives EXIT when `target` ends; if `target` is not alive it receives
   // EXIT with error "no such process" at once (and this returns false).
   bool monitor(const Pid& watcher, const Pid& target);
   bool demonitor(const Pid& watcher, const Pid& target);
+  // Atomic with respect to either side ending: both are linked, or (when either has
+  // ended, even while this runs) neither and this returns false.
   bool link(const Pid& a, const Pid& b);
   bool unlink(const Pid& a, const Pid& b);
-  // Delivers CANCEL; the target is terminated if it has not ended after its host's
-  // stop timeout.
+  // Delivers CANCEL (once: later cancels of the same process queue nothing more);
+  // the target is terminated if it has not ended after its host's stop timeout.
   bool cancel(const Pid& from, const Pid& target);
   // Ends the target at once (a running process at the end of its current slice);
   // its EXIT error is "terminated".
@@ -87,7 +102,8 @@ class System {
   // Idempotent; returns the number of processes that had to be terminated.
   size_t shutdown();
 
-  // ---- Internal (dispatcher): routes an event to a process. ----
+  // ---- Internal (dispatcher): routes an event to a process. A process that has
+  // max_mailbox_messages events unread is ended with "event queue full: ...". ----
   bool deliver_event(const Pid& to, Event ev);
   std::shared_ptr<detail::ProcessRecord> find(const Pid& pid) const;
 

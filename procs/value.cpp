@@ -99,4 +99,19 @@ std::string Value::to_string() const {
   return out;
 }
 
+size_t Value::footprint() const {
+  size_t n = sizeof(Value);
+  switch (type()) {
+    case Type::String: n += as_string().size(); break;
+    case Type::Array:
+      for (const Value& e : as_array()) n += e.footprint();
+      break;
+    case Type::Map:
+      for (const auto& [k, e] : as_map()) n += sizeof(std::string) + k.size() + e.footprint();
+      break;
+    default: break;
+  }
+  return n;
+}
+
 }  // namespace wippy::procs

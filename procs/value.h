@@ -66,6 +66,10 @@ class Value {
   // Debug text: nil, true, 42, 1.5, "text", [1, 2], {a = 1, b = "x"}.
   std::string to_string() const;
 
+  // Approximate memory held: this value plus its strings and elements (what a
+  // mailbox limit counts).
+  size_t footprint() const;
+
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string, Array, Map> v_;
 };

@@ -117,6 +117,10 @@ struct ProcessHostEntry {
   std::optional<size_t> queue_size;            // global run queue capacity
   std::optional<size_t> local_queue_size;      // per-worker run queue capacity
   std::optional<uint64_t> stop_timeout_ms;     // supervised shutdown (default 10 s)
+  // Per-process hoarding limits (0: none); unset: procs::HostOptions' defaults.
+  std::optional<size_t> max_mailbox_messages;
+  std::optional<size_t> max_mailbox_bytes;
+  std::optional<size_t> max_timers;
 };
 
 // `terminal.host`: runs one command process bound to the terminal.

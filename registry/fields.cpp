@@ -1,6 +1,7 @@
 // Typed YAML field reads with error reporting.
 #include "registry/fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -133,20 +134,18 @@ std::optional<YAML::Node> Fields::list(const YAML::Node& m, const char* key,
   return v;
 }
 
-void Fields::refuse_unknown(const YAML::Node& m, std::initializer_list<const char*> known,
+void Fields::refuse_unknown(const YAML::Node& m, const std::vector<std::string_view>& known,
                             const std::string& field) const {
   if (!m.IsDefined() || !m.IsMap()) return;
   for (const auto& kv : m) {
     std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-    bool ok = false;
-    for (const char* k : known) ok = ok || key == k;
-    if (ok) continue;
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     std::string names;
-    for (const char* k : known) {
+    for (std::string_view k : known) {
       if (!names.empty()) names += ", ";
       names += k;
     }
-    error(field + "." + key + ": unknown field (known: " + names + ")");
+    error((field.empty() ? key : field + "." + key) + ": unknown field (known: " + names + ")");
   }
 }
 

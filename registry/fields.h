@@ -5,9 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wippy::registry::detail {
@@ -48,8 +48,9 @@ class Fields {
   std::optional<YAML::Node> map(const YAML::Node& map, const char* key, const std::string& field) const;
   // A list value (nullopt when absent; reports a value of another type).
   std::optional<YAML::Node> list(const YAML::Node& map, const char* key, const std::string& field) const;
-  // Reports every key of `map` not in `known` ("<field>.<key>: unknown field").
-  void refuse_unknown(const YAML::Node& map, std::initializer_list<const char*> known,
+  // Reports every key of `map` not in `known` ("<field>.<key>: unknown field (known:
+  // ...)"; just "<key>: ..." when `field` is empty, for an entry's own keys).
+  void refuse_unknown(const YAML::Node& map, const std::vector<std::string_view>& known,
                       const std::string& field) const;
 
  private:

@@ -213,12 +213,18 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
   ProcessHostEntry h;
   auto host = f.map(node, "host", "host");
   if (!host) return h;
-  f.refuse_unknown(*host, {"workers", "queue_size", "local_queue_size", "stop_timeout"}, "host");
+  f.refuse_unknown(*host,
+                   {"workers", "queue_size", "local_queue_size", "stop_timeout", "max_mailbox_messages",
+                    "max_mailbox_bytes", "max_timers"},
+                   "host");
   if (auto w = f.uint(*host, "workers", "host.workers", 1, 1024)) h.workers = static_cast<unsigned>(*w);
   if (auto q = f.uint(*host, "queue_size", "host.queue_size", 1, 1u << 30)) h.queue_size = *q;
   if (auto q = f.uint(*host, "local_queue_size", "host.local_queue_size", 1, 1u << 30)) {
     h.local_queue_size = *q;
   }
+  h.max_mailbox_messages = f.uint(*host, "max_mailbox_messages", "host.max_mailbox_messages", 0, 1u << 30);
+  h.max_mailbox_bytes = f.uint(*host, "max_mailbox_bytes", "host.max_mailbox_bytes", 0, uint64_t{1} << 40);
+  h.max_timers = f.uint(*host, "max_timers", "host.max_timers", 0, 1u << 30);
   if (auto t = f.str(*host, "stop_timeout", "host.stop_timeout")) {
     if (auto ms = parse_duration_ms(*t)) {
       h.stop_timeout_ms = *ms;
@@ -251,6 +257,31 @@ void parse_meta(const YAML::Node& node, const Fields& f, Entry& e) {
   if (!c.name.empty()) e.command = std::move(c);
 }
 
+// The keys an entry of `kind` may have: its own fields plus name, kind and meta.
+// Anything else is refused, so a typo (`limit:` for `limits:`) cannot silently drop
+// a setting.
+const std::vector<std::string_view>& entry_keys(Kind kind) {
+  static const std::vector<std::string_view> fs_directory{"name", "kind", "meta", "directory", "mode",
+                                                          "auto_init"};
+  static const std::vector<std::string_view> env_variable{"name", "kind", "meta", "variable", "default"};
+  static const std::vector<std::string_view> wasm{"name", "kind",   "meta",    "fs",   "path",
+                                                  "hash", "method", "imports", "wasi", "limits"};
+  static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules"};
+  static const std::vector<std::string_view> process_host{"name", "kind", "meta", "host"};
+  static const std::vector<std::string_view> terminal_host{"name", "kind", "meta"};
+  switch (kind) {
+    case Kind::FsDirectory: return fs_directory;
+    case Kind::EnvVariable: return env_variable;
+    case Kind::ProcessWasm:
+    case Kind::FunctionWasm: return wasm;
+    case Kind::ProcessLua:
+    case Kind::FunctionLua: return lua;
+    case Kind::ProcessHost: return process_host;
+    case Kind::TerminalHost: break;
+  }
+  return terminal_host;
+}
+
 void parse_entry(const YAML::Node& node, size_t index, const FileContext& fc,
                  std::vector<Entry>& out, Diagnostics& diag) {
   std::string where = fc.display + ": entries[" + std::to_string(index) + "]: ";
@@ -280,6 +311,7 @@ void parse_entry(const YAML::Node& node, size_t index, const FileContext& fc,
   }
   e.kind = *k;
   size_t before = f.errors_so_far();
+  f.refuse_unknown(node, entry_keys(e.kind), "");
   switch (e.kind) {
     case Kind::FsDirectory: e.data = parse_fs_directory(node, f, fc); break;
     case Kind::EnvVariable: e.data = parse_env_variable(node, f); break;

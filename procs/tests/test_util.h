@@ -79,14 +79,110 @@ class ExitCollector {
   std::vector<Event> events_;
 };
 
-// Imports of host.wat: test.sleep_ms suspends on a SleepOp (result 1), test.exit
-// suspends with wasi::ExitRequest.
-inline WasmImportsProvider host_imports() {
-  return [](WasmImports& imp, ProcessContext&) {
+// A count that threads raise and the test waits on (event-based ordering: no sleeps).
+class Counter {
+ public:
+  void add(int n = 1) {
+    std::lock_guard lk(mu_);
+    count_ += n;
+    cv_.notify_all();
+  }
+  // True once the count reached `n` (false only if `timeout` passed: a hang).
+  bool wait_for(int n, std::chrono::milliseconds timeout = 20000ms) {
+    std::unique_lock lk(mu_);
+    return cv_.wait_for(lk, timeout, [&] { return count_ >= n; });
+  }
+  int value() {
+    std::lock_guard lk(mu_);
+    return count_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int count_ = 0;
+};
+
+// A process that behaves as `inner` and reports to the test: each step to `steps`,
+// and the first step that returned Waiting (it suspended and released its worker)
+// to `suspended`. Either may be null.
+class ObservedProcess : public Process {
+ public:
+  ObservedProcess(std::unique_ptr<Process> inner, Counter* steps, Counter* suspended = nullptr)
+      : inner_(std::move(inner)), steps_(steps), suspended_(suspended) {}
+  StepResult step(ProcessContext& ctx) override {
+    StepResult r = inner_->step(ctx);
+    if (steps_) steps_->add();
+    if (suspended_ && r.kind == StepResult::Kind::Waiting && !was_suspended_) {
+      was_suspended_ = true;
+      suspended_->add();
+    }
+    return r;
+  }
+  void close() override { inner_->close(); }
+
+ private:
+  std::unique_ptr<Process> inner_;
+  Counter* steps_;
+  Counter* suspended_;
+  bool was_suspended_ = false;
+};
+
+inline std::unique_ptr<Process> observed(std::unique_ptr<Process> p, Counter* steps, Counter* suspended = nullptr) {
+  return std::make_unique<ObservedProcess>(std::move(p), steps, suspended);
+}
+
+// Host operations that complete when the test opens the gate: a guest suspended on
+// one provably holds no thread while the test waits for the others to suspend too.
+class Gate {
+ public:
+  class Op : public AsyncOp {
+   public:
+    explicit Op(std::shared_ptr<Gate> g) : gate_(std::move(g)) {}
+    void start(std::shared_ptr<Completion> done, EventLoop&) override { gate_->wait(std::move(done)); }
+
+   private:
+    std::shared_ptr<Gate> gate_;
+  };
+
+  Counter& suspended() { return suspended_; }  // operations started so far
+  void open() {
+    std::vector<std::shared_ptr<Completion>> waiting;
+    {
+      std::lock_guard lk(mu_);
+      open_ = true;
+      waiting.swap(waiting_);
+    }
+    for (auto& done : waiting) done->complete(AsyncResult{{1}, std::nullopt});
+  }
+
+ private:
+  void wait(std::shared_ptr<Completion> done) {
+    bool open;
+    {
+      std::lock_guard lk(mu_);
+      open = open_;
+      if (!open) waiting_.push_back(done);
+    }
+    suspended_.add();
+    if (open) done->complete(AsyncResult{{1}, std::nullopt});
+  }
+  std::mutex mu_;
+  bool open_ = false;
+  std::vector<std::shared_ptr<Completion>> waiting_;
+  Counter suspended_;
+};
+
+// Imports of host.wat: test.sleep_ms suspends on a SleepOp (result 1), or on `gate`
+// when one is given (result 1 once it opens); test.exit suspends with
+// wasi::ExitRequest.
+inline WasmImportsProvider host_imports(std::shared_ptr<Gate> gate = nullptr) {
+  return [gate](WasmImports& imp, ProcessContext&) {
     using interp::FuncType;
     using interp::ValType;
     imp.linker.define_func("test", "sleep_ms", FuncType{{ValType::I64}, {ValType::I32}},
-                           [](interp::HostCall&, const uint64_t* args, uint64_t*) {
+                           [gate](interp::HostCall&, const uint64_t* args, uint64_t*) {
+                             if (gate) return interp::HostResult::suspend(std::make_unique<Gate::Op>(gate));
                              return interp::HostResult::suspend(std::make_unique<SleepOp>(
                                  std::chrono::milliseconds(static_cast<int64_t>(args[0])), std::vector<uint64_t>{1}));
                            });

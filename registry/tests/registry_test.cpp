@@ -171,7 +171,8 @@ TEST(Registry, FullFieldSet) {
   p.write("src/hosts.yaml",
           "version: \"1.0\"\nnamespace: other\nentries:\n"
           "  - name: big\n    kind: process.host\n"
-          "    host: { workers: 3, queue_size: 100, local_queue_size: 10, stop_timeout: 2s }\n"
+          "    host: { workers: 3, queue_size: 100, local_queue_size: 10, stop_timeout: 2s,\n"
+          "            max_mailbox_messages: 500, max_mailbox_bytes: 1_000_000, max_timers: 0 }\n"
           "  - name: out\n    kind: fs.directory\n    directory: ./out/dir\n    mode: \"0700\"\n"
           "    auto_init: true\n");
   Registry reg = p.load();
@@ -199,6 +200,9 @@ TEST(Registry, FullFieldSet) {
   EXPECT_EQ(h.queue_size, 100u);
   EXPECT_EQ(h.local_queue_size, 10u);
   EXPECT_EQ(h.stop_timeout_ms, 2000u);
+  EXPECT_EQ(h.max_mailbox_messages, 500u);
+  EXPECT_EQ(h.max_mailbox_bytes, 1000000u);
+  EXPECT_EQ(h.max_timers, 0u);  // 0: no limit
   const auto& lang = reg.find("myns:lang")->env_variable();
   unsetenv("WIPPY_TEST_LANG");
   EXPECT_EQ(lang.resolve(), "en");
@@ -413,6 +417,36 @@ TEST(Registry, Limits) {
   }
 }
 
+// An entry's own keys are checked like nested ones: a misspelt `limits:` must not
+// silently drop the limit.
+TEST(Registry, UnknownEntryKeysAreRefused) {
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    limit:\n      fuel: 1000\n");
+    EXPECT_ERROR(p, "src/_index.yaml: entry myns:compute_worker: limit: unknown field (known: name, kind, meta, fs, "
+                    "path, hash, method, imports, wasi, limits)");
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/k.yaml", "version: \"1\"\nnamespace: k\nentries:\n"
+                          "  - { name: h, kind: process.host, workers: 2 }\n"
+                          "  - { name: t, kind: terminal.host, host: { workers: 1 } }\n"
+                          "  - { name: d, kind: fs.directory, directory: ./d, dir: ./e }\n"
+                          "  - { name: v, kind: env.variable, variable: V, defaults: x }\n"
+                          "  - { name: l, kind: process.lua, source: file://main.lua, method: main,\n"
+                          "      module: [json] }\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:h: workers: unknown field (known: name, kind, meta, host)"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:t: host: unknown field (known: name, kind, meta)"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:d: dir: unknown field"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:v: defaults: unknown field"));
+    EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:l: module: unknown field (known: name, kind, meta, source, "
+                               "method, modules)"));
+    EXPECT_EQ(errs.size(), 5u);
+  }
+}
+
 TEST(Registry, LuaEntries) {
   {
     Project p;
@@ -555,6 +589,19 @@ TEST(Registry, ProcessHostFields) {
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:a: host.workers must be between 1 and 1024, got 0"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:b: host.stop_timeout must be a duration"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:c: host.worker: unknown field"));
+}
+
+TEST(Registry, ProcessHostLimits) {
+  Project p;
+  write_good(p);
+  p.write("src/h.yaml", "version: \"1\"\nnamespace: h\nentries:\n"
+                        "  - { name: a, kind: process.host, host: { max_mailbox_messages: -1 } }\n"
+                        "  - { name: b, kind: process.host, host: { max_mailbox_bytes: 2_000_000_000_000 } }\n"
+                        "  - { name: c, kind: process.host, host: { max_timers: lots } }\n");
+  auto errs = p.errors();
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:a: host.max_mailbox_messages must be a non-negative integer"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:b: host.max_mailbox_bytes must be between 0 and 1099511627776"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:c: host.max_timers must be a non-negative integer"));
 }
 
 TEST(Registry, SkipsWasmVerificationWhenAsked) {
