@@ -38,6 +38,7 @@ bool ProcessContext::has_event() const {
 }
 
 bool ProcessContext::cancelled() const { return rec_.cancelled.load(); }
+bool ProcessContext::terminate_requested() const { return rec_.terminate_requested.load(); }
 
 TimerHandle ProcessContext::wake_at(Clock::time_point when) {
   TimerHandle h = loop().at(when, [w = rec_.weak_from_this()] {
