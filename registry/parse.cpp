@@ -206,6 +206,10 @@ LuaEntry parse_lua(const YAML::Node& node, const Fields& f, const FileContext& f
   }
   if (auto m = f.str(node, "method", "method", true)) l.method = *m;
   if (auto mods = f.str_list(node, "modules", "modules")) l.modules = *mods;
+  if (auto limits = f.map(node, "limits", "limits")) {
+    f.refuse_unknown(*limits, {"max_execution_ms"}, "limits");
+    l.limits.max_execution_ms = f.uint(*limits, "max_execution_ms", "limits.max_execution_ms", 1, UINT64_MAX);
+  }
   return l;
 }
 

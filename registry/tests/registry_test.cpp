@@ -413,6 +413,22 @@ TEST(Registry, Limits) {
   }
 }
 
+TEST(Registry, LuaLimits) {
+  {
+    Project p;
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      max_execution_ms: 250\n");
+    p.write("src/main.lua", "return {}\n");
+    Registry reg = p.load();
+    EXPECT_EQ(reg.find("myns:main")->lua().limits.max_execution_ms, 250u);
+  }
+  {
+    Project p;
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      fuel: 5\n");
+    p.write("src/main.lua", "return {}\n");
+    EXPECT_ERROR(p, "entry myns:main: limits.fuel: unknown field (known: max_execution_ms)");
+  }
+}
+
 TEST(Registry, LuaEntries) {
   {
     Project p;
