@@ -47,7 +47,6 @@ class LuaProcess : public procs::Process {
   // ---- Used by the primitives (lua_process.cpp). ----
   struct Call;  // a funcs.call in progress
   procs::ProcessContext& ctx() { return *ctx_; }
-  lua_State* coroutine() const { return co_; }
   // The hook (or the prelude passing a preemption up) yields `thread`.
   void note_preempted(lua_State* thread);
   // True, once, if the last yield of `thread` was a preemption rather than the
