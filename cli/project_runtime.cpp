@@ -118,6 +118,7 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
   cfg.method = l.method;
   cfg.modules = l.modules;
   cfg.args = std::move(args);
+  cfg.limits.max_execution_ms = l.limits.max_execution_ms.value_or(0);
   return std::make_unique<lua::LuaProcess>(std::move(cfg));
 }
 

@@ -67,10 +67,16 @@ procs::Value convert(lua_State* L, int idx, int depth) {
           size_t len = 0;
           const char* s = lua_tolstring(L, -2, &len);
           key.assign(s, len);
-        } else if (lua_type(L, -2) == LUA_TNUMBER || lua_type(L, -2) == LUA_TBOOLEAN) {
+        } else if (lua_type(L, -2) == LUA_TNUMBER) {
+          // Not luaL_tolstring: a script can give numbers a __tostring (it would run
+          // unprotected here). lua_tolstring formats a copy without metamethods.
           lua_pushvalue(L, -2);
-          key = luaL_tolstring(L, -1, nullptr);
-          lua_pop(L, 2);  // the string and the copy
+          size_t len = 0;
+          const char* s = lua_tolstring(L, -1, &len);
+          key.assign(s, len);
+          lua_pop(L, 1);
+        } else if (lua_type(L, -2) == LUA_TBOOLEAN) {
+          key = lua_toboolean(L, -2) ? "true" : "false";
         } else {
           std::string type = luaL_typename(L, -2);
           lua_pop(L, 2);

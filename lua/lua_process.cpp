@@ -8,6 +8,7 @@
 
 #include <lua.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstring>
@@ -18,6 +19,7 @@
 
 #include "lua/convert.h"
 #include "lua/prelude.h"
+#include "lua/sandbox.h"
 
 namespace wippy::lua {
 
@@ -170,8 +172,8 @@ int p_send(lua_State* L) {
     procs::Pid to = arg_pid(L, 1, "process.send");
     std::string topic = lua_isnoneornil(L, 2) ? std::string() : arg_string(L, 2, "process.send", "topic");
     Value payload = to_value(L, 3);
-    bool ok = ctx.system().send(ctx.pid(), to, std::move(topic), std::move(payload));
-    return push_bool_result(L, ok, "no such process");
+    procs::SendResult sent = ctx.system().try_send(ctx.pid(), to, std::move(topic), std::move(payload));
+    return push_bool_result(L, sent.ok(), sent.error.c_str());
   });
 }
 
@@ -236,8 +238,16 @@ int p_call_poll(lua_State* L) {
   });
 }
 
-int os_exit_refused(lua_State* L) {
-  return luaL_error(L, "os.exit is not available in a process: return a value from the method instead");
+int p_take_preempted(lua_State* L) {
+  lua_pushboolean(L, self_of(L)->take_preempted(lua_tothread(L, 1)));
+  return 1;
+}
+
+// Yields to the dispatcher as the hook does (the prelude's resume passes a preemption
+// of a nested coroutine up with it).
+int p_pass_preemption(lua_State* L) {
+  self_of(L)->note_preempted(L);
+  return lua_yield(L, 0);
 }
 
 const luaL_Reg kPrimitives[] = {
@@ -257,24 +267,43 @@ const luaL_Reg kPrimitives[] = {
     {"unlink", p_unlink},
     {"call_start", p_call_start},
     {"call_poll", p_call_poll},
+    {"take_preempted", p_take_preempted},
+    {"pass_preemption", p_pass_preemption},
     {nullptr, nullptr},
 };
 
-// The count hook: yields the process's coroutine when its slice is used up.
+// The count hook, on the process's coroutine and (inherited by lua_newthread) on
+// every coroutine the script creates: enforces the hard limits, then yields at the
+// end of the slice if it can. A nested coroutine yields to the prelude's resume,
+// which passes the preemption up to the dispatcher.
 void count_hook(lua_State* L, lua_Debug*) {
   LuaProcess* self = self_of(L);
-  if (L != self->coroutine() || !lua_isyieldable(L)) return;
-  self->note_preempted();
+  self->enforce_limits(L);
+  if (!lua_isyieldable(L)) return;  // inside a C call: runs on, limits still enforced
+  self->note_preempted(L);
   lua_yield(L, 0);
 }
 
-std::string error_text(lua_State* L, int idx) {
-  if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
-  if (lua_isnil(L, idx)) return "error (nil)";
-  const char* s = luaL_tolstring(L, idx, nullptr);  // __tostring, or "table: 0x..."
-  std::string out = s ? s : "error";
-  lua_pop(L, 1);
-  return out;
+void check_limits(lua_State* L) { self_of(L)->enforce_limits(L); }
+
+// An error object's __tostring runs under this instruction budget (it is script code
+// and runs after the process failed, without preemption).
+constexpr int kDescribeBudget = 1000000;
+constexpr size_t kMaxErrorText = 64 * 1024;
+
+void describe_hook(lua_State* L, lua_Debug*) {
+  lua_pushliteral(L, "__tostring ran too long");
+  lua_error(L);
+}
+
+int call_tostring(lua_State* L) {
+  luaL_tolstring(L, 1, nullptr);  // raises if __tostring fails or returns a non-string
+  return 1;
+}
+
+std::string capped(const char* s, size_t len) {
+  if (len <= kMaxErrorText) return std::string(s, len);
+  return std::string(s, kMaxErrorText) + "... (" + std::to_string(len) + " bytes)";
 }
 
 // Escapes the magic characters of a Lua pattern replacement / path template.
@@ -293,6 +322,81 @@ LuaProcess::LuaProcess(LuaProcessConfig config) : cfg_(std::move(config)) {}
 
 LuaProcess::~LuaProcess() { close(); }
 
+// A string or a number as it is; nil, a boolean and an object without a working
+// __tostring by type. Never raises: __tostring runs in protected mode, on the main
+// thread (the coroutine may be dead), under an instruction budget.
+std::string LuaProcess::describe_error(lua_State* from, int idx) {
+  idx = lua_absindex(from, idx);
+  int type = lua_type(from, idx);
+  size_t len = 0;
+  if (type == LUA_TSTRING) {
+    const char* s = lua_tolstring(from, idx, &len);
+    return capped(s, len);
+  }
+  if (type == LUA_TNUMBER) {
+    lua_pushvalue(from, idx);  // lua_tolstring converts in place: a copy
+    const char* s = lua_tolstring(from, -1, &len);
+    std::string out(s, len);
+    lua_pop(from, 1);
+    return out;
+  }
+  if (type == LUA_TNIL) return "error object is nil";
+  if (type == LUA_TBOOLEAN) return lua_toboolean(from, idx) ? "error object is true" : "error object is false";
+  std::string fallback = std::string("error object is a ") + lua_typename(from, type);
+  if (!lua_checkstack(from, 2) || !lua_checkstack(L_, 4)) return fallback;
+  if (luaL_getmetafield(from, idx, "__tostring") == LUA_TNIL) return fallback;  // raw: no metamethods
+  lua_pop(from, 1);
+  lua_pushcfunction(L_, call_tostring);
+  lua_pushvalue(from, idx);
+  if (from != L_) lua_xmove(from, L_, 1);
+  lua_sethook(L_, describe_hook, LUA_MASKCOUNT, kDescribeBudget);
+  int status = lua_pcall(L_, 1, 1, 0);
+  lua_sethook(L_, nullptr, 0, 0);
+  std::string out = fallback;
+  if (status == LUA_OK && lua_type(L_, -1) == LUA_TSTRING) {
+    const char* s = lua_tolstring(L_, -1, &len);
+    out = capped(s, len);
+  }
+  lua_pop(L_, 1);
+  return out;
+}
+
+void LuaProcess::note_preempted(lua_State* thread) {
+  if (thread != co_) preempted_.push_back(thread);  // co_ yields to the dispatcher
+}
+
+bool LuaProcess::take_preempted(lua_State* thread) {
+  auto it = std::find(preempted_.begin(), preempted_.end(), thread);
+  if (it == preempted_.end()) return false;
+  preempted_.erase(it);
+  return true;
+}
+
+std::optional<std::string> LuaProcess::limit_reached() {
+  if (ctx_ != nullptr && ctx_->terminate_requested()) return std::string(procs::kErrTerminated);
+  if (deadline_ && procs::Clock::now() >= *deadline_) {
+    return "execution time limit exceeded (" + std::to_string(cfg_.limits.max_execution_ms) + " ms)";
+  }
+  return std::nullopt;
+}
+
+void LuaProcess::enforce_limits(lua_State* L) {
+  if (doom_.empty()) {
+    {
+      std::optional<std::string> reached = limit_reached();
+      if (!reached) return;
+      doom_ = std::move(*reached);
+    }
+    // From now on every instruction raises: a pcall that catches the error gets it
+    // again at its next instruction, up to the top.
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    if (co_ != nullptr && co_ != L) lua_sethook(co_, count_hook, LUA_MASKCOUNT, 1);
+  }
+  // No C++ object is alive in this frame: lua_error longjmps.
+  lua_pushlstring(L, doom_.data(), doom_.size());
+  lua_error(L);
+}
+
 StepResult LuaProcess::init() {
   std::ifstream in(cfg_.source, std::ios::binary);
   if (!in) return StepResult::fail("cannot read Lua source " + cfg_.source.string());
@@ -304,34 +408,30 @@ StepResult LuaProcess::init() {
   if (!L_) return StepResult::fail("cannot create a Lua state");
   *static_cast<LuaProcess**>(lua_getextraspace(L_)) = this;  // copied into new threads
   luaL_openlibs(L_);
+  std::string sandbox_error = apply_sandbox(L_, check_limits);
+  if (!sandbox_error.empty()) return StepResult::fail(sandbox_error);
 
-  // require: files next to the script; no C modules.
+  // require: files next to the script (the sandbox removed C modules).
   std::string dir = lua_path_escape(cfg_.source.parent_path().string());
   lua_getglobal(L_, "package");
   std::string path = dir + "/?.lua;" + dir + "/?/init.lua";
   lua_pushlstring(L_, path.data(), path.size());
   lua_setfield(L_, -2, "path");
-  lua_pushstring(L_, "");
-  lua_setfield(L_, -2, "cpath");
-  lua_pop(L_, 1);
-  lua_getglobal(L_, "os");
-  lua_pushcfunction(L_, os_exit_refused);
-  lua_setfield(L_, -2, "exit");
   lua_pop(L_, 1);
 
   // The prelude returns the bootstrap function.
   if (luaL_loadbufferx(L_, kPrelude, std::strlen(kPrelude), "=prelude", "t") != LUA_OK) {
-    return StepResult::fail("Lua prelude: " + error_text(L_, -1));
+    return StepResult::fail("Lua prelude: " + describe_error(L_, -1));
   }
   luaL_newlib(L_, kPrimitives);
   lua_pushlightuserdata(L_, const_cast<char*>(&kMark));
   lua_setfield(L_, -2, "MARK");
-  if (lua_pcall(L_, 1, 1, 0) != LUA_OK) return StepResult::fail("Lua prelude: " + error_text(L_, -1));
+  if (lua_pcall(L_, 1, 1, 0) != LUA_OK) return StepResult::fail("Lua prelude: " + describe_error(L_, -1));
 
   std::string chunkname("@");
   chunkname += cfg_.source.filename().string();
   if (luaL_loadbufferx(L_, code.data(), code.size(), chunkname.c_str(), "t") != LUA_OK) {
-    return StepResult::fail(error_text(L_, -1));
+    return StepResult::fail(describe_error(L_, -1));
   }
   co_ = lua_newthread(L_);
   luaL_ref(L_, LUA_REGISTRYINDEX);  // keeps the thread alive; the stack is now bootstrap, chunk
@@ -352,6 +452,16 @@ StepResult LuaProcess::init() {
   if (slice < 100) slice = 100;
   if (slice > INT_MAX) slice = INT_MAX;
   lua_sethook(co_, count_hook, LUA_MASKCOUNT, static_cast<int>(slice));
+
+  if (uint64_t ms = cfg_.limits.max_execution_ms) {
+    // A limit beyond the clock's range is no limit (it cannot be reached).
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(procs::Clock::time_point::max() -
+                                                                      procs::Clock::now());
+    if (ms < static_cast<uint64_t>(left.count())) {
+      deadline_ = procs::Clock::now() + std::chrono::milliseconds(ms);
+      deadline_timer_ = ctx_->wake_at(*deadline_);  // a waiting process is woken to fail
+    }
+  }
   return StepResult::cont();
 }
 
@@ -362,12 +472,13 @@ StepResult LuaProcess::step(procs::ProcessContext& ctx) {
     if (r.kind == StepResult::Kind::Done) return r;
   }
   if (!co_) return StepResult::fail("the Lua process was closed");
+  if (std::optional<std::string> reached = limit_reached()) return StepResult::fail(*reached);
   timer_.cancel();
-  preempted_ = false;
   int nres = 0;
   int nargs = pending_args_;
   pending_args_ = 0;
   int status = lua_resume(co_, L_, nargs, &nres);
+  if (!doom_.empty()) return StepResult::fail(doom_);  // whatever the script made of the error
   if (status == LUA_YIELD) {
     if (nres >= 1 && lua_touserdata(co_, -nres) == &kMark) {
       std::optional<int64_t> deadline;
@@ -384,8 +495,7 @@ StepResult LuaProcess::step(procs::ProcessContext& ctx) {
     return StepResult::cont();
   }
   if (status == LUA_OK) return finish(nres);
-  std::string msg = error_text(co_, -1);
-  return StepResult::fail(msg);
+  return StepResult::fail(describe_error(co_, -1));
 }
 
 StepResult LuaProcess::finish(int nres) {
@@ -393,7 +503,7 @@ StepResult LuaProcess::finish(int nres) {
   int first = lua_gettop(co_) - nres + 1;
   // `return nil, err` is a failure, as Lua functions report errors.
   if (lua_isnil(co_, first) && nres >= 2 && !lua_isnil(co_, first + 1)) {
-    return StepResult::fail(error_text(co_, first + 1));
+    return StepResult::fail(describe_error(co_, first + 1));
   }
   try {
     return StepResult::done(to_value(co_, first));
@@ -435,6 +545,7 @@ void LuaProcess::end_call(int handle) { calls_.erase(handle); }
 
 void LuaProcess::close() {
   timer_.cancel();
+  deadline_timer_.cancel();
   if (ctx_ != nullptr) {
     for (auto& [h, call] : calls_) {
       bool done;

@@ -2,7 +2,10 @@
 // entry's method runs as a coroutine on the dispatcher, preempted by an
 // instruction-count hook; blocking calls (process.receive, time.sleep, channel
 // receive/select, funcs.call) yield to the dispatcher and hold no thread while they
-// wait.
+// wait. Coroutines of the script are preempted too (the hook yields them, the prelude
+// passes that up); where a yield is impossible (inside table.sort, a gsub callback,
+// a metamethod called from C) the hook still enforces the hard limits: terminate and
+// max_execution_ms end the process with an error that pcall cannot swallow.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +22,10 @@ struct lua_State;
 
 namespace wippy::lua {
 
+struct LuaLimits {
+  uint64_t max_execution_ms = 0;  // wall clock incl. waiting -> "execution time limit exceeded (N ms)"
+};
+
 struct LuaProcessConfig {
   std::string entry_id;                 // for messages
   std::filesystem::path source;         // the script (absolute)
@@ -27,6 +34,7 @@ struct LuaProcessConfig {
   std::vector<procs::Value> args;       // the method's arguments
   // Lua instructions between preemption checks; 0: the host's slice budget.
   int64_t slice = 0;
+  LuaLimits limits;
 };
 
 class LuaProcess : public procs::Process {
@@ -39,8 +47,14 @@ class LuaProcess : public procs::Process {
   // ---- Used by the primitives (lua_process.cpp). ----
   struct Call;  // a funcs.call in progress
   procs::ProcessContext& ctx() { return *ctx_; }
-  lua_State* coroutine() const { return co_; }
-  void note_preempted() { preempted_ = true; }
+  // The hook (or the prelude passing a preemption up) yields `thread`.
+  void note_preempted(lua_State* thread);
+  // True, once, if the last yield of `thread` was a preemption rather than the
+  // script's own coroutine.yield() (the prelude's resume asks).
+  bool take_preempted(lua_State* thread);
+  // Raises a Lua error (never returns) once a hard limit is reached; from then on
+  // every instruction raises it again, so pcall cannot keep the process alive.
+  void enforce_limits(lua_State* L);
   int start_call(const std::string& id, std::vector<procs::Value> args, std::string& error);
   std::shared_ptr<Call> find_call(int handle) const;
   void end_call(int handle);
@@ -48,14 +62,22 @@ class LuaProcess : public procs::Process {
  private:
   procs::StepResult init();
   procs::StepResult finish(int nres);
+  std::optional<std::string> limit_reached();
+  // A readable message for the error value at `idx` of thread `from`.
+  std::string describe_error(lua_State* from, int idx);
 
   LuaProcessConfig cfg_;
   procs::ProcessContext* ctx_ = nullptr;
   lua_State* L_ = nullptr;
   lua_State* co_ = nullptr;  // the coroutine that runs the method
   int pending_args_ = 0;     // arguments to pass on the first resume
-  bool preempted_ = false;
+  // Nested coroutines yielded by a preemption and not yet resumed: at most one per
+  // level of nesting (each resumer takes its coroutine's entry as soon as it runs).
+  std::vector<lua_State*> preempted_;
+  std::optional<procs::Clock::time_point> deadline_;  // max_execution_ms
+  std::string doom_;                                  // the hard limit reached, once reached
   procs::TimerHandle timer_;
+  procs::TimerHandle deadline_timer_;
   std::map<int, std::shared_ptr<Call>> calls_;
   int next_call_ = 1;
 };

@@ -10,6 +10,7 @@ local P = ...
 local MARK = P.MARK
 local yield = coroutine.yield
 local raw_resume, raw_create, raw_status = coroutine.resume, coroutine.create, coroutine.status
+local isyieldable = coroutine.isyieldable
 local pack, unpack = table.pack, table.unpack
 local floor = math.floor
 
@@ -20,11 +21,19 @@ local function wait(deadline_ns)
 end
 
 -- A wait inside a coroutine of the script is passed up to the dispatcher, so the
--- blocking calls work inside coroutines too.
+-- blocking calls work inside coroutines too. So is a preemption (the count hook
+-- yielded `co` with no values): where this coroutine cannot yield (inside a C call
+-- such as table.sort), `co` just runs on.
 local function resume(co, ...)
   local res = pack(raw_resume(co, ...))
-  while res[1] and res[2] == MARK and raw_status(co) == "suspended" do
-    yield(MARK, res[3])
+  while res[1] and raw_status(co) == "suspended" do
+    if res[2] == MARK then
+      yield(MARK, res[3])
+    elseif res.n == 1 and P.take_preempted(co) then
+      if isyieldable() then P.pass_preemption() end
+    else
+      break
+    end
     res = pack(raw_resume(co))
   end
   return unpack(res, 1, res.n)

@@ -40,6 +40,7 @@ bool ProcessContext::has_event() const {
 }
 
 bool ProcessContext::cancelled() const { return rec_.cancelled.load(); }
+bool ProcessContext::terminate_requested() const { return rec_.terminate_requested.load(); }
 
 TimerHandle ProcessContext::wake_at(Clock::time_point when) {
   size_t max = rec_.host.options().max_timers;

@@ -87,6 +87,9 @@ class ProcessContext {
 
   // True once CANCEL was delivered (thread-safe).
   bool cancelled() const;
+  // True once the process was terminated (thread-safe): a step that cannot return at
+  // the end of its slice (Lua code inside a C call) polls this to stop early.
+  bool terminate_requested() const;
 
   // Wakes this process once `when` has passed (a timer on the event loop). Several
   // may be pending; all are dropped when the process ends. The handle can cancel it.

@@ -103,12 +103,18 @@ struct WasmEntry {
   bool enables(ImportGroup g) const { return imports.count(g) != 0; }
 };
 
+// `limits:` of a Lua entry (fuel, memory pages and call depth are WASM limits).
+struct LuaLimits {
+  std::optional<uint64_t> max_execution_ms;
+};
+
 // `process.lua` and `function.lua`.
 struct LuaEntry {
   std::filesystem::path source;  // absolute path of the script
   std::string source_uri;        // as written ("file://main.lua")
   std::string method;            // function in the table the script returns
   std::vector<std::string> modules;
+  LuaLimits limits;
 };
 
 // `process.host`.

@@ -206,6 +206,10 @@ LuaEntry parse_lua(const YAML::Node& node, const Fields& f, const FileContext& f
   }
   if (auto m = f.str(node, "method", "method", true)) l.method = *m;
   if (auto mods = f.str_list(node, "modules", "modules")) l.modules = *mods;
+  if (auto limits = f.map(node, "limits", "limits")) {
+    f.refuse_unknown(*limits, {"max_execution_ms"}, "limits");
+    l.limits.max_execution_ms = f.uint(*limits, "max_execution_ms", "limits.max_execution_ms", 1, UINT64_MAX);
+  }
   return l;
 }
 
@@ -266,7 +270,7 @@ const std::vector<std::string_view>& entry_keys(Kind kind) {
   static const std::vector<std::string_view> env_variable{"name", "kind", "meta", "variable", "default"};
   static const std::vector<std::string_view> wasm{"name", "kind",   "meta",    "fs",   "path",
                                                   "hash", "method", "imports", "wasi", "limits"};
-  static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules"};
+  static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules", "limits"};
   static const std::vector<std::string_view> process_host{"name", "kind", "meta", "host"};
   static const std::vector<std::string_view> terminal_host{"name", "kind", "meta"};
   switch (kind) {

@@ -442,8 +442,24 @@ TEST(Registry, UnknownEntryKeysAreRefused) {
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:d: dir: unknown field"));
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:v: defaults: unknown field"));
     EXPECT_TRUE(contains(errs, "src/k.yaml: entry k:l: module: unknown field (known: name, kind, meta, source, "
-                               "method, modules)"));
+                               "method, modules, limits)"));
     EXPECT_EQ(errs.size(), 5u);
+  }
+}
+
+TEST(Registry, LuaLimits) {
+  {
+    Project p;
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      max_execution_ms: 250\n");
+    p.write("src/main.lua", "return {}\n");
+    Registry reg = p.load();
+    EXPECT_EQ(reg.find("myns:main")->lua().limits.max_execution_ms, 250u);
+  }
+  {
+    Project p;
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      fuel: 5\n");
+    p.write("src/main.lua", "return {}\n");
+    EXPECT_ERROR(p, "entry myns:main: limits.fuel: unknown field (known: max_execution_ms)");
   }
 }
 
