@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <set>
 
 #include "wasi/host.h"
 
@@ -179,6 +179,7 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
   std::optional<SteadyClock::time_point> earliest;
   std::vector<std::pair<size_t, SteadyClock::time_point>> clocks;
   std::vector<BlockingOp::FdWait> waits;
+  std::set<std::pair<int, bool>> waited;
   for (size_t i = 0; i < subs.size(); i++) {
     const Sub& s = subs[i];
     if (s.tag == kEventClock) {
@@ -191,10 +192,11 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
       if (!earliest || dl < *earliest) earliest = dl;
     } else {
       BlockingOp::FdWait w{-1};
-      if (std::optional<Event> ev = fd_ready(ctx, s, &w))
+      if (std::optional<Event> ev = fd_ready(ctx, s, &w)) {
         ready.push_back(*ev);
-      else
-        waits.push_back(w);
+      } else if (waited.insert({w.fd, w.write}).second) {
+        waits.push_back(w);  // once per descriptor: each wait holds a host descriptor
+      }
     }
   }
   // Clocks that already expired are ready too.

@@ -114,24 +114,27 @@ TEST(HostileIo, PollOneoffWaitsForAFifoLikeForAClock) {
   Probe p({{f.dir.str(), "/d", false}});
   uint32_t fd = 0;
   ASSERT_EQ(p.open(3, "fifo", 0, kRightRead, 1, 0, &fd), kOk);
-  // One fd_read subscription (userdata 7, tag 1, fd).
-  std::memset(p.mem() + 1000, 0, 48);
-  p.put64(1000, 7);
-  p.mem()[1008] = 1;
-  p.put32(1016, fd);
-  auto ex = p.inst->call("poll_oneoff", std::vector<uint64_t>{1000, 1100, 1, 1200});
+  // Three fd_read subscriptions of the FIFO (userdata 7, 8, 9; tag 1; fd).
+  constexpr uint32_t kSubs = 1000, kEvents = 1200, kN = 1400;
+  std::memset(p.mem() + kSubs, 0, 3 * 48);
+  for (uint32_t i = 0; i < 3; i++) {
+    p.put64(kSubs + 48 * i, 7 + i);
+    p.mem()[kSubs + 48 * i + 8] = 1;
+    p.put32(kSubs + 48 * i + 16, fd);
+  }
+  auto ex = p.inst->call("poll_oneoff", std::vector<uint64_t>{kSubs, kEvents, 3, kN});
   ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Suspended);
   auto pending = ex->take_pending();
   auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
   ASSERT_NE(op, nullptr);
-  ASSERT_EQ(op->fd_waits.size(), 1u);
+  ASSERT_EQ(op->fd_waits.size(), 1u) << "one wait (one host descriptor) per descriptor";
   EXPECT_FALSE(op->work) << "nothing that could block runs on a thread";
   ASSERT_EQ(::write(writer, "x", 1), 1);
   ex->resume(op->run_here());
   ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Done);
   EXPECT_EQ(ex->results()[0], kOk);
-  EXPECT_EQ(p.u32(1200), 1u);
-  EXPECT_EQ(p.u64(1100), 7u);
+  EXPECT_EQ(p.u32(kN), 3u);
+  for (uint32_t i = 0; i < 3; i++) EXPECT_EQ(p.u64(kEvents + 32 * i), 7u + i);
   ::close(writer);
 }
 
