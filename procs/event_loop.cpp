@@ -1,11 +1,14 @@
-// The libuv loop thread: an async handle for cross-thread posts and one uv timer
-// per pending TimerHandle.
+// The libuv loop thread: an async handle for cross-thread posts, one uv timer per
+// pending TimerHandle and one uv poll per pending WatchHandle.
 #include "procs/event_loop.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <atomic>
 #include <stdexcept>
+#include <utility>
 
 namespace wippy::procs {
 namespace detail {
@@ -32,12 +35,30 @@ struct TimerState {
   std::shared_ptr<TimerState> self;  // keeps the state alive while the uv handle is open
 };
 
+// A one-shot readiness wait on a duplicate of the caller's descriptor (libuv allows
+// one poll handle per descriptor number; the duplicate also survives the caller's close).
+struct WatchState {
+  uv_poll_t poll;
+  int fd = -1;  // owned: closed when the handle is closed (or never started)
+  std::function<void()> fn;
+  std::atomic<bool> cancelled{false};
+  std::atomic<bool> fired{false};
+  // Loop thread only:
+  bool started = false;
+  std::weak_ptr<LoopState> loop;
+  std::shared_ptr<WatchState> self;  // keeps the state alive while the uv handle is open
+  ~WatchState() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 }  // namespace detail
 
 namespace {
 
 using detail::LoopState;
 using detail::TimerState;
+using detail::WatchState;
 
 // Milliseconds to wait for `when`, rounded up, plus one for the loop's clock granularity.
 uint64_t ms_until(Clock::time_point when) {
@@ -73,10 +94,30 @@ void on_timer(uv_timer_t* t) {
   close_timer(st);
 }
 
+void on_watch_closed(uv_handle_t* h) {
+  auto* st = static_cast<WatchState*>(h->data);
+  std::function<void()> fn = std::move(st->fn);
+  std::shared_ptr<WatchState> keep = std::move(st->self);  // may free st at scope end
+}
+
+void close_watch(WatchState* st) {
+  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&st->poll)))
+    uv_close(reinterpret_cast<uv_handle_t*>(&st->poll), on_watch_closed);
+}
+
+void on_ready(uv_poll_t* p, int, int) {
+  auto* st = static_cast<WatchState*>(p->data);
+  st->fired.store(true);
+  if (!st->cancelled.load() && st->fn) st->fn();
+  close_watch(st);
+}
+
 void on_walk_close(uv_handle_t* h, void*) {
   if (uv_is_closing(h)) return;
   if (h->type == UV_TIMER)
     uv_close(h, on_timer_closed);
+  else if (h->type == UV_POLL)
+    uv_close(h, on_watch_closed);
   else
     uv_close(h, nullptr);
 }
@@ -114,6 +155,20 @@ void TimerHandle::cancel() {
       });
       uv_async_send(&ls->async);  // under the lock: the handle stays open until stopping
     }
+  }
+}
+
+void WatchHandle::cancel() {
+  if (!state_ || state_->cancelled.exchange(true)) return;
+  if (state_->fired.load()) return;
+  if (std::shared_ptr<LoopState> ls = state_->loop.lock()) {
+    auto st = state_;
+    std::lock_guard lk(ls->mu);
+    if (ls->stopping) return;
+    ls->posted.push_back([st] {
+      if (st->started) close_watch(st.get());
+    });
+    uv_async_send(&ls->async);
   }
 }
 
@@ -157,6 +212,33 @@ TimerHandle EventLoop::at(Clock::time_point when, std::function<void()> fn) {
     uv_timer_start(&st->timer, on_timer, ms_until(st->when), 0);
   });
   return TimerHandle(st);
+}
+
+WatchHandle EventLoop::when_ready(int fd, bool write, std::function<void()> fn) {
+  auto st = std::make_shared<WatchState>();
+  st->fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  st->fn = std::move(fn);
+  st->loop = s_;
+  post([st, loop = &s_->loop, write] {
+    if (st->cancelled.load()) return;
+    // uv_poll_init makes the descriptor non-blocking, and the duplicate shares its
+    // flags with the original: put them back.
+    int flags = st->fd >= 0 ? ::fcntl(st->fd, F_GETFL) : -1;
+    if (flags < 0 || uv_poll_init(loop, &st->poll, st->fd) != 0) {
+      // No duplicate, or not pollable (a regular file never blocks): ready now; the
+      // I/O that follows reports any error.
+      if (flags >= 0) ::fcntl(st->fd, F_SETFL, flags);
+      st->fired.store(true);
+      if (!st->cancelled.load() && st->fn) std::exchange(st->fn, nullptr)();
+      return;
+    }
+    ::fcntl(st->fd, F_SETFL, flags);
+    st->poll.data = st.get();
+    st->self = st;
+    st->started = true;
+    if (uv_poll_start(&st->poll, write ? UV_WRITABLE : UV_READABLE, on_ready) != 0) on_ready(&st->poll, UV_EBADF, 0);
+  });
+  return WatchHandle(st);
 }
 
 TimerHandle EventLoop::after(Clock::duration delay, std::function<void()> fn) {

@@ -1,5 +1,5 @@
-// One libuv event-loop thread: timers and cross-thread posts. Everything that
-// waits on time or I/O outside a worker thread runs here.
+// One libuv event-loop thread: timers, descriptor readiness and cross-thread posts.
+// Everything that waits on time or I/O outside a worker thread runs here.
 #pragma once
 
 #include <chrono>
@@ -17,6 +17,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace detail {
 struct TimerState;
+struct WatchState;
 struct LoopState;
 }  // namespace detail
 
@@ -36,6 +37,19 @@ class TimerHandle {
   std::shared_ptr<detail::TimerState> state_;
 };
 
+// A pending wait for a host descriptor's readiness; same contract as TimerHandle.
+class WatchHandle {
+ public:
+  WatchHandle() = default;
+  void cancel();
+  explicit operator bool() const { return state_ != nullptr; }
+
+ private:
+  friend class EventLoop;
+  explicit WatchHandle(std::shared_ptr<detail::WatchState> s) : state_(std::move(s)) {}
+  std::shared_ptr<detail::WatchState> state_;
+};
+
 class EventLoop {
  public:
   EventLoop();   // starts the loop thread
@@ -48,6 +62,11 @@ class EventLoop {
   // Runs `fn` on the loop thread once `delay` has passed (never earlier).
   TimerHandle after(Clock::duration delay, std::function<void()> fn);
   TimerHandle at(Clock::time_point when, std::function<void()> fn);
+  // Runs `fn` on the loop thread once host descriptor `fd` is readable (writable if
+  // `write`), hung up or in error; at once if it cannot be polled (a regular file).
+  // `fd` is duplicated here: the caller may close it afterwards. Its file status
+  // flags are left as they were (stdin stays blocking for whoever shares it).
+  WatchHandle when_ready(int fd, bool write, std::function<void()> fn);
 
   // Stops the thread: pending timers are dropped, posted functions not yet run are
   // dropped. Idempotent; must not be called from the loop thread.

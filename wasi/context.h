@@ -41,7 +41,10 @@ OutputSink string_sink(std::string& out);
 InputSource string_source(std::string data);
 
 // A sink that collects whole lines and hands each to `line` with `prefix` in front
-// (a host's log). A partial last line is flushed when the sink is destroyed.
+// (a host's log). A partial last line is flushed when the sink is destroyed; a line
+// longer than kMaxLineBytes (output with no newline) is handed on in pieces of
+// kMaxLineBytes.
+inline constexpr size_t kMaxLineBytes = 64 * 1024;
 OutputSink line_sink(std::string prefix, std::function<void(std::string_view line)> line);
 
 struct WasiContext {

@@ -116,6 +116,10 @@ struct Descriptor {
   uint64_t rights_inheriting = 0;
   uint16_t flags = 0;      // fdflags
   bool read_only = false;  // beneath a read-only mount: no write, create, rename, delete
+  // A File that is a pipe, socket or device: its host descriptor is always
+  // non-blocking, and a read or write that would block waits for readiness instead
+  // (or fails with EAGAIN if the guest set fdflags::Nonblock).
+  bool stream = false;
   std::string preopen;     // the guest path of a preopened mount; empty otherwise
 
   // fd_readdir's snapshot: taken when a listing starts at cookie 0.

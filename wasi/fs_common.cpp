@@ -7,21 +7,26 @@
 
 namespace wippy::wasi::detail {
 
-Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<IoVec>& out) {
+Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<IoVec>& out, uint64_t& total) {
   if (!mem.in_bounds(iovs, uint64_t{8} * count)) return Errno::Fault;
+  if (count > kMaxIovecs) return Errno::Inval;
   out.resize(count);
   for (uint32_t i = 0; i < count; i++) {
     mem.load_u32(iovs + 8ull * i, out[i].buf);
     mem.load_u32(iovs + 8ull * i + 4, out[i].len);
     if (!mem.in_bounds(out[i].buf, out[i].len)) return Errno::Fault;
   }
-  return Errno::Success;
-}
-
-Errno iovecs_total(const std::vector<IoVec>& iovs, uint64_t& total) {
   total = 0;
-  for (const IoVec& v : iovs) total += v.len;
-  return total > UINT32_MAX ? Errno::Inval : Errno::Success;
+  for (size_t i = 0; i < out.size(); i++) {
+    if (out[i].len >= kMaxIoBytes - total) {
+      out[i].len = static_cast<uint32_t>(kMaxIoBytes - total);
+      out.resize(i + 1);
+      total = kMaxIoBytes;
+      break;
+    }
+    total += out[i].len;
+  }
+  return Errno::Success;
 }
 
 void scatter(GuestMemory mem, const std::vector<IoVec>& iovs, const uint8_t* bytes, size_t n) {

@@ -1,9 +1,11 @@
 // Descriptor functions (fd_*): the standard streams, files and directories.
-// Reads and writes of at least ctx.io_suspend_threshold bytes on a file, and every
-// read of a blocking stdin, suspend with a BlockingOp whose work runs off the guest's
-// thread.
+// Reads and writes of at least ctx.io_suspend_threshold bytes on a file suspend with
+// a BlockingOp whose work runs off the guest's thread. A read of a blocking stdin, and
+// a read or write of a pipe or device that would block, suspend until the descriptor
+// is ready (no thread waits), then do the I/O. One call moves at most kMaxIoBytes.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -46,12 +48,110 @@ int64_t host_write(int fd, const uint8_t* buf, size_t len, std::optional<uint64_
         err = errno;
         return -1;
       }
-      break;
+      break;  // e.g. a full pipe: a short write
     }
     if (n == 0) break;
     done += static_cast<size_t>(n);
   }
   return static_cast<int64_t>(done);
+}
+
+// readv / writev (preadv / pwritev with `offset`) straight on guest memory.
+Errno vectored(int fd, GuestMemory mem, const std::vector<IoVec>& iovs, std::optional<uint64_t> offset, bool write,
+               uint32_t& n) {
+  std::vector<struct iovec> host_iovs;
+  for (const IoVec& v : iovs) host_iovs.push_back({mem.span(v.buf, v.len), v.len});
+  int cnt = static_cast<int>(host_iovs.size());
+  for (;;) {
+    ssize_t r;
+    if (write)
+      r = offset ? ::pwritev(fd, host_iovs.data(), cnt, static_cast<off_t>(*offset)) : ::writev(fd, host_iovs.data(), cnt);
+    else
+      r = offset ? ::preadv(fd, host_iovs.data(), cnt, static_cast<off_t>(*offset)) : ::readv(fd, host_iovs.data(), cnt);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return errno_from_host(errno);
+    n = static_cast<uint32_t>(r);  // at most kMaxIoBytes
+    return Errno::Success;
+  }
+}
+
+// Suspends a read: `fill` runs off the guest's thread (after `waits`) and fills a
+// host buffer of `total` bytes (at most kMaxIoBytes); finish() scatters it into the
+// iovecs and stores the count.
+void suspend_read(interp::HostCall& call, const std::vector<IoVec>& iovs, uint64_t total, uint32_t nread_ptr,
+                  std::vector<BlockingOp::FdWait> waits, std::function<void(IoResult&)> fill,
+                  std::unique_ptr<BlockingOp>& op) {
+  auto res = std::make_shared<IoResult>();
+  res->buf.resize(total);
+  op = std::make_unique<BlockingOp>();
+  op->fd_waits = std::move(waits);
+  op->work = [res, fill = std::move(fill)] { fill(*res); };
+  interp::Memory* m = call.memory();
+  op->finish = [m, iovs, res, nread_ptr]() -> std::vector<uint64_t> {
+    GuestMemory g(m);
+    if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
+    scatter(g, iovs, res->buf.data(), static_cast<size_t>(res->n));
+    if (!g.store_u32(nread_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
+    return {errno_cell(Errno::Success)};
+  };
+}
+
+// Suspends a write of `data`: `drain` runs off the guest's thread (after `waits`).
+void suspend_write(interp::HostCall& call, std::string data, uint32_t nwritten_ptr,
+                   std::vector<BlockingOp::FdWait> waits, std::function<void(IoResult&)> drain,
+                   std::unique_ptr<BlockingOp>& op) {
+  auto res = std::make_shared<IoResult>();
+  res->buf.assign(data.begin(), data.end());
+  op = std::make_unique<BlockingOp>();
+  op->fd_waits = std::move(waits);
+  op->work = [res, drain = std::move(drain)] { drain(*res); };
+  interp::Memory* m = call.memory();
+  op->finish = [m, res, nwritten_ptr]() -> std::vector<uint64_t> {
+    if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
+    if (!GuestMemory(m).store_u32(nwritten_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
+    return {errno_cell(Errno::Success)};
+  };
+}
+
+// fd_read on stdin.
+Errno read_stdin(WasiContext& ctx, interp::HostCall& call, const std::vector<IoVec>& iovs, uint64_t total,
+                 uint32_t nread_ptr, std::unique_ptr<BlockingOp>& op) {
+  GuestMemory mem(call);
+  if (!ctx.stdin_source || total == 0) {
+    mem.store_u32(nread_ptr, 0);
+    return Errno::Success;
+  }
+  if (ctx.stdin_blocks) {
+    // Wait for input on the driver's side first: a read that may wait for ever never
+    // holds a thread, so a process that ends meanwhile leaves nothing behind. Then read
+    // no more than is there, so the read itself returns at once.
+    std::vector<BlockingOp::FdWait> waits;
+    if (ctx.stdin_fd >= 0) waits.push_back({ctx.stdin_fd, false});
+    suspend_read(call, iovs, total, nread_ptr, std::move(waits),
+                 [src = ctx.stdin_source, fd = ctx.stdin_fd](IoResult& r) {
+                   size_t len = r.buf.size();
+                   int avail = 0;
+                   if (fd >= 0 && ::ioctl(fd, FIONREAD, &avail) == 0 && avail > 0)
+                     len = std::min(len, static_cast<size_t>(avail));
+                   r.n = src(std::span<uint8_t>(r.buf.data(), len));
+                   if (r.n < 0) r.err = EIO;
+                 },
+                 op);
+    return Errno::Success;
+  }
+  uint64_t got = 0;
+  for (const IoVec& v : iovs) {
+    if (v.len == 0) continue;
+    int64_t n = ctx.stdin_source(std::span<uint8_t>(mem.span(v.buf, v.len), v.len));
+    if (n < 0) {
+      if (got == 0) return Errno::Io;
+      break;
+    }
+    got += static_cast<uint64_t>(n);
+    if (static_cast<uint64_t>(n) < v.len) break;  // short read: return what we have
+  }
+  mem.store_u32(nread_ptr, static_cast<uint32_t>(got));
+  return Errno::Success;
 }
 
 // fd_read / fd_pread on a file or stdin. `offset` set: pread.
@@ -61,81 +161,33 @@ Errno do_read(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t io
   std::shared_ptr<Descriptor> d = ctx.fds.share(fd);
   if (!d) return Errno::Badf;
   std::vector<IoVec> iovs;
-  if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs); e != Errno::Success) return e;
-  if (!mem.in_bounds(nread_ptr, 4)) return Errno::Fault;
   uint64_t total;
-  if (Errno e = iovecs_total(iovs, total); e != Errno::Success) return e;
+  if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs, total); e != Errno::Success) return e;
+  if (!mem.in_bounds(nread_ptr, 4)) return Errno::Fault;
 
   if (d->kind == Kind::Stdout || d->kind == Kind::Stderr) return Errno::Badf;
   if (d->kind == Kind::Directory) return Errno::IsDir;
   if (d->kind == Kind::Stdin) {
     if (offset) return Errno::Spipe;
-    if (!ctx.stdin_source || total == 0) {
-      mem.store_u32(nread_ptr, 0);
-      return Errno::Success;
-    }
-    if (ctx.stdin_blocks) {
-      auto res = std::make_shared<IoResult>();
-      res->buf.resize(std::min<uint64_t>(total, 64 * 1024));
-      op = std::make_unique<BlockingOp>();
-      op->work = [src = ctx.stdin_source, res] {
-        res->n = src(std::span<uint8_t>(res->buf.data(), res->buf.size()));
-        if (res->n < 0) res->err = EIO;
-      };
-      interp::Memory* m = call.memory();
-      op->finish = [m, iovs, res, nread_ptr]() -> std::vector<uint64_t> {
-        GuestMemory g(m);
-        if (res->err) return {errno_cell(Errno::Io)};
-        scatter(g, iovs, res->buf.data(), static_cast<size_t>(res->n));
-        if (!g.store_u32(nread_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
-        return {errno_cell(Errno::Success)};
-      };
-      return Errno::Success;
-    }
-    uint64_t got = 0;
-    for (const IoVec& v : iovs) {
-      if (v.len == 0) continue;
-      int64_t n = ctx.stdin_source(std::span<uint8_t>(mem.span(v.buf, v.len), v.len));
-      if (n < 0) {
-        if (got == 0) return Errno::Io;
-        break;
-      }
-      got += static_cast<uint64_t>(n);
-      if (static_cast<uint64_t>(n) < v.len) break;  // short read: return what we have
-    }
-    mem.store_u32(nread_ptr, static_cast<uint32_t>(got));
+    return read_stdin(ctx, call, iovs, total, nread_ptr, op);
+  }
+  auto read_into = [host = d->host, offset](IoResult& r) {
+    r.n = host_read(host->get(), r.buf.data(), r.buf.size(), offset, r.err);
+  };
+  if (!d->stream && total >= ctx.io_suspend_threshold) {
+    suspend_read(call, iovs, total, nread_ptr, {}, read_into, op);
     return Errno::Success;
   }
-
-  // A file.
-  if (total >= ctx.io_suspend_threshold) {
-    auto res = std::make_shared<IoResult>();
-    res->buf.resize(total);
-    op = std::make_unique<BlockingOp>();
-    op->work = [host = d->host, res, offset] {
-      res->n = host_read(host->get(), res->buf.data(), res->buf.size(), offset, res->err);
-    };
-    interp::Memory* m = call.memory();
-    op->finish = [m, iovs, res, nread_ptr]() -> std::vector<uint64_t> {
-      GuestMemory g(m);
-      if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
-      scatter(g, iovs, res->buf.data(), static_cast<size_t>(res->n));
-      if (!g.store_u32(nread_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
-      return {errno_cell(Errno::Success)};
-    };
+  uint32_t n;
+  Errno e = vectored(d->fd(), mem, iovs, offset, false, n);
+  // A pipe or device is non-blocking on the host: with nothing there yet, wait for
+  // data unless the guest asked for O_NONBLOCK.
+  if (e == Errno::Again && d->stream && !(d->flags & fdflags::Nonblock)) {
+    suspend_read(call, iovs, total, nread_ptr, {{d->fd(), false}}, read_into, op);
     return Errno::Success;
   }
-  std::vector<struct iovec> host_iovs;
-  for (const IoVec& v : iovs) host_iovs.push_back({mem.span(v.buf, v.len), v.len});
-  for (;;) {
-    ssize_t n = offset ? ::preadv(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()),
-                                  static_cast<off_t>(*offset))
-                       : ::readv(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_from_host(errno);
-    mem.store_u32(nread_ptr, static_cast<uint32_t>(n));
-    return Errno::Success;
-  }
+  if (e == Errno::Success) mem.store_u32(nread_ptr, n);
+  return e;
 }
 
 // fd_write / fd_pwrite.
@@ -145,10 +197,9 @@ Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t i
   std::shared_ptr<Descriptor> d = ctx.fds.share(fd);
   if (!d) return Errno::Badf;
   std::vector<IoVec> iovs;
-  if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs); e != Errno::Success) return e;
-  if (!mem.in_bounds(nwritten_ptr, 4)) return Errno::Fault;
   uint64_t total;
-  if (Errno e = iovecs_total(iovs, total); e != Errno::Success) return e;
+  if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs, total); e != Errno::Success) return e;
+  if (!mem.in_bounds(nwritten_ptr, 4)) return Errno::Fault;
 
   if (d->kind == Kind::Stdin) return Errno::Badf;
   if (d->kind == Kind::Directory) return Errno::IsDir;
@@ -160,33 +211,21 @@ Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t i
     return Errno::Success;
   }
   if (d->read_only) return Errno::Badf;  // never opened for writing
-  if (total >= ctx.io_suspend_threshold) {
-    auto res = std::make_shared<IoResult>();
-    std::string data = gather(mem, iovs, total);
-    res->buf.assign(data.begin(), data.end());
-    op = std::make_unique<BlockingOp>();
-    op->work = [host = d->host, res, offset] {
-      res->n = host_write(host->get(), res->buf.data(), res->buf.size(), offset, res->err);
-    };
-    interp::Memory* m = call.memory();
-    op->finish = [m, res, nwritten_ptr]() -> std::vector<uint64_t> {
-      if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
-      if (!GuestMemory(m).store_u32(nwritten_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
-      return {errno_cell(Errno::Success)};
-    };
+  auto write_from = [host = d->host, offset](IoResult& r) {
+    r.n = host_write(host->get(), r.buf.data(), r.buf.size(), offset, r.err);
+  };
+  if (!d->stream && total >= ctx.io_suspend_threshold) {
+    suspend_write(call, gather(mem, iovs, total), nwritten_ptr, {}, write_from, op);
     return Errno::Success;
   }
-  std::vector<struct iovec> host_iovs;
-  for (const IoVec& v : iovs) host_iovs.push_back({mem.span(v.buf, v.len), v.len});
-  for (;;) {
-    ssize_t n = offset ? ::pwritev(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()),
-                                   static_cast<off_t>(*offset))
-                       : ::writev(d->fd(), host_iovs.data(), static_cast<int>(host_iovs.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_from_host(errno);
-    mem.store_u32(nwritten_ptr, static_cast<uint32_t>(n));
+  uint32_t n;
+  Errno e = vectored(d->fd(), mem, iovs, offset, true, n);
+  if (e == Errno::Again && d->stream && !(d->flags & fdflags::Nonblock)) {  // a full pipe
+    suspend_write(call, gather(mem, iovs, total), nwritten_ptr, {{d->fd(), true}}, write_from, op);
     return Errno::Success;
   }
+  if (e == Errno::Success) mem.store_u32(nwritten_ptr, n);
+  return e;
 }
 
 // fd_fdstat_get: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16.
@@ -204,7 +243,8 @@ Errno fdstat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
     if (fl >= 0) {
       flags = 0;
       if (fl & O_APPEND) flags |= fdflags::Append;
-      if (fl & O_NONBLOCK) flags |= fdflags::Nonblock;
+      // A pipe or device is non-blocking on the host whatever the guest asked for.
+      if (d->stream ? (d->flags & fdflags::Nonblock) : (fl & O_NONBLOCK)) flags |= fdflags::Nonblock;
       if ((fl & O_SYNC) == O_SYNC) flags |= fdflags::Sync;
       else if (fl & O_DSYNC) flags |= fdflags::Dsync;
       flags |= d->flags & fdflags::Rsync;
@@ -229,7 +269,7 @@ Errno fdstat_set_flags(WasiContext& ctx, const uint64_t* a) {
     if (fl < 0) return errno_from_host(errno);
     fl &= ~(O_APPEND | O_NONBLOCK);
     if (want & fdflags::Append) fl |= O_APPEND;
-    if (want & fdflags::Nonblock) fl |= O_NONBLOCK;
+    if ((want & fdflags::Nonblock) || d->stream) fl |= O_NONBLOCK;
     if (::fcntl(d->fd(), F_SETFL, fl) != 0) return errno_from_host(errno);
   } else if (d->kind == Kind::Directory) {
     if (want & fdflags::Append) return Errno::Inval;

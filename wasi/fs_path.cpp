@@ -61,7 +61,10 @@ Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
     if (oflags & kOTrunc) flags |= O_TRUNC;
   }
   if (fdfl & fdflags::Append) flags |= O_APPEND;
-  if (fdfl & fdflags::Nonblock) flags |= O_NONBLOCK;
+  // Always non-blocking: opening a FIFO must not wait for its other end (reading one
+  // with no writer gives end of file, writing one with no reader ENXIO). Regular files
+  // get their blocking mode back below; pipes and devices keep it (Descriptor::stream).
+  flags |= O_NONBLOCK;
   if (fdfl & fdflags::Dsync) flags |= O_DSYNC;
   if (fdfl & fdflags::Sync) flags |= O_SYNC;
   if (fdfl & fdflags::Rsync) flags |= O_RSYNC;
@@ -76,6 +79,11 @@ Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   if (::fstat(fd, &st) != 0) return errno_from_host(errno);
   d->filetype = filetype_of(st.st_mode);
   d->kind = S_ISDIR(st.st_mode) ? Kind::Directory : Kind::File;
+  d->stream = !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode);
+  if (!d->stream && !(fdfl & fdflags::Nonblock)) {
+    int fl = ::fcntl(fd, F_GETFL);
+    if (fl < 0 || ::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) return errno_from_host(errno);
+  }
   // What the new descriptor may do: what was asked for, within what its directory
   // hands down, within what its type allows.
   uint64_t allowed = d->kind == Kind::Directory ? rights::kDirectory : rights::kFile;

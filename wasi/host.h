@@ -74,13 +74,19 @@ struct IoVec {
   uint32_t buf;
   uint32_t len;
 };
-// Reads and bounds-checks an iovec array, including every buffer it points to.
-Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<IoVec>& out);
-// Total bytes of `iovs` (EINVAL past u32).
-Errno iovecs_total(const std::vector<IoVec>& iovs, uint64_t& total);
+// At most this many iovecs per fd_read / fd_write (Linux's IOV_MAX); EINVAL beyond.
+inline constexpr uint32_t kMaxIovecs = 1024;
+// One fd_read / fd_write moves at most this many bytes (a short read or write, as
+// POSIX allows), so the host never holds more for one call, however large the sum of
+// the iovecs (which may all point at the same memory).
+inline constexpr uint32_t kMaxIoBytes = 1024 * 1024;
+// Reads and bounds-checks an iovec array, including every buffer it points to
+// (EFAULT), refuses more than kMaxIovecs (EINVAL), and cuts the list to its first
+// kMaxIoBytes bytes. `total` is the byte count of the cut list.
+Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<IoVec>& out, uint64_t& total);
 // Scatters `bytes` into `iovs` (bounds already checked).
 void scatter(GuestMemory mem, const std::vector<IoVec>& iovs, const uint8_t* bytes, size_t n);
-// Gathers `iovs` into one buffer.
+// Gathers `iovs` (`total` bytes) into one buffer.
 std::string gather(GuestMemory mem, const std::vector<IoVec>& iovs, uint64_t total);
 
 // A guest path from (ptr, len): EFAULT out of bounds.

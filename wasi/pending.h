@@ -1,12 +1,14 @@
 // The operations a WASI host function suspends on instead of blocking the thread it
-// runs on: a sleep (poll_oneoff with a clock), a read of stdin, a large file read or
-// write, and sched_yield.
+// runs on: a sleep (poll_oneoff with a clock), a read of stdin or of a pipe or device
+// that has no data yet, a large file read or write, and sched_yield.
 //
 // wasi/ only describes the operation; whoever drives the execution runs it:
 //   * wasi::drive() (`wippy wasm`) runs it at once on the calling thread;
 //   * procs::WasmProcess wraps it in an AsyncOp: the deadline becomes an event-loop
-//     timer, the work runs on the I/O pool, and the worker thread serves other
-//     processes meanwhile.
+//     timer, the descriptor waits are event-loop watches, the work runs on the I/O
+//     pool, and the worker thread serves other processes meanwhile. Nothing that can
+//     wait for ever (a read of a terminal or pipe) may be `work`: it waits for
+//     readiness first, so that a process that ends while waiting holds no thread.
 // Either way the driver then calls finish() on the guest's thread and resumes the
 // execution with its result cells.
 #pragma once
@@ -15,7 +17,6 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "interp/instance.h"
@@ -25,8 +26,20 @@ namespace wippy::wasi {
 struct BlockingOp : interp::HostPending {
   using Clock = std::chrono::steady_clock;
 
-  // Resume no earlier than this (a sleep). Unset: no waiting.
+  // A host descriptor to wait for: readable, or writable if `write`. Hangup and errors
+  // count as ready (the read or write that follows reports them).
+  struct FdWait {
+    int fd;
+    bool write = false;
+  };
+
+  // With no fd_waits: resume no earlier than this (a sleep). With fd_waits: resume
+  // when one of them is ready or this passed, whichever comes first. Unset: no
+  // waiting on time.
   std::optional<Clock::time_point> deadline;
+  // Descriptors to wait for (any one suffices) before `work`. The driver duplicates
+  // them when the wait starts, so they need to be open only until then.
+  std::vector<FdWait> fd_waits;
   // The blocking part, run on some other thread (or inline by a synchronous driver).
   // It must not touch guest memory or the WasiContext: it owns (shares) all it uses,
   // because the process may end while it runs, and then finish() is never called.
@@ -35,15 +48,16 @@ struct BlockingOp : interp::HostPending {
   // results into guest memory and returns the suspended function's result cells.
   std::function<std::vector<uint64_t>()> finish;
 
-  // Neither a deadline nor work: the op only ends the current slice (sched_yield).
-  bool yield_only() const { return !deadline && !work; }
+  // Neither a deadline, a descriptor nor work: the op only ends the current slice
+  // (sched_yield).
+  bool yield_only() const { return !deadline && fd_waits.empty() && !work; }
 
   // Runs the whole operation on the calling thread and returns the result cells.
-  std::vector<uint64_t> run_here() {
-    if (deadline) std::this_thread::sleep_until(*deadline);
-    if (work) work();
-    return finish ? finish() : std::vector<uint64_t>{};
-  }
+  std::vector<uint64_t> run_here();
 };
+
+// Waits on the calling thread until one of `waits` is ready or `deadline` passed
+// (poll(2)); no deadline: without end.
+void wait_for_fds(const std::vector<BlockingOp::FdWait>& waits, std::optional<BlockingOp::Clock::time_point> deadline);
 
 }  // namespace wippy::wasi

@@ -1,12 +1,13 @@
 // poll_oneoff: clock subscriptions (a sleep suspends the guest until the earliest
-// deadline; no thread waits) and fd_read / fd_write subscriptions (files and output
-// streams are always ready; a blocking stdin is waited for off the guest's thread).
+// deadline; no thread waits) and fd_read / fd_write subscriptions (regular files and
+// output streams are always ready; a blocking stdin and pipes or devices are waited
+// for by the driver, like the clocks).
 #include <poll.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <set>
 
 #include "wasi/host.h"
 
@@ -86,8 +87,16 @@ bool deadline_of(const Sub& s, const WasiContext& ctx, SteadyClock::time_point n
   return true;
 }
 
-// Readiness of an fd subscription now: an event, or nullopt if it must be waited for.
-std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s) {
+// poll(2) with no timeout: nullopt if not ready, else whether it hung up.
+std::optional<bool> ready_now(int fd, bool write) {
+  pollfd p{fd, static_cast<short>(write ? POLLOUT : POLLIN), 0};
+  if (::poll(&p, 1, 0) == 0) return std::nullopt;  // errors count as ready: the I/O reports them
+  return (p.revents & POLLHUP) != 0;
+}
+
+// Readiness of an fd subscription now: an event, or nullopt if it must be waited for
+// (then `wait` is the host descriptor to wait on).
+std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s, BlockingOp::FdWait* wait = nullptr) {
   Event ev{s.userdata, Errno::Success, s.tag, 0, 0};
   Descriptor* d = ctx.fds.get(s.fd);
   if (!d) {
@@ -109,9 +118,12 @@ std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s) {
         return ev;
       }
       if (ctx.stdin_blocks && ctx.stdin_fd >= 0) {
-        pollfd p{ctx.stdin_fd, POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0) return std::nullopt;
-        if (p.revents & POLLHUP) ev.flags = kEventHangup;
+        std::optional<bool> hup = ready_now(ctx.stdin_fd, false);
+        if (!hup) {
+          if (wait) *wait = {ctx.stdin_fd, false};
+          return std::nullopt;
+        }
+        if (*hup) ev.flags = kEventHangup;
       }
       ev.nbytes = 1;
       return ev;
@@ -120,6 +132,16 @@ std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s) {
       if (reading) ev.error = Errno::Badf;
       return ev;
     case Kind::File: {
+      if (d->stream) {
+        std::optional<bool> hup = ready_now(d->fd(), !reading);
+        if (!hup) {
+          if (wait) *wait = {d->fd(), !reading};
+          return std::nullopt;
+        }
+        if (*hup) ev.flags = kEventHangup;
+        ev.nbytes = 1;
+        return ev;
+      }
       if (reading) {
         struct stat st {};
         off_t pos = ::lseek(d->fd(), 0, SEEK_CUR);
@@ -156,7 +178,8 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
   std::vector<Event> ready;
   std::optional<SteadyClock::time_point> earliest;
   std::vector<std::pair<size_t, SteadyClock::time_point>> clocks;
-  bool wait_stdin = false;
+  std::vector<BlockingOp::FdWait> waits;
+  std::set<std::pair<int, bool>> waited;
   for (size_t i = 0; i < subs.size(); i++) {
     const Sub& s = subs[i];
     if (s.tag == kEventClock) {
@@ -167,42 +190,29 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
       }
       clocks.emplace_back(i, dl);
       if (!earliest || dl < *earliest) earliest = dl;
-    } else if (std::optional<Event> ev = fd_ready(ctx, s)) {
-      ready.push_back(*ev);
     } else {
-      wait_stdin = true;
+      BlockingOp::FdWait w{-1};
+      if (std::optional<Event> ev = fd_ready(ctx, s, &w)) {
+        ready.push_back(*ev);
+      } else if (waited.insert({w.fd, w.write}).second) {
+        waits.push_back(w);  // once per descriptor: each wait holds a host descriptor
+      }
     }
   }
   // Clocks that already expired are ready too.
   for (auto& [i, dl] : clocks) {
     if (dl <= now) ready.push_back(Event{subs[i].userdata, Errno::Success, kEventClock, 0, 0});
   }
-  if (!ready.empty() || (!earliest && !wait_stdin)) {
+  if (!ready.empty() || (!earliest && waits.empty())) {
     store_events(mem, out, ready);
     mem.store_u32(nevents_ptr, static_cast<uint32_t>(ready.size()));
     return Errno::Success;
   }
 
-  // Nothing is ready: suspend until the earliest clock, or until stdin is readable.
+  // Nothing is ready: suspend until the earliest clock, or until a descriptor is ready.
   op = std::make_unique<BlockingOp>();
-  if (wait_stdin) {
-    int fd = ctx.stdin_fd;
-    std::optional<SteadyClock::time_point> until = earliest;
-    op->work = [fd, until] {
-      for (;;) {
-        int ms = -1;
-        if (until) {
-          auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - SteadyClock::now()).count();
-          ms = static_cast<int>(std::clamp<int64_t>(left, 0, INT32_MAX));
-        }
-        pollfd p{fd, POLLIN, 0};
-        int r = ::poll(&p, 1, ms);
-        if (r >= 0 || errno != EINTR) return;
-      }
-    };
-  } else {
-    op->deadline = earliest;
-  }
+  op->deadline = earliest;
+  op->fd_waits = std::move(waits);
   interp::Memory* m = call.memory();
   WasiContext* c = &ctx;
   op->finish = [m, c, subs = std::move(subs), clocks = std::move(clocks), out, nevents_ptr]() -> std::vector<uint64_t> {

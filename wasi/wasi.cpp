@@ -74,18 +74,37 @@ OutputSink line_sink(std::string prefix, std::function<void(std::string_view)> l
   struct State {
     std::string prefix;
     std::function<void(std::string_view)> line;
-    std::string partial;
+    std::string partial;  // at most kMaxLineBytes
+    void emit(std::string_view rest) {
+      std::string out = prefix;
+      out += partial;
+      out += rest;
+      partial.clear();
+      line(out);
+    }
     ~State() {
-      if (!partial.empty()) line(prefix + partial);
+      if (!partial.empty()) emit({});
     }
   };
   auto st = std::make_shared<State>(State{std::move(prefix), std::move(line), {}});
+  // Only the new bytes are scanned, and a line is cut at kMaxLineBytes: linear time and
+  // bounded memory whatever the guest writes.
   return [st](std::string_view bytes) {
+    for (size_t nl; (nl = bytes.find('\n')) != std::string_view::npos; bytes.remove_prefix(nl + 1)) {
+      std::string_view head = bytes.substr(0, nl);
+      while (st->partial.size() + head.size() > kMaxLineBytes) {  // an over-long line: in pieces
+        size_t k = kMaxLineBytes - st->partial.size();
+        st->emit(head.substr(0, k));
+        head.remove_prefix(k);
+      }
+      st->emit(head);
+    }
+    while (st->partial.size() + bytes.size() > kMaxLineBytes) {
+      size_t k = kMaxLineBytes - st->partial.size();
+      st->emit(bytes.substr(0, k));
+      bytes.remove_prefix(k);
+    }
     st->partial.append(bytes);
-    size_t start = 0;
-    for (size_t nl; (nl = st->partial.find('\n', start)) != std::string::npos; start = nl + 1)
-      st->line(st->prefix + st->partial.substr(start, nl - start));
-    st->partial.erase(0, start);
     return true;
   };
 }

@@ -1,8 +1,11 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <future>
 #include <mutex>
 #include <vector>
@@ -94,6 +97,63 @@ TEST(EventLoop, ManyCrossThreadPosts) {
   loop.post([&] { p.set_value(); });
   p.get_future().get();
   EXPECT_EQ(n.load(), 10000);
+}
+
+// Runs on the loop thread after everything posted before it (posts run in order).
+void barrier(EventLoop& loop) {
+  std::promise<void> p;
+  loop.post([&] { p.set_value(); });
+  p.get_future().get();
+}
+
+TEST(EventLoop, WatchFiresWhenAPipeBecomesReadableAndLeavesItsFlagsAlone) {
+  EventLoop loop;
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  std::promise<void> ready;
+  std::atomic<bool> fired{false};
+  WatchHandle w = loop.when_ready(p[0], false, [&] {
+    fired = true;
+    ready.set_value();
+  });
+  barrier(loop);  // the watch is in place
+  EXPECT_FALSE(fired.load());
+  EXPECT_EQ(::fcntl(p[0], F_GETFL) & O_NONBLOCK, 0) << "a shared stdin must stay blocking";
+  ASSERT_EQ(::write(p[1], "x", 1), 1);
+  EXPECT_EQ(ready.get_future().wait_for(20s), std::future_status::ready);
+  ::close(p[0]);
+  ::close(p[1]);
+}
+
+TEST(EventLoop, CancelledWatchNeverFires) {
+  EventLoop loop;
+  int a[2], b[2];
+  ASSERT_EQ(::pipe(a), 0);
+  ASSERT_EQ(::pipe(b), 0);
+  std::atomic<bool> fired{false};
+  WatchHandle w = loop.when_ready(a[0], false, [&] { fired = true; });
+  barrier(loop);
+  w.cancel();
+  barrier(loop);  // closed
+  // Both pipes become readable; the watch on b fires, then a later post runs.
+  std::promise<void> other;
+  loop.when_ready(b[0], false, [&] { other.set_value(); });
+  ASSERT_EQ(::write(a[1], "x", 1), 1);
+  ASSERT_EQ(::write(b[1], "x", 1), 1);
+  EXPECT_EQ(other.get_future().wait_for(20s), std::future_status::ready);
+  barrier(loop);
+  EXPECT_FALSE(fired.load());
+  for (int fd : {a[0], a[1], b[0], b[1]}) ::close(fd);
+}
+
+TEST(EventLoop, WatchOnARegularFileFiresAtOnce) {
+  EventLoop loop;
+  FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  std::promise<void> ready;
+  loop.when_ready(fileno(f), false, [&] { ready.set_value(); });
+  EXPECT_EQ(ready.get_future().wait_for(20s), std::future_status::ready);
+  std::fclose(f);
 }
 
 }  // namespace
