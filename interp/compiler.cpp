@@ -29,6 +29,7 @@
 #include "interp/compiler.h"
 #include "interp/decode_util.h"
 #include "interp/execution.h"
+#include "interp/limits.h"
 #include "interp/opcode_tables.h"
 #include "interp/ops.h"
 
@@ -625,6 +626,9 @@ void FunctionCompiler::control(uint8_t opc) {
     case 0x02:    // block
     case 0x03:    // loop
     case 0x04: {  // if
+      // The function body is the first entry, so this counts nested blocks.
+      if (ctrls_.size() > limits::kBlockDepth)
+        malformed("blocks nested too deeply (limit " + std::to_string(limits::kBlockDepth) + ")");
       Ctrl c;
       c.opcode = opc;
       read_block_type(c.params, c.results);

@@ -184,6 +184,17 @@ TEST(Limits, Locals) {
   EXPECT_EQ(refusal(m), at("too many locals: 50001 (limit 50000)", type.size() + kOneFunction.size() + 8 + 2 + 1 + 1));
 }
 
+TEST(Limits, BlockNesting) {
+  auto nested = [](size_t depth) {
+    return cat({{0x00}, repeat({0x02, 0x40}, depth), repeat({0x0b}, depth + 1)});
+  };
+  EXPECT_EQ(refusal(one_function(nested(limits::kBlockDepth))), "");
+  const Bytes m = one_function(nested(limits::kBlockDepth + 1));
+  // The body is the last section: it starts after its locals byte.
+  const size_t body_at = m.size() - (1 + 2 * (limits::kBlockDepth + 1) + limits::kBlockDepth + 2);
+  EXPECT_EQ(refusal(m), at("blocks nested too deeply (limit 100000)", body_at + 1 + 2 * limits::kBlockDepth));
+}
+
 TEST(Limits, ModuleSize) {
   EXPECT_NO_THROW(check_module_size(limits::kModuleBytes));
   try {
