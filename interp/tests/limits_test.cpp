@@ -195,6 +195,18 @@ TEST(Limits, BlockNesting) {
   EXPECT_EQ(refusal(m), at("blocks nested too deeply (limit 100000)", body_at + 1 + 2 * limits::kBlockDepth));
 }
 
+TEST(Limits, BrTableTargets) {
+  auto br_table = [](uint32_t targets) {
+    // i32.const 0, br_table with every target 0 and default 0, end.
+    return cat({{0x00, 0x41, 0x00, 0x0e}, leb(targets), repeat({0x00}, targets + 1), {0x0b}});
+  };
+  EXPECT_EQ(refusal(one_function(br_table(limits::kBrTableTargets))), "");
+  const Bytes body = br_table(limits::kBrTableTargets + 1);
+  const Bytes m = one_function(body);
+  const size_t br_table_at = m.size() - body.size() + 3;
+  EXPECT_EQ(refusal(m), at("br_table too large: 65521 targets (limit 65520)", br_table_at));
+}
+
 TEST(Limits, ModuleSize) {
   EXPECT_NO_THROW(check_module_size(limits::kModuleBytes));
   try {
