@@ -217,5 +217,34 @@ TEST(Limits, ModuleSize) {
   }
 }
 
+// --- per store (instantiation) -----------------------------------------------------------
+
+TEST(Limits, TableElementsPerStore) {
+  // Three tables of 4 elements in a store that allows 10 elements in all tables.
+  const Bytes table = {0x70, 0x00, 0x04};
+  auto m = decode_module(module({section(4, cat({leb(3), repeat(table, 3)}))}));
+  StoreLimits l;
+  l.max_table_elements = 10;
+  Store store(l);
+  try {
+    store.instantiate(m, {});
+    FAIL();
+  } catch (const LinkError& e) {
+    EXPECT_STREQ(e.what(), "table of 4 elements exceeds the limit of 10 table elements per store (8 in use)");
+  }
+}
+
+TEST(Limits, TableGrowStopsAtTheStoreBudget) {
+  TableBudget budget;
+  budget.limit = 5;
+  Table a(TableType{ValType::FuncRef, {2, {}}}, 100, 0, &budget);
+  Table b(TableType{ValType::FuncRef, {1, {}}}, 100, 0, &budget);
+  EXPECT_EQ(a.grow(3, 0), -1);  // 3 + 3 > 5
+  EXPECT_EQ(a.grow(2, 0), 2);
+  EXPECT_EQ(b.grow(1, 0), -1);
+  EXPECT_EQ(budget.used, 5u);
+  EXPECT_EQ(a.elems.size(), 4u);
+}
+
 }  // namespace
 }  // namespace wippy::interp
