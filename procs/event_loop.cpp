@@ -34,6 +34,18 @@ struct TimerState {
 
 }  // namespace detail
 
+Clock::duration saturating_ms(uint64_t ms) {
+  using std::chrono::milliseconds;
+  constexpr auto kMaxMs = static_cast<uint64_t>(std::chrono::duration_cast<milliseconds>(Clock::duration::max()).count());
+  if (ms >= kMaxMs) return Clock::duration::max();
+  return milliseconds(static_cast<milliseconds::rep>(ms));
+}
+
+Clock::time_point saturating_add(Clock::time_point from, Clock::duration delay) {
+  if (delay > Clock::time_point::max() - from) return Clock::time_point::max();
+  return from + delay;
+}
+
 namespace {
 
 using detail::LoopState;
@@ -160,7 +172,7 @@ TimerHandle EventLoop::at(Clock::time_point when, std::function<void()> fn) {
 }
 
 TimerHandle EventLoop::after(Clock::duration delay, std::function<void()> fn) {
-  return at(Clock::now() + delay, std::move(fn));
+  return at(saturating_add(Clock::now(), delay), std::move(fn));
 }
 
 void EventLoop::stop() {

@@ -91,7 +91,7 @@ class ProcessContext {
   // Wakes this process once `when` has passed (a timer on the event loop). Several
   // may be pending; all are dropped when the process ends. The handle can cancel it.
   TimerHandle wake_at(Clock::time_point when);
-  TimerHandle wake_after(Clock::duration delay) { return wake_at(Clock::now() + delay); }
+  TimerHandle wake_after(Clock::duration delay) { return wake_at(saturating_add(Clock::now(), delay)); }
   // A handle for wake-ups from other threads (thread-safe to use and copy).
   Waker waker() const;
 
