@@ -37,6 +37,14 @@ void check_limit(const char* what, uint64_t count, uint64_t limit, size_t offset
             offset);
 }
 
+// Reads a count and refuses it if, added to the `existing` entries, it exceeds `limit`.
+uint32_t read_count(Reader& s, const char* what, uint64_t limit, uint64_t existing = 0) {
+  const size_t at = s.offset();
+  const uint32_t count = s.u32();
+  check_limit(what, existing + count, limit, at);
+  return count;
+}
+
 // Opcodes that exist in WebAssembly 2.0 (without SIMD): in a constant expression
 // these are "constant expression required", any other byte is an illegal opcode.
 bool is_known_opcode(uint8_t op) {
@@ -183,9 +191,7 @@ class Decoder {
   // --- types, imports, declarations ----------------------------------------------
 
   void type_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("types", count, limits::kTypes, count_at);
+    const uint32_t count = read_count(s, "types", limits::kTypes);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       const uint8_t form = s.u8();
@@ -193,13 +199,9 @@ class Decoder {
       if (form & 0x80) malformed("integer representation too long", at + 1);
       if (form != 0x60) malformed("malformed function type", at);
       FuncType t;
-      const size_t np_at = s.offset();
-      const uint32_t np = s.u32();
-      check_limit("params", np, limits::kParams, np_at);
+      const uint32_t np = read_count(s, "params", limits::kParams);
       for (uint32_t k = 0; k < np; ++k) t.params.push_back(read_val_type(s));
-      const size_t nr_at = s.offset();
-      const uint32_t nr = s.u32();
-      check_limit("results", nr, limits::kResults, nr_at);
+      const uint32_t nr = read_count(s, "results", limits::kResults);
       for (uint32_t k = 0; k < nr; ++k) t.results.push_back(read_val_type(s));
       m_.type_ids.push_back(canonical_type_id(t));
       m_.types.push_back(std::move(t));
@@ -254,9 +256,7 @@ class Decoder {
   }
 
   void import_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("imports", count, limits::kImports, count_at);
+    const uint32_t count = read_count(s, "imports", limits::kImports);
     for (uint32_t i = 0; i < count; ++i) {
       Import imp;
       imp.module = s.name();
@@ -296,16 +296,12 @@ class Decoder {
   }
 
   void function_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("functions", uint64_t{m_.num_imported_funcs} + count, limits::kFunctions, count_at);
+    const uint32_t count = read_count(s, "functions", limits::kFunctions, m_.num_imported_funcs);
     for (uint32_t i = 0; i < count; ++i) m_.func_types.push_back(type_index(s));
   }
 
   void table_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("tables", m_.tables.size() + count, limits::kTables, count_at);
+    const uint32_t count = read_count(s, "tables", limits::kTables, m_.tables.size());
     for (uint32_t i = 0; i < count; ++i) m_.tables.push_back(table_type(s));
   }
 
@@ -391,9 +387,7 @@ class Decoder {
   // --- globals, exports, start ----------------------------------------------------
 
   void global_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("globals", m_.globals.size() + count, limits::kGlobals, count_at);
+    const uint32_t count = read_count(s, "globals", limits::kGlobals, m_.globals.size());
     for (uint32_t i = 0; i < count; ++i) {
       GlobalDef g;
       g.type = global_type(s);
@@ -405,9 +399,7 @@ class Decoder {
 
   void export_section(Reader& s) {
     std::unordered_set<std::string> names;
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("exports", count, limits::kExports, count_at);
+    const uint32_t count = read_count(s, "exports", limits::kExports);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       Export ex;
@@ -444,9 +436,7 @@ class Decoder {
   // --- segments -----------------------------------------------------------------
 
   void elem_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("element segments", count, limits::kElemSegments, count_at);
+    const uint32_t count = read_count(s, "element segments", limits::kElemSegments);
     uint64_t items = 0;
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
@@ -476,10 +466,8 @@ class Decoder {
           seg.type = ValType::FuncRef;
         }
       }
-      const size_t n_at = s.offset();
-      const uint32_t n = s.u32();
+      const uint32_t n = read_count(s, "element segment items", limits::kElemItems, items);
       items += n;
-      check_limit("element segment items", items, limits::kElemItems, n_at);
       for (uint32_t k = 0; k < n; ++k) {
         if (exprs) {
           seg.items.push_back(const_expr(s, seg.type));
@@ -498,9 +486,7 @@ class Decoder {
   }
 
   void data_section(Reader& s) {
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("data segments", count, limits::kDataSegments, count_at);
+    const uint32_t count = read_count(s, "data segments", limits::kDataSegments);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       const uint32_t flags = s.u32();
@@ -527,9 +513,7 @@ class Decoder {
 
   void code_section(Reader& s) {
     const size_t section_end = s.offset() - s.pos() + m_.code_bytes;
-    const size_t count_at = s.offset();
-    const uint32_t count = s.u32();
-    check_limit("function bodies", count, limits::kFunctions, count_at);
+    const uint32_t count = read_count(s, "function bodies", limits::kFunctions);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t size_at = s.offset();
       const uint32_t size = s.u32();
