@@ -130,7 +130,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
     procs::HostOptions opts;
     opts.name = e->id;
     opts.workers = h.workers.value_or(0);
-    if (h.stop_timeout_ms) opts.stop_timeout = std::chrono::milliseconds(*h.stop_timeout_ms);
+    if (h.stop_timeout_ms) opts.stop_timeout = procs::saturating_ms(*h.stop_timeout_ms);
     system_->add_host(std::move(opts));
   }
   for (const Entry* e : reg_->of_kind(registry::Kind::TerminalHost)) {
