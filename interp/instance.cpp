@@ -65,8 +65,8 @@ Table::Table(TableType t, uint32_t limit_size, uint64_t init, TableBudget* share
 
 int64_t Table::grow(uint32_t delta, uint64_t init) {
   const size_t old = elems.size();
-  if (uint64_t{old} + delta > max_size) return -1;
-  if (budget && !budget->take(delta)) return -1;
+  if (!can_grow(delta)) return -1;
+  if (budget) budget->take(delta);
   elems.resize(old + delta, init);
   return static_cast<int64_t>(old);
 }

@@ -72,9 +72,10 @@ struct Memory {
 struct TableBudget {
   uint64_t limit = UINT64_MAX;
   uint64_t used = 0;
+  bool fits(uint64_t n) const { return n <= limit - used; }
   // Takes n elements if they fit under the limit.
   bool take(uint64_t n) {
-    if (n > limit - used) return false;
+    if (!fits(n)) return false;
     used += n;
     return true;
   }
@@ -88,6 +89,10 @@ struct Table {
 
   // Throws LinkError if the initial size exceeds `limit_size` or the budget.
   Table(TableType t, uint32_t limit_size, uint64_t init = 0, TableBudget* shared_budget = nullptr);
+  // Whether this table's maximum and the store's budget allow `delta` more elements.
+  bool can_grow(uint32_t delta) const {
+    return uint64_t{elems.size()} + delta <= max_size && (budget == nullptr || budget->fits(delta));
+  }
   int64_t grow(uint32_t delta, uint64_t init);  // old size or -1
 };
 

@@ -239,7 +239,9 @@ TEST(Limits, TableGrowStopsAtTheStoreBudget) {
   budget.limit = 5;
   Table a(TableType{ValType::FuncRef, {2, {}}}, 100, 0, &budget);
   Table b(TableType{ValType::FuncRef, {1, {}}}, 100, 0, &budget);
+  EXPECT_FALSE(a.can_grow(3));
   EXPECT_EQ(a.grow(3, 0), -1);  // 3 + 3 > 5
+  EXPECT_TRUE(a.can_grow(2));
   EXPECT_EQ(a.grow(2, 0), 2);
   EXPECT_EQ(b.grow(1, 0), -1);
   EXPECT_EQ(budget.used, 5u);
