@@ -131,7 +131,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
     procs::HostOptions opts;
     opts.name = e->id;
     opts.workers = h.workers.value_or(0);
-    if (h.stop_timeout_ms) opts.stop_timeout = std::chrono::milliseconds(*h.stop_timeout_ms);
+    if (h.stop_timeout_ms) opts.stop_timeout = procs::saturating_ms(*h.stop_timeout_ms);
     opts.max_mailbox_messages = h.max_mailbox_messages.value_or(opts.max_mailbox_messages);
     opts.max_mailbox_bytes = h.max_mailbox_bytes.value_or(opts.max_mailbox_bytes);
     opts.max_timers = h.max_timers.value_or(opts.max_timers);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine/hash.h"
+#include "interp/limits.h"
 
 namespace wippy::engine {
 
@@ -36,6 +37,7 @@ std::string parse_expected_hash(std::string_view expected) {
 }  // namespace
 
 ModulePtr Engine::load(std::span<const uint8_t> bytes, std::string_view expected_hash) {
+  interp::check_module_size(bytes.size());  // before hashing all of it
   if (!expected_hash.empty()) {
     std::string want = parse_expected_hash(expected_hash);
     std::string got = sha256_hex(bytes);
@@ -81,9 +83,17 @@ ModulePtr Engine::load_file(const std::filesystem::path& path, std::string_view 
   if (fd < 0) throw fail(errno);
   std::vector<uint8_t> bytes;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) bytes.reserve(static_cast<size_t>(st.st_size));
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (size > interp::limits::kModuleBytes) {
+      ::close(fd);
+      interp::check_module_size(size);  // throws
+    }
+    bytes.reserve(size);
+  }
   uint8_t buf[1 << 16];
-  for (;;) {
+  // A pipe or device has no size: stop one buffer past the limit (the decoder refuses it).
+  while (bytes.size() <= interp::limits::kModuleBytes) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -96,6 +106,11 @@ ModulePtr Engine::load_file(const std::filesystem::path& path, std::string_view 
   }
   ::close(fd);
   return load(bytes, expected_hash);
+}
+
+size_t Engine::cache_hits() const {
+  std::lock_guard lock(mu_);
+  return cache_hits_;
 }
 
 size_t Engine::cache_size() const {

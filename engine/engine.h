@@ -51,18 +51,19 @@ class Engine {
   // Decodes, validates and translates, or returns the cached module for identical
   // bytes (keyed by xxHash3-128). `expected_hash` is "" or "sha256:<hex>"; a mismatch
   // throws LoadError("hash verification failed: expected X, got Y"). Malformed or
-  // invalid modules throw interp::ModuleError.
+  // invalid modules throw interp::ModuleError, also a file larger than the module size
+  // limit (interp/limits.h), which is refused before it is read.
   ModulePtr load(std::span<const uint8_t> bytes, std::string_view expected_hash = {});
   ModulePtr load_file(const std::filesystem::path& path, std::string_view expected_hash = {});
 
   size_t cache_size() const;
-  size_t cache_hits() const { return cache_hits_; }
+  size_t cache_hits() const;
 
  private:
   EngineConfig config_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::weak_ptr<const interp::Module>> cache_;  // key: xxh128 hex
-  size_t cache_hits_ = 0;
+  size_t cache_hits_ = 0;  // under mu_
 };
 
 class Instance;

@@ -32,6 +32,7 @@
 #include "interp/compiler.h"
 #include "interp/decode_util.h"
 #include "interp/execution.h"
+#include "interp/limits.h"
 #include "interp/opcode_tables.h"
 #include "interp/ops.h"
 
@@ -615,6 +616,9 @@ void FunctionCompiler::control(uint8_t opc) {
     case 0x02:    // block
     case 0x03:    // loop
     case 0x04: {  // if
+      // The function body is the first entry, so this counts nested blocks.
+      if (ctrls_.size() > limits::kBlockDepth)
+        malformed("blocks nested too deeply (limit " + std::to_string(limits::kBlockDepth) + ")");
       Ctrl c;
       c.opcode = opc;
       read_block_type(c.params, c.results);
@@ -703,6 +707,9 @@ void FunctionCompiler::control(uint8_t opc) {
     case 0x0e: {  // br_table
       uint32_t n = r_.u32();
       if (n > r_.remaining()) r_.fail("unexpected end");
+      if (n > limits::kBrTableTargets)
+        malformed("br_table too large: " + std::to_string(n) + " targets (limit " +
+                  std::to_string(limits::kBrTableTargets) + ")");
       std::vector<uint32_t> depths(n + 1);
       for (auto& d : depths) d = r_.u32();
       Val index = pop(ValType::I32);
@@ -718,21 +725,21 @@ void FunctionCompiler::control(uint8_t opc) {
         op(Op::BrTable);
         word(slot, n);
         // Labels whose values are not in place get a landing pad that moves them first.
-        std::vector<uint32_t> pad_words;
-        for (uint32_t d : depths) {
-          Ctrl& l = label(d);
+        std::vector<bool> needs_pad(n + 1);
+        for (uint32_t i = 0; i <= n; ++i) {
+          Ctrl& l = label(depths[i]);
           if (label_values_in_place(l, static_cast<uint32_t>(arity))) {
             label_target(l);
           } else {
-            pad_words.push_back(here());
+            needs_pad[i] = true;
             target(0);
           }
         }
         // Emit the landing pads in the order of the table entries that need them.
         uint32_t table_start = here() - 2 * (n + 1);
         for (uint32_t i = 0; i <= n; ++i) {
+          if (!needs_pad[i]) continue;
           uint32_t w = table_start + 2 * i;
-          if (std::find(pad_words.begin(), pad_words.end(), w) == pad_words.end()) continue;
           Ctrl& l = label(depths[i]);
           code_[w].u64 = place_label();
           move_label_values(l);

@@ -8,6 +8,7 @@
 
 #include "interp/compiler.h"
 #include "interp/decode_util.h"
+#include "interp/limits.h"
 #include "interp/module.h"
 #include "interp/reader.h"
 
@@ -15,9 +16,6 @@ namespace wippy::interp {
 namespace {
 
 constexpr const char* kUnexpectedEnd = "unexpected end of section or function";
-// Far more locals than any real program has; refusing them keeps a hostile module
-// from making us allocate gigabytes of frame.
-constexpr uint64_t kMaxLocals = 1'000'000;
 
 // Where each section id must appear relative to the others (the data count section,
 // id 12, comes before code and data).
@@ -28,6 +26,23 @@ int section_rank(uint8_t id) {
 
 [[noreturn]] void malformed(const std::string& message, size_t offset) {
   Reader::fail_at(message, offset);
+}
+
+// Refuses a count above one of the implementation limits in interp/limits.h:
+// "too many <what>: <count> (limit <limit>)" at `offset`.
+void check_limit(const char* what, uint64_t count, uint64_t limit, size_t offset) {
+  if (count <= limit) return;
+  malformed(std::string("too many ") + what + ": " + std::to_string(count) + " (limit " +
+                std::to_string(limit) + ")",
+            offset);
+}
+
+// Reads a count and refuses it if, added to the `existing` entries, it exceeds `limit`.
+uint32_t read_count(Reader& s, const char* what, uint64_t limit, uint64_t existing = 0) {
+  const size_t at = s.offset();
+  const uint32_t count = s.u32();
+  check_limit(what, existing + count, limit, at);
+  return count;
 }
 
 // Opcodes that exist in WebAssembly 2.0 (without SIMD): in a constant expression
@@ -68,7 +83,9 @@ class Decoder {
       // declared end, then compare: a count that is too large then fails the way
       // the spec tests expect ("section size mismatch", "length out of bounds").
       Reader s(bytes_.subspan(r.pos()), r.offset());
-      if (id != 0) {
+      if (id == 0) {
+        check_limit("custom sections", ++custom_sections_, limits::kCustomSections, id_at);
+      } else {
         // Each known section at most once, in the prescribed order.
         if (section_rank(id) <= last_rank) malformed("unexpected content after last section", id_at);
         last_rank = section_rank(id);
@@ -160,6 +177,8 @@ class Decoder {
       } else if (id == 1) {
         std::unordered_map<uint32_t, std::string> names;
         const uint32_t count = sub.u32();
+        // More names than functions a module may have: debug info not worth the memory.
+        if (count > limits::kFunctions) continue;
         for (uint32_t i = 0; i < count; ++i) {
           const uint32_t index = sub.u32();
           names[index] = sub.name();
@@ -172,7 +191,7 @@ class Decoder {
   // --- types, imports, declarations ----------------------------------------------
 
   void type_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "types", limits::kTypes);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       const uint8_t form = s.u8();
@@ -180,9 +199,9 @@ class Decoder {
       if (form & 0x80) malformed("integer representation too long", at + 1);
       if (form != 0x60) malformed("malformed function type", at);
       FuncType t;
-      const uint32_t np = s.u32();
+      const uint32_t np = read_count(s, "params", limits::kParams);
       for (uint32_t k = 0; k < np; ++k) t.params.push_back(read_val_type(s));
-      const uint32_t nr = s.u32();
+      const uint32_t nr = read_count(s, "results", limits::kResults);
       for (uint32_t k = 0; k < nr; ++k) t.results.push_back(read_val_type(s));
       m_.type_ids.push_back(canonical_type_id(t));
       m_.types.push_back(std::move(t));
@@ -237,7 +256,7 @@ class Decoder {
   }
 
   void import_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "imports", limits::kImports);
     for (uint32_t i = 0; i < count; ++i) {
       Import imp;
       imp.module = s.name();
@@ -251,6 +270,7 @@ class Decoder {
           ++m_.num_imported_funcs;
           break;
         case 0x01:
+          check_limit("tables", m_.tables.size() + 1, limits::kTables, at);
           imp.kind = ExternKind::Table;
           imp.table = table_type(s);
           m_.tables.push_back(imp.table);
@@ -276,12 +296,12 @@ class Decoder {
   }
 
   void function_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "functions", limits::kFunctions, m_.num_imported_funcs);
     for (uint32_t i = 0; i < count; ++i) m_.func_types.push_back(type_index(s));
   }
 
   void table_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "tables", limits::kTables, m_.tables.size());
     for (uint32_t i = 0; i < count; ++i) m_.tables.push_back(table_type(s));
   }
 
@@ -367,7 +387,7 @@ class Decoder {
   // --- globals, exports, start ----------------------------------------------------
 
   void global_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "globals", limits::kGlobals, m_.globals.size());
     for (uint32_t i = 0; i < count; ++i) {
       GlobalDef g;
       g.type = global_type(s);
@@ -379,7 +399,7 @@ class Decoder {
 
   void export_section(Reader& s) {
     std::unordered_set<std::string> names;
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "exports", limits::kExports);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       Export ex;
@@ -416,7 +436,8 @@ class Decoder {
   // --- segments -----------------------------------------------------------------
 
   void elem_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "element segments", limits::kElemSegments);
+    uint64_t items = 0;
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       const uint32_t flags = s.u32();
@@ -445,7 +466,8 @@ class Decoder {
           seg.type = ValType::FuncRef;
         }
       }
-      const uint32_t n = s.u32();
+      const uint32_t n = read_count(s, "element segment items", limits::kElemItems, items);
+      items += n;
       for (uint32_t k = 0; k < n; ++k) {
         if (exprs) {
           seg.items.push_back(const_expr(s, seg.type));
@@ -464,7 +486,7 @@ class Decoder {
   }
 
   void data_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "data segments", limits::kDataSegments);
     for (uint32_t i = 0; i < count; ++i) {
       const size_t at = s.offset();
       const uint32_t flags = s.u32();
@@ -491,9 +513,14 @@ class Decoder {
 
   void code_section(Reader& s) {
     const size_t section_end = s.offset() - s.pos() + m_.code_bytes;
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "function bodies", limits::kFunctions);
     for (uint32_t i = 0; i < count; ++i) {
+      const size_t size_at = s.offset();
       const uint32_t size = s.u32();
+      if (size > limits::kFunctionBodyBytes)
+        malformed("function body too large: " + std::to_string(size) + " bytes (limit " +
+                      std::to_string(limits::kFunctionBodyBytes) + ")",
+                  size_at);
       const size_t begin = s.offset();
       s.sub(size);
       bodies_.push_back({begin, size, section_end});
@@ -530,7 +557,8 @@ class Decoder {
       decls.emplace_back(n, read_val_type(body));
       total += n;
     }
-    if (total > UINT32_MAX || total + fn.num_params > kMaxLocals) malformed("too many locals", at);
+    // Also refuses what the spec calls malformed (more than 2^32 locals).
+    check_limit("locals", total + fn.num_params, limits::kLocals, at);
     fn.local_types.reserve(total);
     uint32_t cells = 0;
     for (auto [n, t] : decls) {
@@ -543,11 +571,13 @@ class Decoder {
   std::span<const uint8_t> bytes_;
   Module& m_;
   std::vector<PendingBody> bodies_;
+  uint32_t custom_sections_ = 0;
 };
 
 }  // namespace
 
 std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, const DecodeOptions& options) {
+  check_module_size(bytes.size());
   auto m = std::make_shared<Module>();
   m->fuel_metering = options.fuel_metering;
   Decoder(bytes, *m).run();

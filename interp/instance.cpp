@@ -50,17 +50,23 @@ int64_t Memory::grow(uint32_t delta) {
 
 // --- Table ----------------------------------------------------------------------
 
-Table::Table(TableType t, uint32_t limit_size, uint64_t init) : type(t) {
+Table::Table(TableType t, uint32_t limit_size, uint64_t init, TableBudget* shared_budget)
+    : type(t), budget(shared_budget) {
   max_size = std::min(t.limits.max.value_or(UINT32_MAX), limit_size);
   if (t.limits.min > max_size)
     throw LinkError("table of " + std::to_string(t.limits.min) + " elements exceeds the limit of " +
                     std::to_string(max_size));
+  if (budget && !budget->take(t.limits.min))
+    throw LinkError("table of " + std::to_string(t.limits.min) + " elements exceeds the limit of " +
+                    std::to_string(budget->limit) + " table elements per store (" +
+                    std::to_string(budget->used) + " in use)");
   elems.assign(t.limits.min, init);
 }
 
 int64_t Table::grow(uint32_t delta, uint64_t init) {
   const size_t old = elems.size();
-  if (uint64_t{old} + delta > max_size) return -1;
+  if (!can_grow(delta)) return -1;
+  if (budget) budget->take(delta);
   elems.resize(old + delta, init);
   return static_cast<int64_t>(old);
 }
@@ -73,7 +79,8 @@ Memory* Store::new_memory(MemoryType type) {
 }
 
 Table* Store::new_table(TableType type, uint64_t init) {
-  tables_.push_back(std::make_unique<Table>(type, limits_.max_table_size, init));
+  table_budget_.limit = limits_.max_table_elements;
+  tables_.push_back(std::make_unique<Table>(type, limits_.max_table_size, init, &table_budget_));
   return tables_.back().get();
 }
 

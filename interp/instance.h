@@ -70,13 +70,31 @@ struct Memory {
   int64_t grow(uint32_t delta);
 };
 
+// The elements all tables of one store may hold together (StoreLimits::max_table_elements).
+struct TableBudget {
+  uint64_t limit = UINT64_MAX;
+  uint64_t used = 0;
+  bool fits(uint64_t n) const { return n <= limit - used; }
+  // Takes n elements if they fit under the limit.
+  bool take(uint64_t n) {
+    if (!fits(n)) return false;
+    used += n;
+    return true;
+  }
+};
+
 struct Table {
   TableType type;
   std::vector<uint64_t> elems;  // 0 is null; funcref = FuncInst*, externref = host value
   uint32_t max_size = 0;        // effective maximum
+  TableBudget* budget = nullptr;  // shared by the store's tables; null: no total limit
 
-  Table(TableType t, uint32_t limit_size, uint64_t init = 0);
-  bool can_grow(uint32_t delta) const { return uint64_t{elems.size()} + delta <= max_size; }
+  // Throws LinkError if the initial size exceeds `limit_size` or the budget.
+  Table(TableType t, uint32_t limit_size, uint64_t init = 0, TableBudget* shared_budget = nullptr);
+  // Whether this table's maximum and the store's budget allow `delta` more elements.
+  bool can_grow(uint32_t delta) const {
+    return uint64_t{elems.size()} + delta <= max_size && (budget == nullptr || budget->fits(delta));
+  }
   int64_t grow(uint32_t delta, uint64_t init);  // old size or -1
 };
 
@@ -125,7 +143,10 @@ struct Instance {
 struct StoreLimits {
   uint64_t fuel = 0;                   // total units; 0 = unlimited
   uint32_t max_memory_pages = 16384;   // 1 GiB per memory
-  uint32_t max_table_size = 1u << 20;
+  uint32_t max_table_size = 1u << 20;  // elements per table
+  // Elements of all tables together (8 bytes each: 32 MiB), so that many tables
+  // cannot multiply the per-table limit.
+  uint64_t max_table_elements = 1u << 22;
   uint32_t max_call_depth = 10000;
   uint32_t max_stack_cells = 1u << 20;  // 8 MiB of value stack
 };
@@ -158,6 +179,7 @@ class Store {
  private:
   friend class Execution;
   StoreLimits limits_;
+  TableBudget table_budget_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;

@@ -1,6 +1,7 @@
 // Lookups on a decoded module.
 #include <algorithm>
 
+#include "interp/limits.h"
 #include "interp/module.h"
 
 namespace wippy::interp {
@@ -14,6 +15,14 @@ const Export* Module::find_export(std::string_view name) const {
 std::string Module::func_name(uint32_t func_index) const {
   auto it = func_names.find(func_index);
   return it == func_names.end() ? std::string() : it->second;
+}
+
+void check_module_size(uint64_t size) {
+  if (size <= limits::kModuleBytes) return;
+  throw ModuleError(ModuleError::Kind::Malformed,
+                    "module too large: " + std::to_string(size) + " bytes (limit " +
+                        std::to_string(limits::kModuleBytes) + ")",
+                    0);
 }
 
 uint32_t Function::wasm_offset_of(size_t slot) const {

@@ -155,6 +155,10 @@ struct DecodeOptions {
   bool fuel_metering = true;
 };
 
+// Throws ModuleError "module too large: N bytes (limit L)" if a binary of `size`
+// bytes exceeds limits::kModuleBytes (also used before reading a file).
+void check_module_size(uint64_t size);
+
 // Decodes, validates and translates a binary module. Throws ModuleError naming what
 // is wrong and the byte offset.
 std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, const DecodeOptions& options = {});

@@ -54,6 +54,18 @@ struct WatchState {
 
 }  // namespace detail
 
+Clock::duration saturating_ms(uint64_t ms) {
+  using std::chrono::milliseconds;
+  constexpr auto kMaxMs = static_cast<uint64_t>(std::chrono::duration_cast<milliseconds>(Clock::duration::max()).count());
+  if (ms >= kMaxMs) return Clock::duration::max();
+  return milliseconds(static_cast<milliseconds::rep>(ms));
+}
+
+Clock::time_point saturating_add(Clock::time_point from, Clock::duration delay) {
+  if (delay > Clock::time_point::max() - from) return Clock::time_point::max();
+  return from + delay;
+}
+
 namespace {
 
 using detail::LoopState;
@@ -242,7 +254,7 @@ WatchHandle EventLoop::when_ready(int fd, bool write, std::function<void()> fn) 
 }
 
 TimerHandle EventLoop::after(Clock::duration delay, std::function<void()> fn) {
-  return at(Clock::now() + delay, std::move(fn));
+  return at(saturating_add(Clock::now(), delay), std::move(fn));
 }
 
 void EventLoop::stop() {

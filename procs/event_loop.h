@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,12 @@ struct uv_loop_s;
 namespace wippy::procs {
 
 using Clock = std::chrono::steady_clock;
+
+// Time arithmetic for limits and timeouts from configuration, which may be as large
+// as 2^64-1 ms: they saturate at the largest representable value ("never") instead
+// of overflowing into the past.
+Clock::duration saturating_ms(uint64_t ms);
+Clock::time_point saturating_add(Clock::time_point from, Clock::duration delay);
 
 namespace detail {
 struct TimerState;

@@ -21,7 +21,7 @@ namespace wippy::procs {
 struct HostOptions {
   std::string name;
   unsigned workers = 0;                             // 0: std::thread::hardware_concurrency()
-  std::chrono::milliseconds stop_timeout{10000};    // CANCEL -> terminate, and shutdown
+  Clock::duration stop_timeout = std::chrono::seconds(10);  // CANCEL -> terminate, and shutdown
   int64_t slice_budget = 10000;                     // fuel units per Step
   // What one process may hoard (0: no limit). A send to a full mailbox fails (the
   // sender gets "mailbox full: ..."; the message is not queued); a wake_at beyond

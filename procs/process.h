@@ -96,7 +96,7 @@ class ProcessContext {
   // Throws std::runtime_error ("too many pending timers") beyond the host's
   // max_timers, which ends the process when it escapes step().
   TimerHandle wake_at(Clock::time_point when);
-  TimerHandle wake_after(Clock::duration delay) { return wake_at(Clock::now() + delay); }
+  TimerHandle wake_after(Clock::duration delay) { return wake_at(saturating_add(Clock::now(), delay)); }
   // A handle for wake-ups from other threads (thread-safe to use and copy).
   Waker waker() const;
 

@@ -261,7 +261,7 @@ size_t System::shutdown() {
     for (const Pid& p : h->pids()) cancel(Pid{}, p);
   // Cancelled processes are terminated by their own stop-timeout timers; this wait
   // only adds a little slack for those timers to fire.
-  Clock::time_point deadline = Clock::now() + timeout + std::chrono::milliseconds(100);
+  Clock::time_point deadline = saturating_add(saturating_add(Clock::now(), timeout), std::chrono::milliseconds(100));
   bool all_done = true;
   for (ProcessHost* h : hosts) all_done &= h->wait_empty(deadline);
   size_t terminated = 0;

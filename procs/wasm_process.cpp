@@ -20,7 +20,7 @@ uint64_t WasmProcess::fuel_consumed() const { return instance_ ? instance_->stor
 
 StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   if (cfg_.limits.max_execution_ms) {
-    deadline_ = Clock::now() + std::chrono::milliseconds(cfg_.limits.max_execution_ms);
+    deadline_ = saturating_add(Clock::now(), saturating_ms(cfg_.limits.max_execution_ms));
     deadline_timer_ = ctx.wake_at(*deadline_);
   }
   engine::Limits limits;

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "engine/engine.h"
+#include "interp/limits.h"
 
 namespace wippy::engine {
 namespace {
@@ -117,6 +119,45 @@ TEST(EngineLoad, LoadFile) {
   std::filesystem::remove(path);
   std::string msg = error_of<LoadError>([&] { engine.load_file(path); });
   EXPECT_EQ(msg, "cannot read " + path.string() + ": No such file or directory");
+}
+
+TEST(EngineLoad, OversizedFileIsRefused) {
+  // A sparse file one byte over the module size limit.
+  Engine engine;
+  auto path = std::filesystem::temp_directory_path() / "wippy_engine_test_oversized.wasm";
+  { std::ofstream out(path, std::ios::binary); }
+  std::filesystem::resize_file(path, interp::limits::kModuleBytes + 1);
+  EXPECT_EQ(error_of<interp::ModuleError>([&] { engine.load_file(path); }),
+            "module too large: 268435457 bytes (limit 268435456)");
+  std::filesystem::remove(path);
+}
+
+TEST(EngineLoad, CacheHitsCanBeReadWhileLoading) {
+  Engine engine;
+  ModulePtr kept = engine.load(kAddModule);
+  constexpr size_t kLoads = 1000;
+  std::thread loader([&] {
+    for (size_t i = 0; i < kLoads; ++i) engine.load(kAddModule);
+  });
+  // Reads race with the loader's increments (a data race before they were locked).
+  while (engine.cache_hits() < kLoads) std::this_thread::yield();
+  loader.join();
+  EXPECT_EQ(engine.cache_hits(), kLoads);
+}
+
+TEST(InstanceLimits, TableElementsPerInstance) {
+  // (module (table 3 funcref) (table 3 funcref))
+  const std::vector<uint8_t> two_tables = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x04,
+                                           0x07, 0x02, 0x70, 0x00, 0x03, 0x70, 0x00, 0x03};
+  Engine engine;
+  Linker linker;
+  ModulePtr m = engine.load(two_tables);
+  Limits limits;
+  limits.max_table_elements = 6;
+  EXPECT_NO_THROW({ Instance inst(linker, m, limits); });
+  limits.max_table_elements = 5;
+  EXPECT_EQ(error_of<interp::LinkError>([&] { Instance inst(linker, m, limits); }),
+            "table of 3 elements exceeds the limit of 5 table elements per store (3 in use)");
 }
 
 TEST(Linker, UnknownImportMessage) {
