@@ -3,7 +3,7 @@
 // slicing and fuel limits, on random valid modules from binaryen (`wasm-opt -ttf`).
 //
 //   node tests/differential/differential.js --wippy build/cli/wippy [--seeds N]
-//        [--first-seed S] [--keep DIR] [--verbose]
+//        [--first-seed S] [--keep DIR] [--node-only] [--verbose]
 //   WIPPY_DIFF_SEEDS=N sets the default for --seeds (12).
 //
 // For each seed: deterministic random bytes -> `wasm-opt -ttf` with the features wippy
@@ -18,6 +18,7 @@
 //     must equal the unsliced run's;
 //   - with --fuel F (F = the fuel the unsliced run consumed): the same outcome; with
 //     --fuel F-1, unsliced and with --slice 7: a trap 'fuel exhausted' at the same fuel.
+// --node-only skips the slicing and fuel-limit runs (a faster search for wrong results).
 // Results are compared as values (floats by bits, any NaN equal to any NaN); traps are
 // compared as trap/no-trap with node (the wording differs) and exactly between wippy runs.
 // Prints a line per seed and a summary; exits 1 if anything diverged, 2 on a setup error.
@@ -41,7 +42,7 @@ const NUMERIC = new Set(['i32', 'i64', 'f32', 'f64']);
 function parseArgs(argv) {
   const opt = {
     wippy: null, seeds: Number(process.env.WIPPY_DIFF_SEEDS || 12), firstSeed: 1,
-    keep: null, verbose: false,
+    keep: null, nodeOnly: false, verbose: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -53,6 +54,7 @@ function parseArgs(argv) {
     else if (a === '--seeds') opt.seeds = Number(value());
     else if (a === '--first-seed') opt.firstSeed = Number(value());
     else if (a === '--keep') opt.keep = value();
+    else if (a === '--node-only') opt.nodeOnly = true;
     else if (a === '--verbose') opt.verbose = true;
     else usage(`unknown option ${a}`);
   }
@@ -64,7 +66,7 @@ function parseArgs(argv) {
 
 function usage(message) {
   console.error(`differential: ${message}`);
-  console.error('usage: node differential.js --wippy PATH [--seeds N] [--first-seed S] [--keep DIR] [--verbose]');
+  console.error('usage: node differential.js --wippy PATH [--seeds N] [--first-seed S] [--keep DIR] [--node-only] [--verbose]');
   process.exit(2);
 }
 
@@ -298,6 +300,7 @@ async function checkCall(opt, file, module, fn) {
       (reference.values && !sameValues(reference, base))) {
     problems.push(`node ${describe(reference)} vs wippy ${describe(base)}`);
   }
+  if (opt.nodeOnly) return problems.length ? [`reproduce: ${base.command}`, ...problems] : [];
   const same = (a, b) => !a.hang && !a.error && !b.hang && !b.error && a.fuel === b.fuel &&
     (b.trap !== undefined ? a.trap === b.trap : sameValues(a, b));
   for (const s of SLICES) {
@@ -375,8 +378,9 @@ async function main() {
   console.log(`differential: ${totals.modules} modules, ${totals.calls} calls, ${totals.skipped} exports ` +
     `skipped (non-numeric types), ${totals.divergences} divergent calls` +
     (totals.divergentSeeds.length ? ` (seeds ${totals.divergentSeeds.join(' ')})` : '') +
-    `; runs per call: node; wippy unsliced, --slice ${SLICES.join(', --slice ')}, --fuel F, ` +
-    '--fuel F-1, --fuel F-1 --slice 7 (F = fuel consumed unsliced)');
+    (opt.nodeOnly ? '; runs per call: node; wippy unsliced' :
+      `; runs per call: node; wippy unsliced, --slice ${SLICES.join(', --slice ')}, --fuel F, ` +
+      '--fuel F-1, --fuel F-1 --slice 7 (F = fuel consumed unsliced)'));
   if (totals.divergences) console.log(`differential: modules kept in ${scratch}`);
   return totals.divergences ? 1 : 0;
 }
