@@ -275,7 +275,8 @@ async function wippyCall(opt, file, fn, extra) {
   } else if (r.status === 1 && trapLine) {
     outcome.trap = trapLine[1];
   } else {
-    outcome.error = `exit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}: ${r.stderr.trim().split('\n')[0]}`;
+    const how = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
+    outcome.error = `${how}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`;
   }
   return outcome;
 }
@@ -295,7 +296,7 @@ async function checkCall(opt, file, module, fn) {
   const problems = [];
   const reference = nodeCall(module, fn);
   const base = await wippyCall(opt, file, fn, []);
-  if (base.hang || base.error) return [`unsliced: ${describe(base)}`];
+  if (base.hang || base.error) return [`reproduce: ${base.command}`, `unsliced: ${describe(base)}`];
   if ((reference.trap !== undefined) !== (base.trap !== undefined) ||
       (reference.values && !sameValues(reference, base))) {
     problems.push(`node ${describe(reference)} vs wippy ${describe(base)}`);
