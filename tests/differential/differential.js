@@ -3,20 +3,22 @@
 // slicing and fuel limits, on random valid modules from binaryen (`wasm-opt -ttf`).
 //
 //   node tests/differential/differential.js --wippy build/cli/wippy [--seeds N]
-//        [--first-seed S] [--keep DIR] [--verbose]
+//        [--first-seed S] [--keep DIR] [--node-only] [--verbose]
 //   WIPPY_DIFF_SEEDS=N sets the default for --seeds (12).
 //
 // For each seed: deterministic random bytes -> `wasm-opt -ttf` with the features wippy
-// supports -> the "fuzzing-support" log imports turned into empty functions (so no
-// import remains) -> `--denan` (no NaN payloads from arithmetic). Then every exported
-// function whose parameters and results are numbers is called with fixed arguments:
+// supports, and `--denan` (no NaN payloads from arithmetic) -> the "fuzzing-support"
+// log imports turned into empty functions (no import remains) -> for every export with
+// numeric parameters and results, a wrapper export "diff:NAME" that calls it with fixed
+// arguments and returns its results and the hash of memory after it. Each wrapper runs
 //   - in node, in a fresh instance per call (the reference result);
-//   - by `wippy wasm FILE --invoke NAME ARGS --stats`, one process (so one instance) per
-//     call, which is why node uses a fresh instance per call too;
+//   - under `wippy wasm FILE --invoke diff:NAME --stats`, one process (so one instance)
+//     per call, which is why node uses a fresh instance per call too;
 //   - the same with --slice 1, 7 and 10000: results, trap message and fuel consumed
 //     must equal the unsliced run's;
-//   - with --fuel F (F = the fuel the unsliced run consumed): the same outcome, and with
-//     --fuel F-1 (alone and with --slice 7): a trap 'fuel exhausted'.
+//   - with --fuel F (F = the fuel the unsliced run consumed): the same outcome; with
+//     --fuel F-1, unsliced and with --slice 7: a trap 'fuel exhausted' at the same fuel.
+// --node-only skips the slicing and fuel-limit runs (a faster search for wrong results).
 // Results are compared as values (floats by bits, any NaN equal to any NaN); traps are
 // compared as trap/no-trap with node (the wording differs) and exactly between wippy runs.
 // Prints a line per seed and a summary; exits 1 if anything diverged, 2 on a setup error.
@@ -40,7 +42,7 @@ const NUMERIC = new Set(['i32', 'i64', 'f32', 'f64']);
 function parseArgs(argv) {
   const opt = {
     wippy: null, seeds: Number(process.env.WIPPY_DIFF_SEEDS || 12), firstSeed: 1,
-    keep: null, verbose: false,
+    keep: null, nodeOnly: false, verbose: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -52,6 +54,7 @@ function parseArgs(argv) {
     else if (a === '--seeds') opt.seeds = Number(value());
     else if (a === '--first-seed') opt.firstSeed = Number(value());
     else if (a === '--keep') opt.keep = value();
+    else if (a === '--node-only') opt.nodeOnly = true;
     else if (a === '--verbose') opt.verbose = true;
     else usage(`unknown option ${a}`);
   }
@@ -63,7 +66,7 @@ function parseArgs(argv) {
 
 function usage(message) {
   console.error(`differential: ${message}`);
-  console.error('usage: node differential.js --wippy PATH [--seeds N] [--first-seed S] [--keep DIR] [--verbose]');
+  console.error('usage: node differential.js --wippy PATH [--seeds N] [--first-seed S] [--keep DIR] [--node-only] [--verbose]');
   process.exit(2);
 }
 
@@ -94,26 +97,49 @@ function runTool(cmd, args) {
   return r;
 }
 
-// Builds the module for `seed` in `dir`; returns the path of the final .wasm.
+// Builds the module for `seed` in `dir`. Returns {file, calls}: the final .wasm and,
+// for each export with numeric parameters and results, the wrapper export that calls
+// it: {name (the wrapper's), target, args, results}.
 function generateModule(seed, dir) {
   const input = path.join(dir, 'input.dat');
-  const generated = path.join(dir, 'generated.wat');
-  const stubbed = path.join(dir, 'stubbed.wat');
+  const generated = path.join(dir, 'generated.wasm');
+  const text = path.join(dir, 'module.wat');
   const final = path.join(dir, 'module.wasm');
   fs.writeFileSync(input, randomBytes(seed, 1024 + (seed * 2654435761 % 7168)));
-  runTool('wasm-opt', [input, '-ttf', ...FEATURES, '-S', '-o', generated]);
-  // `--remove-imports` leaves ref.func of removed imports behind (an invalid module), so
-  // each import becomes a function with the same signature and an empty body instead.
-  const lines = fs.readFileSync(generated, 'utf8').split('\n').map((line) =>
-    line.replace(/^(\s*)\(import "[^"]*" "[^"]*" \((func [^()]*(?:\([^()]*\)\s*)*)\)\)\s*$/, '$1($2)'));
-  if (lines.some((line) => /^\s*\(import /.test(line))) throw new Error('an import other than a function remains');
-  fs.writeFileSync(stubbed, lines.join('\n'));
-  runTool('wasm-opt', [stubbed, ...FEATURES, '--denan', '-o', final]);
-  return final;
+  runTool('wasm-opt', [input, '-ttf', ...FEATURES, '--denan', '-o', generated]);
+  const fns = exportedFunctions(fs.readFileSync(generated));
+  const hash = fns.find((fn) => fn.name === 'hashMemory' && fn.params.length === 0 &&
+    fn.results.join() === 'i32');
+  // Each import (binaryen's "fuzzing-support" logging) becomes a function with the same
+  // type and an empty body, keeping every function index.
+  const lines = runTool('wasm2wat', [generated]).stdout.trimEnd().split('\n').map((line) =>
+    line.replace(/^(\s*)\(import "[^"]*" "[^"]*" \(func (\(;\d+;\)) \(type (\d+)\)\)\)$/, '$1(func $2 (type $3))'));
+  if (lines.some((line) => /^\s*\(import /.test(line))) throw new Error(`seed ${seed}: an import that is not a function`);
+  // Wrappers: call the export with fixed arguments, then return its results and the
+  // hash of memory after it (hashMemory, when the module has memory), so that stores
+  // are compared too, not only results.
+  const calls = [];
+  const wrappers = [];
+  for (const fn of fns) {
+    if (![...fn.params, ...fn.results].every((t) => NUMERIC.has(t))) continue;
+    const name = `diff:${fn.name}`;
+    const args = argumentsFor(fn.params);
+    const results = hash ? [...fn.results, 'i32'] : fn.results;
+    const body = [...fn.params.map((t, k) => `${t}.const ${args[k]}`), `call ${fn.index}`];
+    if (hash) body.push(`call ${hash.index}`);
+    wrappers.push(`  (func (export "${name}") (result ${results.join(' ')}) ${body.join(' ')})`);
+    calls.push({ name, target: fn.name, args, results });
+  }
+  const last = lines.length - 1;
+  if (!lines[last].endsWith(')')) throw new Error(`seed ${seed}: unexpected wasm2wat output`);
+  lines[last] = lines[last].slice(0, -1);
+  fs.writeFileSync(text, [...lines, ...wrappers, ')', ''].join('\n'));
+  runTool('wat2wasm', [text, '-o', final]);
+  return { file: final, calls, skipped: fns.length - calls.length };
 }
 
 // The exported functions of a module with their signatures, read from the binary
-// (node has no type reflection): [{name, params: ['i32', ...], results: [...]}].
+// (node has no type reflection): [{name, index, params: ['i32', ...], results: [...]}].
 function exportedFunctions(bytes) {
   let pos = 0;
   const u8 = () => bytes[pos++];
@@ -161,7 +187,7 @@ function exportedFunctions(bytes) {
         const exportName = name();
         const kind = u8();
         const index = uleb();
-        if (kind === 0) exports.push({ name: exportName, ...types[funcTypes[index]] });
+        if (kind === 0) exports.push({ name: exportName, index, ...types[funcTypes[index]] });
       }
     }
     pos = end;
@@ -179,11 +205,10 @@ function argumentsFor(params) {
 }
 
 // A call's outcome in one comparable form: {trap: message} or {values: [text...]}.
-function nodeCall(module, fn, args) {
-  const jsArgs = args.map((text, k) => (fn.params[k] === 'i64' ? BigInt(text) : Number(text)));
+function nodeCall(module, fn) {
   try {
     const instance = new WebAssembly.Instance(module, {});
-    let r = instance.exports[fn.name](...jsArgs);
+    let r = instance.exports[fn.name]();
     if (fn.results.length === 0) r = [];
     else if (fn.results.length === 1) r = [r];
     return { values: r.map((v, k) => formatJs(fn.results[k], v)) };
@@ -236,8 +261,8 @@ function runAsync(cmd, args, timeoutMs) {
 }
 
 // One `wippy wasm --invoke` run: {values | trap | error, fuel, exitCode} or {hang}.
-async function wippyCall(opt, file, fn, args, extra) {
-  const argv = ['wasm', file, '--invoke', fn.name, '--stats', ...extra, '--', ...args];
+async function wippyCall(opt, file, fn, extra) {
+  const argv = ['wasm', file, '--invoke', fn.name, '--stats', ...extra];
   const r = await runAsync(opt.wippy, argv, WIPPY_TIMEOUT_MS);
   const command = `wippy ${argv.join(' ')}`;
   if (r.timedOut) return { hang: true, command };
@@ -250,7 +275,8 @@ async function wippyCall(opt, file, fn, args, extra) {
   } else if (r.status === 1 && trapLine) {
     outcome.trap = trapLine[1];
   } else {
-    outcome.error = `exit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}: ${r.stderr.trim().split('\n')[0]}`;
+    const how = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
+    outcome.error = `${how}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`;
   }
   return outcome;
 }
@@ -266,25 +292,26 @@ const sameValues = (a, b) => a.values !== undefined && b.values !== undefined &&
   a.values.join(',') === b.values.join(',');
 
 // Checks one export; returns the list of divergences (strings).
-async function checkCall(opt, file, module, fn, args) {
+async function checkCall(opt, file, module, fn) {
   const problems = [];
-  const reference = nodeCall(module, fn, args);
-  const base = await wippyCall(opt, file, fn, args, []);
-  if (base.hang || base.error) return [`unsliced: ${describe(base)}`];
+  const reference = nodeCall(module, fn);
+  const base = await wippyCall(opt, file, fn, []);
+  if (base.hang || base.error) return [`reproduce: ${base.command}`, `unsliced: ${describe(base)}`];
   if ((reference.trap !== undefined) !== (base.trap !== undefined) ||
       (reference.values && !sameValues(reference, base))) {
     problems.push(`node ${describe(reference)} vs wippy ${describe(base)}`);
   }
+  if (opt.nodeOnly) return problems.length ? [`reproduce: ${base.command}`, ...problems] : [];
   const same = (a, b) => !a.hang && !a.error && !b.hang && !b.error && a.fuel === b.fuel &&
     (b.trap !== undefined ? a.trap === b.trap : sameValues(a, b));
   for (const s of SLICES) {
-    const o = await wippyCall(opt, file, fn, args, ['--slice', String(s)]);
+    const o = await wippyCall(opt, file, fn, ['--slice', String(s)]);
     if (!same(o, base)) problems.push(`--slice ${s}: ${describe(o)}; unsliced: ${describe(base)}`);
   }
   // --fuel 0 means "no limit", so the limits need F >= 1 (and F-1 >= 1).
   const F = base.fuel;
   if (F !== null && F >= 1n) {
-    const o = await wippyCall(opt, file, fn, args, ['--fuel', String(F)]);
+    const o = await wippyCall(opt, file, fn, ['--fuel', String(F)]);
     if (!same(o, base)) problems.push(`--fuel ${F}: ${describe(o)}; unlimited: ${describe(base)}`);
   }
   if (F !== null && F >= 2n) {
@@ -292,11 +319,11 @@ async function checkCall(opt, file, module, fn, args) {
     // consumed) whatever the slicing; it may stop before F-1 units if the next
     // instruction costs more than what is left.
     const limit = ['--fuel', String(F - 1n)];
-    const short = await wippyCall(opt, file, fn, args, limit);
+    const short = await wippyCall(opt, file, fn, limit);
     if (short.trap !== 'fuel exhausted' || short.fuel === null || short.fuel > F - 1n) {
       problems.push(`--fuel ${F - 1n}: ${describe(short)}; expected trap 'fuel exhausted'`);
     }
-    const sliced = await wippyCall(opt, file, fn, args, [...limit, '--slice', '7']);
+    const sliced = await wippyCall(opt, file, fn, [...limit, '--slice', '7']);
     if (!same(sliced, short)) {
       problems.push(`--fuel ${F - 1n} --slice 7: ${describe(sliced)}; unsliced: ${describe(short)}`);
     }
@@ -322,32 +349,29 @@ async function mapLimited(items, limit, work) {
 
 async function main() {
   const opt = parseArgs(process.argv.slice(2));
-  if (run('sh', ['-c', 'command -v wasm-opt']).status !== 0) usage('wasm-opt not found (binaryen; scripts/install-deps.sh)');
+  for (const [tool, pkg] of [['wasm-opt', 'binaryen'], ['wasm2wat', 'wabt'], ['wat2wasm', 'wabt']]) {
+    if (run('sh', ['-c', `command -v ${tool}`]).status !== 0) usage(`${tool} not found (${pkg}; scripts/install-deps.sh)`);
+  }
   if (!fs.existsSync(opt.wippy)) usage(`${opt.wippy} not found (build first)`);
   const scratch = opt.keep || fs.mkdtempSync(path.join(os.tmpdir(), 'wippy-diff-'));
   const totals = { modules: 0, calls: 0, skipped: 0, divergences: 0, divergentSeeds: [] };
   for (let seed = opt.firstSeed; seed < opt.firstSeed + opt.seeds; seed++) {
     const dir = path.join(scratch, `seed-${seed}`);
     fs.mkdirSync(dir, { recursive: true });
-    const file = generateModule(seed, dir);
-    const bytes = fs.readFileSync(file);
-    const module = new WebAssembly.Module(bytes);
+    const { file, calls, skipped } = generateModule(seed, dir);
+    const module = new WebAssembly.Module(fs.readFileSync(file));
     totals.modules++;
-    const fns = exportedFunctions(bytes);
-    const callable = fns.filter((fn) => [...fn.params, ...fn.results].every((t) => NUMERIC.has(t)));
-    const skipped = fns.length - callable.length;
-    const found = await mapLimited(callable, PARALLEL, async (fn) => {
-      const args = argumentsFor(fn.params);
-      const problems = await checkCall(opt, file, module, fn, args);
-      if (opt.verbose) console.log(`  seed ${seed} ${fn.name}: ${problems.length ? 'DIVERGES' : 'same'}`);
-      return problems.length ? [`  ${fn.name}(${args.join(', ')}):`, ...problems.map((p) => `    ${p}`)] : [];
+    const found = await mapLimited(calls, PARALLEL, async (call) => {
+      const problems = await checkCall(opt, file, module, call);
+      if (opt.verbose) console.log(`  seed ${seed} ${call.target}: ${problems.length ? 'DIVERGES' : 'same'}`);
+      return problems.length ? [`  ${call.target}(${call.args.join(', ')}):`, ...problems.map((p) => `    ${p}`)] : [];
     });
     const divergent = found.filter((lines) => lines.length).length;
-    totals.calls += callable.length;
+    totals.calls += calls.length;
     totals.skipped += skipped;
     totals.divergences += divergent;
     if (divergent) totals.divergentSeeds.push(seed);
-    console.log(`seed ${seed}: ${callable.length} calls, ${skipped} skipped, ` +
+    console.log(`seed ${seed}: ${calls.length} calls, ${skipped} skipped, ` +
       `${divergent ? `${divergent} DIVERGENT` : 'all the same'}${divergent || opt.keep ? ` (${file})` : ''}`);
     for (const line of found.flat()) console.log(line);
   }
@@ -355,8 +379,9 @@ async function main() {
   console.log(`differential: ${totals.modules} modules, ${totals.calls} calls, ${totals.skipped} exports ` +
     `skipped (non-numeric types), ${totals.divergences} divergent calls` +
     (totals.divergentSeeds.length ? ` (seeds ${totals.divergentSeeds.join(' ')})` : '') +
-    `; runs per call: node; wippy unsliced, --slice ${SLICES.join(', --slice ')}, --fuel F, ` +
-    '--fuel F-1, --fuel F-1 --slice 7 (F = fuel consumed unsliced)');
+    (opt.nodeOnly ? '; runs per call: node; wippy unsliced' :
+      `; runs per call: node; wippy unsliced, --slice ${SLICES.join(', --slice ')}, --fuel F, ` +
+      '--fuel F-1, --fuel F-1 --slice 7 (F = fuel consumed unsliced)'));
   if (totals.divergences) console.log(`differential: modules kept in ${scratch}`);
   return totals.divergences ? 1 : 0;
 }

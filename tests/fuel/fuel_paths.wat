@@ -5,7 +5,7 @@
 ;; under a fuel limit equal to the measured consumption and one unit less.
 (module
   (type $to_i32 (func (result i32)))
-  (memory 1)
+  (memory 16)  ;; 1 MiB: a fill of 1,000,000 bytes costs more than budgets of 100 and 10,000
   (table 2 funcref)
   (elem (i32.const 0) $seven $zero)
   (data $bytes "0123456789abcdefghijklmnopqrstuvwxyz")
@@ -124,7 +124,7 @@
 
   ;; an out-of-bounds fill traps before writing
   (func (export "memory_fill_oob") (result i32)
-    i32.const 65000 i32.const 1 i32.const 1000 memory.fill
+    i32.const 1048000 i32.const 1 i32.const 1000 memory.fill
     i32.const 1)
 
   ;; failed grows return -1 and must not charge the per-page fuel
