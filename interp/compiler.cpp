@@ -131,7 +131,20 @@ class FunctionCompiler {
 
   // --- operand stack (types for validation, locations for translation) ---
   void push(ValType t) { push(Val{t}); }
+  // Values below deferred_from_ are all in their home slots; the ones from there up may
+  // be deferred (a local or a constant). The window is kept to kMaxDeferred values, so
+  // a scan for deferred values costs O(1) per instruction, never O(stack): a deep
+  // stack cannot make translation quadratic. Materialising early is always correct.
+  static constexpr uint32_t kMaxDeferred = 64;
   void push(Val v) {
+    if (v.kind != Val::Kind::Home) {
+      deferred_from_ = std::min(deferred_from_, depth());
+      if (depth() - deferred_from_ >= kMaxDeferred) {
+        uint32_t keep_from = depth() - kMaxDeferred / 2;
+        for (uint32_t i = deferred_from_; i < keep_from; ++i) materialize(i);
+        deferred_from_ = keep_from;
+      }
+    }
     vals_.push_back(v);
     max_vals_ = std::max(max_vals_, vals_.size());
   }
@@ -166,11 +179,19 @@ class FunctionCompiler {
   void push(const std::vector<Val>& vs) {
     for (const Val& v : vs) push(v);
   }
-  // Checks that the top of the stack has these types without consuming them.
-  void check_top(const std::vector<ValType>& ts) {
-    std::vector<Val> saved = vals_;
-    pop(ts);
-    vals_ = std::move(saved);
+  // Checks that the top of the stack has these types without consuming them (as pop
+  // would: below the block's height only unreachable code has values, of any type).
+  void check_top(const std::vector<ValType>& ts) const {
+    const Ctrl& c = ctrls_.back();
+    size_t available = vals_.size() - c.height;
+    for (size_t i = 0; i < ts.size(); ++i) {
+      if (i >= available) {
+        if (c.unreachable) return;
+        invalid("type mismatch");
+      }
+      ValType expect = ts[ts.size() - 1 - i], t = vals_[vals_.size() - 1 - i].type;
+      if (t != expect && t != kUnknown && expect != kUnknown) invalid("type mismatch");
+    }
   }
   void set_unreachable() {
     vals_.resize(ctrls_.back().height);
@@ -263,13 +284,19 @@ class FunctionCompiler {
     v.kind = Val::Kind::Home;
   }
   void materialize_from(uint32_t d) {
-    for (uint32_t i = d; i < vals_.size(); ++i) materialize(i);
+    for (uint32_t i = std::max(d, deferred_from_); i < depth(); ++i) materialize(i);
+    if (d <= deferred_from_) deferred_from_ = depth();
   }
   // Everything below a block's height is materialised when the block is entered, so
   // code inside a block never materialises (path-dependently) a value it did not push.
   void materialize_all() { materialize_from(0); }
+  bool has_local_refs(uint32_t local) const {
+    for (uint32_t i = deferred_from_; i < depth(); ++i)
+      if (vals_[i].kind == Val::Kind::Local && vals_[i].local == local) return true;
+    return false;
+  }
   void materialize_local_refs(uint32_t local) {
-    for (uint32_t i = 0; i < vals_.size(); ++i)
+    for (uint32_t i = deferred_from_; i < depth(); ++i)
       if (vals_[i].kind == Val::Kind::Local && vals_[i].local == local) materialize(i);
   }
   // Writes `v` (at depth d) into slot `dst`.
@@ -405,6 +432,7 @@ class FunctionCompiler {
   std::vector<ValType> locals_;
   uint32_t zero_slot_ = 0;  // a frame cell that always holds 0
   std::vector<Val> vals_;
+  uint32_t deferred_from_ = 0;  // see push()
   std::vector<Ctrl> ctrls_;
   size_t max_vals_ = 0;
   std::vector<Slot> code_;
@@ -809,9 +837,7 @@ void FunctionCompiler::variable(uint8_t opc) {
       Val v = pop(t);
       uint32_t d = depth();
       if (!dead_ && !(v.kind == Val::Kind::Local && v.local == i)) {
-        bool refs = false;
-        for (const Val& o : vals_) refs |= o.kind == Val::Kind::Local && o.local == i;
-        if (v.kind == Val::Kind::Home && last_dst_ == home(d) && !refs) {
+        if (v.kind == Val::Kind::Home && last_dst_ == home(d) && !has_local_refs(i)) {
           code_[last_dst_word_].pair.x = i;  // the producer writes the local directly
           v = Val{t, Val::Kind::Local, i};
         } else {

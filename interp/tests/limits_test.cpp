@@ -248,5 +248,25 @@ TEST(Limits, TableGrowStopsAtTheStoreBudget) {
   EXPECT_EQ(a.elems.size(), 4u);
 }
 
+// --- translation time -------------------------------------------------------------
+
+// Translating used to scan the whole operand stack at every block, `br` and
+// `local.set`: these bodies of about a million instructions took hours. Now each scan
+// is bounded, so they load at once (a regression shows as a test timeout).
+TEST(Limits, DeepOperandStacksTranslateInLinearTime) {
+  constexpr size_t n = 400'000;
+  const Bytes consts = repeat({0x41, 0x01}, n);  // i32.const 1
+  const Bytes drops = repeat({0x1a}, n);
+  // n constants, then n empty blocks / n blocks with a `br 0` each.
+  EXPECT_EQ(refusal(one_function(cat({{0x00}, consts, repeat({0x02, 0x40, 0x0b}, n), drops, {0x0b}}))), "");
+  EXPECT_EQ(refusal(one_function(cat({{0x00}, consts, repeat({0x02, 0x40, 0x0c, 0x00, 0x0b}, n), drops, {0x0b}}))),
+            "");
+  // n reads of local 0 still on the stack while local 1 is written n times.
+  const Bytes two_locals = {0x01, 0x02, 0x7f};
+  EXPECT_EQ(refusal(one_function(cat({two_locals, repeat({0x20, 0x00}, n), repeat({0x41, 0x05, 0x21, 0x01}, n),
+                                      drops, {0x0b}}))),
+            "");
+}
+
 }  // namespace
 }  // namespace wippy::interp
