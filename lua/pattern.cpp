@@ -96,6 +96,7 @@ class Matcher {
     steps_left_ = budget_;
     until_check_ = kPatternCheckEvery;
   }
+  const char* subject() const { return subject_; }
   const char* subject_end() const { return subject_end_; }
 
   // The end of a match of the whole pattern starting at `s`, or null.
@@ -412,7 +413,7 @@ int str_match(lua_State* L) { return find_or_match(L, false); }
 
 struct GmatchState {
   Matcher matcher;
-  const char* next;        // where the next search starts
+  size_t next;             // offset where the next search starts; past the end when done
   const char* last_match;  // end of the previous match: no empty match may end there again
 };
 
@@ -420,10 +421,13 @@ int gmatch_next(lua_State* L) {
   auto* g = static_cast<GmatchState*>(lua_touserdata(L, lua_upvalueindex(3)));
   g->matcher.set_state(L);
   g->matcher.reset_budget();
-  for (const char* start = g->next; start <= g->matcher.subject_end(); ++start) {
+  size_t length = static_cast<size_t>(g->matcher.subject_end() - g->matcher.subject());
+  for (; g->next <= length; ++g->next) {
+    const char* start = g->matcher.subject() + g->next;
     const char* end = g->matcher.match_at(start);
     if (end != nullptr && end != g->last_match) {
-      g->next = g->last_match = end;
+      g->last_match = end;
+      g->next = static_cast<size_t>(end - g->matcher.subject());
       return g->matcher.push_captures(start, end);
     }
   }
@@ -441,7 +445,7 @@ int str_gmatch(lua_State* L) {
   auto* g = new (lua_newuserdatauv(L, sizeof(GmatchState), 0)) GmatchState{};
   // '^' is not an anchor in gmatch: it is matched as a character.
   g->matcher.init(L, "string.gmatch", check, s, ls, p, lp);
-  g->next = s + init;
+  g->next = init;
   g->last_match = nullptr;
   lua_pushcclosure(L, gmatch_next, 3);
   return 1;
