@@ -91,7 +91,7 @@ class Matcher {
     budget_ = kPatternBaseSteps + kPatternStepsPerByte * static_cast<int64_t>(ls);
     reset_budget();
   }
-  void set_state(lua_State* L) { L_ = L; }
+  void set_thread(lua_State* L) { L_ = L; }  // gmatch iterators may run in another coroutine
   void reset_budget() {
     steps_left_ = budget_;
     until_check_ = kPatternCheckEvery;
@@ -419,7 +419,7 @@ struct GmatchState {
 
 int gmatch_next(lua_State* L) {
   auto* g = static_cast<GmatchState*>(lua_touserdata(L, lua_upvalueindex(3)));
-  g->matcher.set_state(L);
+  g->matcher.set_thread(L);
   g->matcher.reset_budget();
   size_t length = static_cast<size_t>(g->matcher.subject_end() - g->matcher.subject());
   for (; g->next <= length; ++g->next) {

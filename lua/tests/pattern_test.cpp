@@ -145,8 +145,9 @@ TEST(BoundedPattern, PathologicalPatternsFailWithinTheBudget) {
             std::string::npos);
   EXPECT_EQ(checks, 10050000 / wippy::lua::kPatternCheckEvery);
   // Plain searches are linear (no budget needed) even for needles that almost match.
-  EXPECT_EQ(st.run("local s = string.rep('a', 1000000) return tostring(s:find(string.rep('a', 500000) .. 'b', 1, true))"),
-            "ok: nil");
+  EXPECT_EQ(
+      st.run("local s = string.rep('a', 1000000) return tostring(s:find(string.rep('a', 500000) .. 'b', 1, true))"),
+      "ok: nil");
   // The budget grows with the subject: long linear work is fine.
   EXPECT_EQ(st.run("local s = string.rep('ab ', 2000000) return tostring(select(2, s:gsub('%s+', '')))"),
             "ok: 2000000");
