@@ -134,6 +134,10 @@ TEST(BoundedPattern, SameResultsAsTheStockLibrary) {
   for (const char* c : cases) EXPECT_EQ(st.run(c).substr(0, 3), "ok:") << c << ": " << st.run(c);
   // Methods go through the string metatable to the same functions.
   EXPECT_EQ(st.run("return (('abc'):gsub('b', 'x'))"), "ok: axc");
+  // A gmatch iterator can be resumed from another coroutine.
+  EXPECT_EQ(st.run("local it = ('a b c'):gmatch('%a') "
+                   "return coroutine.wrap(function() return it() .. it() end)() .. it() .. tostring(it())"),
+            "ok: abcnil");
 }
 
 TEST(BoundedPattern, PathologicalPatternsFailWithinTheBudget) {
