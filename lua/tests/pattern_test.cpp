@@ -136,7 +136,7 @@ TEST(BoundedPattern, SameResultsAsTheStockLibrary) {
   EXPECT_EQ(st.run("return (('abc'):gsub('b', 'x'))"), "ok: axc");
   // A gmatch iterator can be resumed from another coroutine.
   EXPECT_EQ(st.run("local it = ('a b c'):gmatch('%a') "
-                   "return coroutine.wrap(function() return it() .. it() end)() .. it() .. tostring(it())"),
+                   "return coroutine.wrap(function() return it() .. it() end)() .. it() .. tostring((it()))"),
             "ok: abcnil");
 }
 
