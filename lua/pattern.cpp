@@ -1,14 +1,19 @@
-// The bounded pattern matcher: Lua 5.4.4's lstrlib.c matcher (MIT licence,
-// Copyright (C) 1994-2022 Lua.org, PUC-Rio) with a step counter. The matching code
-// is kept as close to the original as possible so that results are identical; the
-// changes are marked "bounded:".
+// The bounded pattern matcher: an original implementation of the Lua 5.4 pattern
+// language (reference manual §6.4.1) and of string.find, match, gmatch and gsub
+// (§6.4), written to give the stock library's values, captures, positions and error
+// texts, plus a step budget and a periodic `check`.
 //
-// Errors are Lua errors (longjmp): nothing in this file has a destructor.
+// Matching is a recursive backtracker: Matcher::match walks the pattern item by item
+// and recurses only where it may have to come back (quantified items, captures), at
+// most kMaxDepth levels deep like stock Lua ("pattern too complex").
+//
+// Errors are Lua errors (longjmp): nothing here has a non-trivial destructor.
 #include "lua/pattern.h"
 
 #include <cctype>
 #include <cstddef>
 #include <cstring>
+#include <new>
 
 namespace wippy::lua {
 
@@ -16,568 +21,519 @@ namespace {
 
 using CheckFn = void (*)(lua_State*);
 
-constexpr int kCapUnfinished = -1;
-constexpr int kCapPosition = -2;
-constexpr int kMaxCCalls = 200;  // recursion depth of match (C stack)
-constexpr int kMaxCaptures = 32;
-constexpr char kEsc = '%';
-constexpr const char* kSpecials = "^$*+?.([%-";
+constexpr int kMaxCaptures = 32;  // LUA_MAXCAPTURES
+constexpr int kMaxDepth = 200;    // nested match calls before "pattern too complex"
+constexpr char kEscape = '%';
+constexpr std::ptrdiff_t kOpenCapture = -1;      // "(" seen, ")" not yet
+constexpr std::ptrdiff_t kPositionCapture = -2;  // "()"
 
-inline int uchar(char c) { return static_cast<unsigned char>(c); }
+int byte_of(char c) { return static_cast<unsigned char>(c); }
 
-struct MatchState {
-  const char* src_init;
-  const char* src_end;
-  const char* p_end;
-  lua_State* L;
-  int matchdepth;
-  unsigned char level;
-  struct {
-    const char* init;
-    ptrdiff_t len;
-  } capture[kMaxCaptures];
-  // bounded:
-  const char* fn;       // "string.find", for messages
-  CheckFn check;        // hard limits, every kPatternCheckEvery steps
-  int64_t steps_left;   // this call's budget
-  int64_t budget;       // for the message
-  int64_t until_check;
+// True if `c` is in the class named by the letter after '%' ("%a", "%D", ...). Other
+// escaped characters stand for themselves.
+bool in_class(int c, int letter) {
+  bool in;
+  switch (std::tolower(letter)) {
+    case 'a': in = std::isalpha(c); break;
+    case 'c': in = std::iscntrl(c); break;
+    case 'd': in = std::isdigit(c); break;
+    case 'g': in = std::isgraph(c); break;
+    case 'l': in = std::islower(c); break;
+    case 'p': in = std::ispunct(c); break;
+    case 's': in = std::isspace(c); break;
+    case 'u': in = std::isupper(c); break;
+    case 'w': in = std::isalnum(c); break;
+    case 'x': in = std::isxdigit(c); break;
+    case 'z': in = c == 0; break;  // deprecated, still accepted by 5.4
+    default: return letter == c;
+  }
+  return std::isupper(letter) ? !in : in;
+}
+
+// True if `c` is in the set "[...]" that runs from `open` ('[') to `close` (its ']').
+bool in_set(int c, const char* open, const char* close) {
+  const char* p = open + 1;
+  bool negated = *p == '^';
+  if (negated) ++p;
+  while (p < close) {
+    if (*p == kEscape) {
+      if (in_class(c, byte_of(p[1]))) return !negated;
+      p += 2;
+    } else if (p[1] == '-' && p + 2 < close) {
+      if (byte_of(p[0]) <= c && c <= byte_of(p[2])) return !negated;
+      p += 3;
+    } else {
+      if (byte_of(*p) == c) return !negated;
+      ++p;
+    }
+  }
+  return negated;
+}
+
+struct Capture {
+  const char* start;
+  std::ptrdiff_t len;  // or kOpenCapture / kPositionCapture
 };
 
-// bounded: one unit of matching work.
-void tick(MatchState* ms) {
-  if (--ms->steps_left < 0) {
-    luaL_error(ms->L, "%s: pattern too complex for the subject (more than %I matching steps)", ms->fn,
-               static_cast<lua_Integer>(ms->budget));
+// One matching job: a subject, a pattern (without its '^' anchor), the captures of
+// the current attempt, and the step budget. Trivially copyable: gmatch keeps one in
+// a userdata.
+class Matcher {
+ public:
+  void init(lua_State* L, const char* fn, CheckFn check, const char* s, size_t ls, const char* p, size_t lp) {
+    L_ = L;
+    fn_ = fn;
+    check_ = check;
+    subject_ = s;
+    subject_end_ = s + ls;
+    pattern_ = p;
+    pattern_end_ = p + lp;
+    budget_ = kPatternBaseSteps + kPatternStepsPerByte * static_cast<int64_t>(ls);
+    reset_budget();
   }
-  if (--ms->until_check == 0) {
-    ms->until_check = kPatternCheckEvery;
-    if (ms->check) ms->check(ms->L);
+  void set_thread(lua_State* L) { L_ = L; }  // gmatch iterators may run in another coroutine
+  void reset_budget() {
+    steps_left_ = budget_;
+    until_check_ = kPatternCheckEvery;
   }
-}
+  const char* subject() const { return subject_; }
+  const char* subject_end() const { return subject_end_; }
 
-void set_budget(MatchState* ms, size_t subject_len) {
-  ms->budget = kPatternBaseSteps + kPatternStepsPerByte * static_cast<int64_t>(subject_len);
-  ms->steps_left = ms->budget;
-  ms->until_check = kPatternCheckEvery;
-}
+  // The end of a match of the whole pattern starting at `s`, or null.
+  const char* match_at(const char* s) {
+    level_ = 0;
+    depth_left_ = kMaxDepth;
+    return match(s, pattern_);
+  }
 
-const char* match(MatchState* ms, const char* s, const char* p);
+  // Pushes capture `i` (0-based); with no captures at all, capture 0 is the whole
+  // match [s, e).
+  void push_capture(int i, const char* s, const char* e) {
+    if (i >= level_) {
+      if (i != 0) luaL_error(L_, "invalid capture index %%%d", i + 1);
+      lua_pushlstring(L_, s, static_cast<size_t>(e - s));
+      return;
+    }
+    const Capture& c = capture_[i];
+    if (c.len == kOpenCapture) luaL_error(L_, "unfinished capture");
+    if (c.len == kPositionCapture) {
+      lua_pushinteger(L_, static_cast<lua_Integer>(c.start - subject_) + 1);
+    } else {
+      lua_pushlstring(L_, c.start, static_cast<size_t>(c.len));
+    }
+  }
 
-int check_capture(MatchState* ms, int l) {
-  l -= '1';
-  if (l < 0 || l >= ms->level || ms->capture[l].len == kCapUnfinished)
-    return luaL_error(ms->L, "invalid capture index %%%d", l + 1);
-  return l;
-}
+  // Pushes all captures, or the whole match [s, e) when there are none and s is
+  // given; returns how many values were pushed.
+  int push_captures(const char* s, const char* e) {
+    int n = (level_ == 0 && s != nullptr) ? 1 : level_;
+    luaL_checkstack(L_, n, "too many captures");
+    for (int i = 0; i < n; ++i) push_capture(i, s, e);
+    return n;
+  }
 
-int capture_to_close(MatchState* ms) {
-  int level = ms->level;
-  for (level--; level >= 0; level--)
-    if (ms->capture[level].len == kCapUnfinished) return level;
-  return luaL_error(ms->L, "invalid pattern capture");
-}
+ private:
+  // One unit of matching work; raises when the budget is spent.
+  void spend(int64_t steps) {
+    steps_left_ -= steps;
+    if (steps_left_ < 0) {
+      luaL_error(L_, "%s: pattern too complex for the subject (more than %I matching steps)", fn_,
+                 static_cast<lua_Integer>(budget_));
+    }
+    until_check_ -= steps;
+    while (until_check_ <= 0) {
+      until_check_ += kPatternCheckEvery;
+      if (check_ != nullptr) check_(L_);
+    }
+  }
 
-const char* classend(MatchState* ms, const char* p) {
-  switch (*p++) {
-    case kEsc: {
-      if (p == ms->p_end) luaL_error(ms->L, "malformed pattern (ends with '%%')");
+  // The end of the single-character item at `p` ("x", "%x", "[set]", ".").
+  const char* item_end(const char* p) {
+    if (*p == kEscape) {
+      if (p + 1 >= pattern_end_) luaL_error(L_, "malformed pattern (ends with '%%')");
+      return p + 2;
+    }
+    if (*p == '[') {
+      ++p;
+      if (p < pattern_end_ && *p == '^') ++p;
+      // The first character of a set is never its end, even if it is ']'.
+      do {
+        if (p >= pattern_end_) luaL_error(L_, "malformed pattern (missing ']')");
+        char c = *p++;
+        if (c == kEscape && p < pattern_end_) ++p;
+      } while (p >= pattern_end_ || *p != ']');
       return p + 1;
     }
-    case '[': {
-      if (*p == '^') p++;
-      do {  // look for a ']'
-        if (p == ms->p_end) luaL_error(ms->L, "malformed pattern (missing ']')");
-        if (*(p++) == kEsc && p < ms->p_end) p++;  // skip escapes (e.g. '%]')
-      } while (*p != ']');
-      return p + 1;
-    }
-    default:
-      return p;
+    return p + 1;
   }
-}
 
-int match_class(int c, int cl) {
-  int res;
-  switch (tolower(cl)) {
-    case 'a': res = isalpha(c); break;
-    case 'c': res = iscntrl(c); break;
-    case 'd': res = isdigit(c); break;
-    case 'g': res = isgraph(c); break;
-    case 'l': res = islower(c); break;
-    case 'p': res = ispunct(c); break;
-    case 's': res = isspace(c); break;
-    case 'u': res = isupper(c); break;
-    case 'w': res = isalnum(c); break;
-    case 'x': res = isxdigit(c); break;
-    case 'z': res = (c == 0); break;  // deprecated option
-    default: return (cl == c);
-  }
-  return (islower(cl) ? res : !res);
-}
-
-int matchbracketclass(int c, const char* p, const char* ec) {
-  int sig = 1;
-  if (*(p + 1) == '^') {
-    sig = 0;
-    p++;  // skip the '^'
-  }
-  while (++p < ec) {
-    if (*p == kEsc) {
-      p++;
-      if (match_class(c, uchar(*p))) return sig;
-    } else if ((*(p + 1) == '-') && (p + 2 < ec)) {
-      p += 2;
-      if (uchar(*(p - 2)) <= c && c <= uchar(*p)) return sig;
-    } else if (uchar(*p) == c) {
-      return sig;
-    }
-  }
-  return !sig;
-}
-
-int singlematch(MatchState* ms, const char* s, const char* p, const char* ep) {
-  if (s >= ms->src_end) return 0;
-  int c = uchar(*s);
-  switch (*p) {
-    case '.': return 1;  // matches any char
-    case kEsc: return match_class(c, uchar(*(p + 1)));
-    case '[': return matchbracketclass(c, p, ep - 1);
-    default: return (uchar(*p) == c);
-  }
-}
-
-const char* matchbalance(MatchState* ms, const char* s, const char* p) {
-  if (p >= ms->p_end - 1) luaL_error(ms->L, "malformed pattern (missing arguments to '%%b')");
-  if (*s != *p) return nullptr;
-  int b = *p;
-  int e = *(p + 1);
-  int cont = 1;
-  while (++s < ms->src_end) {
-    tick(ms);  // bounded:
-    if (*s == e) {
-      if (--cont == 0) return s + 1;
-    } else if (*s == b) {
-      cont++;
-    }
-  }
-  return nullptr;  // string ends out of balance
-}
-
-const char* max_expand(MatchState* ms, const char* s, const char* p, const char* ep) {
-  ptrdiff_t i = 0;  // counts maximum expand for item
-  while (singlematch(ms, s + i, p, ep)) {
-    tick(ms);  // bounded:
-    i++;
-  }
-  // keeps trying to match with the maximum repetitions
-  while (i >= 0) {
-    const char* res = match(ms, (s + i), ep + 1);
-    if (res) return res;
-    i--;  // else didn't match; reduce 1 repetition to try again
-  }
-  return nullptr;
-}
-
-const char* min_expand(MatchState* ms, const char* s, const char* p, const char* ep) {
-  for (;;) {
-    const char* res = match(ms, s, ep + 1);
-    if (res != nullptr) return res;
-    if (!singlematch(ms, s, p, ep)) return nullptr;
-    s++;  // try with one more repetition
-  }
-}
-
-const char* start_capture(MatchState* ms, const char* s, const char* p, int what) {
-  int level = ms->level;
-  if (level >= kMaxCaptures) luaL_error(ms->L, "too many captures");
-  ms->capture[level].init = s;
-  ms->capture[level].len = what;
-  ms->level = static_cast<unsigned char>(level + 1);
-  const char* res = match(ms, s, p);
-  if (res == nullptr) ms->level--;  // match failed: undo capture
-  return res;
-}
-
-const char* end_capture(MatchState* ms, const char* s, const char* p) {
-  int l = capture_to_close(ms);
-  ms->capture[l].len = s - ms->capture[l].init;  // close capture
-  const char* res = match(ms, s, p);
-  if (res == nullptr) ms->capture[l].len = kCapUnfinished;  // match failed: undo capture
-  return res;
-}
-
-const char* match_capture(MatchState* ms, const char* s, int l) {
-  l = check_capture(ms, l);
-  size_t len = static_cast<size_t>(ms->capture[l].len);
-  tick(ms);  // bounded: (a memcmp of up to the capture's length)
-  if (static_cast<size_t>(ms->src_end - s) >= len && memcmp(ms->capture[l].init, s, len) == 0) return s + len;
-  return nullptr;
-}
-
-const char* match(MatchState* ms, const char* s, const char* p) {
-  if (ms->matchdepth-- == 0) luaL_error(ms->L, "pattern too complex");
-init:  // using goto's to optimize tail recursion
-  tick(ms);  // bounded:
-  if (p != ms->p_end) {  // end of pattern?
+  // Does the character at `s` match the item [p, end)?
+  bool item_matches(const char* s, const char* p, const char* end) {
+    spend(1);
+    if (s >= subject_end_) return false;
+    int c = byte_of(*s);
     switch (*p) {
-      case '(': {  // start capture
-        if (*(p + 1) == ')')  // position capture?
-          s = start_capture(ms, s, p + 2, kCapPosition);
-        else
-          s = start_capture(ms, s, p + 1, kCapUnfinished);
-        break;
-      }
-      case ')': {  // end capture
-        s = end_capture(ms, s, p + 1);
-        break;
-      }
-      case '$': {
-        if ((p + 1) != ms->p_end)  // is the '$' the last char in pattern?
-          goto dflt;               // no; go to default
-        s = (s == ms->src_end) ? s : nullptr;  // check end of string
-        break;
-      }
-      case kEsc: {  // escaped sequences not in the format class[*+?-]?
-        switch (*(p + 1)) {
-          case 'b': {  // balanced string?
-            s = matchbalance(ms, s, p + 2);
-            if (s != nullptr) {
+      case '.': return true;
+      case kEscape: return in_class(c, byte_of(p[1]));
+      case '[': return in_set(c, p, end - 1);
+      default: return byte_of(*p) == c;
+    }
+  }
+
+  const char* match(const char* s, const char* p) {
+    if (depth_left_ == 0) luaL_error(L_, "pattern too complex");
+    --depth_left_;
+    const char* end = match_here(s, p);
+    ++depth_left_;
+    return end;
+  }
+
+  // Matches the pattern from `p` against the subject from `s`; loops over items that
+  // need no backtracking and recurses for the rest.
+  const char* match_here(const char* s, const char* p) {
+    for (;;) {
+      spend(1);
+      if (p == pattern_end_) return s;
+      switch (*p) {
+        case '(':
+          if (p + 1 < pattern_end_ && p[1] == ')') return open_capture(s, p + 2, kPositionCapture);
+          return open_capture(s, p + 1, kOpenCapture);
+        case ')':
+          return close_capture(s, p + 1);
+        case '$':
+          if (p + 1 == pattern_end_) return s == subject_end_ ? s : nullptr;
+          break;  // a '$' elsewhere is an ordinary character
+        case kEscape:
+          if (p + 1 < pattern_end_) {
+            char what = p[1];
+            if (what == 'b') {
+              s = balanced(s, p + 2);
+              if (s == nullptr) return nullptr;
               p += 4;
-              goto init;  // return match(ms, s, p + 4);
-            }  // else fail (s == NULL)
-            break;
-          }
-          case 'f': {  // frontier?
-            p += 2;
-            if (*p != '[') luaL_error(ms->L, "missing '[' after '%%f' in pattern");
-            const char* ep = classend(ms, p);  // points to what is next
-            char previous = (s == ms->src_init) ? '\0' : *(s - 1);
-            if (!matchbracketclass(uchar(previous), p, ep - 1) && matchbracketclass(uchar(*s), p, ep - 1)) {
-              p = ep;
-              goto init;  // return match(ms, s, ep);
+              continue;
             }
-            s = nullptr;  // match failed
-            break;
-          }
-          case '0': case '1': case '2': case '3': case '4':
-          case '5': case '6': case '7': case '8': case '9': {  // capture results (%0-%9)?
-            s = match_capture(ms, s, uchar(*(p + 1)));
-            if (s != nullptr) {
+            if (what == 'f') {
               p += 2;
-              goto init;  // return match(ms, s, p + 2)
+              if (p >= pattern_end_ || *p != '[') luaL_error(L_, "missing '[' after '%%f' in pattern");
+              const char* set_end = item_end(p);
+              int before = s == subject_ ? 0 : byte_of(s[-1]);
+              int after = s < subject_end_ ? byte_of(*s) : 0;
+              if (in_set(before, p, set_end - 1) || !in_set(after, p, set_end - 1)) return nullptr;
+              p = set_end;
+              continue;
             }
-            break;
+            if (std::isdigit(byte_of(what))) {
+              s = same_as_capture(s, what);
+              if (s == nullptr) return nullptr;
+              p += 2;
+              continue;
+            }
           }
-          default: goto dflt;
-        }
-        break;
+          break;
+        default:
+          break;
       }
-      default:
-      dflt : {  // pattern class plus optional suffix
-        const char* ep = classend(ms, p);  // points to optional suffix
-        if (!singlematch(ms, s, p, ep)) {  // does not match at least once?
-          if (*ep == '*' || *ep == '?' || *ep == '-') {  // accept empty?
-            p = ep + 1;
-            goto init;  // return match(ms, s, ep + 1);
-          }
-          s = nullptr;  // '+' or no suffix: fail
-        } else {  // matched once
-          switch (*ep) {  // handle optional suffix
-            case '?': {  // optional
-              const char* res = match(ms, s + 1, ep + 1);
-              if (res != nullptr) {
-                s = res;
-              } else {
-                p = ep + 1;
-                goto init;  // else return match(ms, s, ep + 1);
-              }
-              break;
-            }
-            case '+':  // 1 or more repetitions
-              s++;     // 1 match already done
-              [[fallthrough]];
-            case '*':  // 0 or more repetitions
-              s = max_expand(ms, s, p, ep);
-              break;
-            case '-':  // 0 or more repetitions (minimum)
-              s = min_expand(ms, s, p, ep);
-              break;
-            default:  // no suffix
-              s++;
-              p = ep;
-              goto init;  // return match(ms, s + 1, ep);
-          }
+      // A single-character item, maybe followed by a quantifier.
+      const char* end = item_end(p);
+      char quantifier = end < pattern_end_ ? *end : '\0';
+      if (!item_matches(s, p, end)) {
+        if (quantifier == '*' || quantifier == '?' || quantifier == '-') {
+          p = end + 1;  // zero repetitions
+          continue;
         }
-        break;
+        return nullptr;
+      }
+      switch (quantifier) {
+        case '?': {
+          const char* r = match(s + 1, end + 1);
+          if (r != nullptr) return r;
+          p = end + 1;
+          continue;
+        }
+        case '+': return longest_first(s + 1, p, end);
+        case '*': return longest_first(s, p, end);
+        case '-': return shortest_first(s, p, end);
+        default:
+          ++s;
+          p = end;
+          continue;
       }
     }
   }
-  ms->matchdepth++;
-  return s;
-}
 
-const char* lmemfind(const char* s1, size_t l1, const char* s2, size_t l2) {
-  if (l2 == 0) return s1;         // empty strings are everywhere
-  if (l2 > l1) return nullptr;    // avoids a negative 'l1'
-  l2--;                           // 1st char will be checked by 'memchr'
-  l1 = l1 - l2;                   // 's2' cannot be found after that
-  const char* init;
-  while (l1 > 0 && (init = static_cast<const char*>(memchr(s1, *s2, l1))) != nullptr) {
-    init++;  // 1st char is already checked
-    if (memcmp(init, s2 + 1, l2) == 0) return init - 1;
-    l1 -= init - s1;  // correct 'l1' and 's1' to try again
-    s1 = init;
+  // Item [p, end) repeated greedily from `s`, then the rest of the pattern after the
+  // quantifier; gives back one repetition at a time.
+  const char* longest_first(const char* s, const char* p, const char* end) {
+    std::ptrdiff_t count = 0;
+    while (item_matches(s + count, p, end)) ++count;
+    for (; count >= 0; --count) {
+      const char* r = match(s + count, end + 1);
+      if (r != nullptr) return r;
+    }
+    return nullptr;
   }
-  return nullptr;
-}
 
-size_t get_onecapture(MatchState* ms, int i, const char* s, const char* e, const char** cap) {
-  if (i >= ms->level) {
-    if (i != 0) luaL_error(ms->L, "invalid capture index %%%d", i + 1);
-    *cap = s;
-    return static_cast<size_t>(e - s);
+  // Item [p, end) repeated lazily: tries the rest first, then one more repetition.
+  const char* shortest_first(const char* s, const char* p, const char* end) {
+    for (;;) {
+      const char* r = match(s, end + 1);
+      if (r != nullptr) return r;
+      if (!item_matches(s, p, end)) return nullptr;
+      ++s;
+    }
   }
-  ptrdiff_t capl = ms->capture[i].len;
-  *cap = ms->capture[i].init;
-  if (capl == kCapUnfinished)
-    luaL_error(ms->L, "unfinished capture");
-  else if (capl == kCapPosition)
-    lua_pushinteger(ms->L, (ms->capture[i].init - ms->src_init) + 1);
-  return static_cast<size_t>(capl);
-}
 
-void push_onecapture(MatchState* ms, int i, const char* s, const char* e) {
-  const char* cap;
-  ptrdiff_t l = static_cast<ptrdiff_t>(get_onecapture(ms, i, s, e, &cap));
-  if (l != kCapPosition) lua_pushlstring(ms->L, cap, static_cast<size_t>(l));
-  // else position was already pushed
-}
+  const char* open_capture(const char* s, const char* p, std::ptrdiff_t kind) {
+    if (level_ >= kMaxCaptures) luaL_error(L_, "too many captures");
+    capture_[level_] = Capture{s, kind};
+    ++level_;
+    const char* r = match(s, p);
+    if (r == nullptr) --level_;
+    return r;
+  }
 
-int push_captures(MatchState* ms, const char* s, const char* e) {
-  int nlevels = (ms->level == 0 && s) ? 1 : ms->level;
-  luaL_checkstack(ms->L, nlevels, "too many captures");
-  for (int i = 0; i < nlevels; i++) push_onecapture(ms, i, s, e);
-  return nlevels;
-}
+  const char* close_capture(const char* s, const char* p) {
+    int open = level_ - 1;
+    while (open >= 0 && capture_[open].len != kOpenCapture) --open;
+    if (open < 0) luaL_error(L_, "invalid pattern capture");
+    capture_[open].len = s - capture_[open].start;
+    const char* r = match(s, p);
+    if (r == nullptr) capture_[open].len = kOpenCapture;
+    return r;
+  }
 
-// True when the pattern has no special characters.
-int nospecials(const char* p, size_t l) {
-  size_t upto = 0;
-  do {
-    if (strpbrk(p + upto, kSpecials)) return 0;
-    upto += strlen(p + upto) + 1;  // may have more after \0
-  } while (upto <= l);
-  return 1;
-}
+  // "%bxy" with `p` at x: a balanced x...y run starting at `s`.
+  const char* balanced(const char* s, const char* p) {
+    if (p + 1 >= pattern_end_) luaL_error(L_, "malformed pattern (missing arguments to '%%b')");
+    spend(1);
+    if (s >= subject_end_ || *s != p[0]) return nullptr;
+    char open = p[0], close = p[1];
+    int depth = 1;
+    while (++s < subject_end_) {
+      spend(1);
+      if (*s == close) {
+        if (--depth == 0) return s + 1;
+      } else if (*s == open) {
+        ++depth;
+      }
+    }
+    return nullptr;
+  }
 
-size_t posrelat_i(lua_Integer pos, size_t len) {
-  if (pos > 0) return static_cast<size_t>(pos);
-  if (pos == 0) return 1;
-  if (pos < -static_cast<lua_Integer>(len)) return 1;  // clip to 1
-  return len + static_cast<size_t>(pos) + 1;
-}
+  // "%1".."%9" (and the invalid "%0"): the text of an earlier, closed capture again.
+  const char* same_as_capture(const char* s, char digit) {
+    int i = digit - '1';
+    if (i < 0 || i >= level_ || capture_[i].len == kOpenCapture) {
+      luaL_error(L_, "invalid capture index %%%d", i + 1);
+    }
+    std::ptrdiff_t len = capture_[i].len;
+    if (len < 0 || subject_end_ - s < len) return nullptr;  // a position never matches
+    spend(len);
+    return std::memcmp(capture_[i].start, s, static_cast<size_t>(len)) == 0 ? s + len : nullptr;
+  }
+
+  lua_State* L_;
+  const char* fn_;  // "string.find", for the budget message
+  CheckFn check_;
+  const char* subject_;
+  const char* subject_end_;
+  const char* pattern_;
+  const char* pattern_end_;
+  int level_ = 0;  // captures in use
+  int depth_left_ = kMaxDepth;
+  Capture capture_[kMaxCaptures];
+  int64_t budget_;
+  int64_t steps_left_;
+  int64_t until_check_;
+};
 
 CheckFn check_of(lua_State* L) { return *static_cast<CheckFn*>(lua_touserdata(L, lua_upvalueindex(1))); }
 
-void prepstate(MatchState* ms, lua_State* L, const char* s, size_t ls, const char* p, size_t lp, const char* fn,
-               CheckFn check) {
-  ms->L = L;
-  ms->matchdepth = kMaxCCalls;
-  ms->src_init = s;
-  ms->src_end = s + ls;
-  ms->p_end = p + lp;
-  ms->fn = fn;
-  ms->check = check;
-  set_budget(ms, ls);
+// A 1-based, possibly negative start position as a 0-based offset (may exceed len).
+size_t start_offset(lua_Integer pos, size_t len) {
+  if (pos > 0) return static_cast<size_t>(pos) - 1;
+  if (pos == 0 || pos < -static_cast<lua_Integer>(len)) return 0;
+  return len - static_cast<size_t>(-pos);
 }
 
-void reprepstate(MatchState* ms) { ms->level = 0; }
+bool has_specials(const char* p, size_t lp) {
+  for (size_t i = 0; i < lp; ++i) {
+    if (p[i] != '\0' && std::strchr("^$*+?.([%-", p[i]) != nullptr) return true;
+  }
+  return false;
+}
 
-int str_find_aux(lua_State* L, int find) {
+bool is_anchored(const char*& p, size_t& lp) {
+  if (lp == 0 || *p != '^') return false;
+  ++p;
+  --lp;
+  return true;
+}
+
+int find_or_match(lua_State* L, bool find) {
   size_t ls, lp;
   const char* s = luaL_checklstring(L, 1, &ls);
   const char* p = luaL_checklstring(L, 2, &lp);
-  size_t init = posrelat_i(luaL_optinteger(L, 3, 1), ls) - 1;
-  if (init > ls) {  // start after string's end?
-    luaL_pushfail(L);
+  size_t init = start_offset(luaL_optinteger(L, 3, 1), ls);
+  if (init > ls) {
+    lua_pushnil(L);
     return 1;
   }
-  if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {  // plain search
-    const char* s2 = lmemfind(s + init, ls - init, p, lp);
-    if (s2) {
-      lua_pushinteger(L, (s2 - s) + 1);
-      lua_pushinteger(L, static_cast<lua_Integer>((s2 - s) + lp));
-      return 2;
+  if (find && (lua_toboolean(L, 4) || !has_specials(p, lp))) {
+    // memmem is linear in glibc (two-way), so no budget is needed.
+    const void* at = lp == 0 ? s + init : memmem(s + init, ls - init, p, lp);
+    if (at == nullptr) {
+      lua_pushnil(L);
+      return 1;
     }
-  } else {
-    MatchState ms;
-    const char* s1 = s + init;
-    int anchor = (*p == '^');
-    if (anchor) {
-      p++;
-      lp--;  // skip anchor character
-    }
-    prepstate(&ms, L, s, ls, p, lp, find ? "string.find" : "string.match", check_of(L));
-    do {
-      reprepstate(&ms);
-      const char* res = match(&ms, s1, p);
-      if (res != nullptr) {
-        if (find) {
-          lua_pushinteger(L, (s1 - s) + 1);  // start
-          lua_pushinteger(L, res - s);       // end
-          return push_captures(&ms, nullptr, nullptr) + 2;
-        }
-        return push_captures(&ms, s1, res);
-      }
-    } while (s1++ < ms.src_end && !anchor);
+    size_t pos = static_cast<size_t>(static_cast<const char*>(at) - s);
+    lua_pushinteger(L, static_cast<lua_Integer>(pos) + 1);
+    lua_pushinteger(L, static_cast<lua_Integer>(pos + lp));
+    return 2;
   }
-  luaL_pushfail(L);  // not found
+  bool anchored = is_anchored(p, lp);
+  Matcher m;
+  m.init(L, find ? "string.find" : "string.match", check_of(L), s, ls, p, lp);
+  for (const char* start = s + init;; ++start) {
+    const char* end = m.match_at(start);
+    if (end != nullptr) {
+      if (!find) return m.push_captures(start, end);
+      lua_pushinteger(L, static_cast<lua_Integer>(start - s) + 1);
+      lua_pushinteger(L, static_cast<lua_Integer>(end - s));
+      return m.push_captures(nullptr, nullptr) + 2;
+    }
+    if (anchored || start >= m.subject_end()) break;
+  }
+  lua_pushnil(L);
   return 1;
 }
 
-int str_find(lua_State* L) { return str_find_aux(L, 1); }
-int str_match(lua_State* L) { return str_find_aux(L, 0); }
+int str_find(lua_State* L) { return find_or_match(L, true); }
+int str_match(lua_State* L) { return find_or_match(L, false); }
 
-struct GMatchState {
-  const char* src;        // current position
-  const char* p;          // pattern
-  const char* lastmatch;  // end of last match
-  MatchState ms;
+struct GmatchState {
+  Matcher matcher;
+  size_t next;             // offset where the next search starts; past the end when done
+  const char* last_match;  // end of the previous match: no empty match may end there again
 };
 
-int gmatch_aux(lua_State* L) {
-  auto* gm = static_cast<GMatchState*>(lua_touserdata(L, lua_upvalueindex(3)));
-  gm->ms.L = L;
-  set_budget(&gm->ms, static_cast<size_t>(gm->ms.src_end - gm->src));  // bounded: per iteration
-  for (const char* src = gm->src; src <= gm->ms.src_end; src++) {
-    reprepstate(&gm->ms);
-    const char* e = match(&gm->ms, src, gm->p);
-    if (e != nullptr && e != gm->lastmatch) {
-      gm->src = gm->lastmatch = e;
-      return push_captures(&gm->ms, src, e);
+int gmatch_next(lua_State* L) {
+  auto* g = static_cast<GmatchState*>(lua_touserdata(L, lua_upvalueindex(3)));
+  g->matcher.set_thread(L);
+  g->matcher.reset_budget();
+  size_t length = static_cast<size_t>(g->matcher.subject_end() - g->matcher.subject());
+  for (; g->next <= length; ++g->next) {
+    const char* start = g->matcher.subject() + g->next;
+    const char* end = g->matcher.match_at(start);
+    if (end != nullptr && end != g->last_match) {
+      g->last_match = end;
+      g->next = static_cast<size_t>(end - g->matcher.subject());
+      return g->matcher.push_captures(start, end);
     }
   }
-  return 0;  // not found
+  return 0;
 }
 
-int gmatch(lua_State* L) {
+int str_gmatch(lua_State* L) {
   size_t ls, lp;
   const char* s = luaL_checklstring(L, 1, &ls);
   const char* p = luaL_checklstring(L, 2, &lp);
-  size_t init = posrelat_i(luaL_optinteger(L, 3, 1), ls) - 1;
+  size_t init = start_offset(luaL_optinteger(L, 3, 1), ls);
+  if (init > ls) init = ls + 1;  // past the end: the iterator finds nothing
   CheckFn check = check_of(L);
-  lua_settop(L, 2);  // keep strings on closure to avoid being collected
-  auto* gm = static_cast<GMatchState*>(lua_newuserdatauv(L, sizeof(GMatchState), 0));
-  if (init > ls) init = ls + 1;  // start after string's end: avoid overflows in 's + init'
-  prepstate(&gm->ms, L, s, ls, p, lp, "string.gmatch", check);
-  gm->src = s + init;
-  gm->p = p;
-  gm->lastmatch = nullptr;
-  lua_pushcclosure(L, gmatch_aux, 3);
+  lua_settop(L, 2);  // the closure keeps subject and pattern alive
+  auto* g = new (lua_newuserdatauv(L, sizeof(GmatchState), 0)) GmatchState{};
+  // '^' is not an anchor in gmatch: it is matched as a character.
+  g->matcher.init(L, "string.gmatch", check, s, ls, p, lp);
+  g->next = init;
+  g->last_match = nullptr;
+  lua_pushcclosure(L, gmatch_next, 3);
   return 1;
 }
 
-void add_s(MatchState* ms, luaL_Buffer* b, const char* s, const char* e) {
-  size_t l;
-  lua_State* L = ms->L;
-  const char* news = lua_tolstring(L, 3, &l);
-  const char* p;
-  while ((p = static_cast<const char*>(memchr(news, kEsc, l))) != nullptr) {
-    luaL_addlstring(b, news, static_cast<size_t>(p - news));
-    p++;  // skip ESC
-    if (*p == kEsc) {
-      luaL_addchar(b, *p);  // '%%'
-    } else if (*p == '0') {
-      luaL_addlstring(b, s, static_cast<size_t>(e - s));  // '%0'
-    } else if (isdigit(uchar(*p))) {  // '%n'
-      const char* cap;
-      ptrdiff_t resl = static_cast<ptrdiff_t>(get_onecapture(ms, *p - '1', s, e, &cap));
-      if (resl == kCapPosition)
-        luaL_addvalue(b);  // add position to accumulated result
-      else
-        luaL_addlstring(b, cap, static_cast<size_t>(resl));
+// Appends the replacement string (argument 3) for the match [s, e), expanding
+// "%0".."%9" and "%%".
+void append_template(lua_State* L, Matcher& m, luaL_Buffer& out, const char* s, const char* e) {
+  size_t len;
+  const char* r = lua_tolstring(L, 3, &len);
+  const char* r_end = r + len;
+  while (r < r_end) {
+    const char* esc = static_cast<const char*>(std::memchr(r, kEscape, static_cast<size_t>(r_end - r)));
+    if (esc == nullptr) break;
+    luaL_addlstring(&out, r, static_cast<size_t>(esc - r));
+    char what = esc[1];  // the string's terminating '\0' when '%' is last
+    if (what == kEscape) {
+      luaL_addchar(&out, kEscape);
+    } else if (what == '0') {
+      luaL_addlstring(&out, s, static_cast<size_t>(e - s));
+    } else if (std::isdigit(byte_of(what))) {
+      m.push_capture(what - '1', s, e);
+      luaL_addvalue(&out);  // positions are numbers, converted in place
     } else {
-      luaL_error(L, "invalid use of '%c' in replacement string", kEsc);
+      luaL_error(L, "invalid use of '%c' in replacement string", kEscape);
     }
-    l -= static_cast<size_t>(p + 1 - news);
-    news = p + 1;
+    r = esc + 2;
   }
-  luaL_addlstring(b, news, l);
+  luaL_addlstring(&out, r, static_cast<size_t>(r_end - r));
 }
 
-// Adds the replacement value; true if the subject changed.
-int add_value(MatchState* ms, luaL_Buffer* b, const char* s, const char* e, int tr) {
-  lua_State* L = ms->L;
-  switch (tr) {
-    case LUA_TFUNCTION: {
-      lua_pushvalue(L, 3);
-      int n = push_captures(ms, s, e);  // all captures as arguments
-      lua_call(L, n, 1);
-      break;
-    }
-    case LUA_TTABLE: {
-      push_onecapture(ms, 0, s, e);  // first capture is the index
-      lua_gettable(L, 3);
-      break;
-    }
-    default: {  // LUA_TNUMBER or LUA_TSTRING
-      add_s(ms, b, s, e);
-      return 1;
-    }
+// Appends the replacement for the match [s, e): argument 3 is a template string (or
+// number), a table indexed by the first capture, or a function of the captures; a
+// false or nil value keeps the matched text.
+void append_replacement(lua_State* L, Matcher& m, luaL_Buffer& out, const char* s, const char* e, int kind) {
+  if (kind == LUA_TSTRING || kind == LUA_TNUMBER) {
+    append_template(L, m, out, s, e);
+    return;
   }
-  if (!lua_toboolean(L, -1)) {  // nil or false?
+  if (kind == LUA_TFUNCTION) {
+    lua_pushvalue(L, 3);
+    int n = m.push_captures(s, e);
+    lua_call(L, n, 1);
+  } else {
+    m.push_capture(0, s, e);
+    lua_gettable(L, 3);
+  }
+  if (!lua_toboolean(L, -1)) {
     lua_pop(L, 1);
-    luaL_addlstring(b, s, static_cast<size_t>(e - s));  // keep original text
-    return 0;
+    luaL_addlstring(&out, s, static_cast<size_t>(e - s));
+    return;
   }
-  if (!lua_isstring(L, -1)) return luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
-  luaL_addvalue(b);
-  return 1;
+  if (!lua_isstring(L, -1)) luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
+  luaL_addvalue(&out);
 }
 
 int str_gsub(lua_State* L) {
-  size_t srcl, lp;
-  const char* src = luaL_checklstring(L, 1, &srcl);
+  size_t ls, lp;
+  const char* s = luaL_checklstring(L, 1, &ls);
   const char* p = luaL_checklstring(L, 2, &lp);
-  const char* lastmatch = nullptr;
-  int tr = lua_type(L, 3);
-  lua_Integer max_s = luaL_optinteger(L, 4, static_cast<lua_Integer>(srcl) + 1);
-  int anchor = (*p == '^');
-  lua_Integer n = 0;
-  int changed = 0;
-  MatchState ms;
-  luaL_Buffer b;
-  luaL_argexpected(L, tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION || tr == LUA_TTABLE, 3,
+  int kind = lua_type(L, 3);
+  lua_Integer max_replacements = luaL_optinteger(L, 4, static_cast<lua_Integer>(ls) + 1);
+  luaL_argexpected(L, kind == LUA_TNUMBER || kind == LUA_TSTRING || kind == LUA_TFUNCTION || kind == LUA_TTABLE, 3,
                    "string/function/table");
-  CheckFn check = check_of(L);
-  luaL_buffinit(L, &b);
-  if (anchor) {
-    p++;
-    lp--;  // skip anchor character
-  }
-  prepstate(&ms, L, src, srcl, p, lp, "string.gsub", check);
-  while (n < max_s) {
-    reprepstate(&ms);
-    const char* e = match(&ms, src, p);
-    if (e != nullptr && e != lastmatch) {  // match?
-      n++;
-      changed = add_value(&ms, &b, src, e, tr) | changed;
-      src = lastmatch = e;
-    } else if (src < ms.src_end) {
-      luaL_addchar(&b, *src++);  // otherwise, skip one character
+  bool anchored = is_anchored(p, lp);
+  Matcher m;
+  m.init(L, "string.gsub", check_of(L), s, ls, p, lp);
+  luaL_Buffer out;
+  luaL_buffinit(L, &out);
+  const char* at = s;
+  const char* last_match = nullptr;  // an empty match may not end where the last one did
+  lua_Integer done = 0;
+  while (done < max_replacements) {
+    const char* end = m.match_at(at);
+    if (end != nullptr && end != last_match) {
+      ++done;
+      append_replacement(L, m, out, at, end, kind);
+      at = last_match = end;
+    } else if (at < m.subject_end()) {
+      luaL_addchar(&out, *at++);
     } else {
-      break;  // end of subject
+      break;
     }
-    if (anchor) break;
+    if (anchored) break;
   }
-  if (!changed) {
-    lua_pushvalue(L, 1);  // return original string
-  } else {
-    luaL_addlstring(&b, src, static_cast<size_t>(ms.src_end - src));
-    luaL_pushresult(&b);
-  }
-  lua_pushinteger(L, n);
+  luaL_addlstring(&out, at, static_cast<size_t>(m.subject_end() - at));
+  luaL_pushresult(&out);
+  lua_pushinteger(L, done);
   return 2;
 }
 
@@ -585,7 +541,7 @@ int str_gsub(lua_State* L) {
 
 void install_bounded_patterns(lua_State* L, void (*check)(lua_State*)) {
   static const luaL_Reg kFns[] = {
-      {"find", str_find}, {"match", str_match}, {"gmatch", gmatch}, {"gsub", str_gsub}, {nullptr, nullptr}};
+      {"find", str_find}, {"match", str_match}, {"gmatch", str_gmatch}, {"gsub", str_gsub}, {nullptr, nullptr}};
   lua_getglobal(L, "string");
   *static_cast<CheckFn*>(lua_newuserdatauv(L, sizeof(CheckFn), 0)) = check;
   luaL_setfuncs(L, kFns, 1);

@@ -2,8 +2,9 @@
 //
 // Lua's own matcher runs in C: no VM instructions, so the count hook never fires
 // and a backtracking pattern (string.find(("a"):rep(1e6), ".-.-.-.-b")) holds the
-// worker for hours. This is the same matcher (Lua 5.4.4's lstrlib.c, same syntax and
-// results) counting its steps: each call may take at most
+// worker for hours. This is our own matcher for the same pattern language (same
+// results and error texts as stock Lua 5.4) counting its steps: each call (each
+// gmatch iterator call) may take at most
 //   kPatternBaseSteps + kPatternStepsPerByte * (subject length)
 // steps, then fails with "<fn>: pattern too complex for the subject"; and every
 // kPatternCheckEvery steps it calls `check`, which may raise a Lua error (the
