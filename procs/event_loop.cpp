@@ -80,16 +80,21 @@ uint64_t ms_until(Clock::time_point when) {
   return static_cast<uint64_t>(ms) + 1;
 }
 
-void on_timer_closed(uv_handle_t* h) {
-  auto* st = static_cast<TimerState*>(h->data);
+// A timer's or watch's uv handle is closed: drop its callback and its self-reference.
+template <class State>
+void on_closed(uv_handle_t* h) {
+  auto* st = static_cast<State*>(h->data);
   std::function<void()> fn = std::move(st->fn);
-  std::shared_ptr<TimerState> keep = std::move(st->self);  // may free st at scope end
+  std::shared_ptr<State> keep = std::move(st->self);  // may free st at scope end
 }
 
-void close_timer(TimerState* st) {
-  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&st->timer)))
-    uv_close(reinterpret_cast<uv_handle_t*>(&st->timer), on_timer_closed);
+template <class State, class Handle>
+void close_handle(Handle& handle) {
+  auto* h = reinterpret_cast<uv_handle_t*>(&handle);
+  if (!uv_is_closing(h)) uv_close(h, on_closed<State>);
 }
+void close_timer(TimerState* st) { close_handle<TimerState>(st->timer); }
+void close_watch(WatchState* st) { close_handle<WatchState>(st->poll); }
 
 void on_timer(uv_timer_t* t) {
   auto* st = static_cast<TimerState*>(t->data);
@@ -106,17 +111,6 @@ void on_timer(uv_timer_t* t) {
   close_timer(st);
 }
 
-void on_watch_closed(uv_handle_t* h) {
-  auto* st = static_cast<WatchState*>(h->data);
-  std::function<void()> fn = std::move(st->fn);
-  std::shared_ptr<WatchState> keep = std::move(st->self);  // may free st at scope end
-}
-
-void close_watch(WatchState* st) {
-  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&st->poll)))
-    uv_close(reinterpret_cast<uv_handle_t*>(&st->poll), on_watch_closed);
-}
-
 void on_ready(uv_poll_t* p, int, int) {
   auto* st = static_cast<WatchState*>(p->data);
   st->fired.store(true);
@@ -127,9 +121,9 @@ void on_ready(uv_poll_t* p, int, int) {
 void on_walk_close(uv_handle_t* h, void*) {
   if (uv_is_closing(h)) return;
   if (h->type == UV_TIMER)
-    uv_close(h, on_timer_closed);
+    uv_close(h, on_closed<TimerState>);
   else if (h->type == UV_POLL)
-    uv_close(h, on_watch_closed);
+    uv_close(h, on_closed<WatchState>);
   else
     uv_close(h, nullptr);
 }
