@@ -80,6 +80,9 @@ inline constexpr uint32_t kMaxIovecs = 1024;
 // POSIX allows), so the host never holds more for one call, however large the sum of
 // the iovecs (which may all point at the same memory).
 inline constexpr uint32_t kMaxIoBytes = 1024 * 1024;
+// At most this many subscriptions per poll_oneoff (FD_SETSIZE); EINVAL beyond, so the
+// host's copy and scan of them stay bounded.
+inline constexpr uint32_t kMaxPollSubscriptions = 1024;
 // Reads and bounds-checks an iovec array, including every buffer it points to
 // (EFAULT), refuses more than kMaxIovecs (EINVAL), and cuts the list to its first
 // kMaxIoBytes bytes. `total` is the byte count of the cut list.

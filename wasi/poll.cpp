@@ -158,7 +158,7 @@ std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s, BlockingOp::FdWait
 Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
   GuestMemory mem(call);
   uint32_t in = arg_u32(a, 0), out = arg_u32(a, 1), n = arg_u32(a, 2), nevents_ptr = arg_u32(a, 3);
-  if (n == 0) return Errno::Inval;
+  if (n == 0 || n > kMaxPollSubscriptions) return Errno::Inval;
   if (!mem.in_bounds(in, uint64_t{48} * n) || !mem.in_bounds(out, uint64_t{32} * n) || !mem.in_bounds(nevents_ptr, 4))
     return Errno::Fault;
   std::vector<Sub> subs(n);

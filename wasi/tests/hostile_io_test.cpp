@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "wasi/host.h"
 #include "wasi/pending.h"
 #include "wasi/tests/fs_util.h"
 
@@ -136,6 +137,21 @@ TEST(HostileIo, PollOneoffWaitsForAFifoLikeForAClock) {
   EXPECT_EQ(p.u32(kN), 3u);
   for (uint32_t i = 0; i < 3; i++) EXPECT_EQ(p.u64(kEvents + 32 * i), 7u + i);
   ::close(writer);
+}
+
+TEST(HostileIo, TooManyPollSubscriptionsIsEinval) {
+  TempDir d;
+  Probe p({{d.str(), "/d", false}});
+  // kMaxPollSubscriptions relative monotonic clocks of 0 ns are all ready at once.
+  constexpr uint32_t kSubs = 0, kEvents = 60000, kN = 100000, kMax = wippy::wasi::detail::kMaxPollSubscriptions;
+  std::memset(p.mem() + kSubs, 0, 48 * (kMax + 1));
+  for (uint32_t i = 0; i <= kMax; i++) {
+    p.put64(kSubs + 48 * i, i);
+    p.put32(kSubs + 48 * i + 16, 1);
+  }
+  EXPECT_EQ(p.call("poll_oneoff", {kSubs, kEvents, kMax + 1, kN}), kEinval);
+  EXPECT_EQ(p.call("poll_oneoff", {kSubs, kEvents, kMax, kN}), kOk);
+  EXPECT_EQ(p.u32(kN), kMax);
 }
 
 TEST(HostileIo, TooManyIovecsIsEinval) {
