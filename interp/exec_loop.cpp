@@ -43,12 +43,15 @@ namespace wippy::interp {
     mem_size = m0 ? m0->size : 0;                        \
   } while (0)
 
-// Charges the size-proportional part of a bulk instruction against the limit.
-#define CHARGE_EXTRA(units)                                                       \
-  do {                                                                            \
-    int64_t extra_ = static_cast<int64_t>(units);                                 \
-    if (UNLIKELY(extra_ > limit_left - (fuel_start - fuel))) TRAP("fuel exhausted"); \
-    fuel -= extra_;                                                               \
+// Charges the size-proportional part of a bulk instruction against the limit
+// (unmetered code has no Fuel instructions to yield at, so it charges nothing).
+#define CHARGE_EXTRA(units)                                                         \
+  do {                                                                              \
+    if (metered) {                                                                  \
+      int64_t extra_ = static_cast<int64_t>(units);                                 \
+      if (UNLIKELY(extra_ > limit_left - (fuel_start - fuel))) TRAP("fuel exhausted"); \
+      fuel -= extra_;                                                               \
+    }                                                                               \
   } while (0)
 
 RunStatus Execution::execute(Execution* ex, int64_t budget) {

@@ -285,6 +285,16 @@ TEST(Execution, UnmeteredCodeIgnoresBudgetsAndLimits) {
   Execution grow(store, inst->get_export("grow")->func, std::vector<uint64_t>{2});
   EXPECT_EQ(grow.run(), RunStatus::Done) << grow.trap().message;  // memory.grow's extra units
   EXPECT_EQ(grow.results()[0], 1u);
+  EXPECT_EQ(grow.fuel_consumed(), 0u);
+
+  // Bulk work under a tiny budget: its extra units must not count against the budget
+  // either (a branch would then look for a Fuel instruction that unmetered code lacks).
+  auto bulk = decode_module(read_guest("fuel_contract.wasm"), {.fuel_metering = false});
+  Store bulk_store;
+  Instance* bulk_inst = bulk_store.instantiate(bulk, {});
+  Execution fill(bulk_store, bulk_inst->get_export("fill_loop")->func, std::vector<uint64_t>{300});
+  EXPECT_EQ(fill.run(1), RunStatus::Done) << fill.trap().message;
+  EXPECT_EQ(fill.fuel_consumed(), 0u);
 }
 
 namespace {
