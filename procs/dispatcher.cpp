@@ -11,6 +11,7 @@ using detail::ProcessRecord;
 using detail::RunState;
 
 void ProcessRecord::wake() {
+  std::lock_guard lk(wake_mu);
   RunState s = state.load();
   for (;;) {
     switch (s) {
@@ -52,7 +53,7 @@ void ProcessHost::worker_main() {
 }
 
 void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
-  rec->state.store(RunState::Finished);
+  rec->finish();
   Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error)};
   std::vector<Pid> monitors, links;
   std::vector<std::function<void(const Event&)>> on_exit;

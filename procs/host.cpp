@@ -24,6 +24,7 @@ ProcessHost::~ProcessHost() {
     left.swap(table_);
   }
   for (auto& [id, rec] : left) {
+    rec->finish();  // wake-ups still in flight (I/O pool jobs, timers) leave the host alone
     if (rec->proc) {
       try {
         rec->proc->close();

@@ -92,6 +92,10 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   ProcessContext ctx;
 
   std::atomic<RunState> state{RunState::Queued};
+  // Held by wake() while it may enqueue on `host`, and by whoever marks the record
+  // Finished: once that is done, no wake-up (say, an I/O pool job that outlived its
+  // process) touches the host again, so the host may be destroyed.
+  std::mutex wake_mu;
   std::atomic<bool> terminate_requested{false};
   std::atomic<bool> cancelled{false};
 
@@ -109,8 +113,13 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   // than by terminate() (empty: "terminated").
   std::string termination_error;
 
-  // Makes the process runnable if it is waiting (thread-safe, lock-free).
+  // Makes the process runnable if it is waiting (thread-safe; see wake_mu).
   void wake();
+  // Marks the record Finished; no wake-up enqueues it (or touches the host) after this.
+  void finish() {
+    std::lock_guard lk(wake_mu);
+    state.store(RunState::Finished);
+  }
   // The EXIT error of a process ended by terminate_requested (locks mu).
   std::string termination_reason() const {
     std::lock_guard lk(mu);
