@@ -412,7 +412,7 @@ class Decoder {
       ex.name = s.name();
       const size_t kind_at = s.offset();
       const uint8_t kind = s.u8();
-      if (kind > 3) malformed("malformed export kind", kind_at);
+      if (kind > static_cast<uint8_t>(ExternKind::Global)) malformed("malformed export kind", kind_at);
       ex.kind = static_cast<ExternKind>(kind);
       const size_t index_at = s.offset();
       ex.index = s.u32();
