@@ -35,6 +35,7 @@
 #include "interp/limits.h"
 #include "interp/opcode_tables.h"
 #include "interp/ops.h"
+#include "interp/wasm_opcodes.h"
 
 namespace wippy::interp {
 namespace {
@@ -56,7 +57,8 @@ struct Val {
 };
 
 struct Ctrl {
-  uint8_t opcode = 0;  // 0x02 block, 0x03 loop, 0x04 if, 0x00 the function body
+  enum class Kind : uint8_t { Body, Block, Loop, If };
+  Kind kind = Kind::Body;  // what opened it: the function body, block, loop or if
   std::vector<ValType> params, results;
   size_t height = 0;  // operand stack height below the params
   bool unreachable = false;
@@ -66,7 +68,7 @@ struct Ctrl {
   int64_t else_fixup = -1;       // if: the conditional jump's target slot until `else`
   bool else_seen = false;
 
-  const std::vector<ValType>& label_types() const { return opcode == 0x03 ? params : results; }
+  const std::vector<ValType>& label_types() const { return kind == Kind::Loop ? params : results; }
 };
 
 // Integer operators that have a form with a constant right operand.
@@ -223,7 +225,7 @@ class FunctionCompiler {
     target(0);
   }
   void label_target(Ctrl& c) {
-    if (c.opcode == 0x03)
+    if (c.kind == Ctrl::Kind::Loop)
       target(c.loop_start);
     else
       forward_target(c);
@@ -409,11 +411,11 @@ class FunctionCompiler {
     return v.kind == Val::Kind::Home && last_dst_ == home(d) && last_op_pos_ != kNone && last_op_ == op;
   }
 
-  void instruction(uint8_t opc);
-  void control(uint8_t opc);
-  void variable(uint8_t opc);
-  void numeric(uint8_t opc);
-  void memory_access(uint8_t opc);
+  void instruction(WasmOp opc);
+  void control(WasmOp opc);
+  void variable(WasmOp opc);
+  void numeric(WasmOp opc);
+  void memory_access(WasmOp opc);
   void prefixed_fc();
   void finish_branches();
   void call(uint32_t func_index);
@@ -474,7 +476,7 @@ void FunctionCompiler::compile() {
   fn_.locals_end = fn_.num_locals + 1;
 
   Ctrl body;
-  body.opcode = 0x00;
+  body.kind = Ctrl::Kind::Body;
   body.results = type.results;
   ctrls_.push_back(std::move(body));
 
@@ -487,8 +489,7 @@ void FunctionCompiler::compile() {
 
   while (!ctrls_.empty()) {
     instr_offset_ = r_.offset();
-    uint8_t opc = r_.u8();
-    instruction(opc);
+    instruction(static_cast<WasmOp>(r_.u8()));
   }
   if (!r_.at_end()) {
     instr_offset_ = r_.offset();
@@ -610,7 +611,7 @@ void FunctionCompiler::end() {
     materialize_from(static_cast<uint32_t>(c.height));
   pop(c.results);
   if (vals_.size() != c.height) invalid("type mismatch");
-  if (c.opcode == 0x04 && !c.else_seen && c.params != c.results) invalid("type mismatch");
+  if (c.kind == Ctrl::Kind::If && !c.else_seen && c.params != c.results) invalid("type mismatch");
 
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
@@ -632,27 +633,29 @@ void FunctionCompiler::end() {
   push(done.results);
 }
 
-void FunctionCompiler::control(uint8_t opc) {
+void FunctionCompiler::control(WasmOp opc) {
   switch (opc) {
-    case 0x00:  // unreachable
+    case WasmOp::Unreachable:
       if (!dead_) op(Op::Unreachable);
       set_unreachable();
       need_segment_ = true;
       return;
-    case 0x01:  // nop
+    case WasmOp::Nop:
       return;
-    case 0x02:    // block
-    case 0x03:    // loop
-    case 0x04: {  // if
+    case WasmOp::Block:
+    case WasmOp::Loop:
+    case WasmOp::If: {
       // The function body is the first entry, so this counts nested blocks.
       if (ctrls_.size() > limits::kBlockDepth)
         malformed("blocks nested too deeply (limit " + std::to_string(limits::kBlockDepth) + ")");
       Ctrl c;
-      c.opcode = opc;
+      c.kind = opc == WasmOp::Block ? Ctrl::Kind::Block
+               : opc == WasmOp::Loop ? Ctrl::Kind::Loop
+                                     : Ctrl::Kind::If;
       read_block_type(c.params, c.results);
       Val cond;
       uint32_t cond_depth = 0;
-      if (opc == 0x04) {
+      if (opc == WasmOp::If) {
         cond = pop(ValType::I32);
         cond_depth = depth();
       }
@@ -661,9 +664,9 @@ void FunctionCompiler::control(uint8_t opc) {
       c.entered_dead = dead_;
       push(params);
       if (!dead_) materialize_all();  // the block may change locals; see materialize_all
-      if (opc == 0x03) {
+      if (opc == WasmOp::Loop) {
         c.loop_start = place_label();
-      } else if (opc == 0x04) {
+      } else if (opc == WasmOp::If) {
         if (!dead_) {
           cond_jump(cond, cond_depth, false, [&] {
             c.else_fixup = here();
@@ -674,9 +677,9 @@ void FunctionCompiler::control(uint8_t opc) {
       ctrls_.push_back(std::move(c));
       return;
     }
-    case 0x05: {  // else
+    case WasmOp::Else: {
       Ctrl& c = ctrls_.back();
-      if (c.opcode != 0x04 || c.else_seen) malformed("else without if");
+      if (c.kind != Ctrl::Kind::If || c.else_seen) malformed("else without if");
       c.else_seen = true;
       if (!dead_) materialize_from(static_cast<uint32_t>(c.height));
       pop(c.results);
@@ -693,10 +696,10 @@ void FunctionCompiler::control(uint8_t opc) {
       push(c.params);
       return;
     }
-    case 0x0b:
+    case WasmOp::End:
       end();
       return;
-    case 0x0c: {  // br
+    case WasmOp::Br: {
       Ctrl& l = label(r_.u32());
       check_top(l.label_types());
       if (!dead_) {
@@ -708,7 +711,7 @@ void FunctionCompiler::control(uint8_t opc) {
       need_segment_ = true;
       return;
     }
-    case 0x0d: {  // br_if
+    case WasmOp::BrIf: {
       uint32_t d = r_.u32();
       Val cond = pop(ValType::I32);
       uint32_t cond_depth = depth();
@@ -732,7 +735,7 @@ void FunctionCompiler::control(uint8_t opc) {
       }
       return;
     }
-    case 0x0e: {  // br_table
+    case WasmOp::BrTable: {
       uint32_t n = r_.u32();
       if (n > r_.remaining()) r_.fail("unexpected end");
       if (n > limits::kBrTableTargets)
@@ -780,7 +783,7 @@ void FunctionCompiler::control(uint8_t opc) {
       need_segment_ = true;
       return;
     }
-    case 0x0f: {  // return
+    case WasmOp::Return: {
       const std::vector<ValType>& results = ctrls_.front().results;
       check_top(results);
       if (!dead_) {
@@ -793,10 +796,10 @@ void FunctionCompiler::control(uint8_t opc) {
       need_segment_ = true;
       return;
     }
-    case 0x10:
+    case WasmOp::Call:
       call(r_.u32());
       return;
-    case 0x11: {  // call_indirect
+    case WasmOp::CallIndirect: {
       uint32_t type_index = r_.u32();
       uint32_t table = r_.u32();
       if (table >= m_.tables.size()) invalid("unknown table " + std::to_string(table));
@@ -823,15 +826,15 @@ void FunctionCompiler::control(uint8_t opc) {
   }
 }
 
-void FunctionCompiler::variable(uint8_t opc) {
+void FunctionCompiler::variable(WasmOp opc) {
   switch (opc) {
-    case 0x20: {  // local.get: no code, the operand remembers the local
+    case WasmOp::LocalGet: {  // no code: the operand remembers the local
       uint32_t i = r_.u32();
       push(Val{local_type(i), Val::Kind::Local, i});
       return;
     }
-    case 0x21:    // local.set
-    case 0x22: {  // local.tee
+    case WasmOp::LocalSet:
+    case WasmOp::LocalTee: {
       uint32_t i = r_.u32();
       ValType t = local_type(i);
       Val v = pop(t);
@@ -847,10 +850,10 @@ void FunctionCompiler::variable(uint8_t opc) {
         }
         last_dst_ = kNone;  // no longer a fresh result (a following copy may still pair up)
       }
-      if (opc == 0x22) push(v.kind == Val::Kind::Home || dead_ ? Val{t} : v);
+      if (opc == WasmOp::LocalTee) push(v.kind == Val::Kind::Home || dead_ ? Val{t} : v);
       return;
     }
-    case 0x23: {  // global.get
+    case WasmOp::GlobalGet: {
       uint32_t g = r_.u32();
       if (g >= m_.globals.size()) invalid("unknown global " + std::to_string(g));
       if (!dead_) {
@@ -860,7 +863,7 @@ void FunctionCompiler::variable(uint8_t opc) {
       push(m_.globals[g].type);
       return;
     }
-    case 0x24: {  // global.set
+    case WasmOp::GlobalSet: {
       uint32_t g = r_.u32();
       if (g >= m_.globals.size()) invalid("unknown global " + std::to_string(g));
       if (!m_.globals[g].mut) invalid("global is immutable");
@@ -872,10 +875,12 @@ void FunctionCompiler::variable(uint8_t opc) {
       }
       return;
     }
+    default:  // instruction() sends only local.* and global.* here
+      return;
   }
 }
 
-void FunctionCompiler::numeric(uint8_t opc) {
+void FunctionCompiler::numeric(WasmOp opc) {
   NumInfo n = numeric_info(opc);
   if (n.b == kUnknown) {  // unary
     Val a = pop(n.a);
@@ -988,10 +993,10 @@ bool FunctionCompiler::fuse_load_add(Op load, uint32_t addr_depth, uint32_t offs
   return true;
 }
 
-void FunctionCompiler::memory_access(uint8_t opc) {
+void FunctionCompiler::memory_access(WasmOp opc) {
   MemInfo mi = memory_info(opc);
   uint32_t offset = read_memarg(mi.size);
-  Op o = op_offset(Op::I32Load, opc - 0x28);
+  Op o = op_offset(Op::I32Load, opcode_offset(WasmOp::I32Load, opc));
   // A constant address becomes part of the offset (both are u32, their sum is the
   // same 33-bit effective address) read against the zero slot.
   auto address = [&](const Val& addr, uint32_t d, uint64_t& effective_offset) {
@@ -1008,7 +1013,7 @@ void FunctionCompiler::memory_access(uint8_t opc) {
       uint64_t off;
       uint32_t sa = address(addr, d, off);
       if (v.kind == Val::Kind::Const && v.imm != 0) {
-        op(op_offset(Op::I32StoreImm, opc - 0x36));
+        op(op_offset(Op::I32StoreImm, opcode_offset(WasmOp::I32Store, opc)));
         word(sa, 0);
         word64(off);
         word64(v.imm);
@@ -1040,22 +1045,22 @@ void FunctionCompiler::pop_i32_slots(uint32_t n, uint32_t* slots) {
   }
 }
 
-void FunctionCompiler::instruction(uint8_t opc) {
+void FunctionCompiler::instruction(WasmOp opc) {
   // `end` and `else` close a block: they are syntax, not instructions, and cost no fuel.
-  if (opc != 0x0b && opc != 0x05) begin_instr();
-  if (opc <= 0x11) return control(opc);
-  if (opc >= 0x20 && opc <= 0x24) return variable(opc);
-  if (opc >= 0x45 && opc <= 0xc4) return numeric(opc);
-  if (opc >= 0x28 && opc <= 0x3e) return memory_access(opc);
+  if (opc != WasmOp::End && opc != WasmOp::Else) begin_instr();
+  if (opc <= WasmOp::CallIndirect) return control(opc);
+  if (opc >= WasmOp::LocalGet && opc <= WasmOp::GlobalSet) return variable(opc);
+  if (opc >= WasmOp::I32Eqz && opc <= WasmOp::I64Extend32S) return numeric(opc);
+  if (opc >= WasmOp::I32Load && opc <= WasmOp::I64Store32) return memory_access(opc);
   switch (opc) {
-    case 0x1a:  // drop
+    case WasmOp::Drop:
       pop();
       forget_last();
       return;
-    case 0x1b:    // select
-    case 0x1c: {  // select t*
+    case WasmOp::Select:
+    case WasmOp::SelectT: {  // select t*
       ValType t = kUnknown;
-      if (opc == 0x1c) {
+      if (opc == WasmOp::SelectT) {
         uint32_t n = r_.u32();
         if (n != 1) invalid("invalid result arity");
         t = read_val_type(r_);
@@ -1063,7 +1068,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
       Val c = pop(ValType::I32);
       Val b = pop(t);
       Val a = pop(t);
-      if (opc == 0x1b) {
+      if (opc == WasmOp::Select) {
         if ((a.type != kUnknown && !is_num(a.type)) || (b.type != kUnknown && !is_num(b.type)))
           invalid("type mismatch");
         if (a.type != b.type && a.type != kUnknown && b.type != kUnknown) invalid("type mismatch");
@@ -1079,7 +1084,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
       push(t);
       return;
     }
-    case 0x25: {  // table.get
+    case WasmOp::TableGet: {
       uint32_t t = table_index();
       uint32_t s[1] = {};
       pop_i32_slots(1, s);
@@ -1091,7 +1096,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
       push(m_.tables[t].elem);
       return;
     }
-    case 0x26: {  // table.set
+    case WasmOp::TableSet: {
       uint32_t t = table_index();
       Val v = pop(m_.tables[t].elem);
       uint32_t s[1] = {};
@@ -1104,7 +1109,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
       }
       return;
     }
-    case 0x3f:  // memory.size
+    case WasmOp::MemorySize:
       zero_byte();
       need_memory();
       if (!dead_) {
@@ -1113,7 +1118,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
       }
       push(ValType::I32);
       return;
-    case 0x40: {  // memory.grow
+    case WasmOp::MemoryGrow: {
       zero_byte();
       need_memory();
       uint32_t s[1] = {};
@@ -1125,25 +1130,25 @@ void FunctionCompiler::instruction(uint8_t opc) {
       push(ValType::I32);
       return;
     }
-    case 0x41:
+    case WasmOp::I32Const:
       push(Val{ValType::I32, Val::Kind::Const, 0, static_cast<uint32_t>(r_.s32())});
       return;
-    case 0x42:
+    case WasmOp::I64Const:
       push(Val{ValType::I64, Val::Kind::Const, 0, static_cast<uint64_t>(r_.s64())});
       return;
-    case 0x43:
+    case WasmOp::F32Const:
       push(Val{ValType::F32, Val::Kind::Const, 0, r_.f32_bits()});
       return;
-    case 0x44:
+    case WasmOp::F64Const:
       push(Val{ValType::F64, Val::Kind::Const, 0, r_.f64_bits()});
       return;
-    case 0xd0: {  // ref.null t
+    case WasmOp::RefNull: {  // ref.null t
       uint8_t b = r_.u8();
-      if (b != 0x70 && b != 0x6f) malformed("malformed reference type");
+      if (!is_ref_type_byte(b)) malformed("malformed reference type");
       push(Val{static_cast<ValType>(b), Val::Kind::Const, 0, 0});
       return;
     }
-    case 0xd1: {  // ref.is_null
+    case WasmOp::RefIsNull: {
       Val v = pop();
       if (v.type != kUnknown && !is_ref(v.type)) invalid("type mismatch");
       uint32_t d = depth();
@@ -1155,7 +1160,7 @@ void FunctionCompiler::instruction(uint8_t opc) {
       push(ValType::I32);
       return;
     }
-    case 0xd2: {  // ref.func
+    case WasmOp::RefFunc: {
       uint32_t f = r_.u32();
       if (f >= m_.func_types.size()) invalid("unknown function " + std::to_string(f));
       if (f >= m_.declared_funcs.size() || !m_.declared_funcs[f]) invalid("undeclared function reference");
@@ -1166,9 +1171,9 @@ void FunctionCompiler::instruction(uint8_t opc) {
       push(ValType::FuncRef);
       return;
     }
-    case 0xfc:
+    case WasmOp::PrefixFC:
       return prefixed_fc();
-    case 0xfd:
+    case WasmOp::PrefixSIMD:
       invalid("SIMD is not supported yet");
     default:
       malformed("illegal opcode");
@@ -1179,8 +1184,15 @@ void FunctionCompiler::prefixed_fc() {
   uint32_t sub = r_.u32();
   using V = ValType;
   uint32_t s[3] = {};
-  switch (sub) {
-    case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: {  // trunc_sat
+  using F = WasmOpFC;
+  switch (static_cast<F>(sub)) {
+    case F::I32TruncSatF32S: case F::I32TruncSatF32U: case F::I32TruncSatF64S:
+    case F::I32TruncSatF64U: case F::I64TruncSatF32S: case F::I64TruncSatF32U:
+    case F::I64TruncSatF64S: case F::I64TruncSatF64U: {
+      // Sub-opcode bit 1 means an f64 operand, bit 2 an i64 result; the handlers
+      // follow the sub-opcode order.
+      static_assert(static_cast<int>(Op::I64TruncSatF64U) - static_cast<int>(Op::I32TruncSatF32S) ==
+                    static_cast<int>(F::I64TruncSatF64U) - static_cast<int>(F::I32TruncSatF32S));
       Val a = pop((sub & 2) ? V::F64 : V::F32);
       uint32_t d = depth();
       if (!dead_) {
@@ -1188,10 +1200,10 @@ void FunctionCompiler::prefixed_fc() {
         op(op_offset(Op::I32TruncSatF32S, static_cast<int>(sub)));
         result_word(home(d), sa);
       }
-      push(sub < 4 ? V::I32 : V::I64);
+      push(sub < static_cast<uint32_t>(F::I64TruncSatF32S) ? V::I32 : V::I64);
       return;
     }
-    case 8: {  // memory.init
+    case F::MemoryInit: {
       uint32_t seg = r_.u32();
       zero_byte();
       need_memory();
@@ -1204,7 +1216,7 @@ void FunctionCompiler::prefixed_fc() {
       }
       return;
     }
-    case 9: {
+    case F::DataDrop: {
       uint32_t seg = data_index();
       if (!dead_) {
         op(Op::DataDrop);
@@ -1212,7 +1224,7 @@ void FunctionCompiler::prefixed_fc() {
       }
       return;
     }
-    case 10:  // memory.copy
+    case F::MemoryCopy:
       zero_byte();
       zero_byte();
       need_memory();
@@ -1223,7 +1235,7 @@ void FunctionCompiler::prefixed_fc() {
         word(s[2], 0);
       }
       return;
-    case 11: {  // memory.fill
+    case F::MemoryFill: {
       zero_byte();
       need_memory();
       pop_i32_slots(3, s);
@@ -1234,7 +1246,7 @@ void FunctionCompiler::prefixed_fc() {
       }
       return;
     }
-    case 12: {  // table.init elem table
+    case F::TableInit: {  // table.init elem table
       uint32_t e = r_.u32();
       uint32_t t = table_index();
       if (e >= m_.elems.size()) invalid("unknown elem segment " + std::to_string(e));
@@ -1248,7 +1260,7 @@ void FunctionCompiler::prefixed_fc() {
       }
       return;
     }
-    case 13: {
+    case F::ElemDrop: {
       uint32_t e = elem_index();
       if (!dead_) {
         op(Op::ElemDrop);
@@ -1256,7 +1268,7 @@ void FunctionCompiler::prefixed_fc() {
       }
       return;
     }
-    case 14: {  // table.copy dst src
+    case F::TableCopy: {  // table.copy dst src
       uint32_t dst = table_index();
       uint32_t src = table_index();
       if (m_.tables[dst].elem != m_.tables[src].elem) invalid("type mismatch");
@@ -1269,7 +1281,7 @@ void FunctionCompiler::prefixed_fc() {
       }
       return;
     }
-    case 15: {  // table.grow
+    case F::TableGrow: {
       uint32_t t = table_index();
       pop_i32_slots(1, s);
       Val init = pop(m_.tables[t].elem);
@@ -1283,7 +1295,7 @@ void FunctionCompiler::prefixed_fc() {
       push(V::I32);
       return;
     }
-    case 16: {  // table.size
+    case F::TableSize: {
       uint32_t t = table_index();
       if (!dead_) {
         op(Op::TableSize);
@@ -1293,7 +1305,7 @@ void FunctionCompiler::prefixed_fc() {
       push(V::I32);
       return;
     }
-    case 17: {  // table.fill
+    case F::TableFill: {
       uint32_t t = table_index();
       uint32_t n[1] = {};
       pop_i32_slots(1, n);

@@ -1,15 +1,20 @@
 // Readers for the small type encodings shared by decoder and translator.
 #include "interp/decode_util.h"
 
+#include "interp/wasm_opcodes.h"
+
 namespace wippy::interp {
 
 void fail_invalid(const std::string& message, size_t offset) {
   throw ModuleError(ModuleError::Kind::Invalid, message, offset);
 }
 
+bool is_ref_type_byte(uint8_t b) { return is_ref(static_cast<ValType>(b)); }
+
 static bool is_val_type_byte(uint8_t b) {
-  switch (b) {
-    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b: case 0x70: case 0x6f:
+  switch (static_cast<ValType>(b)) {
+    case ValType::I32: case ValType::I64: case ValType::F32: case ValType::F64:
+    case ValType::V128: case ValType::FuncRef: case ValType::ExternRef:
       return true;
     default:
       return false;
@@ -19,7 +24,7 @@ static bool is_val_type_byte(uint8_t b) {
 ValType read_val_type(Reader& r) {
   const size_t at = r.offset();
   const uint8_t b = r.u8();
-  if (b == 0x7b) fail_invalid("SIMD is not supported yet", at);
+  if (static_cast<ValType>(b) == ValType::V128) fail_invalid("SIMD is not supported yet", at);
   // Type codes are one-byte signed LEB128 numbers.
   if (b & 0x80) Reader::fail_at("integer representation too long", at + 1);
   if (!is_val_type_byte(b)) Reader::fail_at("malformed value type", at);
@@ -30,7 +35,7 @@ ValType read_ref_type(Reader& r) {
   const size_t at = r.offset();
   const uint8_t b = r.u8();
   if (b & 0x80) Reader::fail_at("integer representation too long", at + 1);
-  if (b != 0x70 && b != 0x6f) Reader::fail_at("malformed reference type", at);
+  if (!is_ref_type_byte(b)) Reader::fail_at("malformed reference type", at);
   return static_cast<ValType>(b);
 }
 
@@ -50,7 +55,7 @@ Limits read_limits(Reader& r) {
 BlockType read_block_type(Reader& r, const Module& module) {
   BlockType bt;
   const uint8_t b = r.peek();
-  if (b == 0x40) {
+  if (b == kEmptyBlockType) {
     r.u8();
     return bt;
   }

@@ -16,6 +16,9 @@ namespace wippy::interp {
 // A value type. v128 is refused with ModuleError(Invalid) "SIMD is not supported yet".
 ValType read_val_type(Reader& r);
 
+// Whether `b` is the byte of funcref or externref.
+bool is_ref_type_byte(uint8_t b);
+
 // funcref or externref, else "malformed reference type".
 ValType read_ref_type(Reader& r);
 

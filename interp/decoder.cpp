@@ -11,17 +11,20 @@
 #include "interp/limits.h"
 #include "interp/module.h"
 #include "interp/reader.h"
+#include "interp/wasm_opcodes.h"
 
 namespace wippy::interp {
 namespace {
 
 constexpr const char* kUnexpectedEnd = "unexpected end of section or function";
 
+constexpr uint8_t kLastSectionId = static_cast<uint8_t>(SectionId::DataCount);
+
 // Where each section id must appear relative to the others (the data count section,
-// id 12, comes before code and data).
-int section_rank(uint8_t id) {
-  static constexpr int kRank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
-  return kRank[id];
+// the last id, comes before code and data).
+int section_rank(SectionId id) {
+  static constexpr int kRank[kLastSectionId + 1] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+  return kRank[static_cast<uint8_t>(id)];
 }
 
 [[noreturn]] void malformed(const std::string& message, size_t offset) {
@@ -47,10 +50,12 @@ uint32_t read_count(Reader& s, const char* what, uint64_t limit, uint64_t existi
 
 // Opcodes that exist in WebAssembly 2.0 (without SIMD): in a constant expression
 // these are "constant expression required", any other byte is an illegal opcode.
-bool is_known_opcode(uint8_t op) {
-  return op <= 0x05 || (op >= 0x0b && op <= 0x11) || (op >= 0x1a && op <= 0x1c) ||
-         (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
-         op == 0xfc;
+bool is_known_opcode(WasmOp op) {
+  using W = WasmOp;
+  return op <= W::Else || (op >= W::End && op <= W::CallIndirect) ||
+         (op >= W::Drop && op <= W::SelectT) || (op >= W::LocalGet && op <= W::TableSet) ||
+         (op >= W::I32Load && op <= W::I64Extend32S) || (op >= W::RefNull && op <= W::RefFunc) ||
+         op == W::PrefixFC;
 }
 
 std::string hex_byte(uint8_t b) {
@@ -74,8 +79,9 @@ class Decoder {
     int last_rank = 0;
     while (!r.at_end()) {
       const size_t id_at = r.offset();
-      const uint8_t id = r.u8();
-      if (id > 12) malformed("malformed section id", id_at);
+      const uint8_t id_byte = r.u8();
+      if (id_byte > kLastSectionId) malformed("malformed section id", id_at);
+      const auto id = static_cast<SectionId>(id_byte);
       const size_t size_at = r.offset();
       const uint32_t size = r.u32();
       if (size > r.remaining()) malformed("length out of bounds", size_at);
@@ -83,7 +89,7 @@ class Decoder {
       // declared end, then compare: a count that is too large then fails the way
       // the spec tests expect ("section size mismatch", "length out of bounds").
       Reader s(bytes_.subspan(r.pos()), r.offset());
-      if (id == 0) {
+      if (id == SectionId::Custom) {
         check_limit("custom sections", ++custom_sections_, limits::kCustomSections, id_at);
       } else {
         // Each known section at most once, in the prescribed order.
@@ -135,21 +141,21 @@ class Decoder {
     if (!std::equal(version.begin(), version.end(), kVersion)) malformed("unknown binary version", 4);
   }
 
-  void section(uint8_t id, Reader& s, uint32_t size) {
+  void section(SectionId id, Reader& s, uint32_t size) {
     switch (id) {
-      case 0: return custom_section(s, size);
-      case 1: return type_section(s);
-      case 2: return import_section(s);
-      case 3: return function_section(s);
-      case 4: return table_section(s);
-      case 5: return memory_section(s);
-      case 6: return global_section(s);
-      case 7: return export_section(s);
-      case 8: return start_section(s);
-      case 9: return elem_section(s);
-      case 10: m_.code_bytes = size; return code_section(s);
-      case 11: return data_section(s);
-      case 12: m_.data_count = s.u32(); return;
+      case SectionId::Custom: return custom_section(s, size);
+      case SectionId::Type: return type_section(s);
+      case SectionId::Import: return import_section(s);
+      case SectionId::Function: return function_section(s);
+      case SectionId::Table: return table_section(s);
+      case SectionId::Memory: return memory_section(s);
+      case SectionId::Global: return global_section(s);
+      case SectionId::Export: return export_section(s);
+      case SectionId::Start: return start_section(s);
+      case SectionId::Element: return elem_section(s);
+      case SectionId::Code: m_.code_bytes = size; return code_section(s);
+      case SectionId::Data: return data_section(s);
+      case SectionId::DataCount: m_.data_count = s.u32(); return;
     }
   }
 
@@ -197,7 +203,7 @@ class Decoder {
       const uint8_t form = s.u8();
       // The form is a one-byte signed LEB128 number.
       if (form & 0x80) malformed("integer representation too long", at + 1);
-      if (form != 0x60) malformed("malformed function type", at);
+      if (form != kFuncTypeForm) malformed("malformed function type", at);
       FuncType t;
       const uint32_t np = read_count(s, "params", limits::kParams);
       for (uint32_t k = 0; k < np; ++k) t.params.push_back(read_val_type(s));
@@ -262,27 +268,27 @@ class Decoder {
       imp.module = s.name();
       imp.name = s.name();
       const size_t at = s.offset();
-      switch (s.u8()) {
-        case 0x00:
+      switch (static_cast<ExternKind>(s.u8())) {
+        case ExternKind::Func:
           imp.kind = ExternKind::Func;
           imp.type_index = type_index(s);
           m_.func_types.push_back(imp.type_index);
           ++m_.num_imported_funcs;
           break;
-        case 0x01:
+        case ExternKind::Table:
           check_limit("tables", m_.tables.size() + 1, limits::kTables, at);
           imp.kind = ExternKind::Table;
           imp.table = table_type(s);
           m_.tables.push_back(imp.table);
           ++m_.num_imported_tables;
           break;
-        case 0x02:
+        case ExternKind::Memory:
           imp.kind = ExternKind::Memory;
           imp.memory = memory_type(s);
           m_.memories.push_back(imp.memory);
           ++m_.num_imported_memories;
           break;
-        case 0x03:
+        case ExternKind::Global:
           imp.kind = ExternKind::Global;
           imp.global = global_type(s);
           m_.globals.push_back(imp.global);
@@ -330,41 +336,41 @@ class Decoder {
     std::vector<ValType> stack;
     for (;;) {
       const size_t at = s.offset();
-      const uint8_t op = s.u8();
+      const auto op = static_cast<WasmOp>(s.u8());
       switch (op) {
-        case 0x0b:
+        case WasmOp::End:
           if (stack.size() != 1 || stack[0] != expected) fail_invalid("type mismatch", at);
           return e;
-        case 0x41:
+        case WasmOp::I32Const:
           e.instrs.push_back({ConstInstr::Op::I32Const, static_cast<uint32_t>(s.s32())});
           stack.push_back(ValType::I32);
           break;
-        case 0x42:
+        case WasmOp::I64Const:
           e.instrs.push_back({ConstInstr::Op::I64Const, static_cast<uint64_t>(s.s64())});
           stack.push_back(ValType::I64);
           break;
-        case 0x43:
+        case WasmOp::F32Const:
           e.instrs.push_back({ConstInstr::Op::F32Const, s.f32_bits()});
           stack.push_back(ValType::F32);
           break;
-        case 0x44:
+        case WasmOp::F64Const:
           e.instrs.push_back({ConstInstr::Op::F64Const, s.f64_bits()});
           stack.push_back(ValType::F64);
           break;
-        case 0xd0: {
+        case WasmOp::RefNull: {
           const ValType t = read_ref_type(s);
           e.instrs.push_back({ConstInstr::Op::RefNull, static_cast<uint64_t>(t)});
           stack.push_back(t);
           break;
         }
-        case 0xd2: {
+        case WasmOp::RefFunc: {
           const uint32_t index = func_index(s);
           declare_func(index);
           e.instrs.push_back({ConstInstr::Op::RefFunc, index});
           stack.push_back(ValType::FuncRef);
           break;
         }
-        case 0x23: {
+        case WasmOp::GlobalGet: {
           // WebAssembly 2.0: only imported, immutable globals are constant.
           const size_t index_at = s.offset();
           const uint32_t index = s.u32();
@@ -375,10 +381,10 @@ class Decoder {
           stack.push_back(m_.globals[index].type);
           break;
         }
-        case 0xfd:
+        case WasmOp::PrefixSIMD:
           fail_invalid("SIMD is not supported yet", at);
         default:
-          if (!is_known_opcode(op)) malformed("illegal opcode " + hex_byte(op), at);
+          if (!is_known_opcode(op)) malformed("illegal opcode " + hex_byte(static_cast<uint8_t>(op)), at);
           fail_invalid("constant expression required", at);
       }
     }
@@ -406,7 +412,7 @@ class Decoder {
       ex.name = s.name();
       const size_t kind_at = s.offset();
       const uint8_t kind = s.u8();
-      if (kind > 3) malformed("malformed export kind", kind_at);
+      if (kind > static_cast<uint8_t>(ExternKind::Global)) malformed("malformed export kind", kind_at);
       ex.kind = static_cast<ExternKind>(kind);
       const size_t index_at = s.offset();
       ex.index = s.u32();
@@ -462,7 +468,7 @@ class Decoder {
           seg.type = read_ref_type(s);
         } else {
           const size_t kind_at = s.offset();
-          if (s.u8() != 0x00) malformed("malformed element kind", kind_at);
+          if (s.u8() != kElemKindFuncRef) malformed("malformed element kind", kind_at);
           seg.type = ValType::FuncRef;
         }
       }

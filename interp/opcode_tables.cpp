@@ -1,60 +1,89 @@
 #include "interp/opcode_tables.h"
 
+#include <iterator>
+
 namespace wippy::interp {
 
-NumInfo numeric_info(uint8_t opc) {
+namespace {
+
+// A run of wasm opcodes, first..last, has as many members as the run of handlers
+// that the translator indexes by the opcode's offset in it.
+constexpr bool same_length(WasmOp first, WasmOp last, Op op_first, Op op_last) {
+  return opcode_offset(first, last) == static_cast<int>(op_last) - static_cast<int>(op_first);
+}
+static_assert(same_length(WasmOp::I32Eq, WasmOp::I32GeU, Op::I32Eq, Op::I32GeU));
+static_assert(same_length(WasmOp::I64Eq, WasmOp::I64GeU, Op::I64Eq, Op::I64GeU));
+static_assert(same_length(WasmOp::F32Eq, WasmOp::F32Ge, Op::F32Eq, Op::F32Ge));
+static_assert(same_length(WasmOp::F64Eq, WasmOp::F64Ge, Op::F64Eq, Op::F64Ge));
+static_assert(same_length(WasmOp::I32Clz, WasmOp::I32Popcnt, Op::I32Clz, Op::I32Popcnt));
+static_assert(same_length(WasmOp::I32Add, WasmOp::I32Rotr, Op::I32Add, Op::I32Rotr));
+static_assert(same_length(WasmOp::I64Clz, WasmOp::I64Popcnt, Op::I64Clz, Op::I64Popcnt));
+static_assert(same_length(WasmOp::I64Add, WasmOp::I64Rotr, Op::I64Add, Op::I64Rotr));
+static_assert(same_length(WasmOp::F32Abs, WasmOp::F32Sqrt, Op::F32Abs, Op::F32Sqrt));
+static_assert(same_length(WasmOp::F32Add, WasmOp::F32Copysign, Op::F32Add, Op::F32Copysign));
+static_assert(same_length(WasmOp::F64Abs, WasmOp::F64Sqrt, Op::F64Abs, Op::F64Sqrt));
+static_assert(same_length(WasmOp::F64Add, WasmOp::F64Copysign, Op::F64Add, Op::F64Copysign));
+static_assert(same_length(WasmOp::I32Load, WasmOp::I64Load32U, Op::I32Load, Op::I64Load32U));
+static_assert(same_length(WasmOp::I32Store, WasmOp::I64Store32, Op::I32Store, Op::I64Store32));
+static_assert(same_length(WasmOp::I32Store, WasmOp::I64Store32, Op::I32StoreImm, Op::I64Store32Imm));
+
+}  // namespace
+
+NumInfo numeric_info(WasmOp opc) {
   using V = ValType;
+  using W = WasmOp;
   constexpr V N = kUnknownType;
-  auto rel = [](Op base, int d) { return op_offset(base, d); };
-  if (opc == 0x45) return {Op::I32Eqz, V::I32, N, V::I32};
-  if (opc <= 0x4f) return {rel(Op::I32Eq, opc - 0x46), V::I32, V::I32, V::I32};
-  if (opc == 0x50) return {Op::I64Eqz, V::I64, N, V::I32};
-  if (opc <= 0x5a) return {rel(Op::I64Eq, opc - 0x51), V::I64, V::I64, V::I32};
-  if (opc <= 0x60) return {rel(Op::F32Eq, opc - 0x5b), V::F32, V::F32, V::I32};
-  if (opc <= 0x66) return {rel(Op::F64Eq, opc - 0x61), V::F64, V::F64, V::I32};
-  if (opc <= 0x69) return {rel(Op::I32Clz, opc - 0x67), V::I32, N, V::I32};
-  if (opc <= 0x78) return {rel(Op::I32Add, opc - 0x6a), V::I32, V::I32, V::I32};
-  if (opc <= 0x7b) return {rel(Op::I64Clz, opc - 0x79), V::I64, N, V::I64};
-  if (opc <= 0x8a) return {rel(Op::I64Add, opc - 0x7c), V::I64, V::I64, V::I64};
-  if (opc <= 0x91) return {rel(Op::F32Abs, opc - 0x8b), V::F32, N, V::F32};
-  if (opc <= 0x98) return {rel(Op::F32Add, opc - 0x92), V::F32, V::F32, V::F32};
-  if (opc <= 0x9f) return {rel(Op::F64Abs, opc - 0x99), V::F64, N, V::F64};
-  if (opc <= 0xa6) return {rel(Op::F64Add, opc - 0xa0), V::F64, V::F64, V::F64};
+  // Each run of wasm opcodes below maps onto the run of handlers with the same names.
+  auto rel = [](Op base, W first, W op) { return op_offset(base, opcode_offset(first, op)); };
+  if (opc == W::I32Eqz) return {Op::I32Eqz, V::I32, N, V::I32};
+  if (opc <= W::I32GeU) return {rel(Op::I32Eq, W::I32Eq, opc), V::I32, V::I32, V::I32};
+  if (opc == W::I64Eqz) return {Op::I64Eqz, V::I64, N, V::I32};
+  if (opc <= W::I64GeU) return {rel(Op::I64Eq, W::I64Eq, opc), V::I64, V::I64, V::I32};
+  if (opc <= W::F32Ge) return {rel(Op::F32Eq, W::F32Eq, opc), V::F32, V::F32, V::I32};
+  if (opc <= W::F64Ge) return {rel(Op::F64Eq, W::F64Eq, opc), V::F64, V::F64, V::I32};
+  if (opc <= W::I32Popcnt) return {rel(Op::I32Clz, W::I32Clz, opc), V::I32, N, V::I32};
+  if (opc <= W::I32Rotr) return {rel(Op::I32Add, W::I32Add, opc), V::I32, V::I32, V::I32};
+  if (opc <= W::I64Popcnt) return {rel(Op::I64Clz, W::I64Clz, opc), V::I64, N, V::I64};
+  if (opc <= W::I64Rotr) return {rel(Op::I64Add, W::I64Add, opc), V::I64, V::I64, V::I64};
+  if (opc <= W::F32Sqrt) return {rel(Op::F32Abs, W::F32Abs, opc), V::F32, N, V::F32};
+  if (opc <= W::F32Copysign) return {rel(Op::F32Add, W::F32Add, opc), V::F32, V::F32, V::F32};
+  if (opc <= W::F64Sqrt) return {rel(Op::F64Abs, W::F64Abs, opc), V::F64, N, V::F64};
+  if (opc <= W::F64Copysign) return {rel(Op::F64Add, W::F64Add, opc), V::F64, V::F64, V::F64};
   switch (opc) {
-    case 0xa7: return {Op::I32WrapI64, V::I64, N, V::I32};
-    case 0xa8: return {Op::I32TruncF32S, V::F32, N, V::I32};
-    case 0xa9: return {Op::I32TruncF32U, V::F32, N, V::I32};
-    case 0xaa: return {Op::I32TruncF64S, V::F64, N, V::I32};
-    case 0xab: return {Op::I32TruncF64U, V::F64, N, V::I32};
-    case 0xac: return {Op::I64ExtendI32S, V::I32, N, V::I64};
-    case 0xad: return {Op::Unreachable, V::I32, N, V::I64, true};  // i64.extend_i32_u
-    case 0xae: return {Op::I64TruncF32S, V::F32, N, V::I64};
-    case 0xaf: return {Op::I64TruncF32U, V::F32, N, V::I64};
-    case 0xb0: return {Op::I64TruncF64S, V::F64, N, V::I64};
-    case 0xb1: return {Op::I64TruncF64U, V::F64, N, V::I64};
-    case 0xb2: return {Op::F32ConvertI32S, V::I32, N, V::F32};
-    case 0xb3: return {Op::F32ConvertI32U, V::I32, N, V::F32};
-    case 0xb4: return {Op::F32ConvertI64S, V::I64, N, V::F32};
-    case 0xb5: return {Op::F32ConvertI64U, V::I64, N, V::F32};
-    case 0xb6: return {Op::F32DemoteF64, V::F64, N, V::F32};
-    case 0xb7: return {Op::F64ConvertI32S, V::I32, N, V::F64};
-    case 0xb8: return {Op::F64ConvertI32U, V::I32, N, V::F64};
-    case 0xb9: return {Op::F64ConvertI64S, V::I64, N, V::F64};
-    case 0xba: return {Op::F64ConvertI64U, V::I64, N, V::F64};
-    case 0xbb: return {Op::F64PromoteF32, V::F32, N, V::F64};
-    case 0xbc: return {Op::Unreachable, V::F32, N, V::I32, true};
-    case 0xbd: return {Op::Unreachable, V::F64, N, V::I64, true};
-    case 0xbe: return {Op::Unreachable, V::I32, N, V::F32, true};
-    case 0xbf: return {Op::Unreachable, V::I64, N, V::F64, true};
-    case 0xc0: return {Op::I32Extend8S, V::I32, N, V::I32};
-    case 0xc1: return {Op::I32Extend16S, V::I32, N, V::I32};
-    case 0xc2: return {Op::I64Extend8S, V::I64, N, V::I64};
-    case 0xc3: return {Op::I64Extend16S, V::I64, N, V::I64};
-    default: return {Op::I64Extend32S, V::I64, N, V::I64};  // 0xc4
+    case W::I32WrapI64: return {Op::I32WrapI64, V::I64, N, V::I32};
+    case W::I32TruncF32S: return {Op::I32TruncF32S, V::F32, N, V::I32};
+    case W::I32TruncF32U: return {Op::I32TruncF32U, V::F32, N, V::I32};
+    case W::I32TruncF64S: return {Op::I32TruncF64S, V::F64, N, V::I32};
+    case W::I32TruncF64U: return {Op::I32TruncF64U, V::F64, N, V::I32};
+    case W::I64ExtendI32S: return {Op::I64ExtendI32S, V::I32, N, V::I64};
+    case W::I64ExtendI32U: return {Op::Unreachable, V::I32, N, V::I64, true};
+    case W::I64TruncF32S: return {Op::I64TruncF32S, V::F32, N, V::I64};
+    case W::I64TruncF32U: return {Op::I64TruncF32U, V::F32, N, V::I64};
+    case W::I64TruncF64S: return {Op::I64TruncF64S, V::F64, N, V::I64};
+    case W::I64TruncF64U: return {Op::I64TruncF64U, V::F64, N, V::I64};
+    case W::F32ConvertI32S: return {Op::F32ConvertI32S, V::I32, N, V::F32};
+    case W::F32ConvertI32U: return {Op::F32ConvertI32U, V::I32, N, V::F32};
+    case W::F32ConvertI64S: return {Op::F32ConvertI64S, V::I64, N, V::F32};
+    case W::F32ConvertI64U: return {Op::F32ConvertI64U, V::I64, N, V::F32};
+    case W::F32DemoteF64: return {Op::F32DemoteF64, V::F64, N, V::F32};
+    case W::F64ConvertI32S: return {Op::F64ConvertI32S, V::I32, N, V::F64};
+    case W::F64ConvertI32U: return {Op::F64ConvertI32U, V::I32, N, V::F64};
+    case W::F64ConvertI64S: return {Op::F64ConvertI64S, V::I64, N, V::F64};
+    case W::F64ConvertI64U: return {Op::F64ConvertI64U, V::I64, N, V::F64};
+    case W::F64PromoteF32: return {Op::F64PromoteF32, V::F32, N, V::F64};
+    case W::I32ReinterpretF32: return {Op::Unreachable, V::F32, N, V::I32, true};
+    case W::I64ReinterpretF64: return {Op::Unreachable, V::F64, N, V::I64, true};
+    case W::F32ReinterpretI32: return {Op::Unreachable, V::I32, N, V::F32, true};
+    case W::F64ReinterpretI64: return {Op::Unreachable, V::I64, N, V::F64, true};
+    case W::I32Extend8S: return {Op::I32Extend8S, V::I32, N, V::I32};
+    case W::I32Extend16S: return {Op::I32Extend16S, V::I32, N, V::I32};
+    case W::I64Extend8S: return {Op::I64Extend8S, V::I64, N, V::I64};
+    case W::I64Extend16S: return {Op::I64Extend16S, V::I64, N, V::I64};
+    default: return {Op::I64Extend32S, V::I64, N, V::I64};  // i64.extend32_s
   }
 }
 
-MemInfo memory_info(uint8_t opc) {
+MemInfo memory_info(WasmOp opc) {
   using V = ValType;
   static const MemInfo table[] = {
       {V::I32, 4, false}, {V::I64, 8, false}, {V::F32, 4, false}, {V::F64, 8, false},
@@ -65,7 +94,8 @@ MemInfo memory_info(uint8_t opc) {
       {V::I32, 1, true},  {V::I32, 2, true},  {V::I64, 1, true},  {V::I64, 2, true},
       {V::I64, 4, true},
   };
-  return table[opc - 0x28];
+  static_assert(std::size(table) == opcode_offset(WasmOp::I32Load, WasmOp::I64Store32) + 1);
+  return table[opcode_offset(WasmOp::I32Load, opc)];
 }
 
 }  // namespace wippy::interp

@@ -7,6 +7,7 @@
 
 #include "interp/ops.h"
 #include "interp/types.h"
+#include "interp/wasm_opcodes.h"
 
 namespace wippy::interp {
 
@@ -17,15 +18,15 @@ struct NumInfo {
   ValType a, b, r;   // b is kUnknownType for unary operators
   bool nop = false;  // the value's cell is already right (reinterpret, extend_u)
 };
-// For opcodes 0x45..0xc4.
-NumInfo numeric_info(uint8_t opcode);
+// For opcodes I32Eqz..I64Extend32S.
+NumInfo numeric_info(WasmOp opcode);
 
 struct MemInfo {
   ValType type;
   uint32_t size;  // bytes accessed
   bool store;
 };
-// For opcodes 0x28..0x3e.
-MemInfo memory_info(uint8_t opcode);
+// For opcodes I32Load..I64Store32.
+MemInfo memory_info(WasmOp opcode);
 
 }  // namespace wippy::interp

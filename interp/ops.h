@@ -12,6 +12,6 @@ enum class Op : uint16_t {
   Count
 };
 
-inline Op op_offset(Op base, int delta) { return static_cast<Op>(static_cast<int>(base) + delta); }
+constexpr Op op_offset(Op base, int delta) { return static_cast<Op>(static_cast<int>(base) + delta); }
 
 }  // namespace wippy::interp
