@@ -17,9 +17,18 @@
 //   handler is skipped.
 // - os.exit, os.execute, io.popen (a shell that outlives the process and blocks
 //   the worker) and os.setlocale (global to the whole host) are gone.
+// - Opening a file that can block (a FIFO, a socket, a terminal or another device
+//   but null, zero, full, random and urandom) would hold the worker inside open() or
+//   read(): io.open, io.lines, io.input, io.output, loadfile, dofile and require
+//   refuse such paths with "<path>: not a regular file (...)".
 #include "lua/sandbox.h"
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "lua/pattern.h"
 
@@ -28,12 +37,36 @@ namespace wippy::lua {
 namespace {
 
 const char* const kSandbox = R"lua(
-local check_limits = ...
+local check_limits, blocking_file = ...
 local raw_xpcall, raw_pcall = xpcall, pcall
 local raw_load, raw_loadfile, raw_setmetatable = load, loadfile, setmetatable
 local type, error, rawget, getmetatable, select = type, error, rawget, getmetatable, select
 local math_type, maxinteger = math.type, math.maxinteger
 local raw_insert, raw_remove = table.insert, table.remove
+
+-- nil and a message if `name` is a file whose open or read could block the worker.
+local function refuse_blocking(name)
+  if type(name) == "string" and blocking_file(name) then
+    return name .. ": not a regular file (a FIFO, socket or device would block the worker)"
+  end
+end
+local function guard_open(open)
+  return function(name, ...)
+    local why = refuse_blocking(name)
+    if why then return nil, why end
+    return open(name, ...)
+  end
+end
+local function guard_raise(fn)
+  return function(name, ...)
+    local why = refuse_blocking(name)
+    if why then error(why, 2) end
+    return fn(name, ...)
+  end
+end
+io.open = guard_open(io.open)
+io.lines, io.input, io.output = guard_raise(io.lines), guard_raise(io.input), guard_raise(io.output)
+raw_loadfile = guard_open(raw_loadfile)
 
 function load(chunk, name, mode, env) return raw_load(chunk, name, "t", env) end
 function loadfile(name, mode, env) return raw_loadfile(name, "t", env) end
@@ -43,7 +76,24 @@ function dofile(name)
   return f()
 end
 
-local searchpath = package.searchpath
+-- package.searchpath, with the guarded io.open (Lua's own opens every candidate).
+local raw_gsub, concat, io_open = string.gsub, table.concat, io.open
+local function searchpath(name, path, sep, rep)
+  sep, rep = sep or ".", rep or "/"
+  if sep ~= "" then name = raw_gsub(name, raw_gsub(sep, "%p", "%%%0"), function() return rep end) end
+  local tried = {}
+  for template in string.gmatch(path, "[^;]+") do
+    local file = raw_gsub(template, "%?", function() return name end)
+    local f = io_open(file, "r")
+    if f then
+      f:close()
+      return file
+    end
+    tried[#tried + 1] = "no file '" .. file .. "'"
+  end
+  return nil, concat(tried, "\n\t")
+end
+package.searchpath = searchpath
 local function lua_searcher(name)
   local path, err = searchpath(name, package.path)
   if not path then return err end
@@ -144,6 +194,23 @@ int check_limits(lua_State* L) {
 
 void no_check(lua_State*) {}
 
+// blocking_file(path): whether opening or reading `path` could block (see above).
+int blocking_file(lua_State* L) {
+  const char* path = luaL_checkstring(L, 1);
+  struct stat st;
+  bool blocks = false;
+  if (::stat(path, &st) == 0) {
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISBLK(st.st_mode)) {
+      blocks = true;
+    } else if (S_ISCHR(st.st_mode)) {
+      static const dev_t never_block[] = {makedev(1, 3), makedev(1, 5), makedev(1, 7), makedev(1, 8), makedev(1, 9)};
+      blocks = std::find(std::begin(never_block), std::end(never_block), st.st_rdev) == std::end(never_block);
+    }
+  }
+  lua_pushboolean(L, blocks);
+  return 1;
+}
+
 }  // namespace
 
 std::string apply_sandbox(lua_State* L, void (*check)(lua_State*)) {
@@ -155,7 +222,8 @@ std::string apply_sandbox(lua_State* L, void (*check)(lua_State*)) {
   }
   *static_cast<CheckFn*>(lua_newuserdatauv(L, sizeof(CheckFn), 0)) = check ? check : no_check;
   lua_pushcclosure(L, check_limits, 1);
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+  lua_pushcfunction(L, blocking_file);
+  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
     std::string msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error";
     lua_pop(L, 1);
     return "Lua sandbox: " + msg;

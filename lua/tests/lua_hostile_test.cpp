@@ -2,6 +2,11 @@
 // keeps running (a later process on the same System still works). Before the fixes
 // the error objects aborted the whole test binary (PANIC: unprotected error in call
 // to Lua API) and the loops held their worker for good (the test hung).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "lua/tests/lua_world.h"
 
 using namespace wippy;
@@ -230,6 +235,37 @@ TEST(LuaHostile, SandboxRemovesEscapes) {
   procs::Event ev = w.run("t:main");
   ASSERT_FALSE(ev.error) << *ev.error;
   EXPECT_EQ(ev.value, Value("true function true nil true false true true"));
+}
+
+TEST(LuaHostile, FilesThatWouldBlockAreRefused) {
+  // A FIFO with no writer: open() would wait for one for ever, holding the worker.
+  char dir_template[] = "/tmp/wippy-lua-fifo-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template, fifo = dir + "/mod.lua";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  LuaWorld w;
+  w.script("t:main", R"(
+    return { main = function()
+      local fifo = ")" + fifo + R"("
+      local out = {}
+      local f, err = io.open(fifo)
+      out[#out + 1] = tostring(f) .. " " .. tostring(err:find("not a regular file") ~= nil)
+      out[#out + 1] = tostring(select(2, pcall(io.lines, fifo)):find("not a regular file") ~= nil)
+      out[#out + 1] = tostring(select(2, pcall(io.input, fifo)):find("not a regular file") ~= nil)
+      out[#out + 1] = tostring(loadfile(fifo))
+      package.path = ")" + dir + R"(/?.lua"
+      local ok, rerr = pcall(require, "mod")
+      out[#out + 1] = tostring(ok) .. " " .. tostring(rerr:find("no file '.*mod.lua'") ~= nil)
+      local null = io.open("/dev/null")
+      out[#out + 1] = tostring(null ~= nil and null:read("a") == "")
+      return table.concat(out, " ")
+    end })");
+  procs::Event ev = w.run("t:main");
+  ::unlink(fifo.c_str());
+  ::rmdir(dir.c_str());
+  ASSERT_FALSE(ev.error) << *ev.error;
+  EXPECT_EQ(ev.value, Value("nil true true true nil false true true"));
+  expect_host_alive(w);
 }
 
 TEST(LuaHostile, TableFunctionsKeepTheirResults) {
