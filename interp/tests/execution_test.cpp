@@ -135,8 +135,8 @@ TEST(Execution, ResumeThenRunWithoutBudget) {
 }
 
 TEST(Execution, ResumeOntoTakenBranchWithoutBudget) {
-  // The first instruction after the resume is a taken branch that refunds fuel:
-  // with an unlimited budget this must not overflow the fuel counter.
+  // The first instruction after the resume is a taken branch (which used to refund
+  // fuel): with an unlimited budget this must not overflow the fuel counter.
   Fixture f;
   auto ex = f.call("count_until_zero", {});
   uint64_t answers[] = {7, 7, 0};
