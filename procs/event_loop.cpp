@@ -145,38 +145,27 @@ void on_async(uv_async_t* a) {
   for (auto& fn : batch) fn();
 }
 
-}  // namespace
-
-void TimerHandle::cancel() {
-  if (!state_ || state_->cancelled.exchange(true)) return;
-  if (state_->fired.load()) return;
-  // Close the uv handle on the loop thread (releases the callback and its captures).
-  if (std::shared_ptr<LoopState> ls = state_->loop.lock()) {
-    auto st = state_;
-    {
-      std::lock_guard lk(ls->mu);
-      if (ls->stopping) return;
-      ls->posted.push_back([st] {
-        if (st->started) close_timer(st.get());
-      });
-      uv_async_send(&ls->async);  // under the lock: the handle stays open until stopping
-    }
-  }
-}
-
-void WatchHandle::cancel() {
-  if (!state_ || state_->cancelled.exchange(true)) return;
-  if (state_->fired.load()) return;
-  if (std::shared_ptr<LoopState> ls = state_->loop.lock()) {
-    auto st = state_;
+// Cancels a timer or watch: its uv handle is closed on the loop thread (which
+// releases the callback and its captures).
+template <class State>
+void cancel_on_loop(const std::shared_ptr<State>& st, void (*close)(State*)) {
+  if (!st || st->cancelled.exchange(true)) return;
+  if (st->fired.load()) return;
+  if (std::shared_ptr<LoopState> ls = st->loop.lock()) {
     std::lock_guard lk(ls->mu);
     if (ls->stopping) return;
-    ls->posted.push_back([st] {
-      if (st->started) close_watch(st.get());
+    ls->posted.push_back([st, close] {
+      if (st->started) close(st.get());
     });
-    uv_async_send(&ls->async);
+    uv_async_send(&ls->async);  // under the lock: the handle stays open until stopping
   }
 }
+
+}  // namespace
+
+void TimerHandle::cancel() { cancel_on_loop(state_, close_timer); }
+
+void WatchHandle::cancel() { cancel_on_loop(state_, close_watch); }
 
 bool TimerHandle::pending() const {
   return state_ && !state_->cancelled.load() && !state_->fired.load();

@@ -426,6 +426,20 @@ TEST(System, LinkToAnEndingProcessLinksNeitherSide) {
   ASSERT_TRUE(a_exit.wait_for(1));
 }
 
+namespace {
+
+// A process that counts the events of `kind` it receives into `count`; on a message
+// it ends with the count.
+std::unique_ptr<Process> counts_events(EventKind kind, int& count) {
+  return fn_process([kind, &count](ProcessContext& ctx) {
+    while (auto ev = ctx.take_event()) count += ev->kind == kind;
+    if (ctx.take_message()) return StepResult::done(count);
+    return StepResult::waiting();
+  });
+}
+
+}  // namespace
+
 // link() racing with the other side's exit: whatever the interleaving, a link that
 // succeeded delivers LINK_DOWN, and one that failed left nothing behind.
 TEST(System, LinkRacingWithExitIsAllOrNothing) {
@@ -434,13 +448,7 @@ TEST(System, LinkRacingWithExitIsAllOrNothing) {
   // `a` counts LINK_DOWN events; on a message it ends with the count.
   ExitCollector a_exit;
   int link_downs = 0;
-  Pid a = sys.spawn_process("h", fn_process([&](ProcessContext& ctx) {
-                              while (auto ev = ctx.take_event()) link_downs += ev->kind == EventKind::LinkDown;
-                              if (ctx.take_message()) return StepResult::done(link_downs);
-                              return StepResult::waiting();
-                            }),
-                            a_exit.options())
-              .pid;
+  Pid a = sys.spawn_process("h", counts_events(EventKind::LinkDown, link_downs), a_exit.options()).pid;
   const int kRounds = 300;
   int linked = 0;
   for (int i = 0; i < kRounds; i++) {
@@ -590,13 +598,7 @@ TEST(System, CancelIsDeliveredOnce) {
   sys.add_host(host_opts("h", 1, 3600000ms));
   ExitCollector c;
   int cancels = 0;
-  Pid p = sys.spawn_process("h", fn_process([&](ProcessContext& ctx) {
-                              while (auto ev = ctx.take_event()) cancels += ev->kind == EventKind::Cancel;
-                              if (ctx.take_message()) return StepResult::done(cancels);
-                              return StepResult::waiting();
-                            }),
-                            c.options())
-              .pid;
+  Pid p = sys.spawn_process("h", counts_events(EventKind::Cancel, cancels), c.options()).pid;
   for (int i = 0; i < 10000; i++) ASSERT_TRUE(sys.cancel(Pid{}, p));
   sys.send(Pid{}, p, "report", {});
   ASSERT_TRUE(c.wait_for(1));

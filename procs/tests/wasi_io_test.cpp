@@ -25,27 +25,10 @@ engine::ModulePtr c_guest(const std::string& name) {
   return engine.load_file(std::string(WIPPY_GUEST_DIR) + "/wasi_" + name + ".wasm");
 }
 
-// Counts processes whose imports were set up: a process signals here during its first
-// step, which (with a large slice) runs on to its first suspension.
-struct StartSignal {
-  std::mutex mu;
-  std::condition_variable cv;
-  int started = 0;
-  void signal() {
-    std::lock_guard lk(mu);
-    started++;
-    cv.notify_all();
-  }
-  bool wait_for(int n) {
-    std::unique_lock lk(mu);
-    return cv.wait_for(lk, kGuard, [&] { return started >= n; });
-  }
-};
-
 // A WASI command process: `setup` fills its context; its stdout goes to `out`.
 std::unique_ptr<Process> command(const std::string& guest, std::vector<std::string> args,
                                  std::function<void(wasi::WasiContext&)> setup, std::shared_ptr<std::string> out,
-                                 StartSignal* started = nullptr) {
+                                 Counter* started = nullptr) {
   WasmProcessConfig cfg;
   cfg.module = c_guest(guest);
   cfg.method = "_start";
@@ -57,7 +40,7 @@ std::unique_ptr<Process> command(const std::string& guest, std::vector<std::stri
     if (setup) setup(*ctx);
     wasi::add_to_linker(im.linker, *ctx);
     im.keep_alive.push_back(ctx);
-    if (started) started->signal();
+    if (started) started->add();  // during the first step, which runs on to the first suspension
   };
   return std::make_unique<WasmProcess>(std::move(cfg));
 }
@@ -91,13 +74,13 @@ TEST(WasiIoOnProcs, StdinReadsOfEndedProcessesHoldNoThread) {
     // More readers than the I/O pool has threads, each terminated while its read of
     // stdin (no input yet) is pending.
     ExitCollector readers;
-    StartSignal started;
+    Counter started;
     for (int i = 0; i < IoPool::kThreads + 2; i++) {
       auto out = std::make_shared<std::string>();
       SpawnResult r = sys.spawn_process("wasm", command("stdin_upper", {"upper"}, pipe_stdin(p[0]), out, &started),
                                         readers.options());
       ASSERT_TRUE(r) << r.error;
-      ASSERT_TRUE(started.wait_for(i + 1));
+      ASSERT_TRUE(started.wait_for(i + 1, kGuard));
       sys.terminate(r.pid);  // takes effect when the step that reaches the read ends
       ASSERT_TRUE(readers.wait_for(i + 1, kGuard));
     }
@@ -135,11 +118,11 @@ TEST(WasiIoOnProcs, StdinPipeDeliversInputAndEndOfInput) {
   System sys;
   one_worker(sys);
   ExitCollector c;
-  StartSignal started;
+  Counter started;
   auto out = std::make_shared<std::string>();
   ASSERT_TRUE(sys.spawn_process("wasm", command("stdin_upper", {"upper"}, pipe_stdin(p[0]), out, &started),
                                 c.options()));
-  ASSERT_TRUE(started.wait_for(1));
+  ASSERT_TRUE(started.wait_for(1, kGuard));
   ASSERT_EQ(::write(p[1], "hi\nthere", 8), 8);
   ::close(p[1]);
   ASSERT_TRUE(c.wait_for(1, kGuard));
