@@ -18,3 +18,15 @@
 #include "interp/simd_lanes.h"
 #include "interp/simd_memory.h"
 #include "interp/simd_v128.h"
+#include "interp/simd_opcodes.h"
+
+namespace wippy::interp::simd {
+
+// Each simd.def line names a function of its kind's shape.
+#define SIMD_OP(name, code, kind, function, extra)                                  \
+  static_assert(std::is_same_v<decltype(&function), SimdShape<SimdKind::kind>>, \
+                #function " does not have the shape of its kind in simd.def");
+#include "interp/simd.def"
+#undef SIMD_OP
+
+}  // namespace wippy::interp::simd

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "interp/simd_v128.h"
+
 namespace wippy::interp {
 
 enum class WasmOpSIMD : uint32_t {
@@ -23,6 +25,40 @@ enum class SimdKind : uint8_t {
   ReplaceLaneI32, ReplaceLaneI64, ReplaceLaneF32, ReplaceLaneF64,
   Load, Store, LoadLane, StoreLane, Const, Shuffle,
 };
+
+// The C++ type of the semantics function (interp/simd.h) of each kind; simd.h checks
+// every simd.def line against it.
+template <SimdKind K>
+struct SimdShapeOf;
+#define WIPPY_SIMD_SHAPE(kind, ...) \
+  template <>                       \
+  struct SimdShapeOf<SimdKind::kind> { using type = __VA_ARGS__; };
+WIPPY_SIMD_SHAPE(Unary, V128 (*)(V128))
+WIPPY_SIMD_SHAPE(Binary, V128 (*)(V128, V128))
+WIPPY_SIMD_SHAPE(Ternary, V128 (*)(V128, V128, V128))
+WIPPY_SIMD_SHAPE(Shift, V128 (*)(V128, uint32_t))
+WIPPY_SIMD_SHAPE(Test, uint32_t (*)(V128))
+WIPPY_SIMD_SHAPE(SplatI32, V128 (*)(uint64_t))
+WIPPY_SIMD_SHAPE(SplatI64, V128 (*)(uint64_t))
+WIPPY_SIMD_SHAPE(SplatF32, V128 (*)(uint64_t))
+WIPPY_SIMD_SHAPE(SplatF64, V128 (*)(uint64_t))
+WIPPY_SIMD_SHAPE(ExtractLaneI32, uint64_t (*)(V128, uint32_t))
+WIPPY_SIMD_SHAPE(ExtractLaneI64, uint64_t (*)(V128, uint32_t))
+WIPPY_SIMD_SHAPE(ExtractLaneF32, uint64_t (*)(V128, uint32_t))
+WIPPY_SIMD_SHAPE(ExtractLaneF64, uint64_t (*)(V128, uint32_t))
+WIPPY_SIMD_SHAPE(ReplaceLaneI32, V128 (*)(V128, uint64_t, uint32_t))
+WIPPY_SIMD_SHAPE(ReplaceLaneI64, V128 (*)(V128, uint64_t, uint32_t))
+WIPPY_SIMD_SHAPE(ReplaceLaneF32, V128 (*)(V128, uint64_t, uint32_t))
+WIPPY_SIMD_SHAPE(ReplaceLaneF64, V128 (*)(V128, uint64_t, uint32_t))
+WIPPY_SIMD_SHAPE(Load, V128 (*)(const uint8_t*))
+WIPPY_SIMD_SHAPE(Store, void (*)(uint8_t*, V128))
+WIPPY_SIMD_SHAPE(LoadLane, V128 (*)(V128, const uint8_t*, uint32_t))
+WIPPY_SIMD_SHAPE(StoreLane, void (*)(uint8_t*, V128, uint32_t))
+WIPPY_SIMD_SHAPE(Const, V128 (*)(const uint8_t*))
+WIPPY_SIMD_SHAPE(Shuffle, V128 (*)(V128, V128, const uint8_t*))
+#undef WIPPY_SIMD_SHAPE
+template <SimdKind K>
+using SimdShape = typename SimdShapeOf<K>::type;
 
 struct SimdOpInfo {
   WasmOpSIMD op;
