@@ -52,7 +52,8 @@ inline V128 i8x16_shuffle(V128 a, V128 b, const uint8_t lanes_[16]) {
 // Byte i of the result is byte b[i] of a, or 0 where b[i] >= 16.
 inline V128 i8x16_swizzle(V128 a, V128 b) {
   Lanes<uint8_t> x = lanes<uint8_t>(a), index = lanes<uint8_t>(b), r;
-  for (unsigned i = 0; i < 16; ++i) r.at[i] = index.at[i] < 16 ? x.at[index.at[i]] : 0;
+  // Branch-free: read an in-range byte, then mask it out for indexes >= 16.
+  for (unsigned i = 0; i < 16; ++i) r.at[i] = x.at[index.at[i] & 15] & -uint8_t(index.at[i] < 16);
   return to_v128(r);
 }
 
