@@ -24,7 +24,6 @@ static bool is_val_type_byte(uint8_t b) {
 ValType read_val_type(Reader& r) {
   const size_t at = r.offset();
   const uint8_t b = r.u8();
-  if (static_cast<ValType>(b) == ValType::V128) fail_invalid("SIMD is not supported yet", at);
   // Type codes are one-byte signed LEB128 numbers.
   if (b & 0x80) Reader::fail_at("integer representation too long", at + 1);
   if (!is_val_type_byte(b)) Reader::fail_at("malformed value type", at);
