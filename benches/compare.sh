@@ -14,7 +14,10 @@
 #   --runs N, --warmup N  hyperfine runs (default 3) and warm-up runs (default 1)
 #   --scale N             workload argument (default: each workload's own, 100)
 #   --json-dir DIR        keep hyperfine's JSON exports and outputs there
-#   WORKLOAD...           a subset of: calls sieve matmul sha256 nbody quicksort vm hashmap
+#   WORKLOAD...           a subset of: calls sieve matmul sha256 nbody quicksort vm hashmap,
+#                         or simd_image / simd_image_scalar: one auto-vectorised program
+#                         built with and without -msimd128 (not in the default set:
+#                         simd_image needs a wippy with SIMD)
 #
 # Per workload it runs ONE hyperfine invocation over: the native executable, node,
 # wippy, wippy without fuel metering, and the extra runtimes. Every command's output
@@ -31,6 +34,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 all_workloads=(calls sieve matmul sha256 nbody quicksort vm hashmap)
+simd_workloads=(simd_image simd_image_scalar)
 
 build=./build
 build_it=1
@@ -57,7 +61,8 @@ while (($#)); do
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *)
-      [[ " ${all_workloads[*]} " == *" $1 "* ]] || die "unknown workload $1 (one of: ${all_workloads[*]})"
+      [[ " ${all_workloads[*]} ${simd_workloads[*]} " == *" $1 "* ]] ||
+        die "unknown workload $1 (one of: ${all_workloads[*]} ${simd_workloads[*]})"
       workloads+=("$1"); shift ;;
   esac
 done

@@ -13,7 +13,7 @@ struct OpNames {
   std::map<const void*, const char*> by_handler;
   OpNames() {
     static const char* const names[] = {
-#define OP(name) #name,
+#define OP(name, layout) #name,
 #include "interp/ops.def"
 #undef OP
     };

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 
+#include "interp/code_layout.h"
 #include "interp/execution.h"
 #include "interp/numeric.h"
 #include "interp/ops.h"
@@ -25,9 +26,15 @@ namespace wippy::interp {
 
 // Jump to the handler of the next instruction.
 #define NEXT() goto *(pc++)->op
-// The two 32-bit operands of code word w after the handler.
-#define X(w) pc[w].pair.x
-#define Y(w) pc[w].pair.y
+// The operands of the current instruction `name` (pc is at its first operand word),
+// in the layout ops.def gives it (code_layout.h).
+#define OPERANDS(name) const auto& o = operands_at<Op::name>(pc)
+// Step over the operands of `name` to the next instruction and run it.
+#define NEXT_AFTER(name)            \
+  do {                              \
+    pc += kOperandWords<Op::name>;  \
+    NEXT();                         \
+  } while (0)
 #define SYNC_FRAMES() ex->frames_.set_size(static_cast<size_t>(frame - ex->frames_.data()) + 1)
 #define TRAP(msg)         \
   do {                    \
@@ -56,7 +63,7 @@ namespace wippy::interp {
 
 RunStatus Execution::execute(Execution* ex, int64_t budget) {
   static const void* const handlers[] = {
-#define OP(name) &&L_##name,
+#define OP(name, layout) &&L_##name,
 #include "interp/ops.def"
 #undef OP
   };

@@ -110,7 +110,7 @@ struct Table {
 struct Global {
   GlobalType type;
   uint64_t value = 0;
-  uint64_t value_hi = 0;  // v128 only
+  uint64_t value_hi = 0;  // a v128's second cell
 };
 
 struct FuncInst {

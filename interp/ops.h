@@ -6,7 +6,7 @@
 namespace wippy::interp {
 
 enum class Op : uint16_t {
-#define OP(name) name,
+#define OP(name, layout) name,
 #include "interp/ops.def"
 #undef OP
   Count

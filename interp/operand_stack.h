@@ -1,0 +1,127 @@
+// The validation stacks of the spec's appendix algorithm: operand types and control
+// frames. Each operand also carries where its value is (for translation): its home
+// slot, and whether it is still deferred as a local or a constant.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/module.h"
+#include "interp/opcode_tables.h"
+#include "interp/types.h"
+
+namespace wippy::interp {
+
+constexpr ValType kUnknown = kUnknownType;
+
+inline bool is_num(ValType t) {
+  return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64 ||
+         t == ValType::V128;
+}
+
+// Where an operand-stack value currently is.
+struct Val {
+  enum class Kind : uint8_t { Home, Local, Const };
+  ValType type = kUnknown;
+  Kind kind = Kind::Home;  // Home: in its home slot; Local: still in slot `local`; Const: `imm`
+  uint32_t home = 0;       // the first slot of this stack position (set by push)
+  uint32_t local = 0;
+  uint64_t imm = 0;
+
+  static Val in_local(ValType t, uint32_t slot) { return Val{t, Kind::Local, 0, slot, 0}; }
+  static Val constant(ValType t, uint64_t bits) { return Val{t, Kind::Const, 0, 0, bits}; }
+};
+
+struct Ctrl {
+  enum class Kind : uint8_t { Body, Block, Loop, If };
+  Kind kind = Kind::Body;  // what opened it: the function body, block, loop or if
+  std::vector<ValType> params, results;
+  uint32_t height = 0;  // operand stack height below the params
+  uint32_t base = 0;    // the home slot of the first label value
+  bool unreachable = false;
+  bool entered_dead = false;     // no code is emitted for a block inside dead code
+  uint32_t loop_start = 0;       // loop: code index of the header
+  std::vector<uint32_t> fixups;  // forward BranchTo words to patch at `end`
+  int64_t else_fixup = -1;       // if: the conditional jump's BranchTo word until `else`
+  bool else_seen = false;
+
+  const std::vector<ValType>& label_types() const { return kind == Kind::Loop ? params : results; }
+};
+
+class OperandStack {
+ public:
+  // Errors name the byte offset in `instr_offset` (the instruction being validated).
+  explicit OperandStack(const size_t& instr_offset) : instr_offset_(instr_offset) {}
+  // The home of the first stack value (after the locals).
+  void set_base(uint32_t base) { base_ = max_home_ = base; }
+
+  uint32_t depth() const { return static_cast<uint32_t>(vals_.size()); }
+  Val& at(uint32_t d) { return vals_[d]; }
+  uint32_t next_home() const {
+    return vals_.empty() ? base_ : vals_.back().home + cell_count(vals_.back().type);
+  }
+  // Cells the stack needed at its highest.
+  uint32_t max_cells() const { return max_home_ - base_; }
+
+  void push(Val v) {
+    v.home = next_home();
+    vals_.push_back(v);
+    max_home_ = std::max(max_home_, v.home + cell_count(v.type));
+  }
+  Val pop() {
+    Ctrl& c = ctrls_.back();
+    if (vals_.size() == c.height) {
+      if (c.unreachable) return Val{kUnknown};
+      fail("type mismatch");
+    }
+    Val v = vals_.back();
+    vals_.pop_back();
+    return v;
+  }
+  Val pop(ValType expect) {
+    Val v = pop();
+    if (v.type != expect && v.type != kUnknown && expect != kUnknown) fail("type mismatch");
+    if (v.type == kUnknown) v.type = expect;
+    return v;
+  }
+  // Checks that the top of the stack has these types without consuming them (as pop
+  // would: below the block's height only unreachable code has values, of any type).
+  void check_top(const std::vector<ValType>& ts) const {
+    const Ctrl& c = ctrls_.back();
+    size_t available = vals_.size() - c.height;
+    for (size_t i = 0; i < ts.size(); ++i) {
+      if (i >= available) {
+        if (c.unreachable) return;
+        fail("type mismatch");
+      }
+      ValType expect = ts[ts.size() - 1 - i], t = vals_[vals_.size() - 1 - i].type;
+      if (t != expect && t != kUnknown && expect != kUnknown) fail("type mismatch");
+    }
+  }
+  void set_unreachable() {
+    vals_.resize(ctrls_.back().height);
+    ctrls_.back().unreachable = true;
+  }
+
+  // Control frames.
+  std::vector<Ctrl>& ctrls() { return ctrls_; }
+  Ctrl& label(uint32_t depth) {
+    if (depth >= ctrls_.size()) fail("unknown label");
+    return ctrls_[ctrls_.size() - 1 - depth];
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& msg) const {
+    throw ModuleError(ModuleError::Kind::Invalid, msg, instr_offset_);
+  }
+
+  const size_t& instr_offset_;
+  uint32_t base_ = 0;
+  uint32_t max_home_ = 0;
+  std::vector<Val> vals_;
+  std::vector<Ctrl> ctrls_;
+};
+
+}  // namespace wippy::interp
