@@ -41,6 +41,10 @@ struct EngineConfig {
   // Off only to measure what metering costs: unmetered modules ignore budgets and
   // fuel limits (a run never yields and never runs out).
   bool fuel_metering = true;
+  // Off: modules follow WebAssembly 2.0 and may have one memory at most (the spec
+  // runner uses it for the 2.0 core suite, which tests that "multiple memories" are
+  // refused).
+  bool multi_memory = true;
 };
 
 class Engine {
@@ -115,6 +119,11 @@ class Instance {
   // export is missing, not a function, or the argument count is wrong.
   std::unique_ptr<Execution> call(std::string_view export_name, std::span<const uint64_t> args);
   std::optional<Extern> get_export(std::string_view name) const { return inst_->get_export(name); }
+  // Memory `index` of the instance's memory index space (imported ones first), or
+  // null if there is none by that index.
+  interp::Memory* memory(uint32_t index = 0) const;
+  // The memory exported as `name`, or null if no memory is exported by that name.
+  interp::Memory* exported_memory(std::string_view name) const;
 
  private:
   ModulePtr module_;

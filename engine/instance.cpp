@@ -32,6 +32,15 @@ void Instance::run_start() {
   }
 }
 
+interp::Memory* Instance::memory(uint32_t index) const {
+  return index < inst_->memories.size() ? inst_->memories[index] : nullptr;
+}
+
+interp::Memory* Instance::exported_memory(std::string_view name) const {
+  std::optional<Extern> ext = inst_->get_export(name);
+  return ext && ext->kind == interp::ExternKind::Memory ? ext->memory : nullptr;
+}
+
 std::unique_ptr<Execution> Instance::call(std::string_view export_name,
                                           std::span<const uint64_t> args) {
   const interp::Export* exp = module_->find_export(export_name);
@@ -41,8 +50,7 @@ std::unique_ptr<Execution> Instance::call(std::string_view export_name,
   }
   interp::FuncInst* func = inst_->funcs.at(exp->index);
   // One cell per parameter (a v128 takes two).
-  size_t expected = 0;
-  for (ValType t : func->type->params) expected += interp::cell_count(t);
+  const size_t expected = interp::cell_count(func->type->params);
   if (args.size() != expected) {
     throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(expected) +
                                 ", got " + std::to_string(args.size()));

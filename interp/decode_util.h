@@ -13,7 +13,7 @@ namespace wippy::interp {
 // Throws ModuleError(Invalid) with `message` at `offset`.
 [[noreturn]] void fail_invalid(const std::string& message, size_t offset);
 
-// A value type.
+// A value type (v128 included).
 ValType read_val_type(Reader& r);
 
 // Whether `b` is the byte of funcref or externref.

@@ -3,6 +3,7 @@
 // every section has been read, so that (as in the reference interpreter) a
 // malformed later section is reported before an invalid body.
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 #include <unordered_set>
 
@@ -48,8 +49,12 @@ uint32_t read_count(Reader& s, const char* what, uint64_t limit, uint64_t existi
   return count;
 }
 
-// Opcodes that exist in WebAssembly 2.0 (without SIMD): in a constant expression
-// these are "constant expression required", any other byte is an illegal opcode.
+// The SIMD sub-opcode (after 0xFD) of v128.const, the one constant SIMD instruction.
+constexpr uint32_t kSimdV128Const = 12;
+
+// Opcodes that exist in WebAssembly 2.0 (SIMD is handled apart): in a constant
+// expression these are "constant expression required", any other byte is an illegal
+// opcode.
 bool is_known_opcode(WasmOp op) {
   using W = WasmOp;
   return op <= W::Else || (op >= W::End && op <= W::CallIndirect) ||
@@ -124,8 +129,8 @@ class Decoder {
       fn->type_id = m_.type_ids[fn->type_index];
       fn->body_offset = static_cast<uint32_t>(bodies_[i].begin);
       const FuncType& type = m_.types[fn->type_index];
-      for (ValType t : type.params) fn->num_params += cell_count(t);
-      for (ValType t : type.results) fn->num_results += cell_count(t);
+      fn->num_params = cell_count(type.params);
+      fn->num_results = cell_count(type.results);
       m_.functions.push_back(std::move(fn));
     }
     for (size_t i = 0; i < bodies_.size(); ++i) compile(*m_.functions[i], bodies_[i]);
@@ -247,7 +252,7 @@ class Decoder {
     MemoryType t;
     t.limits = read_limits(s);
     check_memory_type(t, at);
-    if (m_.memories.size() >= 1) fail_invalid("multiple memories", at);
+    if (!m_.multi_memory && !m_.memories.empty()) fail_invalid("multiple memories", at);
     return t;
   }
 
@@ -283,6 +288,7 @@ class Decoder {
           ++m_.num_imported_tables;
           break;
         case ExternKind::Memory:
+          check_limit("memories", m_.memories.size() + 1, limits::kMemories, at);
           imp.kind = ExternKind::Memory;
           imp.memory = memory_type(s);
           m_.memories.push_back(imp.memory);
@@ -312,7 +318,7 @@ class Decoder {
   }
 
   void memory_section(Reader& s) {
-    const uint32_t count = s.u32();
+    const uint32_t count = read_count(s, "memories", limits::kMemories, m_.memories.size());
     for (uint32_t i = 0; i < count; ++i) m_.memories.push_back(memory_type(s));
   }
 
@@ -331,9 +337,22 @@ class Decoder {
   }
 
   // Reads a constant expression up to its `end` and checks it yields one `expected`.
+  // Besides the constants, ref.null, ref.func and global.get of WebAssembly 2.0 these
+  // are v128.const and the extended-const arithmetic (i32/i64 add, sub, mul).
   ConstExpr const_expr(Reader& s, ValType expected) {
     ConstExpr e;
     std::vector<ValType> stack;
+    auto push = [&](ConstInstr in, ValType t) {
+      e.instrs.push_back(in);
+      stack.push_back(t);
+    };
+    // An extended-const operator: pops two `t`, pushes one.
+    auto binary = [&](ConstInstr::Op o, ValType t, size_t at) {
+      if (stack.size() < 2 || stack[stack.size() - 1] != t || stack[stack.size() - 2] != t)
+        fail_invalid("type mismatch", at);
+      stack.pop_back();
+      e.instrs.push_back({o, 0});
+    };
     for (;;) {
       const size_t at = s.offset();
       const auto op = static_cast<WasmOp>(s.u8());
@@ -342,47 +361,54 @@ class Decoder {
           if (stack.size() != 1 || stack[0] != expected) fail_invalid("type mismatch", at);
           return e;
         case WasmOp::I32Const:
-          e.instrs.push_back({ConstInstr::Op::I32Const, static_cast<uint32_t>(s.s32())});
-          stack.push_back(ValType::I32);
+          push({ConstInstr::Op::I32Const, static_cast<uint32_t>(s.s32())}, ValType::I32);
           break;
         case WasmOp::I64Const:
-          e.instrs.push_back({ConstInstr::Op::I64Const, static_cast<uint64_t>(s.s64())});
-          stack.push_back(ValType::I64);
+          push({ConstInstr::Op::I64Const, static_cast<uint64_t>(s.s64())}, ValType::I64);
           break;
         case WasmOp::F32Const:
-          e.instrs.push_back({ConstInstr::Op::F32Const, s.f32_bits()});
-          stack.push_back(ValType::F32);
+          push({ConstInstr::Op::F32Const, s.f32_bits()}, ValType::F32);
           break;
         case WasmOp::F64Const:
-          e.instrs.push_back({ConstInstr::Op::F64Const, s.f64_bits()});
-          stack.push_back(ValType::F64);
+          push({ConstInstr::Op::F64Const, s.f64_bits()}, ValType::F64);
           break;
         case WasmOp::RefNull: {
           const ValType t = read_ref_type(s);
-          e.instrs.push_back({ConstInstr::Op::RefNull, static_cast<uint64_t>(t)});
-          stack.push_back(t);
+          push({ConstInstr::Op::RefNull, static_cast<uint64_t>(t)}, t);
           break;
         }
         case WasmOp::RefFunc: {
           const uint32_t index = func_index(s);
           declare_func(index);
-          e.instrs.push_back({ConstInstr::Op::RefFunc, index});
-          stack.push_back(ValType::FuncRef);
+          push({ConstInstr::Op::RefFunc, index}, ValType::FuncRef);
           break;
         }
         case WasmOp::GlobalGet: {
-          // WebAssembly 2.0: only imported, immutable globals are constant.
+          // Only imported, immutable globals are constant (2.0 and extended-const).
           const size_t index_at = s.offset();
           const uint32_t index = s.u32();
           if (index >= m_.num_imported_globals)
             fail_invalid("unknown global " + std::to_string(index), index_at);
           if (m_.globals[index].mut) fail_invalid("constant expression required", at);
-          e.instrs.push_back({ConstInstr::Op::GlobalGet, index});
-          stack.push_back(m_.globals[index].type);
+          push({ConstInstr::Op::GlobalGet, index}, m_.globals[index].type);
           break;
         }
-        case WasmOp::PrefixSIMD:
-          fail_invalid("SIMD is not supported yet", at);
+        case WasmOp::I32Add: binary(ConstInstr::Op::I32Add, ValType::I32, at); break;
+        case WasmOp::I32Sub: binary(ConstInstr::Op::I32Sub, ValType::I32, at); break;
+        case WasmOp::I32Mul: binary(ConstInstr::Op::I32Mul, ValType::I32, at); break;
+        case WasmOp::I64Add: binary(ConstInstr::Op::I64Add, ValType::I64, at); break;
+        case WasmOp::I64Sub: binary(ConstInstr::Op::I64Sub, ValType::I64, at); break;
+        case WasmOp::I64Mul: binary(ConstInstr::Op::I64Mul, ValType::I64, at); break;
+        case WasmOp::PrefixSIMD: {
+          // Of the SIMD instructions only v128.const is constant.
+          if (s.u32() != kSimdV128Const) fail_invalid("constant expression required", at);
+          auto bytes = s.bytes(16);
+          ConstInstr in{ConstInstr::Op::V128Const, 0};
+          std::memcpy(&in.imm, bytes.data(), 8);
+          std::memcpy(&in.imm_hi, bytes.data() + 8, 8);
+          push(in, ValType::V128);
+          break;
+        }
         default:
           if (!is_known_opcode(op)) malformed("illegal opcode " + hex_byte(static_cast<uint8_t>(op)), at);
           fail_invalid("constant expression required", at);
@@ -586,6 +612,7 @@ std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, cons
   check_module_size(bytes.size());
   auto m = std::make_shared<Module>();
   m->fuel_metering = options.fuel_metering;
+  m->multi_memory = options.multi_memory;
   Decoder(bytes, *m).run();
   return m;
 }

@@ -46,12 +46,12 @@ const void* const* Execution::handler_table() {
 
 Execution::Execution(Store& store, FuncInst* func, std::span<const uint64_t> args)
     : store_(store), entry_(func) {
-  size_t nparams = func->type->params.size();
+  const size_t nparams = cell_count(func->type->params);
   if (args.size() != nparams) {
     throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(nparams) +
-                                ", got " + std::to_string(args.size()));
+                                " cells, got " + std::to_string(args.size()));
   }
-  stack_.resize(std::max<size_t>({256, nparams, func->type->results.size()}));
+  stack_.resize(std::max<size_t>({256, nparams, cell_count(func->type->results)}));
   std::copy(args.begin(), args.end(), stack_.begin());
 }
 
@@ -98,7 +98,7 @@ RunStatus Execution::run(int64_t budget) {
     }
   }
   if (frames_.empty()) {  // a host entry function completed (possibly after resume)
-    results_.assign(stack_.begin(), stack_.begin() + entry_->type->results.size());
+    results_.assign(stack_.begin(), stack_.begin() + cell_count(entry_->type->results));
     return status_ = RunStatus::Done;
   }
   // A negative budget would make a taken branch look out of fuel in unmetered code.
@@ -108,7 +108,7 @@ RunStatus Execution::run(int64_t budget) {
 RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
   const HostFunc& h = *f->host;
   size_t args_at = static_cast<size_t>(args - stack_.data());
-  size_t nresults = h.type.results.size();
+  size_t nresults = cell_count(h.type.results);
   uint64_t small[8];
   std::vector<uint64_t> large;
   uint64_t* results = small;

@@ -73,7 +73,8 @@ class FrameStack {
 
 class Execution {
  public:
-  // Prepares a call of `func` with `args` (one cell per parameter).
+  // Prepares a call of `func` with `args`: the parameters' cells (cell_count: a
+  // v128 takes two). Throws std::invalid_argument for a wrong number of cells.
   Execution(Store& store, FuncInst* func, std::span<const uint64_t> args);
   ~Execution();
   Execution(const Execution&) = delete;
@@ -81,14 +82,14 @@ class Execution {
 
   // Runs for at most about `budget` fuel units (at least one straight-line block).
   RunStatus run(int64_t budget = INT64_MAX);
-  // After Suspended: the pending operation finished with these results (one cell
-  // per result of the host function). The next run() continues after the call.
+  // After Suspended: the pending operation finished with these results (the cells
+  // of the host function's results). The next run() continues after the call.
   void resume(std::span<const uint64_t> results);
   // After Suspended: the pending operation failed; the execution traps.
   void resume_trap(std::string message);
 
   RunStatus status() const { return status_; }
-  std::span<const uint64_t> results() const { return results_; }
+  std::span<const uint64_t> results() const { return results_; }  // cells of the results
   const Trap& trap() const { return trap_; }
   HostPending* pending() const { return pending_.get(); }
   std::unique_ptr<HostPending> take_pending() { return std::move(pending_); }

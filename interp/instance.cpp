@@ -11,32 +11,40 @@
 
 namespace wippy::interp {
 
-Memory* HostCall::memory() const {
-  if (caller == nullptr || caller->memories.empty()) return nullptr;
-  return caller->memories[0];
+Memory* HostCall::memory(uint32_t index) const {
+  if (caller == nullptr || index >= caller->memories.size()) return nullptr;
+  return caller->memories[index];
 }
 
 // --- Memory ---------------------------------------------------------------------
 
-Memory::Memory(MemoryType t, uint32_t limit_pages) : type(t) {
+Memory::Memory(MemoryType t, uint32_t limit_pages, StoreBudget* shared_budget)
+    : type(t), budget(shared_budget) {
   const uint32_t type_max = t.limits.max.value_or(kMaxPages);
   max_pages = std::min(type_max, limit_pages);
   if (t.limits.min > max_pages)
     throw LinkError("memory of " + std::to_string(t.limits.min) + " pages exceeds the limit of " +
                     std::to_string(max_pages) + " pages");
+  if (budget && !budget->fits(t.limits.min))
+    throw LinkError("memory of " + std::to_string(t.limits.min) + " pages exceeds the limit of " +
+                    std::to_string(budget->limit) + " memory pages per store (" +
+                    std::to_string(budget->used) + " in use)");
   pages = t.limits.min;
   size = uint64_t{pages} * kPageSize;
   // Keep a valid pointer even for an empty memory, so that zero-length accesses at
   // address 0 never touch a null pointer.
   data = static_cast<uint8_t*>(std::calloc(size ? size : 1, 1));
   if (data == nullptr) throw LinkError("memory allocation failed");
+  if (budget) budget->take(pages);
 }
 
+// The pages go back to the store's budget only with the store: a memory lives as
+// long as its store.
 Memory::~Memory() { std::free(data); }
 
 int64_t Memory::grow(uint32_t delta) {
   const uint32_t old = pages;
-  if (uint64_t{old} + delta > max_pages) return -1;
+  if (!can_grow(delta)) return -1;
   if (delta == 0) return old;
   const uint64_t new_size = (uint64_t{old} + delta) * kPageSize;
   auto* p = static_cast<uint8_t*>(std::realloc(data, new_size));
@@ -45,12 +53,13 @@ int64_t Memory::grow(uint32_t delta) {
   data = p;
   size = new_size;
   pages = old + delta;
+  if (budget) budget->take(delta);
   return old;
 }
 
 // --- Table ----------------------------------------------------------------------
 
-Table::Table(TableType t, uint32_t limit_size, uint64_t init, TableBudget* shared_budget)
+Table::Table(TableType t, uint32_t limit_size, uint64_t init, StoreBudget* shared_budget)
     : type(t), budget(shared_budget) {
   max_size = std::min(t.limits.max.value_or(UINT32_MAX), limit_size);
   if (t.limits.min > max_size)
@@ -74,7 +83,8 @@ int64_t Table::grow(uint32_t delta, uint64_t init) {
 // --- Store ----------------------------------------------------------------------
 
 Memory* Store::new_memory(MemoryType type) {
-  memories_.push_back(std::make_unique<Memory>(type, limits_.max_memory_pages));
+  memory_budget_.limit = limits_.max_total_memory_pages;
+  memories_.push_back(std::make_unique<Memory>(type, limits_.max_memory_pages, &memory_budget_));
   return memories_.back().get();
 }
 
@@ -84,8 +94,8 @@ Table* Store::new_table(TableType type, uint64_t init) {
   return tables_.back().get();
 }
 
-Global* Store::new_global(GlobalType type, uint64_t value) {
-  globals_.push_back(std::make_unique<Global>(Global{type, value}));
+Global* Store::new_global(GlobalType type, uint64_t value, uint64_t value_hi) {
+  globals_.push_back(std::make_unique<Global>(Global{type, value, value_hi}));
   return globals_.back().get();
 }
 
@@ -159,31 +169,54 @@ std::string match_import(const Module& module, const Import& import, const Exter
 
 namespace {
 
+// The value of a constant expression in cells: `lo` alone, or a v128 as lo and hi.
+struct ConstValue {
+  uint64_t lo = 0, hi = 0;
+};
+
 // Evaluates a constant expression of a validated module. Values are cells: i32
-// zero-extended, floats as bits, references as FuncInst* or 0 for null.
-uint64_t eval_const(const ConstExpr& e, const Instance& inst) {
-  uint64_t stack[8];
-  size_t sp = 0;
+// zero-extended, floats as bits, references as FuncInst* or 0 for null, v128 as two
+// cells. Validation guarantees the operands of every operator and one value at the
+// end; the usual expression is a single instruction.
+ConstValue eval_const(const ConstExpr& e, const Instance& inst) {
+  if (e.instrs.size() == 1) {
+    const ConstInstr& in = e.instrs[0];
+    switch (in.op) {
+      case ConstInstr::Op::RefFunc: return {reinterpret_cast<uintptr_t>(inst.funcs[in.imm])};
+      case ConstInstr::Op::RefNull: return {};
+      case ConstInstr::Op::GlobalGet: return {inst.globals[in.imm]->value, inst.globals[in.imm]->value_hi};
+      default: return {in.imm, in.imm_hi};
+    }
+  }
+  // Extended constant expressions: operands nest to any depth.
+  std::vector<ConstValue> stack;
+  stack.reserve(e.instrs.size());
+  auto binary = [&stack](auto f) {
+    const uint64_t b = stack.back().lo;
+    stack.pop_back();
+    stack.back().lo = f(stack.back().lo, b);
+  };
   for (const ConstInstr& in : e.instrs) {
     switch (in.op) {
       case ConstInstr::Op::I32Const:
       case ConstInstr::Op::I64Const:
       case ConstInstr::Op::F32Const:
-      case ConstInstr::Op::F64Const: stack[sp++] = in.imm; break;
-      case ConstInstr::Op::RefNull: stack[sp++] = 0; break;
-      case ConstInstr::Op::RefFunc: stack[sp++] = reinterpret_cast<uintptr_t>(inst.funcs[in.imm]); break;
-      case ConstInstr::Op::GlobalGet: stack[sp++] = inst.globals[in.imm]->value; break;
-      // Extended constant expressions (not produced by the 2.0 decoder yet).
-      case ConstInstr::Op::I32Add: --sp; stack[sp - 1] = uint32_t(stack[sp - 1] + stack[sp]); break;
-      case ConstInstr::Op::I32Sub: --sp; stack[sp - 1] = uint32_t(stack[sp - 1] - stack[sp]); break;
-      case ConstInstr::Op::I32Mul: --sp; stack[sp - 1] = uint32_t(stack[sp - 1] * stack[sp]); break;
-      case ConstInstr::Op::I64Add: --sp; stack[sp - 1] = stack[sp - 1] + stack[sp]; break;
-      case ConstInstr::Op::I64Sub: --sp; stack[sp - 1] = stack[sp - 1] - stack[sp]; break;
-      case ConstInstr::Op::I64Mul: --sp; stack[sp - 1] = stack[sp - 1] * stack[sp]; break;
+      case ConstInstr::Op::F64Const:
+      case ConstInstr::Op::V128Const: stack.push_back({in.imm, in.imm_hi}); break;
+      case ConstInstr::Op::RefNull: stack.push_back({}); break;
+      case ConstInstr::Op::RefFunc: stack.push_back({reinterpret_cast<uintptr_t>(inst.funcs[in.imm])}); break;
+      case ConstInstr::Op::GlobalGet:
+        stack.push_back({inst.globals[in.imm]->value, inst.globals[in.imm]->value_hi});
+        break;
+      case ConstInstr::Op::I32Add: binary([](uint64_t a, uint64_t b) { return uint32_t(a + b); }); break;
+      case ConstInstr::Op::I32Sub: binary([](uint64_t a, uint64_t b) { return uint32_t(a - b); }); break;
+      case ConstInstr::Op::I32Mul: binary([](uint64_t a, uint64_t b) { return uint32_t(a * b); }); break;
+      case ConstInstr::Op::I64Add: binary([](uint64_t a, uint64_t b) { return a + b; }); break;
+      case ConstInstr::Op::I64Sub: binary([](uint64_t a, uint64_t b) { return a - b; }); break;
+      case ConstInstr::Op::I64Mul: binary([](uint64_t a, uint64_t b) { return a * b; }); break;
     }
-    if (sp == std::size(stack)) break;  // cannot happen for a validated expression
   }
-  return sp ? stack[sp - 1] : 0;
+  return stack.empty() ? ConstValue{} : stack.back();
 }
 
 }  // namespace
@@ -228,13 +261,16 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i)
     inst->memories.push_back(new_memory(m.memories[i]));
   // Initialisers may only read imported globals, which are all in place already.
-  for (const GlobalDef& g : m.global_defs) inst->globals.push_back(new_global(g.type, eval_const(g.init, *inst)));
+  for (const GlobalDef& g : m.global_defs) {
+    const ConstValue v = eval_const(g.init, *inst);
+    inst->globals.push_back(new_global(g.type, v.lo, v.hi));
+  }
 
   inst->elem_segments.resize(m.elems.size());
   for (size_t i = 0; i < m.elems.size(); ++i) {
     auto& refs = inst->elem_segments[i];
     refs.reserve(m.elems[i].items.size());
-    for (const ConstExpr& item : m.elems[i].items) refs.push_back(eval_const(item, *inst));
+    for (const ConstExpr& item : m.elems[i].items) refs.push_back(eval_const(item, *inst).lo);
   }
   inst->data_dropped.assign(m.datas.size(), false);
 
@@ -244,7 +280,7 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
     auto& refs = inst->elem_segments[i];
     if (seg.mode == SegmentMode::Active) {
       Table& table = *inst->tables[seg.table];
-      const uint64_t offset = static_cast<uint32_t>(eval_const(seg.offset, *inst));
+      const uint64_t offset = static_cast<uint32_t>(eval_const(seg.offset, *inst).lo);
       if (offset + refs.size() > table.elems.size()) throw TrapError("out of bounds table access");
       std::copy(refs.begin(), refs.end(), table.elems.begin() + static_cast<ptrdiff_t>(offset));
     }
@@ -257,7 +293,7 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
     const DataSegment& seg = m.datas[i];
     if (seg.mode != SegmentMode::Active) continue;
     Memory& mem = *inst->memories[seg.memory];
-    const uint64_t offset = static_cast<uint32_t>(eval_const(seg.offset, *inst));
+    const uint64_t offset = static_cast<uint32_t>(eval_const(seg.offset, *inst).lo);
     if (offset + seg.bytes.size() > mem.size) throw TrapError("out of bounds memory access");
     if (!seg.bytes.empty()) std::memcpy(mem.data + offset, seg.bytes.data(), seg.bytes.size());
     inst->data_dropped[i] = true;

@@ -40,11 +40,13 @@ struct HostCall {
   Instance* caller = nullptr;  // instance whose code made the call (null if invoked directly)
   Execution* execution = nullptr;
   void* user = nullptr;  // Execution::user_data
-  Memory* memory() const;  // the caller's memory 0, or null
+  // The caller's memory `index` (default 0), or null if it has none by that index.
+  Memory* memory(uint32_t index = 0) const;
 };
 
-// args: one 64-bit cell per parameter (i32 zero-extended, floats as bits, refs as
-// pointers); results: one cell per result, to be filled by the function.
+// args: the parameters' cells (one per value, i32 zero-extended, floats as bits, refs
+// as pointers, v128 as two cells low half first: cell_count()); results: the results'
+// cells, to be filled by the function.
 using HostFn = std::function<HostResult(HostCall& call, const uint64_t* args, uint64_t* results)>;
 
 struct HostFunc {
@@ -53,25 +55,9 @@ struct HostFunc {
   std::string name;  // for backtraces: "module.name"
 };
 
-struct Memory {
-  MemoryType type;
-  uint8_t* data = nullptr;
-  uint64_t size = 0;       // bytes
-  uint32_t pages = 0;
-  uint32_t max_pages = 0;  // effective maximum: type max, capped by the store limit
-
-  Memory(MemoryType t, uint32_t limit_pages);
-  ~Memory();
-  Memory(const Memory&) = delete;
-  Memory& operator=(const Memory&) = delete;
-  // Whether the limits allow `delta` more pages (the allocation may still fail).
-  bool can_grow(uint32_t delta) const { return uint64_t{pages} + delta <= max_pages; }
-  // Returns the old size in pages, or -1 if the memory cannot grow by delta.
-  int64_t grow(uint32_t delta);
-};
-
-// The elements all tables of one store may hold together (StoreLimits::max_table_elements).
-struct TableBudget {
+// What all tables (or all memories) of one store may hold together: table elements
+// (StoreLimits::max_table_elements) or memory pages (StoreLimits::max_total_memory_pages).
+struct StoreBudget {
   uint64_t limit = UINT64_MAX;
   uint64_t used = 0;
   bool fits(uint64_t n) const { return n <= limit - used; }
@@ -83,14 +69,35 @@ struct TableBudget {
   }
 };
 
+struct Memory {
+  MemoryType type;
+  uint8_t* data = nullptr;
+  uint64_t size = 0;       // bytes
+  uint32_t pages = 0;
+  uint32_t max_pages = 0;  // effective maximum: type max, capped by the store limit
+  StoreBudget* budget = nullptr;  // pages of the store's memories; null: no total limit
+
+  // Throws LinkError if the initial size exceeds `limit_pages` or the budget.
+  Memory(MemoryType t, uint32_t limit_pages, StoreBudget* shared_budget = nullptr);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+  // Whether the limits allow `delta` more pages (the allocation may still fail).
+  bool can_grow(uint32_t delta) const {
+    return uint64_t{pages} + delta <= max_pages && (budget == nullptr || budget->fits(delta));
+  }
+  // Returns the old size in pages, or -1 if the memory cannot grow by delta.
+  int64_t grow(uint32_t delta);
+};
+
 struct Table {
   TableType type;
   std::vector<uint64_t> elems;  // 0 is null; funcref = FuncInst*, externref = host value
   uint32_t max_size = 0;        // effective maximum
-  TableBudget* budget = nullptr;  // shared by the store's tables; null: no total limit
+  StoreBudget* budget = nullptr;  // shared by the store's tables; null: no total limit
 
   // Throws LinkError if the initial size exceeds `limit_size` or the budget.
-  Table(TableType t, uint32_t limit_size, uint64_t init = 0, TableBudget* shared_budget = nullptr);
+  Table(TableType t, uint32_t limit_size, uint64_t init = 0, StoreBudget* shared_budget = nullptr);
   // Whether this table's maximum and the store's budget allow `delta` more elements.
   bool can_grow(uint32_t delta) const {
     return uint64_t{elems.size()} + delta <= max_size && (budget == nullptr || budget->fits(delta));
@@ -98,6 +105,8 @@ struct Table {
   int64_t grow(uint32_t delta, uint64_t init);  // old size or -1
 };
 
+// A global's value in cells: `value` alone, or for a v128 `value` (low half) then
+// `value_hi` (high half), adjacent so that the pair can be copied as two cells.
 struct Global {
   GlobalType type;
   uint64_t value = 0;
@@ -144,6 +153,9 @@ struct Instance {
 struct StoreLimits {
   uint64_t fuel = 0;                   // total units; 0 = unlimited
   uint32_t max_memory_pages = 16384;   // 1 GiB per memory
+  // Pages of all memories together (2 GiB), so that many memories (multi-memory)
+  // cannot multiply the per-memory limit.
+  uint64_t max_total_memory_pages = 32768;
   uint32_t max_table_size = 1u << 20;  // elements per table
   // Elements of all tables together (8 bytes each: 32 MiB), so that many tables
   // cannot multiply the per-table limit.
@@ -164,7 +176,7 @@ class Store {
 
   Memory* new_memory(MemoryType type);
   Table* new_table(TableType type, uint64_t init = 0);
-  Global* new_global(GlobalType type, uint64_t value);
+  Global* new_global(GlobalType type, uint64_t value, uint64_t value_hi = 0);  // hi: v128
   FuncInst* new_host_func(std::shared_ptr<const HostFunc> fn);
 
   // Resolves imports (in the module's import order), allocates and initialises
@@ -180,7 +192,8 @@ class Store {
  private:
   friend class Execution;
   StoreLimits limits_;
-  TableBudget table_budget_;
+  StoreBudget table_budget_;
+  StoreBudget memory_budget_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;

@@ -25,6 +25,7 @@ constexpr uint32_t kResults = 1'000;  // per function type
 constexpr uint32_t kImports = 100'000;
 constexpr uint32_t kFunctions = 1'000'000;
 constexpr uint32_t kTables = 100;
+constexpr uint32_t kMemories = 100;  // multi-memory; their pages also count per store
 constexpr uint32_t kGlobals = 1'000'000;
 constexpr uint32_t kExports = 100'000;
 constexpr uint32_t kDataSegments = 100'000;

@@ -32,12 +32,16 @@ union Slot {
 };
 static_assert(sizeof(Slot) == 8);
 
-// A constant expression (global initialisers, segment offsets and items).
-// Stored as a tiny instruction list so that extended-const fits later.
+// A constant expression (global initialisers, segment offsets and items), stored as
+// a tiny instruction list: extended-const allows i32/i64 add, sub and mul in it.
 struct ConstInstr {
-  enum class Op : uint8_t { I32Const, I64Const, F32Const, F64Const, RefNull, RefFunc, GlobalGet, I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul };
+  enum class Op : uint8_t {
+    I32Const, I64Const, F32Const, F64Const, V128Const, RefNull, RefFunc, GlobalGet,
+    I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul,
+  };
   Op op;
-  uint64_t imm;  // constant bits, function index or global index
+  uint64_t imm;         // constant bits (v128: low cell), function index or global index
+  uint64_t imm_hi = 0;  // v128.const: the high cell
 };
 struct ConstExpr {
   std::vector<ConstInstr> instrs;
@@ -117,6 +121,10 @@ struct Module {
   // Whether the code carries Fuel instructions. Unmetered code ignores budgets and
   // fuel limits and runs to completion; it exists to measure what metering costs.
   bool fuel_metering = true;
+  // Whether a module may have several memories (the multi-memory proposal, part of
+  // WebAssembly 3.0). Off: WebAssembly 2.0 rules, at most one memory and the memory
+  // immediates of memory.size/grow/fill/copy/init are zero bytes.
+  bool multi_memory = true;
   std::vector<FuncType> types;
   std::vector<uint32_t> type_ids;  // canonical id per entry of types
   std::vector<Import> imports;
@@ -153,6 +161,7 @@ struct Module {
 
 struct DecodeOptions {
   bool fuel_metering = true;
+  bool multi_memory = true;  // see Module::multi_memory
 };
 
 // Throws ModuleError "module too large: N bytes (limit L)" if a binary of `size`

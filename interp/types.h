@@ -23,6 +23,13 @@ const char* val_type_name(ValType t);
 inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
 // Number of 64-bit value-stack cells a value of this type occupies.
 inline uint32_t cell_count(ValType t) { return t == ValType::V128 ? 2 : 1; }
+// Cells of a list of values (a function's params or results): what every copy of
+// arguments and results between host, engine API and run loop counts in.
+inline uint32_t cell_count(const std::vector<ValType>& types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += cell_count(t);
+  return n;
+}
 
 struct FuncType {
   std::vector<ValType> params;

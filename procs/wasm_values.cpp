@@ -112,8 +112,7 @@ Value result_value(ValType t, const uint64_t* cell) {
 }  // namespace
 
 Value from_wasm_results(const interp::FuncType& type, std::span<const uint64_t> cells) {
-  size_t needed = 0;
-  for (ValType t : type.results) needed += interp::cell_count(t);
+  const size_t needed = interp::cell_count(type.results);
   if (type.results.empty() || cells.size() < needed) return {};
   if (type.results.size() == 1) return result_value(type.results[0], cells.data());
   Value::Array out;

@@ -37,7 +37,8 @@ struct FileResult {
   std::vector<std::string> msgdiffs;             // "line N: expected 'X', got 'Y'"
 };
 
-// Runs every command of the script at `json_path`. Each command (module, register,
+// Runs every command of the script at `json_path`. A script in a directory named
+// `core` (the WebAssembly 2.0 suite) runs with multi-memory off. Each command (module, register,
 // action, assertion) counts once as passed, failed or skipped. Never throws for a
 // problem of a single command; `progress` (optional) mirrors the counters live.
 FileResult run_script(const std::filesystem::path& json_path, const std::string& name,

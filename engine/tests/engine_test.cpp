@@ -251,5 +251,48 @@ TEST(InstanceCall, HostFunctionIsCalled) {
   EXPECT_EQ(static_cast<uint32_t>(exec->results()[0]), 42u);
 }
 
+// (module (import "env" "f" (func (param v128) (result v128))) (export "f" (func 0)))
+const std::vector<uint8_t> kV128HostExport = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7b, 0x01, 0x7b,
+    0x02, 0x09, 0x01, 0x03, 'e', 'n', 'v', 0x01, 'f', 0x00, 0x00, 0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00};
+
+TEST(InstanceCall, V128ArgumentsAndResultsAreTwoCells) {
+  Engine engine;
+  Linker linker;
+  linker.define_func("env", "f", FuncType{{ValType::V128}, {ValType::V128}},
+                     [](interp::HostCall&, const uint64_t* args, uint64_t* results) {
+                       results[0] = args[1];  // swap the halves
+                       results[1] = args[0];
+                       return interp::HostResult::ok();
+                     });
+  Instance inst(linker, engine.load(kV128HostExport));
+  const uint64_t one_cell[] = {1};
+  EXPECT_EQ(error_of<std::invalid_argument>([&] { inst.call("f", one_cell); }),
+            "parameter count mismatch: expected 2, got 1");
+  const uint64_t args[] = {1, 2};
+  auto exec = inst.call("f", args);
+  ASSERT_EQ(exec->run(), RunStatus::Done);
+  ASSERT_EQ(exec->results().size(), 2u);
+  EXPECT_EQ(exec->results()[0], 2u);
+  EXPECT_EQ(exec->results()[1], 1u);
+}
+
+// (module (memory 1) (memory (export "second") 2))
+const std::vector<uint8_t> kTwoMemories = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x05, 0x05, 0x02, 0x00, 0x01, 0x00, 0x02,
+    0x07, 0x0a, 0x01, 0x06, 's', 'e', 'c', 'o', 'n', 'd', 0x02, 0x01};
+
+TEST(InstanceMemory, ByIndexAndByExport) {
+  Engine engine;
+  Instance inst(Linker{}, engine.load(kTwoMemories));
+  ASSERT_NE(inst.memory(), nullptr);
+  EXPECT_EQ(inst.memory()->pages, 1u);
+  ASSERT_NE(inst.memory(1), nullptr);
+  EXPECT_EQ(inst.memory(1)->pages, 2u);
+  EXPECT_EQ(inst.memory(2), nullptr);
+  EXPECT_EQ(inst.exported_memory("second"), inst.memory(1));
+  EXPECT_EQ(inst.exported_memory("first"), nullptr);
+}
+
 }  // namespace
 }  // namespace wippy::engine

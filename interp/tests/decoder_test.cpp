@@ -216,7 +216,8 @@ TEST(Decoder, Types) {
   EXPECT_EQ(to_string(m->types[1]), "[] -> [funcref externref]");
   EXPECT_EQ(m->type_ids[0], canonical_type_id(m->types[0]));
   EXPECT_MALFORMED(wasm({sec(1, {0x01, 0x61, 0x00, 0x00})}), "malformed function type");
-  EXPECT_INVALID(wasm({sec(1, {0x01, 0x60, 0x01, 0x7b, 0x00})}), "SIMD is not supported yet");
+  EXPECT_EQ(to_string(decode_module(wasm({sec(1, {0x01, 0x60, 0x01, 0x7b, 0x01, 0x7b})}))->types[0]),
+            "[v128] -> [v128]");
   EXPECT_MALFORMED(wasm({sec(1, {0x01, 0x60, 0x01, 0x55, 0x00})}), "malformed value type");
 }
 
@@ -226,9 +227,11 @@ TEST(Decoder, Imports) {
   EXPECT_MALFORMED(wasm({sec(2, {0x01, 0x00, 0x00, 0x80})}), "malformed import kind");
   EXPECT_INVALID(wasm({sec(2, {0x01, 0x00, 0x00, 0x00, 0x00})}), "unknown type 0");
   EXPECT_MALFORMED(wasm({sec(2, {0x01, 0x00, 0x00, 0x03, 0x7f, 0x02})}), "malformed mutability");
-  EXPECT_INVALID(wasm({sec(2, {0x01, 0x00, 0x00, 0x03, 0x7b, 0x00})}), "SIMD is not supported yet");
-  EXPECT_INVALID(wasm({sec(2, {0x02, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00, 0x01})}),
-                 "multiple memories");
+  EXPECT_EQ(decode_module(wasm({sec(2, {0x01, 0x00, 0x00, 0x03, 0x7b, 0x00})}))->globals[0].type, ValType::V128);
+  // Multi-memory: two imported memories.
+  EXPECT_EQ(decode_module(wasm({sec(2, {0x02, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00, 0x01})}))
+                ->num_imported_memories,
+            2u);
 
   auto m = decode_module(wasm({type, sec(2, {0x04,
                                              0x01, 'a', 0x01, 'f', 0x00, 0x00,
@@ -250,7 +253,8 @@ TEST(Decoder, Limits) {
   EXPECT_MALFORMED(wasm({sec(5, {0x01, 0x81, 0x00, 0x00})}), "integer representation too long");
   EXPECT_INVALID(wasm({sec(5, {0x01, 0x01, 0x02, 0x01})}), "size minimum must not be greater than maximum");
   EXPECT_INVALID(wasm({sec(5, {0x01, 0x00, 0x81, 0x80, 0x04})}), "memory size must be at most 65536 pages (4GiB)");
-  EXPECT_INVALID(wasm({sec(5, {0x02, 0x00, 0x00, 0x00, 0x00})}), "multiple memories");
+  EXPECT_EQ(decode_module(wasm({sec(5, {0x02, 0x00, 0x00, 0x00, 0x00})}))->memories.size(), 2u);
+  EXPECT_MALFORMED(wasm({sec(5, {0x65})}), "too many memories: 101 (limit 100)");
   EXPECT_INVALID(wasm({sec(4, {0x01, 0x70, 0x01, 0x02, 0x01})}), "size minimum must not be greater than maximum");
   EXPECT_MALFORMED(wasm({sec(4, {0x01, 0x7f, 0x00, 0x00})}), "malformed reference type");
   auto m = decode_module(wasm({sec(4, {0x02, 0x70, 0x00, 0x00, 0x6f, 0x01, 0x00, 0x80, 0x80, 0x04})}));
@@ -272,11 +276,11 @@ TEST(Decoder, GlobalsAndConstExprs) {
   EXPECT_INVALID(global({0x7f, 0x00, 0x0b}), "type mismatch");
   EXPECT_INVALID(global({0x7f, 0x00, 0x41, 0x00, 0x41, 0x00, 0x0b}), "type mismatch");
   EXPECT_INVALID(global({0x7f, 0x00, 0x41, 0x00, 0x01, 0x0b}), "constant expression required");
-  EXPECT_INVALID(global({0x7f, 0x00, 0x41, 0x00, 0x41, 0x00, 0x6a, 0x0b}), "constant expression required");
+  EXPECT_INVALID(global({0x7f, 0x00, 0x41, 0x00, 0x41, 0x00, 0x6d, 0x0b}), "constant expression required");
   EXPECT_MALFORMED(global({0x7f, 0x00, 0xf3, 0x0b}), "illegal opcode f3");
   EXPECT_INVALID(global({0x7f, 0x00, 0x23, 0x00, 0x0b}), "unknown global 0");
   EXPECT_MALFORMED(global({0x7f, 0x02, 0x41, 0x00, 0x0b}), "malformed mutability");
-  EXPECT_INVALID(global({0x7b, 0x00, 0xfd, 0x0c}), "SIMD is not supported yet");
+  EXPECT_MALFORMED(global({0x7b, 0x00, 0xfd, 0x0c}), "unexpected end of section or function");
   EXPECT_INVALID(global({0x70, 0x00, 0xd2, 0x00, 0x0b}), "unknown function 0");
   EXPECT_INVALID(global({0x70, 0x00, 0xd0, 0x6f, 0x0b}), "type mismatch");
 
@@ -343,8 +347,11 @@ TEST(Decoder, FunctionsAndCode) {
   // Two million locals: legal for the spec, over our limit (limits_test.cpp).
   EXPECT_MALFORMED(wasm({type, sec(3, {0x01, 0x00}), sec(10, {0x01, 0x06, 0x01, 0x80, 0x89, 0x7a, 0x7f, 0x0b})}),
                    "too many locals: 2000000 (limit 50000)");
-  EXPECT_INVALID(wasm({type, sec(3, {0x01, 0x00}), sec(10, {0x01, 0x04, 0x01, 0x01, 0x7b, 0x0b})}),
-                 "SIMD is not supported yet");
+  // A v128 local takes two cells.
+  EXPECT_EQ(decode_module(wasm({type, sec(3, {0x01, 0x00}), sec(10, {0x01, 0x04, 0x01, 0x01, 0x7b, 0x0b})}))
+                ->function(0)
+                .num_locals,
+            2u);
   // A body missing its `end` at the end of the module.
   EXPECT_MALFORMED(wasm({type, sec(3, {0x01, 0x00}), sec(10, {0x01, 0x03, 0x00, 0x41, 0x01})}),
                    "unexpected end of section or function");

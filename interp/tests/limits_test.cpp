@@ -235,7 +235,7 @@ TEST(Limits, TableElementsPerStore) {
 }
 
 TEST(Limits, TableGrowStopsAtTheStoreBudget) {
-  TableBudget budget;
+  StoreBudget budget;
   budget.limit = 5;
   Table a(TableType{ValType::FuncRef, {2, {}}}, 100, 0, &budget);
   Table b(TableType{ValType::FuncRef, {1, {}}}, 100, 0, &budget);
