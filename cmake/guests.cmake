@@ -1,6 +1,6 @@
 # Helpers that compile test guests from source at build time.
 #   wippy_c_guest(NAME SOURCES... [FLAGS ...])  -> ${CMAKE_BINARY_DIR}/guests/NAME.wasm
-#   wippy_wat_guest(NAME SOURCE)                -> ${CMAKE_BINARY_DIR}/guests/NAME.wasm
+#   wippy_wat_guest(NAME SOURCE [wat2wasm flags...]) -> ${CMAKE_BINARY_DIR}/guests/NAME.wasm
 # Each adds a custom target guest_NAME; the target `guests` depends on all of them.
 find_program(WASM_CLANG NAMES clang-14 clang REQUIRED)
 find_program(WAT2WASM wat2wasm REQUIRED)
@@ -38,7 +38,7 @@ endfunction()
 function(wippy_wat_guest name source)
   set(out ${WIPPY_GUEST_DIR}/${name}.wasm)
   add_custom_command(OUTPUT ${out}
-    COMMAND ${WAT2WASM} --debug-names -o ${out} ${source}
+    COMMAND ${WAT2WASM} --debug-names ${ARGN} -o ${out} ${source}
     DEPENDS ${source}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "wat guest ${name}")

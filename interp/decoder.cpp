@@ -52,7 +52,7 @@ uint32_t read_count(Reader& s, const char* what, uint64_t limit, uint64_t existi
 // these are "constant expression required", any other byte is an illegal opcode.
 bool is_known_opcode(WasmOp op) {
   using W = WasmOp;
-  return op <= W::Else || (op >= W::End && op <= W::CallIndirect) ||
+  return op <= W::Else || (op >= W::End && op <= W::ReturnCallIndirect) ||
          (op >= W::Drop && op <= W::SelectT) || (op >= W::LocalGet && op <= W::TableSet) ||
          (op >= W::I32Load && op <= W::I64Extend32S) || (op >= W::RefNull && op <= W::RefFunc) ||
          op == W::PrefixFC;
