@@ -138,46 +138,47 @@ call_func_inst:
 // Charges the first segment of the function `f` about to be entered (see
 // Function::entry_fuel). Out of budget: yield before the call instruction; it runs
 // again from the start (argument copies included), so nothing may have moved yet.
-#define CHARGE_ENTRY(f)                                                  \
-  do {                                                                   \
-    int64_t entry_fuel_ = (f)->entry_fuel;                               \
-    if (UNLIKELY(entry_fuel_ > fuel)) {                                  \
-      int64_t used_ = fuel_start - fuel;                                 \
-      if (entry_fuel_ > limit_left - used_) TRAP("fuel exhausted");      \
-      if (used_ != 0) {                                                  \
-        ex->pc_ = call_pc;                                               \
-        status = RunStatus::OutOfBudget;                                 \
-        goto leave;                                                      \
-      }                                                                  \
-    }                                                                    \
-    fuel -= entry_fuel_;                                                 \
+#define CHARGE_ENTRY(f)                                             \
+  do {                                                              \
+    int64_t entry_fuel = (f)->entry_fuel;                           \
+    if (UNLIKELY(entry_fuel > fuel)) {                              \
+      int64_t used = fuel_start - fuel;                             \
+      if (entry_fuel > limit_left - used) TRAP("fuel exhausted");   \
+      if (used != 0) {                                              \
+        ex->pc_ = call_pc;                                          \
+        status = RunStatus::OutOfBudget;                            \
+        goto leave;                                                 \
+      }                                                             \
+    }                                                               \
+    fuel -= entry_fuel;                                             \
   } while (0)
 
-// Makes room on the value stack for a frame of `f` starting at fp[at] (the stack may
-// move: base, stack_end and fp follow it) and records the peak.
-#define RESERVE_FRAME(f, at)                                                      \
-  do {                                                                            \
-    if (UNLIKELY(fp + (at) + (f)->frame_size > stack_end)) {                      \
-      size_t fp_i_ = static_cast<size_t>(fp - base);                              \
-      if (!ex->grow_stack(fp_i_ + (at) + (f)->frame_size)) TRAP("call stack exhausted"); \
-      base = ex->stack_.data();                                                   \
-      stack_end = base + ex->stack_.size();                                       \
-      fp = base + fp_i_;                                                          \
-    }                                                                             \
-    size_t top_ = static_cast<size_t>(fp - base) + (at) + (f)->frame_size;        \
-    if (top_ > peak_stack) peak_stack = top_;                                     \
+// Makes room on the value stack for a frame of `f` at `new_fp` = fp + `at` (the stack
+// may move: base, stack_end, fp and new_fp follow it) and records the peak.
+#define RESERVE_FRAME(f, new_fp, at)                                                         \
+  do {                                                                                       \
+    if (UNLIKELY(new_fp + (f)->frame_size > stack_end)) {                                    \
+      size_t fp_i = fp - base, need = static_cast<size_t>(new_fp - base) + (f)->frame_size;  \
+      if (!ex->grow_stack(need)) TRAP("call stack exhausted");                               \
+      base = ex->stack_.data();                                                              \
+      stack_end = base + ex->stack_.size();                                                  \
+      fp = base + fp_i;                                                                      \
+      new_fp = fp + (at);                                                                    \
+    }                                                                                        \
+    size_t top = static_cast<size_t>(new_fp - base) + (f)->frame_size;                       \
+    if (top > peak_stack) peak_stack = top;                                                  \
   } while (0)
 
-// Enters `f`, whose frame starts at fp (its arguments are in place): zeroes its
-// declared locals and continues at its code in the instance `in`.
-#define START_FUNCTION(f, in)                                                     \
-  do {                                                                            \
-    for (uint32_t i_ = (f)->num_params, n_ = (f)->locals_end; i_ < n_; ++i_) fp[i_] = 0; \
-    pc = (f)->code.data() + (f)->entry_skip;                                      \
-    if ((in) != inst) {                                                           \
-      inst = (in);                                                                \
-      RELOAD_MEMORY();                                                            \
-    }                                                                             \
+// Starts `f` in the frame at fp (its arguments in place): zeroes its declared locals
+// and continues at its code, in the instance `in`.
+#define START_FUNCTION(f, in)                                                       \
+  do {                                                                              \
+    for (uint32_t i = (f)->num_params, n = (f)->locals_end; i < n; ++i) fp[i] = 0;  \
+    pc = (f)->code.data() + (f)->entry_skip;                                        \
+    if ((in) != inst) {                                                             \
+      inst = (in);                                                                  \
+      RELOAD_MEMORY();                                                              \
+    }                                                                               \
   } while (0)
 
 enter_function: {
@@ -190,8 +191,8 @@ enter_function: {
     frames_end = ex->frames_.data() + ex->frames_.capacity();
   }
   CHARGE_ENTRY(f);
-  RESERVE_FRAME(f, args_at);
   uint64_t* new_fp = fp + args_at;
+  RESERVE_FRAME(f, new_fp, args_at);
   *++frame = Frame{f, enter_inst, pc, static_cast<uint32_t>(new_fp - base)};
   fp = new_fp;
   START_FUNCTION(f, enter_inst);
@@ -213,7 +214,8 @@ tail_enter_function: {
   // yield or trap comes before the arguments at fp[args_at] move down to fp[0].
   const Function* f = enter_fn;
   CHARGE_ENTRY(f);
-  RESERVE_FRAME(f, 0);
+  uint64_t* same_fp = fp;  // the frame stays where it is
+  RESERVE_FRAME(f, same_fp, 0);
   const uint64_t* args = fp + args_at;  // args_at > 0 (above the locals): ascending is safe
   for (uint32_t i = 0, n = f->num_params; i < n; ++i) fp[i] = args[i];
   frame->func = f;
