@@ -1,6 +1,6 @@
 # Helpers that compile test guests from source at build time.
 #   wippy_c_guest(NAME SOURCES... [FLAGS ...])  -> ${CMAKE_BINARY_DIR}/guests/NAME.wasm
-#   wippy_wat_guest(NAME SOURCE [WAT2WASM_FLAGS...]) -> ${CMAKE_BINARY_DIR}/guests/NAME.wasm
+#   wippy_wat_guest(NAME SOURCE [wat2wasm flags...]) -> ${CMAKE_BINARY_DIR}/guests/NAME.wasm
 # Each adds a custom target guest_NAME; the target `guests` depends on all of them.
 find_program(WASM_CLANG NAMES clang-14 clang REQUIRED)
 find_program(WAT2WASM wat2wasm REQUIRED)

@@ -57,7 +57,7 @@ constexpr uint32_t kSimdV128Const = 12;
 // opcode.
 bool is_known_opcode(WasmOp op) {
   using W = WasmOp;
-  return op <= W::Else || (op >= W::End && op <= W::CallIndirect) ||
+  return op <= W::Else || (op >= W::End && op <= W::ReturnCallIndirect) ||
          (op >= W::Drop && op <= W::SelectT) || (op >= W::LocalGet && op <= W::TableSet) ||
          (op >= W::I32Load && op <= W::I64Extend32S) || (op >= W::RefNull && op <= W::RefFunc) ||
          op == W::PrefixFC;

@@ -137,6 +137,52 @@ call_func_inst:
   enter_inst = callee->instance;
   goto enter_function;
 
+// Charges the first segment of the function `f` about to be entered (see
+// Function::entry_fuel). Out of budget: yield before the call instruction; it runs
+// again from the start (argument copies included), so nothing may have moved yet.
+#define CHARGE_ENTRY(f)                                             \
+  do {                                                              \
+    int64_t entry_fuel = (f)->entry_fuel;                           \
+    if (UNLIKELY(entry_fuel > fuel)) {                              \
+      int64_t used = fuel_start - fuel;                             \
+      if (entry_fuel > limit_left - used) TRAP("fuel exhausted");   \
+      if (used != 0) {                                              \
+        ex->pc_ = call_pc;                                          \
+        status = RunStatus::OutOfBudget;                            \
+        goto leave;                                                 \
+      }                                                             \
+    }                                                               \
+    fuel -= entry_fuel;                                             \
+  } while (0)
+
+// Makes room on the value stack for a frame of `f` at `new_fp` = fp + `at` (the stack
+// may move: base, stack_end, fp and new_fp follow it) and records the peak.
+#define RESERVE_FRAME(f, new_fp, at)                                                         \
+  do {                                                                                       \
+    if (UNLIKELY(new_fp + (f)->frame_size > stack_end)) {                                    \
+      size_t fp_i = fp - base, need = static_cast<size_t>(new_fp - base) + (f)->frame_size;  \
+      if (!ex->grow_stack(need)) TRAP("call stack exhausted");                               \
+      base = ex->stack_.data();                                                              \
+      stack_end = base + ex->stack_.size();                                                  \
+      fp = base + fp_i;                                                                      \
+      new_fp = fp + (at);                                                                    \
+    }                                                                                        \
+    size_t top = static_cast<size_t>(new_fp - base) + (f)->frame_size;                       \
+    if (top > peak_stack) peak_stack = top;                                                  \
+  } while (0)
+
+// Starts `f` in the frame at fp (its arguments in place): zeroes its declared locals
+// and continues at its code, in the instance `in`.
+#define START_FUNCTION(f, in)                                                       \
+  do {                                                                              \
+    for (uint32_t i = (f)->num_params, n = (f)->locals_end; i < n; ++i) fp[i] = 0;  \
+    pc = (f)->code.data() + (f)->entry_skip;                                        \
+    if ((in) != inst) {                                                             \
+      inst = (in);                                                                  \
+      RELOAD_MEMORY();                                                              \
+    }                                                                               \
+  } while (0)
+
 enter_function: {
   // Push a frame for enter_fn, whose arguments start at fp[args_at], and continue in it.
   const Function* f = enter_fn;
@@ -146,40 +192,42 @@ enter_function: {
     frame = &ex->frames_.back();
     frames_end = ex->frames_.data() + ex->frames_.capacity();
   }
-  // Charge the callee's first segment here (see Function::entry_fuel). Out of budget:
-  // yield before the call; it runs again from the start (argument copies included).
-  int64_t entry_fuel = f->entry_fuel;
-  if (UNLIKELY(entry_fuel > fuel)) {
-    int64_t used = fuel_start - fuel;
-    if (entry_fuel > limit_left - used) TRAP("fuel exhausted");
-    if (used != 0) {
-      ex->pc_ = call_pc;
-      status = RunStatus::OutOfBudget;
-      goto leave;
-    }
-  }
-  fuel -= entry_fuel;
+  CHARGE_ENTRY(f);
   uint64_t* new_fp = fp + args_at;
-  if (UNLIKELY(new_fp + f->frame_size > stack_end)) {
-    size_t fp_i = fp - base, need = static_cast<size_t>(new_fp - base) + f->frame_size;
-    if (!ex->grow_stack(need)) TRAP("call stack exhausted");
-    base = ex->stack_.data();
-    stack_end = base + ex->stack_.size();
-    fp = base + fp_i;
-    new_fp = fp + args_at;
-  }
-  size_t top = static_cast<size_t>(new_fp - base) + f->frame_size;
-  if (top > peak_stack) peak_stack = top;
+  RESERVE_FRAME(f, new_fp, args_at);
   *++frame = Frame{f, enter_inst, pc, static_cast<uint32_t>(new_fp - base)};
   fp = new_fp;
-  for (uint32_t i = f->num_params, n = f->locals_end; i < n; ++i) fp[i] = 0;
-  pc = f->code.data() + f->entry_skip;
-  if (enter_inst != inst) {
-    inst = enter_inst;
-    RELOAD_MEMORY();
-  }
+  START_FUNCTION(f, enter_inst);
   NEXT();
 }
+
+tail_call_func_inst:
+  // A tail call of any function instance. A host function is called as by a call; the
+  // Return after the tail call instruction then returns its results (also when the
+  // host call suspends and the execution resumes there later).
+  if (callee->host) goto call_func_inst;
+  enter_fn = callee->code;
+  enter_inst = callee->instance;
+  goto tail_enter_function;
+
+tail_enter_function: {
+  // Replace the current frame with one for enter_fn: same base and return_pc, so an
+  // endless chain of tail calls uses constant frame and value stack. Whatever may
+  // yield or trap comes before the arguments at fp[args_at] move down to fp[0].
+  const Function* f = enter_fn;
+  CHARGE_ENTRY(f);
+  uint64_t* same_fp = fp;  // the frame stays where it is
+  RESERVE_FRAME(f, same_fp, 0);
+  const uint64_t* args = fp + args_at;  // args_at > 0 (above the locals): ascending is safe
+  for (uint32_t i = 0, n = f->num_params; i < n; ++i) fp[i] = args[i];
+  frame->func = f;
+  frame->instance = enter_inst;
+  START_FUNCTION(f, enter_inst);
+  NEXT();
+}
+#undef CHARGE_ENTRY
+#undef RESERVE_FRAME
+#undef START_FUNCTION
 
 trap:
   ex->pc_ = pc;

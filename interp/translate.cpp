@@ -75,7 +75,7 @@ void Translator::translate() {
 void Translator::instruction(WasmOp opc) {
   // `end` and `else` close a block: they are syntax, not instructions, and cost no fuel.
   if (opc != WasmOp::End && opc != WasmOp::Else) begin_instr();
-  if (opc <= WasmOp::CallIndirect) return control(opc);
+  if (opc <= WasmOp::ReturnCallIndirect) return control(opc);
   if (opc >= WasmOp::LocalGet && opc <= WasmOp::GlobalSet) return variable(opc);
   if (opc >= WasmOp::I32Eqz && opc <= WasmOp::I64Extend32S) return numeric(opc);
   if (opc >= WasmOp::I32Load && opc <= WasmOp::I64Store32) return memory_access(opc);

@@ -1,4 +1,4 @@
-// Blocks, branches, calls and return.
+// Blocks, branches, calls, tail calls and return.
 #include "interp/limits.h"
 #include "interp/translator.h"
 
@@ -64,9 +64,13 @@ void Translator::control(WasmOp opc) {
       return;
     }
     case WasmOp::Call:
-      return call(r_.u32());
+      return call(r_.u32(), false);
     case WasmOp::CallIndirect:
-      return call_indirect();
+      return call_indirect(false);
+    case WasmOp::ReturnCall:
+      return call(r_.u32(), true);
+    case WasmOp::ReturnCallIndirect:
+      return call_indirect(true);
     default:
       malformed("illegal opcode");
   }
@@ -215,40 +219,71 @@ std::vector<SlotPair> Translator::prepare_args(const std::vector<Val>& args) {
   return copies;
 }
 
-void Translator::call(uint32_t func_index) {
+void Translator::call(uint32_t func_index, bool tail) {
   if (func_index >= m_.func_types.size()) invalid("unknown function " + std::to_string(func_index));
   const FuncType& t = m_.func_type(func_index);
+  if (tail) check_tail_call(t);
   // Values below the arguments may stay deferred: a callee cannot change our locals.
   std::vector<Val> args = pop_vals(t.params);
+  bool import = func_index < m_.num_imported_funcs;
   if (!dead_) {
     std::vector<SlotPair> copies = prepare_args(args);
     layout::ArgList list{.args = next_home(), .n = static_cast<uint32_t>(copies.size())};
-    if (func_index < m_.num_imported_funcs)
+    if (import && tail)
+      emit<Op::ReturnCallImport>({.func = func_index, .args = list});
+    else if (import)
       emit<Op::CallImport>({.func = func_index, .args = list});
+    else if (tail)
+      emit<Op::ReturnCall>({.fn = &m_.function(func_index), .args = list});
     else
       emit<Op::Call>({.fn = &m_.function(func_index), .args = list});
     for (SlotPair c : copies) append(c);
+    if (tail && import) emit_host_tail_return(t);
   }
+  if (tail) return end_tail_call(t);
   push(t.results);
 }
 
-void Translator::call_indirect() {
+void Translator::call_indirect(bool tail) {
   uint32_t type_index = r_.u32();
   uint32_t table = r_.u32();
   if (table >= m_.tables.size()) invalid("unknown table " + std::to_string(table));
   if (type_index >= m_.types.size()) invalid("unknown type");
   if (m_.tables[table].elem != ValType::FuncRef) invalid("type mismatch");
-  Val index = pop(ValType::I32);
   const FuncType& t = m_.types[type_index];
+  if (tail) check_tail_call(t);
+  Val index = pop(ValType::I32);
   std::vector<Val> args = pop_vals(t.params);
   if (!dead_) {
     uint32_t index_slot = use(index);
     std::vector<SlotPair> copies = prepare_args(args);
     layout::ArgList list{.args = next_home(), .n = static_cast<uint32_t>(copies.size())};
-    emit<Op::CallIndirect>({.table = table, .type_id = m_.type_ids[type_index], .index = index_slot, .args = list});
+    layout::CallIndirect operands{.table = table, .type_id = m_.type_ids[type_index], .index = index_slot, .args = list};
+    if (tail)
+      emit<Op::ReturnCallIndirect>(operands);
+    else
+      emit<Op::CallIndirect>(operands);
     for (SlotPair c : copies) append(c);
+    if (tail) emit_host_tail_return(t);
   }
+  if (tail) return end_tail_call(t);
   push(t.results);
+}
+
+void Translator::check_tail_call(const FuncType& callee) {
+  if (callee.results != stack_.ctrls().front().results) invalid("type mismatch");
+}
+
+void Translator::emit_host_tail_return(const FuncType& callee) {
+  uint32_t cells = 0;
+  for (ValType r : callee.results) cells += cell_count(r);
+  emit_return(next_home(), cells);
+}
+
+void Translator::end_tail_call(const FuncType& callee) {
+  push(callee.results);  // a host callee's results go where the arguments began: count them
+  set_unreachable();
+  need_segment_ = true;
 }
 
 }  // namespace wippy::interp

@@ -1,7 +1,7 @@
 // The translator of one function body: validation and translation in one pass.
 // Its jobs live in separate files, all members of this one class:
 //   translate.cpp           the driver, variables, constants, parametric instructions
-//   translate_control.cpp   blocks, branches, calls, return
+//   translate_control.cpp   blocks, branches, calls, tail calls, return
 //   translate_memory.cpp    loads, stores, memory.* and table.* instructions
 //   translate_numeric.cpp   the scalar numeric instructions
 //   translate_simd.cpp      the 0xFD prefix (v128)
@@ -298,8 +298,16 @@ class Translator {
   void br_if();
   void br_table();
   void end();
-  void call(uint32_t func_index);
-  void call_indirect();
+  // call and call_indirect, or (`tail`) return_call and return_call_indirect.
+  void call(uint32_t func_index, bool tail);
+  void call_indirect(bool tail);
+  // A tail call returns the callee's results: they must be the caller's exactly.
+  void check_tail_call(const FuncType& callee);
+  // The Return after a tail call whose callee may be a host function: a host callee is
+  // called like a call (its results replace the arguments), then this returns them.
+  void emit_host_tail_return(const FuncType& callee);
+  // After a tail call, as after return, the code is unreachable.
+  void end_tail_call(const FuncType& callee);
   void emit_return(uint32_t first, uint32_t cells);
   // A call's arguments (already popped): constants are put in their homes now (before
   // the call instruction); the other arguments not yet in place become its copies.

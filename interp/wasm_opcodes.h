@@ -13,6 +13,7 @@ enum class WasmOp : uint8_t {
   Unreachable = 0x00, Nop = 0x01, Block = 0x02, Loop = 0x03, If = 0x04, Else = 0x05,
   End = 0x0b, Br = 0x0c, BrIf = 0x0d, BrTable = 0x0e, Return = 0x0f,
   Call = 0x10, CallIndirect = 0x11,
+  ReturnCall = 0x12, ReturnCallIndirect = 0x13,  // tail calls (Wasm 3.0)
   // parametric
   Drop = 0x1a, Select = 0x1b, SelectT = 0x1c,
   // variable
