@@ -91,7 +91,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
 
   // Fuel: `fuel` counts down from the smaller of the budget and what the total limit
   // still allows, and never goes up (nothing is refunded: every pre-charged segment
-  // runs to its end, see compiler.cpp). A segment that does not fit the budget yields
+  // runs to its end, see fuel_segments.cpp). A segment that does not fit the budget yields
   // before it starts, unless it is the first of this run (so every run makes
   // progress); a segment that does not fit the limit traps before it starts.
   const uint64_t limit = store.limits().fuel;
