@@ -71,6 +71,27 @@ TEST(ExtendedConst, Validation) {
             "malformed: unexpected end of section or function");
 }
 
+TEST(ExtendedConst, LengthIsCapped) {
+  // i32.const 1, then (i32.const 1 i32.add) n times: 2n + 1 instructions.
+  auto chain = [](size_t n) {
+    Bytes init = {0x41, 0x01};
+    for (size_t i = 0; i < n; ++i) init.insert(init.end(), {0x41, 0x01, 0x6a});
+    init.push_back(0x0b);
+    // The section is larger than one_global's one-byte size: build it by hand.
+    Bytes contents = {0x01, 0x7f, 0x00};
+    contents.insert(contents.end(), init.begin(), init.end());
+    Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x06};
+    for (size_t v = contents.size();; v >>= 7) {  // the size, as unsigned LEB128
+      b.push_back(static_cast<uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+      if (v < 0x80) break;
+    }
+    b.insert(b.end(), contents.begin(), contents.end());
+    return b;
+  };
+  EXPECT_EQ(invalid_message(chain(499)), "accepted");  // 999 instructions
+  EXPECT_EQ(invalid_message(chain(500)), "malformed: too many instructions in a constant expression: 1001 (limit 1000)");
+}
+
 // Instantiates proposal_values.wat with global g = 100 and two imported memories.
 struct ProposalInstance {
   std::shared_ptr<const Module> module = decode_module(read_guest("proposal_values.wasm"));
