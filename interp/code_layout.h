@@ -81,7 +81,40 @@ WIPPY_LAYOUT BinaryImm { uint32_t dst = 0, a = 0; uint64_t imm = 0; };
 // Three operands, or two and a small constant: a + (b << k), a ^ rotl(b, k), a + b + k.
 WIPPY_LAYOUT Fused3 { uint32_t dst = 0, a = 0; uint32_t b = 0, k = 0; };
 
+// SIMD (exec_simd.inc): every simd.def kind has the layout named SimdLayout_<kind>.
+WIPPY_LAYOUT Ternary { uint32_t dst = 0, a = 0; uint32_t b = 0, c = 0; };
+// extract_lane (b unused) and replace_lane (b is the scalar).
+WIPPY_LAYOUT Lane { uint32_t dst = 0, a = 0; uint32_t b = 0, lane = 0; };
+// load_lane and store_lane (dst unused): vec is the v128 whose other lanes stay.
+WIPPY_LAYOUT MemLane { uint32_t dst = 0, addr = 0; uint32_t vec = 0, lane = 0; uint64_t offset = 0; };
+WIPPY_LAYOUT V128Const { uint32_t dst = 0, unused = 0; uint64_t lo = 0, hi = 0; };
+WIPPY_LAYOUT Shuffle { uint32_t dst = 0, a = 0; uint32_t b = 0, unused = 0; uint8_t lanes[16] = {}; };
+
 #undef WIPPY_LAYOUT
+
+using SimdLayout_Unary = Unary;
+using SimdLayout_Binary = Binary;
+using SimdLayout_Ternary = Ternary;
+using SimdLayout_Shift = Binary;  // b is the i32 count
+using SimdLayout_Test = Unary;
+using SimdLayout_SplatI32 = Unary;
+using SimdLayout_SplatI64 = Unary;
+using SimdLayout_SplatF32 = Unary;
+using SimdLayout_SplatF64 = Unary;
+using SimdLayout_ExtractLaneI32 = Lane;
+using SimdLayout_ExtractLaneI64 = Lane;
+using SimdLayout_ExtractLaneF32 = Lane;
+using SimdLayout_ExtractLaneF64 = Lane;
+using SimdLayout_ReplaceLaneI32 = Lane;
+using SimdLayout_ReplaceLaneI64 = Lane;
+using SimdLayout_ReplaceLaneF32 = Lane;
+using SimdLayout_ReplaceLaneF64 = Lane;
+using SimdLayout_Load = Load;
+using SimdLayout_Store = Store;
+using SimdLayout_LoadLane = MemLane;
+using SimdLayout_StoreLane = MemLane;
+using SimdLayout_Const = V128Const;
+using SimdLayout_Shuffle = Shuffle;
 
 }  // namespace wippy::interp::layout
 

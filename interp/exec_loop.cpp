@@ -18,6 +18,7 @@
 #include "interp/execution.h"
 #include "interp/numeric.h"
 #include "interp/ops.h"
+#include "interp/simd.h"
 
 namespace wippy::interp {
 
@@ -120,6 +121,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
 #include "interp/exec_memory.inc"
 #include "interp/exec_table.inc"
 #include "interp/exec_numeric.inc"
+#include "interp/exec_simd.inc"
 
 call_func_inst:
   // `callee` is a function instance of any kind; its arguments start at fp[args_at].

@@ -233,9 +233,6 @@ void Translator::prefixed_fc() {
   }
 }
 
-// Until the SIMD handlers land.
-void Translator::prefixed_simd() { invalid("SIMD is not supported yet"); }
-
 void Translator::read_block_type(std::vector<ValType>& params, std::vector<ValType>& results) {
   BlockType bt = interp::read_block_type(r_, m_);
   if (bt.kind == BlockType::Kind::Value) {

@@ -9,21 +9,13 @@ void Translator::memory_access(WasmOp opc) {
   const MemArg arg = read_memarg(mi.size);
   const uint32_t offset = arg.offset;
   Op o = op_offset(Op::I32Load, opcode_offset(WasmOp::I32Load, opc));
-  // A constant address becomes part of the offset (both are u32, their sum is the
-  // same 33-bit effective address) read against the zero slot.
-  auto address = [&](const Val& addr, uint64_t& effective_offset) {
-    effective_offset = offset;
-    if (addr.kind != Val::Kind::Const) return use(addr);
-    effective_offset += static_cast<uint32_t>(addr.imm);
-    return zero_slot_;
-  };
   if (mi.store) {
     Val v = pop(mi.type);
     Val addr = pop(ValType::I32);
     if (dead_) return;
     on_memory(arg.memory, [&] {
-      uint64_t off;
-      uint32_t sa = address(addr, off);
+      uint64_t off = offset;
+      uint32_t sa = address_slot(addr, off);
       static_assert(std::is_same_v<LayoutOf<Op::I32Store>, LayoutOf<Op::I64Store32>>);
       static_assert(std::is_same_v<LayoutOf<Op::I32StoreImm>, LayoutOf<Op::I64Store32Imm>>);
       if (v.kind == Val::Kind::Const && v.imm != 0) {
@@ -41,8 +33,8 @@ void Translator::memory_access(WasmOp opc) {
     // (UseMemory is emitted last for another memory, so the address add never fuses.)
     on_memory(arg.memory, [&] {
       if (addr.kind == Val::Kind::Home && fuse_load_add(o, addr, offset)) return;
-      uint64_t off;
-      uint32_t sa = address(addr, off);
+      uint64_t off = offset;
+      uint32_t sa = address_slot(addr, off);
       static_assert(std::is_same_v<LayoutOf<Op::I32Load>, LayoutOf<Op::I64Load32U>>);
       uint32_t at = emit_result<Op::I32Load>({.dst = addr.home, .addr = sa, .offset = off});
       retarget_same_layout(at, o);

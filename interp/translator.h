@@ -99,6 +99,26 @@ class Translator {
     append(operands);
     return pos;
   }
+  // The same for an opcode chosen at run time, whose layout the caller names: used
+  // for families generated from a table (simd.def), where the table gives each
+  // opcode's layout and the caller checks the opcode's kind.
+  template <class L>
+  uint32_t emit_dynamic(Op o, const L& operands, bool has_result) {
+    if (operand_words(o) != layout_words<L>()) throw std::logic_error("operand layout mismatch");
+    uint32_t pos = here();
+    last_op_pos_ = pos;
+    last_op_ = o;
+    last_dst_ = kNone;
+    code_.push_back(Slot{.op = handlers_[static_cast<int>(o)]});
+    append(operands);
+    if constexpr (requires { operands.dst; }) {
+      if (has_result) {
+        last_dst_ = operands.dst;
+        last_dst_word_ = pos + 1;
+      }
+    }
+    return pos;
+  }
   // The same for an instruction whose result slot is its first operand (`dst`): it is
   // remembered, so that a following local.set can redirect the result into the local.
   template <Op O>
@@ -243,6 +263,14 @@ class Translator {
     uint32_t memory = 0;
   };
   MemArg read_memarg(uint32_t natural_size);
+  // The slot a memory access reads its address from: a constant address becomes part
+  // of the offset (both are u32, their sum is the same 33-bit effective address) and
+  // is read against the zero slot.
+  uint32_t address_slot(const Val& addr, uint64_t& offset) {
+    if (addr.kind != Val::Kind::Const) return use(addr);
+    offset += static_cast<uint32_t>(addr.imm);
+    return zero_slot_;
+  }
   // The memory immediate of memory.size/grow/fill/copy/init: a zero byte in
   // WebAssembly 2.0 (Module::multi_memory off), else a memory index. Checked.
   uint32_t memory_index();
@@ -307,6 +335,7 @@ class Translator {
   void table_access(WasmOp opc);
   void bulk_table(WasmOpFC sub);
   void prefixed_simd();
+  uint8_t lane_index(uint32_t lanes);
   // Pops `n` i32 operands (deepest first in the result) and returns their slots.
   void pop_i32_slots(uint32_t n, uint32_t* slots);
 
