@@ -1,6 +1,6 @@
 // wippy-spectest: runs wast2json spec scripts against the engine.
 //
-//   wippy-spectest [--sliced] [--verbose] [--simd] [--no-fork] [--jobs N]
+//   wippy-spectest [--sliced] [--verbose] [--no-fork] [--jobs N]
 //                  [--timeout SECONDS] DIR_OR_JSON...
 //
 // A directory is searched recursively for *.json scripts (as laid out by the build:
@@ -23,11 +23,10 @@ namespace {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: wippy-spectest [--sliced] [--verbose] [--simd] [--no-fork] [--jobs N]\n"
+               "usage: wippy-spectest [--sliced] [--verbose] [--no-fork] [--jobs N]\n"
                "                      [--timeout SECONDS] DIR_OR_JSON...\n"
                "  --sliced     run every call and start function in budgets 1, 2, 3, 7, ...\n"
                "  --verbose    list every failure and every differing error message\n"
-               "  --simd       run simd_*.wast scripts instead of skipping them\n"
                "  --no-fork    run scripts in this process (for debuggers)\n"
                "  --jobs N     run N scripts at a time (default 1)\n"
                "  --timeout S  per-script time limit in seconds (default 600, 0 = none)\n");
@@ -63,7 +62,6 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--sliced") options.sliced = true;
     else if (a == "--verbose" || a == "-v") options.verbose = true;
-    else if (a == "--simd") options.simd = true;
     else if (a == "--no-fork") fork_scripts = false;
     else if ((a == "--jobs" || a == "-j") && i + 1 < argc && parse_unsigned(argv[i + 1], jobs)) ++i;
     else if (a == "--timeout" && i + 1 < argc && parse_unsigned(argv[i + 1], timeout_s)) ++i;

@@ -37,7 +37,6 @@ class StartTrap : public std::runtime_error {
 enum class Verdict { Pass, Skip };
 
 constexpr const char* kTextSkip = "text-format module, binary engine";
-constexpr const char* kSimdSkip = "SIMD scripts run only with --simd";
 
 // What an error is, for failure reports: "malformed: ...", "link error: ...".
 std::string describe(const std::exception& e) {
@@ -354,13 +353,10 @@ FileResult run_script(const fs::path& json_path, const std::string& name, const 
   }
   const json& commands = doc["commands"];
   Script script(json_path.parent_path(), options, config_for(json_path), result, p);
-  bool simd = json_path.stem().string().starts_with("simd_");
   if (auto it = doc.find("unconvertible"); it != doc.end() && it->is_string()) {
     // The build's wast2json could not convert the script (spec-tests/CMakeLists.txt):
     // the whole file counts as one skip with the converter's reason.
     script.skip_many(1, it->get<std::string>());
-  } else if (simd && !options.simd) {
-    script.skip_many(commands.size(), kSimdSkip);
   } else {
     script.run(commands);
   }

@@ -13,7 +13,6 @@ namespace wippy::spectest {
 struct Options {
   bool sliced = false;   // run every execution in budgets 1, 2, 3, 7, 1, ...
   bool verbose = false;  // list every failure and every message difference
-  bool simd = false;     // run simd_*.wast scripts instead of skipping them
 };
 
 // Counters a script updates as it goes; with process isolation they live in shared
