@@ -58,12 +58,15 @@ WIPPY_LAYOUT Load { uint32_t dst = 0, addr = 0; uint64_t offset = 0; };
 WIPPY_LAYOUT LoadAddImm { uint32_t dst = 0, addr = 0; uint32_t add = 0, offset = 0; };
 WIPPY_LAYOUT Store { uint32_t addr = 0, value = 0; uint64_t offset = 0; };
 WIPPY_LAYOUT StoreImm { uint32_t addr = 0, unused = 0; uint64_t offset = 0; uint64_t value = 0; };
-WIPPY_LAYOUT MemorySize { uint32_t dst = 0, unused = 0; };
-WIPPY_LAYOUT MemoryGrow { uint32_t dst = 0, delta = 0; };
-// memory.init/copy/fill and table.fill/init/copy: destination, source (or value),
-// count, and an index (segment or table).
+WIPPY_LAYOUT MemorySize { uint32_t dst = 0, memory = 0; };
+WIPPY_LAYOUT MemoryGrow { uint32_t dst = 0, delta = 0; uint32_t memory = 0, unused = 0; };
+// memory.fill/copy/init and table.fill/init/copy: destination, source (or value),
+// count, and an index (memory.fill and .copy: the destination memory; memory.init:
+// the segment; tables: the table).
 WIPPY_LAYOUT Bulk { uint32_t dst = 0, src = 0; uint32_t n = 0, index = 0; };
-WIPPY_LAYOUT BulkFrom { Bulk bulk{}; uint64_t from = 0; };  // table.init's segment, table.copy's source
+// table.init's segment, table.copy's source table; memory.init's memory, memory.copy's
+// source memory.
+WIPPY_LAYOUT BulkFrom { Bulk bulk{}; uint64_t from = 0; };
 WIPPY_LAYOUT Index { uint64_t index = 0; };
 
 WIPPY_LAYOUT TableGet { uint32_t dst = 0, index = 0; uint64_t table = 0; };

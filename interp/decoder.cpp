@@ -356,6 +356,8 @@ class Decoder {
     for (;;) {
       const size_t at = s.offset();
       const auto op = static_cast<WasmOp>(s.u8());
+      if (op != WasmOp::End)
+        check_limit("instructions in a constant expression", e.instrs.size() + 1, limits::kConstExprInstrs, at);
       switch (op) {
         case WasmOp::End:
           if (stack.size() != 1 || stack[0] != expected) fail_invalid("type mismatch", at);

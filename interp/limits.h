@@ -34,6 +34,10 @@ constexpr uint32_t kElemSegments = 100'000;
 // module and a reference per instance. A linker puts each address-taken function in
 // one table once, so real modules stay well below the function limit.
 constexpr uint32_t kElemItems = 1'000'000;
+// Instructions of one constant expression (global initialiser, segment offset or
+// item). Toolchains emit 1 to 3 (`global.get; i32.const; i32.add` with extended-const);
+// the cap keeps one expression's decoded form and evaluation stack small.
+constexpr uint32_t kConstExprInstrs = 1'000;
 // Custom sections are skipped (except "name"), so only their number is capped.
 constexpr uint32_t kCustomSections = 10'000;
 

@@ -243,12 +243,31 @@ void Translator::read_block_type(std::vector<ValType>& params, std::vector<ValTy
   }
 }
 
-uint32_t Translator::read_memarg(uint32_t natural_size) {
+Translator::MemArg Translator::read_memarg(uint32_t natural_size) {
+  constexpr uint32_t kHasMemoryIndex = 0x40;
+  MemArg arg;
   uint32_t align = r_.u32();
-  uint32_t offset = r_.u32();
-  need_memory();
+  if (m_.multi_memory) {
+    if (align >= 2 * kHasMemoryIndex) malformed("malformed memop flags");
+    if (align & kHasMemoryIndex) {
+      align -= kHasMemoryIndex;
+      arg.memory = r_.u32();
+    }
+  }
+  arg.offset = r_.u32();
+  need_memory(arg.memory);
   if (align >= 32 || (1u << align) > natural_size) invalid("alignment must not be larger than natural");
-  return offset;
+  return arg;
+}
+
+uint32_t Translator::memory_index() {
+  uint32_t index = 0;
+  if (m_.multi_memory)
+    index = r_.u32();
+  else
+    zero_byte();
+  need_memory(index);
+  return index;
 }
 
 uint32_t Translator::table_index() {

@@ -6,44 +6,50 @@ namespace wippy::interp {
 
 void Translator::memory_access(WasmOp opc) {
   MemInfo mi = memory_info(opc);
-  uint32_t offset = read_memarg(mi.size);
+  const MemArg arg = read_memarg(mi.size);
+  const uint32_t offset = arg.offset;
   Op o = op_offset(Op::I32Load, opcode_offset(WasmOp::I32Load, opc));
   if (mi.store) {
     Val v = pop(mi.type);
     Val addr = pop(ValType::I32);
     if (dead_) return;
-    uint64_t off = offset;
-    uint32_t sa = address_slot(addr, off);
-    static_assert(std::is_same_v<LayoutOf<Op::I32Store>, LayoutOf<Op::I64Store32>>);
-    static_assert(std::is_same_v<LayoutOf<Op::I32StoreImm>, LayoutOf<Op::I64Store32Imm>>);
-    if (v.kind == Val::Kind::Const && v.imm != 0) {
-      uint32_t at = emit<Op::I32StoreImm>({.addr = sa, .offset = off, .value = v.imm});
-      retarget_same_layout(at, op_offset(Op::I32StoreImm, opcode_offset(WasmOp::I32Store, opc)));
-    } else {
-      uint32_t at = emit<Op::I32Store>({.addr = sa, .value = use(v), .offset = off});
-      retarget_same_layout(at, o);
-    }
+    on_memory(arg.memory, [&] {
+      uint64_t off = offset;
+      uint32_t sa = address_slot(addr, off);
+      static_assert(std::is_same_v<LayoutOf<Op::I32Store>, LayoutOf<Op::I64Store32>>);
+      static_assert(std::is_same_v<LayoutOf<Op::I32StoreImm>, LayoutOf<Op::I64Store32Imm>>);
+      if (v.kind == Val::Kind::Const && v.imm != 0) {
+        uint32_t at = emit<Op::I32StoreImm>({.addr = sa, .offset = off, .value = v.imm});
+        retarget_same_layout(at, op_offset(Op::I32StoreImm, opcode_offset(WasmOp::I32Store, opc)));
+      } else {
+        uint32_t at = emit<Op::I32Store>({.addr = sa, .value = use(v), .offset = off});
+        retarget_same_layout(at, o);
+      }
+    });
     return;
   }
   Val addr = pop(ValType::I32);
-  if (!dead_ && !(addr.kind == Val::Kind::Home && fuse_load_add(o, addr, offset))) {
-    uint64_t off = offset;
-    uint32_t sa = address_slot(addr, off);
-    static_assert(std::is_same_v<LayoutOf<Op::I32Load>, LayoutOf<Op::I64Load32U>>);
-    uint32_t at = emit_result<Op::I32Load>({.dst = addr.home, .addr = sa, .offset = off});
-    retarget_same_layout(at, o);
+  if (!dead_) {
+    // (UseMemory is emitted last for another memory, so the address add never fuses.)
+    on_memory(arg.memory, [&] {
+      if (addr.kind == Val::Kind::Home && fuse_load_add(o, addr, offset)) return;
+      uint64_t off = offset;
+      uint32_t sa = address_slot(addr, off);
+      static_assert(std::is_same_v<LayoutOf<Op::I32Load>, LayoutOf<Op::I64Load32U>>);
+      uint32_t at = emit_result<Op::I32Load>({.dst = addr.home, .addr = sa, .offset = off});
+      retarget_same_layout(at, o);
+    });
   }
   push(mi.type);
 }
 
 void Translator::memory_size_grow(WasmOp opc) {
-  zero_byte();
-  need_memory();
+  const uint32_t memory = memory_index();
   if (opc == WasmOp::MemorySize) {
-    if (!dead_) emit_result<Op::MemorySize>({.dst = next_home()});
+    if (!dead_) emit_result<Op::MemorySize>({.dst = next_home(), .memory = memory});
   } else {
     Val delta = pop(ValType::I32);
-    if (!dead_) emit_result<Op::MemoryGrow>({.dst = delta.home, .delta = use(delta)});
+    if (!dead_) emit_result<Op::MemoryGrow>({.dst = delta.home, .delta = use(delta), .memory = memory});
   }
   push(ValType::I32);
 }
@@ -51,13 +57,12 @@ void Translator::memory_size_grow(WasmOp opc) {
 void Translator::bulk_memory(WasmOpFC sub) {
   uint32_t s[3] = {};
   switch (sub) {
-    case WasmOpFC::MemoryInit: {
+    case WasmOpFC::MemoryInit: {  // memory.init data memory
       uint32_t seg = r_.u32();
-      zero_byte();
-      need_memory();
+      const uint32_t memory = memory_index();
       check_data_index(seg);
       pop_i32_slots(3, s);
-      if (!dead_) emit<Op::MemoryInit>({.dst = s[0], .src = s[1], .n = s[2], .index = seg});
+      if (!dead_) emit<Op::MemoryInit>({.bulk = {.dst = s[0], .src = s[1], .n = s[2], .index = seg}, .from = memory});
       return;
     }
     case WasmOpFC::DataDrop: {
@@ -65,19 +70,19 @@ void Translator::bulk_memory(WasmOpFC sub) {
       if (!dead_) emit<Op::DataDrop>({.index = seg});
       return;
     }
-    case WasmOpFC::MemoryCopy:
-      zero_byte();
-      zero_byte();
-      need_memory();
+    case WasmOpFC::MemoryCopy: {  // memory.copy dst src
+      const uint32_t to = memory_index();
+      const uint32_t from = memory_index();
       pop_i32_slots(3, s);
-      if (!dead_) emit<Op::MemoryCopy>({.dst = s[0], .src = s[1], .n = s[2]});
+      if (!dead_) emit<Op::MemoryCopy>({.bulk = {.dst = s[0], .src = s[1], .n = s[2], .index = to}, .from = from});
       return;
-    case WasmOpFC::MemoryFill:
-      zero_byte();
-      need_memory();
+    }
+    case WasmOpFC::MemoryFill: {
+      const uint32_t memory = memory_index();
       pop_i32_slots(3, s);
-      if (!dead_) emit<Op::MemoryFill>({.dst = s[0], .src = s[1], .n = s[2]});
+      if (!dead_) emit<Op::MemoryFill>({.dst = s[0], .src = s[1], .n = s[2], .index = memory});
       return;
+    }
     default:
       malformed("illegal opcode");
   }

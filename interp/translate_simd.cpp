@@ -99,36 +99,42 @@ void Translator::prefixed_simd() {
       return push(V);
     }
     case K::Load: {
-      uint64_t offset = read_memarg(info.extra);
+      const MemArg arg = read_memarg(info.extra);
       Val addr = pop(ValType::I32);
-      if (!dead_) {
+      on_memory(arg.memory, [&] {
+        if (dead_) return;
+        uint64_t offset = arg.offset;
         uint32_t sa = address_slot(addr, offset);
         emit_dynamic(op, layout::Load{.dst = addr.home, .addr = sa, .offset = offset}, true);
-      }
+      });
       return push(V);
     }
     case K::Store: {
-      uint64_t offset = read_memarg(info.extra);
+      const MemArg arg = read_memarg(info.extra);
       Val v = pop(V);
       Val addr = pop(ValType::I32);
-      if (!dead_) {
+      on_memory(arg.memory, [&] {
+        if (dead_) return;
+        uint64_t offset = arg.offset;
         uint32_t sa = address_slot(addr, offset);
         emit_dynamic(op, layout::Store{.addr = sa, .value = use(v), .offset = offset}, false);
-      }
+      });
       return;
     }
     case K::LoadLane:
     case K::StoreLane: {
-      uint64_t offset = read_memarg(info.extra);
+      const MemArg arg = read_memarg(info.extra);
       uint8_t lane = lane_index(16 / info.extra);
       Val v = pop(V);
       Val addr = pop(ValType::I32);
       bool load = info.kind == K::LoadLane;
-      if (!dead_) {
+      on_memory(arg.memory, [&] {
+        if (dead_) return;
+        uint64_t offset = arg.offset;
         uint32_t sa = address_slot(addr, offset);
         emit_dynamic(op, layout::MemLane{.dst = addr.home, .addr = sa, .vec = use(v), .lane = lane, .offset = offset},
                      load);
-      }
+      });
       if (load) push(V);
       return;
     }

@@ -256,7 +256,13 @@ class Translator {
   // --- immediates ---
   Ctrl& label(uint32_t depth) { return stack_.label(depth); }
   void read_block_type(std::vector<ValType>& params, std::vector<ValType>& results);
-  uint32_t read_memarg(uint32_t natural_size);
+  // A load's or store's memory argument. With multi-memory, bit 6 of the alignment
+  // flags means that a memory index follows them.
+  struct MemArg {
+    uint32_t offset = 0;
+    uint32_t memory = 0;
+  };
+  MemArg read_memarg(uint32_t natural_size);
   // The slot a memory access reads its address from: a constant address becomes part
   // of the offset (both are u32, their sum is the same 33-bit effective address) and
   // is read against the zero slot.
@@ -265,8 +271,22 @@ class Translator {
     offset += static_cast<uint32_t>(addr.imm);
     return zero_slot_;
   }
-  void need_memory() {
-    if (m_.memories.empty()) invalid("unknown memory 0");
+  // The memory immediate of memory.size/grow/fill/copy/init: a zero byte in
+  // WebAssembly 2.0 (Module::multi_memory off), else a memory index. Checked.
+  uint32_t memory_index();
+  void need_memory(uint32_t index) {
+    if (index >= m_.memories.size()) invalid("unknown memory " + std::to_string(index));
+  }
+  // Emits (through `emit_access`) a load or store of memory `memory`. Memory 0 is in
+  // the run loop's registers; another memory is switched into them for just this one
+  // instruction (UseMemory before, UseMemory 0 after). Nothing can leave the run loop
+  // in between but a trap, and every entry reloads memory 0.
+  template <class F>
+  void on_memory(uint32_t memory, F&& emit_access) {
+    if (memory == 0 || dead_) return emit_access();
+    emit<Op::UseMemory>({.index = memory});
+    emit_access();
+    emit<Op::UseMemory>({.index = 0});
   }
   void zero_byte() {
     if (r_.u8() != 0) malformed("zero byte expected");

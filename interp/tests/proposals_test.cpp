@@ -71,6 +71,27 @@ TEST(ExtendedConst, Validation) {
             "malformed: unexpected end of section or function");
 }
 
+TEST(ExtendedConst, LengthIsCapped) {
+  // i32.const 1, then (i32.const 1 i32.add) n times: 2n + 1 instructions.
+  auto chain = [](size_t n) {
+    Bytes init = {0x41, 0x01};
+    for (size_t i = 0; i < n; ++i) init.insert(init.end(), {0x41, 0x01, 0x6a});
+    init.push_back(0x0b);
+    // The section is larger than one_global's one-byte size: build it by hand.
+    Bytes contents = {0x01, 0x7f, 0x00};
+    contents.insert(contents.end(), init.begin(), init.end());
+    Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x06};
+    for (size_t v = contents.size();; v >>= 7) {  // the size, as unsigned LEB128
+      b.push_back(static_cast<uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+      if (v < 0x80) break;
+    }
+    b.insert(b.end(), contents.begin(), contents.end());
+    return b;
+  };
+  EXPECT_EQ(invalid_message(chain(499)), "accepted");  // 999 instructions
+  EXPECT_EQ(invalid_message(chain(500)), "malformed: too many instructions in a constant expression: 1001 (limit 1000)");
+}
+
 // Instantiates proposal_values.wat with global g = 100 and two imported memories.
 struct ProposalInstance {
   std::shared_ptr<const Module> module = decode_module(read_guest("proposal_values.wasm"));
@@ -222,6 +243,106 @@ TEST(MultiMemory, PagesOfAllMemoriesShareOneStoreLimit) {
   EXPECT_EQ(a->grow(1), -1);
   EXPECT_EQ(a->grow(0), 8);
 }
+
+// (memory 1) and a function whose body (after the local declarations) is `code`.
+Bytes one_memory_function(Bytes code) {
+  Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+             0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x0a};
+  code.insert(code.begin(), 0x00);  // no locals
+  b.push_back(static_cast<uint8_t>(code.size() + 2));
+  b.push_back(0x01);
+  b.push_back(static_cast<uint8_t>(code.size()));
+  b.insert(b.end(), code.begin(), code.end());
+  return b;
+}
+
+std::string error_with(const Bytes& b, DecodeOptions options) {
+  try {
+    decode_module(b, options);
+  } catch (const ModuleError& e) {
+    return std::string(e.kind() == ModuleError::Kind::Invalid ? "invalid: " : "malformed: ") + e.what();
+  }
+  return "accepted";
+}
+
+TEST(MultiMemory, MemoryImmediatesAreValidated) {
+  const DecodeOptions wasm3, wasm2{.multi_memory = false};
+  // i32.const 0, i32.load with flags 0x42 (align 2, memory index follows) memory 0 / 1.
+  Bytes load_mem0 = one_memory_function({0x41, 0x00, 0x28, 0x42, 0x00, 0x00, 0x1a, 0x0b});
+  Bytes load_mem1 = one_memory_function({0x41, 0x00, 0x28, 0x42, 0x01, 0x00, 0x1a, 0x0b});
+  EXPECT_EQ(error_with(load_mem0, wasm3), "accepted");
+  EXPECT_EQ(error_with(load_mem1, wasm3), "invalid: unknown memory 1");
+  // In WebAssembly 2.0 the flags are only the alignment: 2^66 is too large.
+  EXPECT_EQ(error_with(load_mem0, wasm2), "invalid: alignment must not be larger than natural");
+  // Flags of 128 and more are no memarg at all.
+  EXPECT_EQ(error_with(one_memory_function({0x41, 0x00, 0x28, 0x82, 0x01, 0x00, 0x1a, 0x0b}), wasm3),
+            "malformed: malformed memop flags");
+  // memory.size 1: an unknown memory, or in 2.0 a non-zero reserved byte.
+  Bytes size1 = one_memory_function({0x3f, 0x01, 0x1a, 0x0b});
+  EXPECT_EQ(error_with(size1, wasm3), "invalid: unknown memory 1");
+  EXPECT_EQ(error_with(size1, wasm2), "malformed: zero byte expected");
+  // memory.copy 0 3.
+  EXPECT_EQ(error_with(one_memory_function({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x00, 0x03, 0x0b}),
+                       wasm3),
+            "invalid: unknown memory 3");
+  // Two memories only with multi-memory.
+  Bytes two = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x05, 0x05, 0x02, 0x00, 0x00, 0x00, 0x00};
+  EXPECT_EQ(error_with(two, wasm3), "accepted");
+  EXPECT_EQ(error_with(two, wasm2), "invalid: multiple memories");
+}
+
+// multi_memory.wat instantiated; calls run to completion in budgets of `slice`.
+struct MultiMemoryRun : ::testing::TestWithParam<int64_t> {
+  std::shared_ptr<const Module> module = decode_module(read_guest("multi_memory.wasm"));
+  Store store;
+  Instance* inst = store.instantiate(module, {});
+
+  // The call's single result, or the trap message prefixed with "trap: ".
+  std::string call(const char* name, std::vector<uint64_t> args) {
+    Execution ex(store, inst->get_export(name)->func, args);
+    RunStatus s;
+    do s = ex.run(GetParam());
+    while (s == RunStatus::OutOfBudget);
+    if (s == RunStatus::Trapped) return "trap: " + ex.trap().message;
+    return ex.results().empty() ? "" : std::to_string(static_cast<uint32_t>(ex.results()[0]));
+  }
+};
+
+TEST_P(MultiMemoryRun, LoadsAndStoresReachTheirOwnMemory) {
+  EXPECT_EQ(call("load_b", {0}), std::to_string(0x04030201));
+  EXPECT_EQ(call("load_a", {0}), "0");
+  EXPECT_EQ(call("store_both", {100}), "907");
+  EXPECT_EQ(call("load_b", {100}), "7");
+  EXPECT_EQ(call("load_a", {100}), "9");
+  // Bounds are those of the memory accessed: $c has no pages, $b one.
+  EXPECT_EQ(call("load8_c", {0}), "trap: out of bounds memory access");
+  EXPECT_EQ(call("load_b", {65533}), "trap: out of bounds memory access");
+  EXPECT_EQ(call("load_a", {65532}), "0");  // memory 0 again after the trap
+}
+
+TEST_P(MultiMemoryRun, SizeAndGrowPerMemory) {
+  EXPECT_EQ(call("size_c", {}), "0");
+  EXPECT_EQ(call("grow_c", {2}), "0");
+  EXPECT_EQ(call("size_c", {}), "2");
+  EXPECT_EQ(call("size_a", {}), "1");
+  EXPECT_EQ(call("grow_c", {3}), std::to_string(uint32_t(-1)));  // maximum 4
+  EXPECT_EQ(call("load8_c", {2 * 65536 - 1}), "0");
+  EXPECT_EQ(inst->memories[2]->pages, 2u);
+}
+
+TEST_P(MultiMemoryRun, BulkOperationsBetweenMemories) {
+  EXPECT_EQ(call("fill_b", {8, 0xab, 4}), "");
+  EXPECT_EQ(call("copy_b_to_a", {16, 6, 4}), "");  // $b[6..10) is 00 00 ab ab
+  EXPECT_EQ(call("load_a", {16}), std::to_string(0xabab0000));
+  EXPECT_EQ(call("load_b", {16}), "0");  // the source memory is not the destination
+  EXPECT_EQ(call("copy_b_to_a", {0, 65535, 2}), "trap: out of bounds memory access");
+  EXPECT_EQ(call("grow_c", {1}), "0");
+  EXPECT_EQ(call("init_c", {65534, 1, 2}), "");
+  EXPECT_EQ(call("load8_c", {65535}), std::to_string('l'));
+  EXPECT_EQ(call("init_c", {65535, 0, 2}), "trap: out of bounds memory access");
+}
+
+INSTANTIATE_TEST_SUITE_P(Budgets, MultiMemoryRun, ::testing::Values(INT64_MAX, 1, 3));
 
 }  // namespace
 }  // namespace wippy::interp
