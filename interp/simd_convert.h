@@ -3,7 +3,8 @@
 // f32 <-> f64 (demote, promote). The "_zero" forms fill the upper half with zeros.
 #pragma once
 
-#include "interp/numeric.h"
+#include <limits>
+
 #include "interp/simd_int.h"
 
 namespace wippy::interp::simd {
@@ -11,7 +12,9 @@ namespace wippy::interp::simd {
 namespace detail {
 
 template <class W, class N>
-inline V128 extend(V128 a, bool high) { return to_v128(widen<W, N>(a, high)); }
+inline V128 extend(V128 a, bool high) {
+  return to_v128(widen<W, N>(a, high));
+}
 
 // Lanes of a then lanes of b (signed wide lanes W), each saturated into N.
 template <class N, class W>
@@ -27,7 +30,23 @@ inline V128 narrow(V128 a, V128 b) {
 }
 
 template <class To, class From>
-inline To to(From x) { return static_cast<To>(x); }
+inline To to(From x) {
+  return static_cast<To>(x);
+}
+
+// trunc_sat of one lane into i32 or u32: NaN -> 0, below or above the range -> the
+// nearest bound. The rules of num::trunc_sat, with the cast only reached in range and
+// written as selects so that the compiler keeps the lanes in vector registers.
+template <class I, class F>
+inline I trunc_sat_lane(F v) {
+  static_assert(sizeof(I) == 4);
+  constexpr F lo = std::is_signed_v<I> ? F(-2147483648.0) : F(0);
+  constexpr F hi = std::is_signed_v<I> ? F(2147483648.0) : F(4294967296.0);
+  if (v != v) return 0;
+  if (v < lo) return std::numeric_limits<I>::min();
+  if (v >= hi) return std::numeric_limits<I>::max();
+  return static_cast<I>(v);
+}
 
 // Each lane of a (lanes of From) converted to To, for shapes with the same lane count.
 template <class To, class From, class Convert>
@@ -77,17 +96,25 @@ inline V128 i64x2_extend_high_i32x4_s(V128 a) { return detail::extend<int64_t, i
 inline V128 i64x2_extend_low_i32x4_u(V128 a) { return detail::extend<uint64_t, uint32_t>(a, false); }
 inline V128 i64x2_extend_high_i32x4_u(V128 a) { return detail::extend<uint64_t, uint32_t>(a, true); }
 
-inline V128 i32x4_trunc_sat_f32x4_s(V128 a) { return detail::convert_lanes<int32_t, float>(a, num::trunc_sat<int32_t, float>); }
-inline V128 i32x4_trunc_sat_f32x4_u(V128 a) { return detail::convert_lanes<uint32_t, float>(a, num::trunc_sat<uint32_t, float>); }
+inline V128 i32x4_trunc_sat_f32x4_s(V128 a) {
+  return detail::convert_lanes<int32_t, float>(a, detail::trunc_sat_lane<int32_t, float>);
+}
+inline V128 i32x4_trunc_sat_f32x4_u(V128 a) {
+  return detail::convert_lanes<uint32_t, float>(a, detail::trunc_sat_lane<uint32_t, float>);
+}
 inline V128 i32x4_trunc_sat_f64x2_s_zero(V128 a) {
-  return detail::from_f64x2_zero<int32_t>(a, num::trunc_sat<int32_t, double>);
+  return detail::from_f64x2_zero<int32_t>(a, detail::trunc_sat_lane<int32_t, double>);
 }
 inline V128 i32x4_trunc_sat_f64x2_u_zero(V128 a) {
-  return detail::from_f64x2_zero<uint32_t>(a, num::trunc_sat<uint32_t, double>);
+  return detail::from_f64x2_zero<uint32_t>(a, detail::trunc_sat_lane<uint32_t, double>);
 }
 
-inline V128 f32x4_convert_i32x4_s(V128 a) { return detail::convert_lanes<float, int32_t>(a, detail::to<float, int32_t>); }
-inline V128 f32x4_convert_i32x4_u(V128 a) { return detail::convert_lanes<float, uint32_t>(a, detail::to<float, uint32_t>); }
+inline V128 f32x4_convert_i32x4_s(V128 a) {
+  return detail::convert_lanes<float, int32_t>(a, detail::to<float, int32_t>);
+}
+inline V128 f32x4_convert_i32x4_u(V128 a) {
+  return detail::convert_lanes<float, uint32_t>(a, detail::to<float, uint32_t>);
+}
 inline V128 f64x2_convert_low_i32x4_s(V128 a) { return detail::low_to_f64x2<int32_t>(a); }
 inline V128 f64x2_convert_low_i32x4_u(V128 a) { return detail::low_to_f64x2<uint32_t>(a); }
 

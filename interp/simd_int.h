@@ -23,11 +23,17 @@ template <class T>
 using WrapType = std::conditional_t<(sizeof(T) < 4), uint32_t, Unsigned<T>>;
 
 template <class T>
-inline T wrap_add(T a, T b) { return static_cast<T>(WrapType<T>(Unsigned<T>(a)) + WrapType<T>(Unsigned<T>(b))); }
+inline T wrap_add(T a, T b) {
+  return static_cast<T>(WrapType<T>(Unsigned<T>(a)) + WrapType<T>(Unsigned<T>(b)));
+}
 template <class T>
-inline T wrap_sub(T a, T b) { return static_cast<T>(WrapType<T>(Unsigned<T>(a)) - WrapType<T>(Unsigned<T>(b))); }
+inline T wrap_sub(T a, T b) {
+  return static_cast<T>(WrapType<T>(Unsigned<T>(a)) - WrapType<T>(Unsigned<T>(b)));
+}
 template <class T>
-inline T wrap_mul(T a, T b) { return static_cast<T>(WrapType<T>(Unsigned<T>(a)) * WrapType<T>(Unsigned<T>(b))); }
+inline T wrap_mul(T a, T b) {
+  return static_cast<T>(WrapType<T>(Unsigned<T>(a)) * WrapType<T>(Unsigned<T>(b)));
+}
 
 // v clamped into the range of T.
 template <class T>
@@ -36,11 +42,15 @@ inline T saturate(int64_t v) {
 }
 
 template <class T>
-inline V128 neg(V128 a) { return map_lanes<T>(a, [](T x) { return wrap_sub<T>(0, x); }); }
+inline V128 neg(V128 a) {
+  return map_lanes<T>(a, [](T x) { return wrap_sub<T>(0, x); });
+}
 
 // abs(INT_MIN) wraps to INT_MIN.
 template <class T>
-inline V128 abs(V128 a) { return map_lanes<T>(a, [](T x) { return x < 0 ? wrap_sub<T>(0, x) : x; }); }
+inline V128 abs(V128 a) {
+  return map_lanes<T>(a, [](T x) { return x < 0 ? wrap_sub<T>(0, x) : x; });
+}
 
 template <class T>
 inline V128 shl(V128 a, uint32_t count) {
@@ -65,9 +75,13 @@ inline V128 sub_sat(V128 a, V128 b) {
 }
 
 template <class T>
-inline V128 min(V128 a, V128 b) { return zip_lanes<T>(a, b, [](T x, T y) { return y < x ? y : x; }); }
+inline V128 min(V128 a, V128 b) {
+  return zip_lanes<T>(a, b, [](T x, T y) { return y < x ? y : x; });
+}
 template <class T>
-inline V128 max(V128 a, V128 b) { return zip_lanes<T>(a, b, [](T x, T y) { return x < y ? y : x; }); }
+inline V128 max(V128 a, V128 b) {
+  return zip_lanes<T>(a, b, [](T x, T y) { return x < y ? y : x; });
+}
 
 // Rounding average of unsigned lanes: (a + b + 1) / 2 without overflow.
 template <class T>
@@ -146,7 +160,9 @@ inline V128 i8x16_ge_s(V128 a, V128 b) { return compare_lanes<int8_t>(a, b, std:
 inline V128 i8x16_ge_u(V128 a, V128 b) { return compare_lanes<uint8_t>(a, b, std::greater_equal<>()); }
 inline V128 i8x16_abs(V128 a) { return detail::abs<int8_t>(a); }
 inline V128 i8x16_neg(V128 a) { return detail::neg<int8_t>(a); }
-inline V128 i8x16_popcnt(V128 a) { return map_lanes<uint8_t>(a, [](uint8_t x) { return std::popcount(x); }); }
+inline V128 i8x16_popcnt(V128 a) {
+  return map_lanes<uint8_t>(a, [](uint8_t x) { return std::popcount(x); });
+}
 inline uint32_t i8x16_all_true(V128 a) { return detail::all_true<uint8_t>(a); }
 inline uint32_t i8x16_bitmask(V128 a) { return detail::bitmask<int8_t>(a); }
 inline V128 i8x16_shl(V128 a, uint32_t n) { return detail::shl<int8_t>(a, n); }
@@ -204,8 +220,12 @@ inline V128 i16x8_extadd_pairwise_i8x16_s(V128 a) { return detail::extadd_pairwi
 inline V128 i16x8_extadd_pairwise_i8x16_u(V128 a) { return detail::extadd_pairwise<uint16_t, uint8_t>(a); }
 inline V128 i16x8_extmul_low_i8x16_s(V128 a, V128 b) { return detail::extmul<int16_t, int8_t>(a, b, false); }
 inline V128 i16x8_extmul_high_i8x16_s(V128 a, V128 b) { return detail::extmul<int16_t, int8_t>(a, b, true); }
-inline V128 i16x8_extmul_low_i8x16_u(V128 a, V128 b) { return detail::extmul<uint16_t, uint8_t>(a, b, false); }
-inline V128 i16x8_extmul_high_i8x16_u(V128 a, V128 b) { return detail::extmul<uint16_t, uint8_t>(a, b, true); }
+inline V128 i16x8_extmul_low_i8x16_u(V128 a, V128 b) {
+  return detail::extmul<uint16_t, uint8_t>(a, b, false);
+}
+inline V128 i16x8_extmul_high_i8x16_u(V128 a, V128 b) {
+  return detail::extmul<uint16_t, uint8_t>(a, b, true);
+}
 
 // --- i32x4 ---------------------------------------------------------------------------
 inline V128 i32x4_eq(V128 a, V128 b) { return compare_lanes<uint32_t>(a, b, std::equal_to<>()); }
@@ -237,15 +257,20 @@ inline V128 i32x4_dot_i16x8_s(V128 a, V128 b) {
   Lanes<int16_t> x = lanes<int16_t>(a), y = lanes<int16_t>(b);
   Lanes<uint32_t> r;
   for (unsigned i = 0; i < 4; ++i)
-    r.at[i] = uint32_t(int32_t(x.at[2 * i]) * y.at[2 * i]) + uint32_t(int32_t(x.at[2 * i + 1]) * y.at[2 * i + 1]);
+    r.at[i] =
+        uint32_t(int32_t(x.at[2 * i]) * y.at[2 * i]) + uint32_t(int32_t(x.at[2 * i + 1]) * y.at[2 * i + 1]);
   return to_v128(r);
 }
 inline V128 i32x4_extadd_pairwise_i16x8_s(V128 a) { return detail::extadd_pairwise<int32_t, int16_t>(a); }
 inline V128 i32x4_extadd_pairwise_i16x8_u(V128 a) { return detail::extadd_pairwise<uint32_t, uint16_t>(a); }
 inline V128 i32x4_extmul_low_i16x8_s(V128 a, V128 b) { return detail::extmul<int32_t, int16_t>(a, b, false); }
 inline V128 i32x4_extmul_high_i16x8_s(V128 a, V128 b) { return detail::extmul<int32_t, int16_t>(a, b, true); }
-inline V128 i32x4_extmul_low_i16x8_u(V128 a, V128 b) { return detail::extmul<uint32_t, uint16_t>(a, b, false); }
-inline V128 i32x4_extmul_high_i16x8_u(V128 a, V128 b) { return detail::extmul<uint32_t, uint16_t>(a, b, true); }
+inline V128 i32x4_extmul_low_i16x8_u(V128 a, V128 b) {
+  return detail::extmul<uint32_t, uint16_t>(a, b, false);
+}
+inline V128 i32x4_extmul_high_i16x8_u(V128 a, V128 b) {
+  return detail::extmul<uint32_t, uint16_t>(a, b, true);
+}
 
 // --- i64x2 ---------------------------------------------------------------------------
 inline V128 i64x2_eq(V128 a, V128 b) { return compare_lanes<uint64_t>(a, b, std::equal_to<>()); }
@@ -266,7 +291,11 @@ inline V128 i64x2_sub(V128 a, V128 b) { return zip_lanes<uint64_t>(a, b, detail:
 inline V128 i64x2_mul(V128 a, V128 b) { return zip_lanes<uint64_t>(a, b, detail::wrap_mul<uint64_t>); }
 inline V128 i64x2_extmul_low_i32x4_s(V128 a, V128 b) { return detail::extmul<int64_t, int32_t>(a, b, false); }
 inline V128 i64x2_extmul_high_i32x4_s(V128 a, V128 b) { return detail::extmul<int64_t, int32_t>(a, b, true); }
-inline V128 i64x2_extmul_low_i32x4_u(V128 a, V128 b) { return detail::extmul<uint64_t, uint32_t>(a, b, false); }
-inline V128 i64x2_extmul_high_i32x4_u(V128 a, V128 b) { return detail::extmul<uint64_t, uint32_t>(a, b, true); }
+inline V128 i64x2_extmul_low_i32x4_u(V128 a, V128 b) {
+  return detail::extmul<uint64_t, uint32_t>(a, b, false);
+}
+inline V128 i64x2_extmul_high_i32x4_u(V128 a, V128 b) {
+  return detail::extmul<uint64_t, uint32_t>(a, b, true);
+}
 
 }  // namespace wippy::interp::simd

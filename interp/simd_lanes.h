@@ -11,7 +11,9 @@ namespace detail {
 
 // An i32 cell holding v sign- or zero-extended to 32 bits.
 template <class T>
-inline uint64_t i32_cell(T v) { return static_cast<uint32_t>(static_cast<int32_t>(v)); }
+inline uint64_t i32_cell(T v) {
+  return static_cast<uint32_t>(static_cast<int32_t>(v));
+}
 
 }  // namespace detail
 
@@ -22,20 +24,36 @@ inline V128 i64x2_splat(uint64_t c) { return {c, c}; }
 inline V128 f32x4_splat(uint64_t c) { return splat_lanes<uint32_t>(cell_u32(c)); }
 inline V128 f64x2_splat(uint64_t c) { return {c, c}; }
 
-inline uint64_t i8x16_extract_lane_s(V128 v, uint32_t lane) { return detail::i32_cell(get_lane<int8_t>(v, lane)); }
-inline uint64_t i8x16_extract_lane_u(V128 v, uint32_t lane) { return detail::i32_cell(get_lane<uint8_t>(v, lane)); }
-inline uint64_t i16x8_extract_lane_s(V128 v, uint32_t lane) { return detail::i32_cell(get_lane<int16_t>(v, lane)); }
-inline uint64_t i16x8_extract_lane_u(V128 v, uint32_t lane) { return detail::i32_cell(get_lane<uint16_t>(v, lane)); }
+inline uint64_t i8x16_extract_lane_s(V128 v, uint32_t lane) {
+  return detail::i32_cell(get_lane<int8_t>(v, lane));
+}
+inline uint64_t i8x16_extract_lane_u(V128 v, uint32_t lane) {
+  return detail::i32_cell(get_lane<uint8_t>(v, lane));
+}
+inline uint64_t i16x8_extract_lane_s(V128 v, uint32_t lane) {
+  return detail::i32_cell(get_lane<int16_t>(v, lane));
+}
+inline uint64_t i16x8_extract_lane_u(V128 v, uint32_t lane) {
+  return detail::i32_cell(get_lane<uint16_t>(v, lane));
+}
 inline uint64_t i32x4_extract_lane(V128 v, uint32_t lane) { return get_lane<uint32_t>(v, lane); }
 inline uint64_t i64x2_extract_lane(V128 v, uint32_t lane) { return get_lane<uint64_t>(v, lane); }
 inline uint64_t f32x4_extract_lane(V128 v, uint32_t lane) { return get_lane<uint32_t>(v, lane); }
 inline uint64_t f64x2_extract_lane(V128 v, uint32_t lane) { return get_lane<uint64_t>(v, lane); }
 
-inline V128 i8x16_replace_lane(V128 v, uint64_t c, uint32_t lane) { return set_lane<uint8_t>(v, lane, static_cast<uint8_t>(c)); }
-inline V128 i16x8_replace_lane(V128 v, uint64_t c, uint32_t lane) { return set_lane<uint16_t>(v, lane, static_cast<uint16_t>(c)); }
-inline V128 i32x4_replace_lane(V128 v, uint64_t c, uint32_t lane) { return set_lane<uint32_t>(v, lane, cell_u32(c)); }
+inline V128 i8x16_replace_lane(V128 v, uint64_t c, uint32_t lane) {
+  return set_lane<uint8_t>(v, lane, static_cast<uint8_t>(c));
+}
+inline V128 i16x8_replace_lane(V128 v, uint64_t c, uint32_t lane) {
+  return set_lane<uint16_t>(v, lane, static_cast<uint16_t>(c));
+}
+inline V128 i32x4_replace_lane(V128 v, uint64_t c, uint32_t lane) {
+  return set_lane<uint32_t>(v, lane, cell_u32(c));
+}
 inline V128 i64x2_replace_lane(V128 v, uint64_t c, uint32_t lane) { return set_lane<uint64_t>(v, lane, c); }
-inline V128 f32x4_replace_lane(V128 v, uint64_t c, uint32_t lane) { return set_lane<uint32_t>(v, lane, cell_u32(c)); }
+inline V128 f32x4_replace_lane(V128 v, uint64_t c, uint32_t lane) {
+  return set_lane<uint32_t>(v, lane, cell_u32(c));
+}
 inline V128 f64x2_replace_lane(V128 v, uint64_t c, uint32_t lane) { return set_lane<uint64_t>(v, lane, c); }
 
 // Byte i of the result is byte lanes[i] of the 32 bytes a then b. Validation keeps the

@@ -51,10 +51,18 @@ inline V128 v128_load64_splat(const uint8_t* p) { return splat_lanes(detail::loa
 inline V128 v128_load32_zero(const uint8_t* p) { return {detail::load_scalar<uint32_t>(p), 0}; }
 inline V128 v128_load64_zero(const uint8_t* p) { return {detail::load_scalar<uint64_t>(p), 0}; }
 
-inline V128 v128_load8_lane(V128 v, const uint8_t* p, uint32_t lane) { return set_lane(v, lane, detail::load_scalar<uint8_t>(p)); }
-inline V128 v128_load16_lane(V128 v, const uint8_t* p, uint32_t lane) { return set_lane(v, lane, detail::load_scalar<uint16_t>(p)); }
-inline V128 v128_load32_lane(V128 v, const uint8_t* p, uint32_t lane) { return set_lane(v, lane, detail::load_scalar<uint32_t>(p)); }
-inline V128 v128_load64_lane(V128 v, const uint8_t* p, uint32_t lane) { return set_lane(v, lane, detail::load_scalar<uint64_t>(p)); }
+inline V128 v128_load8_lane(V128 v, const uint8_t* p, uint32_t lane) {
+  return set_lane(v, lane, detail::load_scalar<uint8_t>(p));
+}
+inline V128 v128_load16_lane(V128 v, const uint8_t* p, uint32_t lane) {
+  return set_lane(v, lane, detail::load_scalar<uint16_t>(p));
+}
+inline V128 v128_load32_lane(V128 v, const uint8_t* p, uint32_t lane) {
+  return set_lane(v, lane, detail::load_scalar<uint32_t>(p));
+}
+inline V128 v128_load64_lane(V128 v, const uint8_t* p, uint32_t lane) {
+  return set_lane(v, lane, detail::load_scalar<uint64_t>(p));
+}
 
 inline void v128_store8_lane(uint8_t* p, V128 v, uint32_t lane) { detail::store_lane<uint8_t>(p, v, lane); }
 inline void v128_store16_lane(uint8_t* p, V128 v, uint32_t lane) { detail::store_lane<uint16_t>(p, v, lane); }

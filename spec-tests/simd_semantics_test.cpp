@@ -182,7 +182,9 @@ std::unique_ptr<ModuleFacts> read_module(const fs::path& file) {
         uint32_t offset = uint32_t(section.s32());
         section.u8();  // end
         auto data = section.bytes(section.u32());
-        if (size_t(offset) + data.size() > facts->memory.size()) throw std::runtime_error("data out of bounds");
+        if (size_t(offset) + data.size() > facts->memory.size()) {
+          throw std::runtime_error("data out of bounds");
+        }
         std::copy(data.begin(), data.end(), facts->memory.begin() + offset);
       }
     }
@@ -216,7 +218,9 @@ std::optional<Result> call(V128 (*f)(V128, uint32_t), const Direct&, const Cells
 std::optional<Result> call(uint32_t (*f)(V128), const Direct&, const Cells& a) {
   return Result{interp::ValType::I32, {f(v(a[0]))}};
 }
-std::optional<Result> call(V128 (*f)(uint64_t), const Direct&, const Cells& a) { return v128_result(f(a[0].at(0))); }
+std::optional<Result> call(V128 (*f)(uint64_t), const Direct&, const Cells& a) {
+  return v128_result(f(a[0].at(0)));
+}
 std::optional<Result> call(uint64_t (*f)(V128, uint32_t), const Direct& d, const Cells& a) {
   return Result{extract_type(d.info->kind), {f(v(a[0]), d.immediates[0])}};
 }
@@ -245,7 +249,9 @@ std::optional<Result> call(void (*f)(uint8_t*, V128, uint32_t), const Direct& d,
 
 std::optional<Result> evaluate(const Direct& d, const Cells& args) {
   Cells operands;
-  for (const Operand& o : d.operands) operands.push_back(o.is_const ? std::vector<uint64_t>{o.value} : args.at(o.value));
+  for (const Operand& o : d.operands) {
+    operands.push_back(o.is_const ? std::vector<uint64_t>{o.value} : args.at(o.value));
+  }
   switch (d.info->op) {
 #define SIMD_OP(name, code, kind, function, extra) \
   case WasmOpSIMD::name: return call(interp::simd::function, d, operands);

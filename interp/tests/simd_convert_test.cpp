@@ -15,14 +15,16 @@ constexpr int32_t I32_MIN = INT32_MIN, I32_MAX = INT32_MAX;
 TEST(SimdConvert, NarrowSaturatesSignedInputs) {
   V128 a = make<int16_t>({-129, 128, -128, 127, 300, -300, 0, 1});
   V128 b = make<int16_t>({INT16_MIN, INT16_MAX, -1, 255, 256, 2, 3, 4});
-  EXPECT_EQ(get<int8_t>(i8x16_narrow_i16x8_s(a, b)),
-            (std::array<int8_t, 16>{-128, 127, -128, 127, 127, -128, 0, 1, -128, 127, -1, 127, 127, 2, 3, 4}));
+  EXPECT_EQ(
+      get<int8_t>(i8x16_narrow_i16x8_s(a, b)),
+      (std::array<int8_t, 16>{-128, 127, -128, 127, 127, -128, 0, 1, -128, 127, -1, 127, 127, 2, 3, 4}));
   // _u reads the inputs as signed and clamps into 0..255.
   EXPECT_EQ(get<uint8_t>(i8x16_narrow_i16x8_u(a, b)),
             (std::array<uint8_t, 16>{0, 128, 0, 127, 255, 0, 0, 1, 0, 255, 0, 255, 255, 2, 3, 4}));
   V128 c = make<int32_t>({-32769, 32768, I32_MIN, 65535}), d = make<int32_t>({-1, 65536, 7, I32_MAX});
-  EXPECT_EQ(get<int16_t>(i16x8_narrow_i32x4_s(c, d)),
-            (std::array<int16_t, 8>{INT16_MIN, INT16_MAX, INT16_MIN, INT16_MAX, -1, INT16_MAX, 7, INT16_MAX}));
+  EXPECT_EQ(
+      get<int16_t>(i16x8_narrow_i32x4_s(c, d)),
+      (std::array<int16_t, 8>{INT16_MIN, INT16_MAX, INT16_MIN, INT16_MAX, -1, INT16_MAX, 7, INT16_MAX}));
   EXPECT_EQ(get<uint16_t>(i16x8_narrow_i32x4_u(c, d)),
             (std::array<uint16_t, 8>{0, 32768, 0, 65535, 0, 65535, 7, 65535}));
 }
@@ -32,7 +34,8 @@ TEST(SimdConvert, ExtendLowAndHighHalves) {
   EXPECT_EQ(get<int16_t>(i16x8_extend_low_i8x16_s(a)), (std::array<int16_t, 8>{-1, 127, -128}));
   EXPECT_EQ(get<uint16_t>(i16x8_extend_low_i8x16_u(a)), (std::array<uint16_t, 8>{255, 127, 128}));
   EXPECT_EQ(get<int16_t>(i16x8_extend_high_i8x16_s(a)), (std::array<int16_t, 8>{5, -5, 0, 0, 0, 0, 0, -2}));
-  EXPECT_EQ(get<uint16_t>(i16x8_extend_high_i8x16_u(a)), (std::array<uint16_t, 8>{5, 251, 0, 0, 0, 0, 0, 254}));
+  EXPECT_EQ(get<uint16_t>(i16x8_extend_high_i8x16_u(a)),
+            (std::array<uint16_t, 8>{5, 251, 0, 0, 0, 0, 0, 254}));
   V128 b = make<int16_t>({INT16_MIN, -1, 0, 0, 1, -3, 0, INT16_MAX});
   EXPECT_EQ(get<int32_t>(i32x4_extend_low_i16x8_s(b)), (std::array<int32_t, 4>{-32768, -1, 0, 0}));
   EXPECT_EQ(get<uint32_t>(i32x4_extend_low_i16x8_u(b)), (std::array<uint32_t, 4>{32768, 65535, 0, 0}));
@@ -54,8 +57,9 @@ TEST(SimdConvert, TruncSatF32x4) {
             (std::array<int32_t, 4>{I32_MIN, I32_MIN, 0, 0}));
   EXPECT_EQ(get<uint32_t>(i32x4_trunc_sat_f32x4_u(make<float>({nan<float>, -1.0f, -0.9f, 5e9f}))),
             (std::array<uint32_t, 4>{0, 0, 0, UINT32_MAX}));
-  EXPECT_EQ(get<uint32_t>(i32x4_trunc_sat_f32x4_u(make<float>({4294967040.0f, inf<float>, -inf<float>, 1.9f}))),
-            (std::array<uint32_t, 4>{4294967040u, UINT32_MAX, 0, 1}));
+  EXPECT_EQ(
+      get<uint32_t>(i32x4_trunc_sat_f32x4_u(make<float>({4294967040.0f, inf<float>, -inf<float>, 1.9f}))),
+      (std::array<uint32_t, 4>{4294967040u, UINT32_MAX, 0, 1}));
 }
 
 TEST(SimdConvert, TruncSatF64x2ZeroesTheHighLanes) {

@@ -20,7 +20,8 @@ struct F32x4 {
   static constexpr auto nearest = f32x4_nearest, ceil = f32x4_ceil, floor = f32x4_floor, trunc = f32x4_trunc;
   static constexpr auto sqrt = f32x4_sqrt, abs = f32x4_abs, neg = f32x4_neg;
   static constexpr auto add = f32x4_add, sub = f32x4_sub, mul = f32x4_mul, div = f32x4_div;
-  static constexpr auto eq = f32x4_eq, ne = f32x4_ne, lt = f32x4_lt, gt = f32x4_gt, le = f32x4_le, ge = f32x4_ge;
+  static constexpr auto eq = f32x4_eq, ne = f32x4_ne, lt = f32x4_lt, gt = f32x4_gt, le = f32x4_le,
+                        ge = f32x4_ge;
   static constexpr uint32_t nan_payload = 0x7fc00001u;
 };
 struct F64x2 {
@@ -29,7 +30,8 @@ struct F64x2 {
   static constexpr auto nearest = f64x2_nearest, ceil = f64x2_ceil, floor = f64x2_floor, trunc = f64x2_trunc;
   static constexpr auto sqrt = f64x2_sqrt, abs = f64x2_abs, neg = f64x2_neg;
   static constexpr auto add = f64x2_add, sub = f64x2_sub, mul = f64x2_mul, div = f64x2_div;
-  static constexpr auto eq = f64x2_eq, ne = f64x2_ne, lt = f64x2_lt, gt = f64x2_gt, le = f64x2_le, ge = f64x2_ge;
+  static constexpr auto eq = f64x2_eq, ne = f64x2_ne, lt = f64x2_lt, gt = f64x2_gt, le = f64x2_le,
+                        ge = f64x2_ge;
   static constexpr uint64_t nan_payload = 0x7ff8000000000001u;
 };
 using Shapes = ::testing::Types<F32x4, F64x2>;
@@ -37,11 +39,17 @@ TYPED_TEST_SUITE(SimdFloat, Shapes);
 
 // Lane 0 of op(a, b) (lane 0 of the arguments; the other lanes zero).
 template <class F, class Op>
-F lane0(Op op, F a, F b) { return get<F>(op(make<F>({a}), make<F>({b})))[0]; }
+F lane0(Op op, F a, F b) {
+  return get<F>(op(make<F>({a}), make<F>({b})))[0];
+}
 template <class F, class Op>
-F lane0(Op op, F a) { return get<F>(op(make<F>({a})))[0]; }
+F lane0(Op op, F a) {
+  return get<F>(op(make<F>({a})))[0];
+}
 template <class F, class Op>
-Bits<F> mask0(Op op, F a, F b) { return get<Bits<F>>(op(make<F>({a}), make<F>({b})))[0]; }
+Bits<F> mask0(Op op, F a, F b) {
+  return get<Bits<F>>(op(make<F>({a}), make<F>({b})))[0];
+}
 
 TYPED_TEST(SimdFloat, MinMaxPropagateNaN) {
   using F = typename TypeParam::F;

@@ -41,7 +41,8 @@ TEST(SimdInt, AddSubMulWrap) {
   EXPECT_EQ(get<uint16_t>(i16x8_mul(splat<uint16_t>(65535), splat<uint16_t>(65535))), all<uint16_t>(1));
   EXPECT_EQ(get<int32_t>(i32x4_add(splat<int32_t>(I32_MAX), splat<int32_t>(1))), all<int32_t>(I32_MIN));
   EXPECT_EQ(get<int32_t>(i32x4_sub(splat<int32_t>(I32_MIN), splat<int32_t>(1))), all<int32_t>(I32_MAX));
-  EXPECT_EQ(get<uint32_t>(i32x4_mul(splat<uint32_t>(0x10000), splat<uint32_t>(0x10001))), all<uint32_t>(0x10000));
+  EXPECT_EQ(get<uint32_t>(i32x4_mul(splat<uint32_t>(0x10000), splat<uint32_t>(0x10001))),
+            all<uint32_t>(0x10000));
   EXPECT_EQ(get<int64_t>(i64x2_mul(splat<int64_t>(I64_MIN), splat<int64_t>(-1))), all<int64_t>(I64_MIN));
   EXPECT_EQ(get<int64_t>(i64x2_add(make<int64_t>({INT64_MAX, 5}), make<int64_t>({1, -7}))),
             (std::array<int64_t, 2>{I64_MIN, -2}));
@@ -49,33 +50,38 @@ TEST(SimdInt, AddSubMulWrap) {
 }
 
 TEST(SimdInt, NegAndAbsOfIntMinWrap) {
-  EXPECT_EQ(get<int8_t>(i8x16_abs(make<int8_t>({I8_MIN, -5, 5, 0}))), (std::array<int8_t, 16>{I8_MIN, 5, 5, 0}));
+  EXPECT_EQ(get<int8_t>(i8x16_abs(make<int8_t>({I8_MIN, -5, 5, 0}))),
+            (std::array<int8_t, 16>{I8_MIN, 5, 5, 0}));
   EXPECT_EQ(get<int8_t>(i8x16_neg(make<int8_t>({I8_MIN, 1, -1, I8_MAX}))),
             (std::array<int8_t, 16>{I8_MIN, -1, 1, -I8_MAX}));
   EXPECT_EQ(get<int16_t>(i16x8_abs(make<int16_t>({I16_MIN, -1}))), (std::array<int16_t, 8>{I16_MIN, 1}));
   EXPECT_EQ(get<int16_t>(i16x8_neg(make<int16_t>({I16_MIN, 3}))), (std::array<int16_t, 8>{I16_MIN, -3}));
   EXPECT_EQ(get<int32_t>(i32x4_abs(make<int32_t>({I32_MIN, -I32_MAX, 7, 0}))),
             (std::array<int32_t, 4>{I32_MIN, I32_MAX, 7, 0}));
-  EXPECT_EQ(get<int32_t>(i32x4_neg(make<int32_t>({I32_MIN, 1, 0, -1}))), (std::array<int32_t, 4>{I32_MIN, -1, 0, 1}));
+  EXPECT_EQ(get<int32_t>(i32x4_neg(make<int32_t>({I32_MIN, 1, 0, -1}))),
+            (std::array<int32_t, 4>{I32_MIN, -1, 0, 1}));
   EXPECT_EQ(get<int64_t>(i64x2_abs(make<int64_t>({I64_MIN, -9}))), (std::array<int64_t, 2>{I64_MIN, 9}));
   EXPECT_EQ(get<int64_t>(i64x2_neg(make<int64_t>({I64_MIN, 9}))), (std::array<int64_t, 2>{I64_MIN, -9}));
 }
 
 TEST(SimdInt, SaturatingArithmeticClampsAtTheBounds) {
-  EXPECT_EQ(get<int8_t>(i8x16_add_sat_s(make<int8_t>({I8_MAX, I8_MIN, 100, -100}), make<int8_t>({1, -1, -50, 50}))),
-            (std::array<int8_t, 16>{I8_MAX, I8_MIN, 50, -50}));
+  EXPECT_EQ(
+      get<int8_t>(i8x16_add_sat_s(make<int8_t>({I8_MAX, I8_MIN, 100, -100}), make<int8_t>({1, -1, -50, 50}))),
+      (std::array<int8_t, 16>{I8_MAX, I8_MIN, 50, -50}));
   EXPECT_EQ(get<uint8_t>(i8x16_add_sat_u(make<uint8_t>({255, 200, 1}), make<uint8_t>({1, 100, 1}))),
             (std::array<uint8_t, 16>{255, 255, 2}));
   EXPECT_EQ(get<int8_t>(i8x16_sub_sat_s(make<int8_t>({I8_MIN, I8_MAX, 0}), make<int8_t>({1, -1, I8_MIN}))),
             (std::array<int8_t, 16>{I8_MIN, I8_MAX, I8_MAX}));
   EXPECT_EQ(get<uint8_t>(i8x16_sub_sat_u(make<uint8_t>({0, 10, 255}), make<uint8_t>({1, 20, 254}))),
             (std::array<uint8_t, 16>{0, 0, 1}));
-  EXPECT_EQ(get<int16_t>(i16x8_add_sat_s(make<int16_t>({I16_MAX, I16_MIN}), make<int16_t>({I16_MAX, I16_MIN}))),
-            (std::array<int16_t, 8>{I16_MAX, I16_MIN}));
+  EXPECT_EQ(
+      get<int16_t>(i16x8_add_sat_s(make<int16_t>({I16_MAX, I16_MIN}), make<int16_t>({I16_MAX, I16_MIN}))),
+      (std::array<int16_t, 8>{I16_MAX, I16_MIN}));
   EXPECT_EQ(get<uint16_t>(i16x8_add_sat_u(make<uint16_t>({65535, 65000}), make<uint16_t>({65535, 535}))),
             (std::array<uint16_t, 8>{65535, 65535}));
-  EXPECT_EQ(get<int16_t>(i16x8_sub_sat_s(make<int16_t>({I16_MIN, I16_MAX}), make<int16_t>({I16_MAX, I16_MIN}))),
-            (std::array<int16_t, 8>{I16_MIN, I16_MAX}));
+  EXPECT_EQ(
+      get<int16_t>(i16x8_sub_sat_s(make<int16_t>({I16_MIN, I16_MAX}), make<int16_t>({I16_MAX, I16_MIN}))),
+      (std::array<int16_t, 8>{I16_MIN, I16_MAX}));
   EXPECT_EQ(get<uint16_t>(i16x8_sub_sat_u(make<uint16_t>({0, 65535}), make<uint16_t>({65535, 1}))),
             (std::array<uint16_t, 8>{0, 65534}));
 }
@@ -130,13 +136,15 @@ TEST(SimdInt, Q15MulrSaturatesOnlyIntMinSquared) {
   V128 b = make<int16_t>({I16_MIN, 16384, I16_MAX, 1, I16_MAX, 1});
   // (a*b + 0x4000) >> 15 with an arithmetic shift: -1073709056 + 16384 -> -32767,
   // -1 + 16384 -> 0, 1073676289 + 16384 -> 32766.
-  EXPECT_EQ(get<int16_t>(i16x8_q15mulr_sat_s(a, b)), (std::array<int16_t, 8>{I16_MAX, 8192, -I16_MAX, 0, 32766, 0}));
+  EXPECT_EQ(get<int16_t>(i16x8_q15mulr_sat_s(a, b)),
+            (std::array<int16_t, 8>{I16_MAX, 8192, -I16_MAX, 0, 32766, 0}));
 }
 
 TEST(SimdInt, DotProductWrapsTheSumOfTwoIntMinSquares) {
-  EXPECT_EQ(get<int32_t>(i32x4_dot_i16x8_s(splat<int16_t>(I16_MIN), splat<int16_t>(I16_MIN))), all<int32_t>(I32_MIN));
+  EXPECT_EQ(get<int32_t>(i32x4_dot_i16x8_s(splat<int16_t>(I16_MIN), splat<int16_t>(I16_MIN))),
+            all<int32_t>(I32_MIN));
   EXPECT_EQ(get<int32_t>(i32x4_dot_i16x8_s(make<int16_t>({1, 2, 3, 4, -1, -1, I16_MAX, I16_MIN}),
-                                          make<int16_t>({5, 6, 7, 8, I16_MIN, I16_MIN, I16_MAX, I16_MIN}))),
+                                           make<int16_t>({5, 6, 7, 8, I16_MIN, I16_MIN, I16_MAX, I16_MIN}))),
             (std::array<int32_t, 4>{17, 53, 65536, 1073676289 + 1073741824}));
 }
 
@@ -144,39 +152,49 @@ TEST(SimdInt, ExtmulWidensBeforeMultiplying) {
   V128 a8 = make<int8_t>({I8_MIN, I8_MAX, -1, 0, 0, 0, 0, 0, 2, 3, 0, 0, 0, 0, 0, I8_MIN});
   V128 b8 = make<int8_t>({I8_MIN, I8_MIN, -1, 0, 0, 0, 0, 0, 5, -7, 0, 0, 0, 0, 0, -1});
   EXPECT_EQ(get<int16_t>(i16x8_extmul_low_i8x16_s(a8, b8)), (std::array<int16_t, 8>{16384, -16256, 1}));
-  EXPECT_EQ(get<int16_t>(i16x8_extmul_high_i8x16_s(a8, b8)), (std::array<int16_t, 8>{10, -21, 0, 0, 0, 0, 0, 128}));
+  EXPECT_EQ(get<int16_t>(i16x8_extmul_high_i8x16_s(a8, b8)),
+            (std::array<int16_t, 8>{10, -21, 0, 0, 0, 0, 0, 128}));
   EXPECT_EQ(get<uint16_t>(i16x8_extmul_low_i8x16_u(a8, b8)), (std::array<uint16_t, 8>{16384, 16256, 65025}));
-  EXPECT_EQ(get<uint16_t>(i16x8_extmul_high_i8x16_u(a8, b8)), (std::array<uint16_t, 8>{10, 3 * 249, 0, 0, 0, 0, 0, 128 * 255}));
+  EXPECT_EQ(get<uint16_t>(i16x8_extmul_high_i8x16_u(a8, b8)),
+            (std::array<uint16_t, 8>{10, 3 * 249, 0, 0, 0, 0, 0, 128 * 255}));
   EXPECT_EQ(get<uint32_t>(i32x4_extmul_low_i16x8_u(splat<uint16_t>(65535), splat<uint16_t>(65535))),
             all<uint32_t>(4294836225u));
   EXPECT_EQ(get<int32_t>(i32x4_extmul_high_i16x8_s(splat<int16_t>(I16_MIN), splat<int16_t>(I16_MIN))),
             all<int32_t>(1 << 30));
   EXPECT_EQ(get<int32_t>(i32x4_extmul_low_i16x8_s(make<int16_t>({I16_MIN}), make<int16_t>({I16_MAX}))),
             (std::array<int32_t, 4>{-1073709056}));
-  EXPECT_EQ(get<uint32_t>(i32x4_extmul_high_i16x8_u(make<uint16_t>({0, 0, 0, 0, 2}), make<uint16_t>({0, 0, 0, 0, 3}))),
+  EXPECT_EQ(get<uint32_t>(
+                i32x4_extmul_high_i16x8_u(make<uint16_t>({0, 0, 0, 0, 2}), make<uint16_t>({0, 0, 0, 0, 3}))),
             (std::array<uint32_t, 4>{6}));
   EXPECT_EQ(get<int64_t>(i64x2_extmul_low_i32x4_s(splat<int32_t>(I32_MIN), splat<int32_t>(I32_MIN))),
             all<int64_t>(int64_t(1) << 62));
-  EXPECT_EQ(get<int64_t>(i64x2_extmul_high_i32x4_s(make<int32_t>({0, 0, -2, I32_MAX}), make<int32_t>({0, 0, 3, I32_MIN}))),
+  EXPECT_EQ(get<int64_t>(i64x2_extmul_high_i32x4_s(make<int32_t>({0, 0, -2, I32_MAX}),
+                                                   make<int32_t>({0, 0, 3, I32_MIN}))),
             (std::array<int64_t, 2>{-6, int64_t(I32_MAX) * I32_MIN}));
-  EXPECT_EQ(get<uint64_t>(i64x2_extmul_low_i32x4_u(splat<uint32_t>(0xffffffffu), splat<uint32_t>(0xffffffffu))),
-            all<uint64_t>(0xfffffffe00000001u));
-  EXPECT_EQ(get<uint64_t>(i64x2_extmul_high_i32x4_u(make<uint32_t>({1, 1, 7, 0}), make<uint32_t>({1, 1, 0x80000000u, 9}))),
+  EXPECT_EQ(
+      get<uint64_t>(i64x2_extmul_low_i32x4_u(splat<uint32_t>(0xffffffffu), splat<uint32_t>(0xffffffffu))),
+      all<uint64_t>(0xfffffffe00000001u));
+  EXPECT_EQ(get<uint64_t>(i64x2_extmul_high_i32x4_u(make<uint32_t>({1, 1, 7, 0}),
+                                                    make<uint32_t>({1, 1, 0x80000000u, 9}))),
             (std::array<uint64_t, 2>{7ull << 31, 0}));
 }
 
 TEST(SimdInt, ExtaddPairwise) {
-  EXPECT_EQ(get<int16_t>(i16x8_extadd_pairwise_i8x16_s(make<int8_t>({I8_MIN, I8_MIN, I8_MAX, I8_MAX, -1, 1}))),
-            (std::array<int16_t, 8>{-256, 254, 0}));
+  EXPECT_EQ(
+      get<int16_t>(i16x8_extadd_pairwise_i8x16_s(make<int8_t>({I8_MIN, I8_MIN, I8_MAX, I8_MAX, -1, 1}))),
+      (std::array<int16_t, 8>{-256, 254, 0}));
   EXPECT_EQ(get<uint16_t>(i16x8_extadd_pairwise_i8x16_u(splat<uint8_t>(255))), all<uint16_t>(510));
-  EXPECT_EQ(get<int32_t>(i32x4_extadd_pairwise_i16x8_s(make<int16_t>({I16_MIN, I16_MIN, I16_MAX, I16_MAX, -1, 0}))),
-            (std::array<int32_t, 4>{-65536, 65534, -1, 0}));
+  EXPECT_EQ(
+      get<int32_t>(i32x4_extadd_pairwise_i16x8_s(make<int16_t>({I16_MIN, I16_MIN, I16_MAX, I16_MAX, -1, 0}))),
+      (std::array<int32_t, 4>{-65536, 65534, -1, 0}));
   EXPECT_EQ(get<uint32_t>(i32x4_extadd_pairwise_i16x8_u(splat<uint16_t>(65535))), all<uint32_t>(131070));
 }
 
 TEST(SimdInt, ComparisonsGiveAllOnesOrZeroLanes) {
   V128 a = make<int8_t>({-1, 0, 5, I8_MIN}), b = make<int8_t>({0, 0, 4, I8_MAX});
-  EXPECT_EQ(get<uint8_t>(i8x16_eq(a, b)), (std::array<uint8_t, 16>{0, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));
+  EXPECT_EQ(get<uint8_t>(i8x16_eq(a, b)),
+            (std::array<uint8_t, 16>{0, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xff, 0xff}));
   EXPECT_EQ(get<uint8_t>(i8x16_ne(a, b))[0], 0xff);
   EXPECT_EQ(get<uint8_t>(i8x16_lt_s(a, b)), (std::array<uint8_t, 16>{0xff, 0, 0, 0xff}));
   EXPECT_EQ(get<uint8_t>(i8x16_lt_u(a, b)), (std::array<uint8_t, 16>{0, 0, 0, 0}));
@@ -195,14 +213,19 @@ TEST(SimdInt, ComparisonsGiveAllOnesOrZeroLanes) {
             (std::array<uint64_t, 2>{UINT64_MAX, 0}));
   EXPECT_EQ(get<uint64_t>(i64x2_le_s(make<int64_t>({I64_MIN, 1}), make<int64_t>({0, 1}))),
             (std::array<uint64_t, 2>{UINT64_MAX, UINT64_MAX}));
-  EXPECT_EQ(get<uint64_t>(i64x2_gt_s(make<int64_t>({-1, 2}), make<int64_t>({0, 1}))), (std::array<uint64_t, 2>{0, UINT64_MAX}));
-  EXPECT_EQ(get<uint64_t>(i64x2_ge_s(make<int64_t>({-1, 2}), make<int64_t>({-1, 3}))), (std::array<uint64_t, 2>{UINT64_MAX, 0}));
-  EXPECT_EQ(get<uint64_t>(i64x2_eq(make<int64_t>({-1, 2}), make<int64_t>({-1, 3}))), (std::array<uint64_t, 2>{UINT64_MAX, 0}));
-  EXPECT_EQ(get<uint64_t>(i64x2_ne(make<int64_t>({-1, 2}), make<int64_t>({-1, 3}))), (std::array<uint64_t, 2>{0, UINT64_MAX}));
+  EXPECT_EQ(get<uint64_t>(i64x2_gt_s(make<int64_t>({-1, 2}), make<int64_t>({0, 1}))),
+            (std::array<uint64_t, 2>{0, UINT64_MAX}));
+  EXPECT_EQ(get<uint64_t>(i64x2_ge_s(make<int64_t>({-1, 2}), make<int64_t>({-1, 3}))),
+            (std::array<uint64_t, 2>{UINT64_MAX, 0}));
+  EXPECT_EQ(get<uint64_t>(i64x2_eq(make<int64_t>({-1, 2}), make<int64_t>({-1, 3}))),
+            (std::array<uint64_t, 2>{UINT64_MAX, 0}));
+  EXPECT_EQ(get<uint64_t>(i64x2_ne(make<int64_t>({-1, 2}), make<int64_t>({-1, 3}))),
+            (std::array<uint64_t, 2>{0, UINT64_MAX}));
 }
 
 TEST(SimdInt, PopcntCountsBitsPerByte) {
-  EXPECT_EQ(get<uint8_t>(i8x16_popcnt(make<uint8_t>({0xff, 0x55, 0, 0x80}))), (std::array<uint8_t, 16>{8, 4, 0, 1}));
+  EXPECT_EQ(get<uint8_t>(i8x16_popcnt(make<uint8_t>({0xff, 0x55, 0, 0x80}))),
+            (std::array<uint8_t, 16>{8, 4, 0, 1}));
 }
 
 TEST(SimdInt, BitmaskTakesTheTopBitOfEachLane) {

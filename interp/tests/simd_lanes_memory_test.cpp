@@ -41,7 +41,8 @@ TEST(SimdLanes, ExtractLaneGivesZeroExtendedI32Cells) {
 TEST(SimdLanes, ReplaceLaneWritesOnlyThatLane) {
   EXPECT_EQ(i8x16_replace_lane(bytes_0_15, 0x1ab, 15), (V128{bytes_0_15.lo, 0xab0e0d0c0b0a0908u}));
   EXPECT_EQ(i16x8_replace_lane(bytes_0_15, 0xffff1234u, 0), (V128{0x0706050403021234u, bytes_0_15.hi}));
-  EXPECT_EQ(i32x4_replace_lane(bytes_0_15, 0x1111111122334455u, 1), (V128{0x2233445503020100u, bytes_0_15.hi}));
+  EXPECT_EQ(i32x4_replace_lane(bytes_0_15, 0x1111111122334455u, 1),
+            (V128{0x2233445503020100u, bytes_0_15.hi}));
   EXPECT_EQ(i64x2_replace_lane(bytes_0_15, 42, 1), (V128{bytes_0_15.lo, 42}));
   EXPECT_EQ(f32x4_replace_lane(bytes_0_15, bits(1.0f), 3), (V128{bytes_0_15.lo, 0x3f8000000b0a0908u}));
   EXPECT_EQ(f64x2_replace_lane(bytes_0_15, bits(2.0), 0), (V128{bits(2.0), bytes_0_15.hi}));
@@ -78,7 +79,8 @@ TEST(SimdMemory, LoadStoreAndConstAreLittleEndian) {
 TEST(SimdMemory, ExtendingLoads) {
   const uint8_t mem[8] = {0x80, 0x7f, 0xff, 0x00, 0x01, 0x80, 0xfe, 0xff};
   EXPECT_EQ(get<int16_t>(v128_load8x8_s(mem)), (std::array<int16_t, 8>{-128, 127, -1, 0, 1, -128, -2, -1}));
-  EXPECT_EQ(get<uint16_t>(v128_load8x8_u(mem)), (std::array<uint16_t, 8>{128, 127, 255, 0, 1, 128, 254, 255}));
+  EXPECT_EQ(get<uint16_t>(v128_load8x8_u(mem)),
+            (std::array<uint16_t, 8>{128, 127, 255, 0, 1, 128, 254, 255}));
   EXPECT_EQ(get<int32_t>(v128_load16x4_s(mem)), (std::array<int32_t, 4>{0x7f80, 0xff, -32767, -2}));
   EXPECT_EQ(get<uint32_t>(v128_load16x4_u(mem)), (std::array<uint32_t, 4>{0x7f80, 0xff, 0x8001, 0xfffe}));
   EXPECT_EQ(get<int64_t>(v128_load32x2_s(mem)), (std::array<int64_t, 2>{0x00ff7f80, int32_t(0xfffe8001u)}));
@@ -113,7 +115,8 @@ TEST(SimdMemory, LaneStoresWriteExactlyTheLane) {
   EXPECT_EQ(out[2], 0xee);
   fresh();
   v128_store16_lane(out + 1, bytes_0_15, 7);
-  EXPECT_EQ((std::array<uint8_t, 4>{out[0], out[1], out[2], out[3]}), (std::array<uint8_t, 4>{0xee, 14, 15, 0xee}));
+  EXPECT_EQ((std::array<uint8_t, 4>{out[0], out[1], out[2], out[3]}),
+            (std::array<uint8_t, 4>{0xee, 14, 15, 0xee}));
   fresh();
   v128_store32_lane(out + 1, bytes_0_15, 1);
   EXPECT_EQ((std::array<uint8_t, 6>{out[0], out[1], out[2], out[3], out[4], out[5]}),
