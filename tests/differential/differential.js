@@ -30,10 +30,14 @@ const { spawn, spawnSync } = require('child_process');
 
 // binaryen 108 (Debian 12) encodes reference-types as a pre-standard dialect (anyref
 // above funcref, typed references) that V8 rejects, so reference types stay off here;
-// the spec tests cover them. SIMD, threads, tail calls, exceptions, GC, memory64 and
-// multi-memory are not supported by wippy.
+// the spec tests cover them. Threads, exceptions, GC and memory64 are not supported by
+// wippy; binaryen 108 emits no multi-memory. SIMD and tail calls are on (exports with
+// v128 in their signature are skipped, SIMD inside functions is compared).
 const FEATURES = ['--mvp-features', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
-  '--enable-multivalue', '--enable-bulk-memory', '--enable-mutable-globals'];
+  '--enable-multivalue', '--enable-bulk-memory', '--enable-mutable-globals', '--enable-simd',
+  '--enable-tail-call'];
+// wabt's flags for the same features (it knows the others by default).
+const WABT_FEATURES = ['--enable-tail-call'];
 const SLICES = [1, 7, 10000];
 const WIPPY_TIMEOUT_MS = 60000;  // a hang is a divergence, not a stuck CI job
 const PARALLEL = Math.max(1, Math.min(os.cpus().length, 4));  // exports checked at once
@@ -112,7 +116,7 @@ function generateModule(seed, dir) {
     fn.results.join() === 'i32');
   // Each import (binaryen's "fuzzing-support" logging) becomes a function with the same
   // type and an empty body, keeping every function index.
-  const lines = runTool('wasm2wat', [generated]).stdout.trimEnd().split('\n').map((line) =>
+  const lines = runTool('wasm2wat', [...WABT_FEATURES, generated]).stdout.trimEnd().split('\n').map((line) =>
     line.replace(/^(\s*)\(import "[^"]*" "[^"]*" \(func (\(;\d+;\)) \(type (\d+)\)\)\)$/, '$1(func $2 (type $3))'));
   if (lines.some((line) => /^\s*\(import /.test(line))) throw new Error(`seed ${seed}: an import that is not a function`);
   // Wrappers: call the export with fixed arguments, then return its results and the
@@ -134,7 +138,7 @@ function generateModule(seed, dir) {
   if (!lines[last].endsWith(')')) throw new Error(`seed ${seed}: unexpected wasm2wat output`);
   lines[last] = lines[last].slice(0, -1);
   fs.writeFileSync(text, [...lines, ...wrappers, ')', ''].join('\n'));
-  runTool('wat2wasm', [text, '-o', final]);
+  runTool('wat2wasm', [...WABT_FEATURES, text, '-o', final]);
   return { file: final, calls, skipped: fns.length - calls.length };
 }
 
