@@ -124,8 +124,28 @@ void Translator::instruction(WasmOp opc) {
     case WasmOp::PrefixSIMD:
       return prefixed_simd();
     default:
-      malformed("illegal opcode");
+      illegal_opcode(opc);
   }
+}
+
+// Opcodes of proposals this interpreter does not implement get their name in the
+// message (the spec's "illegal opcode" stays its prefix).
+void Translator::illegal_opcode(WasmOp opc) {
+  static constexpr struct {
+    uint8_t opcode;
+    const char* what;
+  } kUnsupported[] = {
+      {0x06, "try (exception handling)"},     {0x07, "catch (exception handling)"},
+      {0x08, "throw (exception handling)"},   {0x09, "rethrow (exception handling)"},
+      {0x0a, "throw_ref (exception handling)"}, {0x18, "delegate (exception handling)"},
+      {0x19, "catch_all (exception handling)"}, {0x1f, "try_table (exception handling)"},
+      {0xfe, "atomics (threads)"},
+  };
+  auto b = static_cast<uint8_t>(opc);
+  std::string hex = "0x" + std::string(1, "0123456789abcdef"[b >> 4]) + "0123456789abcdef"[b & 15];
+  for (const auto& u : kUnsupported)
+    if (u.opcode == b) malformed("illegal opcode " + hex + ": " + u.what + " is not supported");
+  malformed("illegal opcode " + hex);
 }
 
 void Translator::variable(WasmOp opc) {

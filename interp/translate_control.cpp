@@ -72,7 +72,7 @@ void Translator::control(WasmOp opc) {
     case WasmOp::ReturnCallIndirect:
       return call_indirect(true);
     default:
-      malformed("illegal opcode");
+      illegal_opcode(opc);
   }
 }
 

@@ -313,6 +313,7 @@ class Translator {
 
   // --- instruction families ---
   void instruction(WasmOp opc);
+  [[noreturn]] void illegal_opcode(WasmOp opc);
   void control(WasmOp opc);
   void block(WasmOp opc);
   void br_if();
