@@ -4,6 +4,7 @@
 #include "component/instance.h"
 
 #include <array>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -456,7 +457,12 @@ ComponentInstance::ComponentInstance(std::shared_ptr<const Component> component,
   rt_->component = std::move(component);
   rt_->store = std::make_shared<interp::Store>(limits);
   Instantiator inst(*rt_, linker);
-  rt_->root = inst.run(*rt_->component, nullptr);
+  try {
+    rt_->root = inst.run(*rt_->component, nullptr);
+  } catch (const std::out_of_range& e) {
+    // Validation makes every index and name resolve; this guards the rest.
+    throw LinkError(std::string("component refers to something it does not define: ") + e.what());
+  }
 }
 
 ComponentInstance::~ComponentInstance() = default;
