@@ -596,8 +596,11 @@ std::vector<Value> Abi::lift_values(const std::vector<const Type*>& types, const
     if (cells.empty()) fail("missing pointer to spilled values");
     uint32_t ptr = cell32(cells[0]);
     TupleLayout l = tuple_layout(types);
-    if (ptr % l.align != 0) fail(fmt::format("values at 0x{:x} are not {}-aligned", ptr, l.align));
-    check_range(ptr, l.size, "spilled values");
+    labelled(names.size() == 1 ? names[0] : "parameters", [&] {
+      if (ptr % l.align != 0) fail(fmt::format("spilled values at 0x{:x} are not {}-aligned", ptr, l.align));
+      check_range(ptr, l.size, "spilled values");
+      return 0;
+    });
     for (size_t i = 0; i < types.size(); ++i) {
       values.push_back(labelled(names[i], [&] { return load(*types[i], ptr + l.offsets[i]); }));
     }
