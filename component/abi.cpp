@@ -112,6 +112,11 @@ TupleLayout tuple_layout(const std::vector<const Type*>& types) {
   return l;
 }
 
+// Bits beyond the labels are ignored when flags are lifted.
+uint32_t flags_mask(const Type& t) {
+  return t.fields.size() >= 32 ? UINT32_MAX : (1u << t.fields.size()) - 1;
+}
+
 size_t flat_count(const std::vector<const Type*>& types) {
   size_t n = 0;
   for (const Type* t : types) n += t->flat_overflow ? kFlatCap + 1 : t->flat.size();
@@ -426,7 +431,7 @@ Value Abi::load(const Type& t, uint32_t ptr) {
       }
       return v;
     }
-    case Kind::Flags: return Value::flags(static_cast<uint32_t>(load_int(ptr, t.size)));
+    case Kind::Flags: return Value::flags(static_cast<uint32_t>(load_int(ptr, t.size)) & flags_mask(t));
     case Kind::Own: return lift_own(t, cell32(load_int(ptr, 4)));
     case Kind::Borrow: return lift_borrow(t, cell32(load_int(ptr, 4)));
     default: fail(fmt::format("cannot load a {}", kind_name(t.kind)));
@@ -538,7 +543,7 @@ Value Abi::lift_flat(const Type& t, std::span<const uint64_t> cells, size_t& pos
       pos = end;
       return v;
     }
-    case Kind::Flags: charge(kValueCost); return Value::flags(cell32(next()));
+    case Kind::Flags: charge(kValueCost); return Value::flags(cell32(next()) & flags_mask(t));
     case Kind::Own: return lift_own(t, cell32(next()));
     case Kind::Borrow: return lift_borrow(t, cell32(next()));
     default: fail(fmt::format("cannot lift a {}", kind_name(t.kind)));

@@ -282,7 +282,12 @@ LiveOptions Instantiator::live(const Spaces& s, const CanonOptions& o) {
   LiveOptions l;
   l.encoding = o.encoding;
   if (o.memory) l.memory = s.core[static_cast<size_t>(Space::CoreMemory)].at(*o.memory).memory;
-  if (o.realloc) l.realloc = s.core[0].at(*o.realloc).func;
+  if (o.realloc) {
+    l.realloc = s.core[0].at(*o.realloc).func;
+    interp::FuncType want{{interp::ValType::I32, interp::ValType::I32, interp::ValType::I32, interp::ValType::I32},
+                          {interp::ValType::I32}};
+    if (*l.realloc->type != want) throw LinkError("realloc has type " + interp::to_string(*l.realloc->type) + ", needs " + interp::to_string(want));
+  }
   if (o.post_return) l.post_return = s.core[0].at(*o.post_return).func;
   return l;
 }
@@ -300,10 +305,9 @@ void Instantiator::canon(Spaces& s, const Component& c, const Definition& d) {
       throw LinkError(fmt::format("canon lift: core function {} has type {}, the canonical ABI needs {}", canon.func,
                                   interp::to_string(*f->core->type), interp::to_string(want)));
     }
-    if (f->options.realloc) {
-      interp::FuncType realloc_type{{interp::ValType::I32, interp::ValType::I32, interp::ValType::I32, interp::ValType::I32},
-                                    {interp::ValType::I32}};
-      if (*f->options.realloc->type != realloc_type) throw LinkError("canon lift: realloc must have type [i32 i32 i32 i32] -> [i32]");
+    if (f->options.post_return && *f->options.post_return->type != interp::FuncType{sig.results, {}}) {
+      throw LinkError(fmt::format("canon lift: post-return has type {}, needs {}", interp::to_string(*f->options.post_return->type),
+                                  interp::to_string(interp::FuncType{sig.results, {}})));
     }
     s.funcs.push_back(std::move(f));
     return;

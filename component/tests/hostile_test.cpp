@@ -47,6 +47,10 @@ TEST_F(Hostile, ReturnAreasAreChecked) {
 
 TEST_F(Hostile, AnyNonZeroBoolIsTrue) { EXPECT_EQ(inst_->call("two-as-bool", {}), std::vector<Value>{Value::boolean(true)}); }
 
+TEST_F(Hostile, FlagBitsBeyondTheLabelsAreIgnored) {
+  EXPECT_EQ(inst_->call("flags-extra-bits", {}), std::vector<Value>{Value::flags(3)});
+}
+
 TEST_F(Hostile, PostReturnTrapIsAnError) {
   EXPECT_EQ(error_of("post-return-traps"), "`post-return-traps`: post-return trapped: unreachable");
   EXPECT_EQ(error_of("two-as-bool"), "no error");

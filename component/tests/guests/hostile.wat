@@ -23,6 +23,7 @@
     (func (export "two-as-bool") (result i32) i32.const 2)
     (func (export "trap") (param i32) unreachable)
     (func (export "answer") (result i32) i32.const 42)
+    (func (export "all-bits") (result i32) i32.const -1)
     (data (i32.const 64) "\02\00\00\00\01\00\00\00")      ;; list<u32> at 0x2, 1 element
     (data (i32.const 72) "\00\00\00\00\00\00\00\10")      ;; list<u64> of 2^28 elements
     (data (i32.const 80) "\00\00\00\00\00\00\00\10")      ;; string of 2^28 bytes
@@ -51,6 +52,9 @@
     (canon lift (core func $i "retptr-misaligned") (memory $mem)))
   (func (export "two-as-bool") (result bool)
     (canon lift (core func $i "two-as-bool")))
+  (type $ab (flags "a" "b"))
+  (func (export "flags-extra-bits") (result $ab)
+    (canon lift (core func $i "all-bits")))
   (func (export "post-return-traps") (result u32)
     (canon lift (core func $i "answer") (post-return (core func $i "trap"))))
 )
