@@ -32,28 +32,7 @@ Value everything() {
 class TypesGuest : public ::testing::Test {
  protected:
   void SetUp() override {
-    linker_.define("test:types/host", "log", [this](const std::vector<Value>& args) {
-      log_.push_back(args.at(0).str);
-      return std::vector<Value>{};
-    });
-    // combine(pair{a, b}, xs) = ok(pair{a + sum(xs), b + "!"}), or err when xs is empty.
-    linker_.define("test:types/host", "combine", [](const std::vector<Value>& args) {
-      const Value& pair = args.at(0);
-      const Value& xs = args.at(1);
-      if (xs.items.empty()) return std::vector<Value>{V::err(V::string("no numbers"))};
-      uint64_t a = pair.items.at(0).bits;
-      for (const Value& x : xs.items) a += x.bits;
-      return std::vector<Value>{V::ok(V::record({V::u32(static_cast<uint32_t>(a)), V::string(pair.items.at(1).str + "!")}))};
-    });
-    // A blob's representation is its size times ten.
-    linker_.define("test:types/host", "[constructor]blob", [](const std::vector<Value>& args) {
-      return std::vector<Value>{V::own(nullptr, static_cast<uint32_t>(args.at(0).bits * 10))};
-    });
-    linker_.define("test:types/host", "[method]blob.size", [this](const std::vector<Value>& args) {
-      blob_kinds_.push_back(args.at(0).kind);
-      return std::vector<Value>{V::u32(static_cast<uint32_t>(args.at(0).bits / 10))};
-    });
-    linker_.define_resource_drop("test:types/host", "blob", [this](uint32_t rep) { dropped_blobs_.push_back(rep); });
+    linker_ = host_.linker();
     inst_ = std::make_unique<ComponentInstance>(test::load_guest("types.component.wasm"), linker_);
   }
 
@@ -76,11 +55,9 @@ class TypesGuest : public ::testing::Test {
   static constexpr const char* kApi = "test:types/api#";
   static std::string api(const char* f) { return std::string(kApi) + f; }
 
+  test::TypesHost host_;
   Linker linker_;
   std::unique_ptr<ComponentInstance> inst_;
-  std::vector<std::string> log_;
-  std::vector<Kind> blob_kinds_;
-  std::vector<uint32_t> dropped_blobs_;
 };
 
 TEST_F(TypesGuest, WorldExportWithFlatValues) {
@@ -168,13 +145,13 @@ TEST_F(TypesGuest, GuestCallsHostWithRecordsListsAndResults) {
   EXPECT_EQ(got, V::ok(V::tuple({V::u32(6), V::string("abc!")}))) << show(api("call-combine"), got);
   got = call1(api("call-combine"), {V::u32(1), V::string("abc"), V::list({})});
   EXPECT_EQ(got, V::err(V::string("no numbers")));
-  EXPECT_EQ(log_, (std::vector<std::string>{"combining", "combining"}));
+  EXPECT_EQ(host_.log, (std::vector<std::string>{"combining", "combining"}));
 }
 
 TEST_F(TypesGuest, HostResourceOwnedAndBorrowedByTheGuest) {
   EXPECT_EQ(call1(api("use-blob"), {V::u32(7)}), V::u32(7));
-  EXPECT_EQ(blob_kinds_, std::vector<Kind>{Kind::Borrow});
-  EXPECT_EQ(dropped_blobs_, std::vector<uint32_t>{70});
+  EXPECT_EQ(host_.blob_kinds, std::vector<Kind>{Kind::Borrow});
+  EXPECT_EQ(host_.dropped_blobs, std::vector<uint32_t>{70});
   EXPECT_EQ(inst_->resources().live(), 0u);
 }
 

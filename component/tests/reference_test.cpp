@@ -185,22 +185,8 @@ TEST(Reference, LiftsWhatJcoOnNodeLifts) {
   std::vector<json> calls = run_reference();
   ASSERT_GE(calls.size(), 20u);
 
-  Linker linker;
-  linker.define("test:types/host", "log", [](const std::vector<Value>&) { return std::vector<Value>{}; });
-  linker.define("test:types/host", "combine", [](const std::vector<Value>& args) {
-    const Value& xs = args.at(1);
-    if (xs.items.empty()) return std::vector<Value>{Value::err(Value::string("no numbers"))};
-    uint64_t a = args.at(0).items.at(0).bits;
-    for (const Value& x : xs.items) a += x.bits;
-    return std::vector<Value>{Value::ok(Value::record({Value::u32(static_cast<uint32_t>(a)), Value::string(args.at(0).items.at(1).str + "!")}))};
-  });
-  linker.define("test:types/host", "[constructor]blob", [](const std::vector<Value>& args) {
-    return std::vector<Value>{Value::own(nullptr, static_cast<uint32_t>(args.at(0).bits * 10))};
-  });
-  linker.define("test:types/host", "[method]blob.size", [](const std::vector<Value>& args) {
-    return std::vector<Value>{Value::u32(static_cast<uint32_t>(args.at(0).bits / 10))};
-  });
-  ComponentInstance inst(test::load_guest("types.component.wasm"), linker);
+  test::TypesHost host;
+  ComponentInstance inst(test::load_guest("types.component.wasm"), host.linker());
 
   for (const json& c : calls) {
     std::string name = c.at("name").get<std::string>();
