@@ -25,13 +25,14 @@ constexpr uint64_t kValueCost = 64;  // host bytes charged per lifted value
 
 [[noreturn]] void fail(const std::string& message) { throw CallError(message); }
 
-// Prefixes a CallError from `fn` with where it happened.
-template <typename F>
-auto labelled(const std::string& label, F&& fn) {
+// Prefixes a CallError from `fn` with where it happened; `label()` makes that text
+// only when there is an error, so the good path formats nothing.
+template <typename L, typename F>
+auto labelled(L&& label, F&& fn) {
   try {
     return fn();
   } catch (const CallError& e) {
-    throw CallError(label + ": " + e.what());
+    throw CallError(label() + ": " + e.what());
   }
 }
 
@@ -124,6 +125,10 @@ size_t flat_count(const std::vector<const Type*>& types) {
 }
 
 }  // namespace
+
+std::string ValueNames::operator()(size_t i) const {
+  return params ? fmt::format("param `{}`", (*params)[i].name) : "result";
+}
 
 // --- Resources ---------------------------------------------------------------------
 
@@ -222,9 +227,14 @@ interp::Memory& Abi::memory() {
   return *opts_.memory;
 }
 
+bool Abi::in_memory(uint64_t ptr, uint64_t len) {
+  uint64_t size = memory().size;
+  return ptr <= size && len <= size - ptr;
+}
+
 void Abi::check_range(uint64_t ptr, uint64_t len, const char* what) {
   uint64_t size = memory().size;
-  if (ptr > size || len > size - ptr) {
+  if (!in_memory(ptr, len)) {
     fail(fmt::format("{} at 0x{:x} ({} bytes) is outside memory ({} bytes)", what, ptr, len, size));
   }
 }
@@ -334,12 +344,12 @@ Value Abi::lift_list(const Type& elem, uint32_t ptr, uint32_t length) {
   uint64_t bytes = uint64_t{length} * elem.size;
   if (bytes > kMaxByteLength) fail(fmt::format("list of {} elements ({} bytes) exceeds the limit of {} bytes", length, bytes, kMaxByteLength));
   if (ptr % elem.align != 0) fail(fmt::format("list at 0x{:x} is not {}-aligned", ptr, elem.align));
-  check_range(ptr, bytes, fmt::format("list of {} {}", length, type_name(elem)).c_str());
+  if (!in_memory(ptr, bytes)) check_range(ptr, bytes, fmt::format("list of {} {}", length, type_name(elem)).c_str());
   charge(kValueCost * (uint64_t{length} + 1));
   Value v = Value::list({});
   v.items.reserve(length);
   for (uint32_t i = 0; i < length; ++i) {
-    v.items.push_back(labelled(fmt::format("element {}", i), [&] { return load(elem, ptr + i * elem.size); }));
+    v.items.push_back(labelled([&] { return fmt::format("element {}", i); }, [&] { return load(elem, ptr + i * elem.size); }));
   }
   return v;
 }
@@ -349,7 +359,7 @@ std::pair<uint32_t, uint32_t> Abi::lower_list(const Value& v, const Type& elem) 
   if (bytes > kMaxByteLength) fail("list too long");
   uint32_t ptr = allocate(elem.align, static_cast<uint32_t>(bytes));
   for (size_t i = 0; i < v.items.size(); ++i) {
-    labelled(fmt::format("element {}", i), [&] {
+    labelled([&] { return fmt::format("element {}", i); }, [&] {
       store(v.items[i], elem, ptr + static_cast<uint32_t>(i) * elem.size);
       return 0;
     });
@@ -387,7 +397,7 @@ uint32_t Abi::lower_handle(const Value& v, const Type& t) {
 // --- load / store ---------------------------------------------------------------------
 
 Value Abi::load(const Type& t, uint32_t ptr) {
-  check_range(ptr, t.size, type_name(t).c_str());
+  if (!in_memory(ptr, t.size)) check_range(ptr, t.size, type_name(t).c_str());  // names it
   charge(kValueCost);
   switch (t.kind) {
     case Kind::Bool: return Value::boolean(load_int(ptr, 1) != 0);
@@ -413,7 +423,7 @@ Value Abi::load(const Type& t, uint32_t ptr) {
       uint32_t off = 0;
       for (const Field& f : t.fields) {
         off = align_to(off, f.type->align);
-        v.items.push_back(labelled(fmt::format("field `{}`", f.name), [&] { return load(*f.type, ptr + off); }));
+        v.items.push_back(labelled([&] { return fmt::format("field `{}`", f.name); }, [&] { return load(*f.type, ptr + off); }));
         off += f.type->size;
       }
       return v;
@@ -427,7 +437,7 @@ Value Abi::load(const Type& t, uint32_t ptr) {
       const Field& cs = t.fields[c];
       if (cs.type) {
         uint32_t at = ptr + variant_payload_offset(t);
-        v.items.push_back(labelled(fmt::format("case `{}`", cs.name), [&] { return load(*cs.type, at); }));
+        v.items.push_back(labelled([&] { return fmt::format("case `{}`", cs.name); }, [&] { return load(*cs.type, at); }));
       }
       return v;
     }
@@ -440,7 +450,7 @@ Value Abi::load(const Type& t, uint32_t ptr) {
 
 void Abi::store(const Value& v, const Type& t, uint32_t ptr) {
   check_value(v, t);
-  check_range(ptr, t.size, type_name(t).c_str());
+  if (!in_memory(ptr, t.size)) check_range(ptr, t.size, type_name(t).c_str());  // names it
   switch (t.kind) {
     case Kind::Bool: case Kind::U8: case Kind::S8: case Kind::U16: case Kind::S16:
     case Kind::U32: case Kind::S32: case Kind::U64: case Kind::S64: case Kind::Char: case Kind::Flags:
@@ -459,7 +469,7 @@ void Abi::store(const Value& v, const Type& t, uint32_t ptr) {
       for (size_t i = 0; i < t.fields.size(); ++i) {
         const Field& f = t.fields[i];
         off = align_to(off, f.type->align);
-        labelled(fmt::format("field `{}`", f.name), [&] {
+        labelled([&] { return fmt::format("field `{}`", f.name); }, [&] {
           store(v.items[i], *f.type, ptr + off);
           return 0;
         });
@@ -471,7 +481,7 @@ void Abi::store(const Value& v, const Type& t, uint32_t ptr) {
       store_int(ptr, discriminant_size(t.fields.size()), v.bits);
       const Field& c = t.fields[v.case_index()];
       if (c.type) {
-        labelled(fmt::format("case `{}`", c.name), [&] {
+        labelled([&] { return fmt::format("case `{}`", c.name); }, [&] {
           store(v.items[0], *c.type, ptr + variant_payload_offset(t));
           return 0;
         });
@@ -520,7 +530,7 @@ Value Abi::lift_flat(const Type& t, std::span<const uint64_t> cells, size_t& pos
       charge(kValueCost);
       Value v = t.kind == Kind::Record ? Value::record({}) : Value::tuple({});
       for (const Field& f : t.fields) {
-        v.items.push_back(labelled(fmt::format("field `{}`", f.name), [&] { return lift_flat(*f.type, cells, pos); }));
+        v.items.push_back(labelled([&] { return fmt::format("field `{}`", f.name); }, [&] { return lift_flat(*f.type, cells, pos); }));
       }
       return v;
     }
@@ -537,7 +547,7 @@ Value Abi::lift_flat(const Type& t, std::span<const uint64_t> cells, size_t& pos
         // The payload's core values sit in the joined slots: narrower values were
         // widened into wider cells, so each is read back by its own type (the
         // cell's low bits for i32 and f32).
-        v.items.push_back(labelled(fmt::format("case `{}`", cs.name), [&] { return lift_flat(*cs.type, cells, pos); }));
+        v.items.push_back(labelled([&] { return fmt::format("case `{}`", cs.name); }, [&] { return lift_flat(*cs.type, cells, pos); }));
       }
       if (end > cells.size()) fail("too few core values");
       pos = end;
@@ -568,7 +578,7 @@ void Abi::lower_flat(const Value& v, const Type& t, std::vector<uint64_t>& out) 
     }
     case Kind::Record: case Kind::Tuple:
       for (size_t i = 0; i < t.fields.size(); ++i) {
-        labelled(fmt::format("field `{}`", t.fields[i].name), [&] {
+        labelled([&] { return fmt::format("field `{}`", t.fields[i].name); }, [&] {
           lower_flat(v.items[i], *t.fields[i].type, out);
           return 0;
         });
@@ -579,7 +589,7 @@ void Abi::lower_flat(const Value& v, const Type& t, std::vector<uint64_t>& out) 
       out.push_back(v.bits);
       const Field& c = t.fields[v.case_index()];
       if (c.type) {
-        labelled(fmt::format("case `{}`", c.name), [&] {
+        labelled([&] { return fmt::format("case `{}`", c.name); }, [&] {
           lower_flat(v.items[0], *c.type, out);
           return 0;
         });
@@ -594,31 +604,31 @@ void Abi::lower_flat(const Value& v, const Type& t, std::vector<uint64_t>& out) 
 
 // --- whole parameter and result lists ---------------------------------------------
 
-std::vector<Value> Abi::lift_values(const std::vector<const Type*>& types, const std::vector<std::string>& names,
+std::vector<Value> Abi::lift_values(const std::vector<const Type*>& types, const ValueNames& names,
                                     std::span<const uint64_t> cells, size_t max_flat) {
   std::vector<Value> values;
   if (flat_count(types) > max_flat) {
     if (cells.empty()) fail("missing pointer to spilled values");
     uint32_t ptr = cell32(cells[0]);
     TupleLayout l = tuple_layout(types);
-    labelled(names.size() == 1 ? names[0] : "parameters", [&] {
+    labelled([&] { return std::string(names.params ? "parameters" : "result"); }, [&] {
       if (ptr % l.align != 0) fail(fmt::format("spilled values at 0x{:x} are not {}-aligned", ptr, l.align));
       check_range(ptr, l.size, "spilled values");
       return 0;
     });
     for (size_t i = 0; i < types.size(); ++i) {
-      values.push_back(labelled(names[i], [&] { return load(*types[i], ptr + l.offsets[i]); }));
+      values.push_back(labelled([&] { return names(i); }, [&] { return load(*types[i], ptr + l.offsets[i]); }));
     }
     return values;
   }
   size_t pos = 0;
   for (size_t i = 0; i < types.size(); ++i) {
-    values.push_back(labelled(names[i], [&] { return lift_flat(*types[i], cells, pos); }));
+    values.push_back(labelled([&] { return names(i); }, [&] { return lift_flat(*types[i], cells, pos); }));
   }
   return values;
 }
 
-std::vector<uint64_t> Abi::lower_values(const std::vector<const Type*>& types, const std::vector<std::string>& names,
+std::vector<uint64_t> Abi::lower_values(const std::vector<const Type*>& types, const ValueNames& names,
                                         const std::vector<Value>& values, size_t max_flat,
                                         std::optional<uint32_t> out_ptr) {
   if (values.size() != types.size()) fail(fmt::format("expected {} values, got {}", types.size(), values.size()));
@@ -626,12 +636,12 @@ std::vector<uint64_t> Abi::lower_values(const std::vector<const Type*>& types, c
   if (flat_count(types) > max_flat) {
     TupleLayout l = tuple_layout(types);
     // Check every value before realloc runs guest code.
-    for (size_t i = 0; i < types.size(); ++i) labelled(names[i], [&] { check_value(values[i], *types[i]); return 0; });
+    for (size_t i = 0; i < types.size(); ++i) labelled([&] { return names(i); }, [&] { check_value(values[i], *types[i]); return 0; });
     uint32_t ptr = out_ptr ? *out_ptr : allocate(l.align, l.size);
     if (ptr % l.align != 0) fail(fmt::format("result pointer 0x{:x} is not {}-aligned", ptr, l.align));
     check_range(ptr, l.size, "result area");
     for (size_t i = 0; i < types.size(); ++i) {
-      labelled(names[i], [&] {
+      labelled([&] { return names(i); }, [&] {
         store(values[i], *types[i], ptr + l.offsets[i]);
         return 0;
       });
@@ -640,7 +650,7 @@ std::vector<uint64_t> Abi::lower_values(const std::vector<const Type*>& types, c
     return out;
   }
   for (size_t i = 0; i < types.size(); ++i) {
-    labelled(names[i], [&] {
+    labelled([&] { return names(i); }, [&] {
       lower_flat(values[i], *types[i], out);
       return 0;
     });

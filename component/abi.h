@@ -57,6 +57,13 @@ constexpr uint64_t kMaxByteLength = (1u << 28) - 1;
 // string bytes), so a guest cannot make the host allocate without bound.
 constexpr uint64_t kMaxLiftedBytes = 256u << 20;
 
+// How errors name the values of Abi::lift_values and lower_values: a function's
+// parameters ("param `xs`"), or its result ("result").
+struct ValueNames {
+  const std::vector<Field>* params = nullptr;  // null: the result
+  std::string operator()(size_t i) const;
+};
+
 class Abi {
  public:
   Abi(interp::Store& store, const LiveOptions& options, Resources& resources)
@@ -64,13 +71,13 @@ class Abi {
 
   // Lifts the values of `types` from flat core values, or from the tuple that the
   // single pointer in `cells` points at when they do not fit in `max_flat`.
-  // `names` labels each value in errors ("param `xs`").
-  std::vector<Value> lift_values(const std::vector<const Type*>& types, const std::vector<std::string>& names,
+  // `names` labels each value in errors.
+  std::vector<Value> lift_values(const std::vector<const Type*>& types, const ValueNames& names,
                                  std::span<const uint64_t> cells, size_t max_flat);
   // Lowers values to flat core values; when they do not fit in `max_flat`, stores
   // them as a tuple at `out_ptr` if given, else in memory allocated with realloc
   // (and returns that pointer).
-  std::vector<uint64_t> lower_values(const std::vector<const Type*>& types, const std::vector<std::string>& names,
+  std::vector<uint64_t> lower_values(const std::vector<const Type*>& types, const ValueNames& names,
                                      const std::vector<Value>& values, size_t max_flat,
                                      std::optional<uint32_t> out_ptr = std::nullopt);
 
@@ -84,6 +91,8 @@ class Abi {
 
  private:
   interp::Memory& memory();
+  bool in_memory(uint64_t ptr, uint64_t len);
+  // Throws "<what> at 0x.. (N bytes) is outside memory (M bytes)" unless in memory.
   void check_range(uint64_t ptr, uint64_t len, const char* what);
   uint32_t allocate(uint32_t align, uint32_t size);
   void charge(uint64_t bytes);

@@ -69,11 +69,6 @@ std::vector<const Type*> param_types(const Type& f) {
   for (const Field& p : f.params()) ts.push_back(p.type.get());
   return ts;
 }
-std::vector<std::string> param_names(const Type& f) {
-  std::vector<std::string> ns;
-  for (const Field& p : f.params()) ns.push_back(fmt::format("param `{}`", p.name));
-  return ns;
-}
 
 // Calls a function with lifted values, to completion.
 std::vector<Value> invoke(Runtime& rt, const std::shared_ptr<Func>& f, const std::vector<Value>& args) {
@@ -325,12 +320,12 @@ void Instantiator::canon(Spaces& s, const Component& c, const Definition& d) {
         Abi abi(*rt->store, opts, rt->resources);
         const Type& ft = *target->type;
         size_t nparams = sig.params.size() - (sig.results_in_memory ? 1 : 0);
-        std::vector<Value> values = abi.lift_values(param_types(ft), param_names(ft), {args, nparams}, kMaxFlatParams);
+        std::vector<Value> values = abi.lift_values(param_types(ft), ValueNames{&ft.params()}, {args, nparams}, kMaxFlatParams);
         std::vector<Value> out = invoke(*rt, target, values);
         if (ft.result()) {
           std::optional<uint32_t> out_ptr;
           if (sig.results_in_memory) out_ptr = static_cast<uint32_t>(args[nparams]);
-          std::vector<uint64_t> cells = abi.lower_values({ft.result().get()}, {"result"}, out, kMaxFlatResults, out_ptr);
+          std::vector<uint64_t> cells = abi.lower_values({ft.result().get()}, ValueNames{}, out, kMaxFlatResults, out_ptr);
           if (!sig.results_in_memory) results[0] = cells.at(0);
         }
         return interp::HostResult::ok();
@@ -416,7 +411,7 @@ Call::Call(Runtime& rt, std::shared_ptr<Func> func, const std::vector<Value>& ar
   abi_ = std::make_unique<Abi>(*rt_.store, func_->options, rt_.resources);
   std::vector<uint64_t> cells;
   try {
-    cells = abi_->lower_values(param_types(ft), param_names(ft), args, kMaxFlatParams);
+    cells = abi_->lower_values(param_types(ft), ValueNames{&ft.params()}, args, kMaxFlatParams);
   } catch (const CallError& e) {
     throw CallError(fmt::format("`{}`: {}", func_->name, e.what()));
   }
@@ -437,7 +432,7 @@ std::vector<Value> Call::results() {
   std::vector<uint64_t> core(exec_->results().begin(), exec_->results().end());
   std::vector<Value> out;
   try {
-    if (ft.result()) out = abi_->lift_values({ft.result().get()}, {"result"}, core, kMaxFlatResults);
+    if (ft.result()) out = abi_->lift_values({ft.result().get()}, ValueNames{}, core, kMaxFlatResults);
     if (func_->options.post_return) run_core(*rt_.store, func_->options.post_return, core, "post-return");
   } catch (const CallError& e) {
     throw CallError(fmt::format("`{}`: {}", func_->name, e.what()));

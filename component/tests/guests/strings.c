@@ -19,6 +19,9 @@ EXPORT("echo") str_t* echo(const void* p, uint32_t len) {
   return &ret;
 }
 
+// The argument was allocated with cabi_realloc for this call: free it afterwards.
+EXPORT("cabi_post_echo") void post_echo(str_t* r) { free((void*)r->ptr); }
+
 EXPORT("units") uint32_t units(const void* p, uint32_t len) {
   (void)p;
   return len;
