@@ -56,6 +56,31 @@ TEST_F(Hostile, PostReturnTrapIsAnError) {
   EXPECT_EQ(error_of("two-as-bool"), "no error");
 }
 
+// The other direction: a list the guest passes to a host function is checked too,
+// and the host function is not called.
+TEST(HostileImport, ListOutsideMemoryPassedToTheHost) {
+  std::vector<std::vector<Value>> calls;
+  Linker linker;
+  linker.define("test:hostile/host", "take", [&](const std::vector<Value>& args) {
+    calls.push_back(args);
+    return std::vector<Value>{};
+  });
+  ComponentInstance inst(test::load_guest("hostile_import.component.wasm"), linker);
+  inst.call("good-list-to-host", {});
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0], std::vector<Value>{Value::list({Value::u32(0), Value::u32(0)})});
+  try {
+    inst.call("bad-list-to-host", {});
+    FAIL() << "no error";
+  } catch (const CallError& e) {
+    EXPECT_NE(std::string(e.what()).find("`bad-list-to-host` trapped: test:hostile/host#take: param `xs`: list of 100 u32 "
+                                         "at 0xfff0 (400 bytes) is outside memory (65536 bytes)"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(calls.size(), 1u);
+}
+
 TEST(HostileInstantiation, CoreSignatureMustMatchTheCanonicalABI) {
   try {
     ComponentInstance inst(test::load_guest("bad_lift_type.component.wasm"), Linker{});
