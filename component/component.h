@@ -120,7 +120,7 @@ struct Component {
   std::vector<std::shared_ptr<const Component>> components;
   // The type index space (all of it, aliases included), resolved.
   std::vector<TypePtr> types;
-  std::vector<interp::FuncType> core_func_types;  // core type space (module types: empty)
+  std::vector<interp::FuncType> core_types;  // the core type space (module types: empty)
   std::array<uint32_t, kSpaceCount> counts{};     // entries per index space
 
   // The type of each entry of the func and instance index spaces.

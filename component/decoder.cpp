@@ -106,6 +106,17 @@ Space space_of(Sort s) {
   return Space::Func;
 }
 
+// The sort of an instance or component export that lives in `s`.
+Sort sort_of(Space s) {
+  switch (s) {
+    case Space::Func: return Sort::Func;
+    case Space::Type: return Sort::Type;
+    case Space::Instance: return Sort::Instance;
+    case Space::Component: return Sort::Component;
+    default: return Sort::CoreModule;
+  }
+}
+
 // Import and export names: a plain name or an interface name; attributes
 // (implements, version suffix) are read and ignored.
 std::string read_extern_name(Reader& r) {
@@ -167,7 +178,7 @@ class Decoder {
   TypePtr read_valtype(Reader& r, Frame& frame);
   TypePtr read_defvaltype(Reader& r, Frame& frame);
   TypePtr read_functype(Reader& r, Frame& frame);
-  TypePtr read_decl_type(Reader& r, Frame& frame, bool component_type);
+  TypePtr read_decl_type(Reader& r, bool component_type);
   ExternDesc read_externtype(Reader& r, Frame& frame, const std::string& name);
   std::string read_label(Reader& r);
   TypePtr type_at(Frame& frame, uint32_t index, size_t at);
@@ -341,7 +352,6 @@ TypePtr Decoder::read_defvaltype(Reader& r, Frame& f) {
 }
 
 TypePtr Decoder::read_functype(Reader& r, Frame& f) {
-  size_t at = r.offset();
   Type t;
   t.kind = Kind::Func;
   uint32_t n = read_count(r);
@@ -361,7 +371,6 @@ TypePtr Decoder::read_functype(Reader& r, Frame& f) {
   } else {
     Reader::fail_at("malformed function result list", result_at);
   }
-  (void)at;
   return std::make_shared<const Type>(std::move(t));
 }
 
@@ -415,8 +424,7 @@ ExternDesc Decoder::read_externtype(Reader& r, Frame& f, const std::string& name
 }
 
 // A component type (0x41) or instance type (0x42): declarators in their own scope.
-TypePtr Decoder::read_decl_type(Reader& r, Frame& outer, bool component_type) {
-  (void)outer;
+TypePtr Decoder::read_decl_type(Reader& r, bool component_type) {
   Frame f;
   frames_.push_back(&f);
   auto t = std::make_shared<Type>();
@@ -485,8 +493,8 @@ TypePtr Decoder::read_deftype(Reader& r, Frame& f, bool declarator) {
     }
     case 0x40: r.u8(); return read_functype(r, f);
     case 0x43: unsupported("async function types", at);
-    case 0x41: r.u8(); return read_decl_type(r, f, true);
-    case 0x42: r.u8(); return read_decl_type(r, f, false);
+    case 0x41: r.u8(); return read_decl_type(r, true);
+    case 0x42: r.u8(); return read_decl_type(r, false);
     default: return read_defvaltype(r, f);
   }
 }
@@ -676,12 +684,10 @@ void Decoder::instances(Reader& r) {
         uint32_t idx = r.u32();
         check_index(s, idx, exp_at);
         if (type->find_export(name)) invalid(fmt::format("duplicate export `{}`", name), exp_at);
-        Sort sort = s == Space::Func ? Sort::Func : s == Space::Type ? Sort::Type : s == Space::Instance ? Sort::Instance
-                  : s == Space::Component ? Sort::Component : Sort::CoreModule;
         if (s != Space::Func && s != Space::Type && s != Space::Instance && s != Space::Component && s != Space::CoreModule) {
           invalid(fmt::format("instance export `{}` of sort {}", name, space_name(s)), exp_at);
         }
-        type->exports.push_back({name, sort, type_of(s, idx)});
+        type->exports.push_back({name, sort_of(s), type_of(s, idx)});
         def.items.push_back({name, s, idx});
       }
     } else {
@@ -1011,15 +1017,13 @@ std::shared_ptr<Component> Decoder::decode(Reader& r) {
   exports_type->kind = Kind::Instance;
   for (size_t i = 0; i < c->exports.size(); ++i) {
     const ExportDef& e = c->exports[i];
-    Sort sort = e.space == Space::Func ? Sort::Func : e.space == Space::Type ? Sort::Type
-              : e.space == Space::Instance ? Sort::Instance : e.space == Space::Component ? Sort::Component : Sort::CoreModule;
     TypePtr t = e.space == Space::Func ? c->func_types[e.index] : e.space == Space::Instance ? c->instance_types[e.index]
               : e.space == Space::Type ? f.types[e.index] : nullptr;
-    exports_type->exports.push_back({e.name, sort, t});
+    exports_type->exports.push_back({e.name, sort_of(e.space), t});
   }
   c->exports_type = exports_type;
   c->types = std::move(f.types);
-  c->core_func_types = std::move(f.core_types);
+  c->core_types = std::move(f.core_types);
 
   frames_.pop_back();
   core_instance_exports_ = std::move(saved_core);
