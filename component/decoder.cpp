@@ -185,6 +185,12 @@ class Decoder {
   TypePtr finish(Type t, size_t at);
 
   Frame& frame() { return *frames_.back(); }
+  // Nested components and component/instance types recurse: their depth is bounded.
+  void enter(Frame* f, size_t at) {
+    if (frames_.size() >= kMaxScopeDepth) invalid(fmt::format("components and types nested more than {} deep", kMaxScopeDepth), at);
+    frames_.push_back(f);
+  }
+  static constexpr size_t kMaxScopeDepth = 100;
   Component& comp() { return *frame().component; }
   uint32_t& count(Space s) { return comp().counts[static_cast<size_t>(s)]; }
   void check_index(Space s, uint32_t index, size_t at) {
@@ -426,7 +432,7 @@ ExternDesc Decoder::read_externtype(Reader& r, Frame& f, const std::string& name
 // A component type (0x41) or instance type (0x42): declarators in their own scope.
 TypePtr Decoder::read_decl_type(Reader& r, bool component_type) {
   Frame f;
-  frames_.push_back(&f);
+  enter(&f, r.offset());
   auto t = std::make_shared<Type>();
   t->kind = component_type ? Kind::Component : Kind::Instance;
   uint32_t n = read_count(r);
@@ -541,7 +547,10 @@ void Decoder::skip_module_type(Reader& r) {
     size_t at = r.offset();
     switch (r.u8()) {
       case 0x00: r.name(); r.name(); core_externtype(r); break;
-      case 0x01: read_core_type(r, inner); break;
+      case 0x01:
+        if (r.peek() == 0x50) invalid("module type inside a module type", r.offset());
+        read_core_type(r, inner);
+        break;
       case 0x02:
         if (r.u8() != 0x10 || r.u8() != 0x01) Reader::fail_at("malformed core alias", at);
         r.u32();
@@ -983,7 +992,7 @@ std::shared_ptr<Component> Decoder::decode(Reader& r) {
   auto c = std::make_shared<Component>();
   Frame f;
   f.component = c.get();
-  frames_.push_back(&f);
+  enter(&f, r.offset());
   // Per-component bookkeeping is saved and restored around a nested component.
   auto saved_core = std::move(core_instance_exports_);
   auto saved_components = std::move(component_slot_);

@@ -176,14 +176,46 @@ TEST(ComponentDecoder, RefusesTypesNestedTooDeeply) {
   EXPECT_EQ(r.message, "type nesting too deep (limit 100)");
 }
 
+// Nesting recurses in the decoder, so it is bounded: instance types inside
+// instance types, and components inside components.
+TEST(ComponentDecoder, RefusesScopesNestedTooDeeply) {
+  Bytes inner = {0x42, 0x00};  // instance type with no declarators
+  for (int i = 0; i < 150; ++i) {
+    Bytes outer = {0x42, 0x01, 0x01};  // instance type: one declarator, a type:
+    outer.insert(outer.end(), inner.begin(), inner.end());
+    inner = std::move(outer);
+  }
+  Bytes types = {0x01};
+  types.insert(types.end(), inner.begin(), inner.end());
+  EXPECT_EQ(refusal(component_with(7, types)).message, "components and types nested more than 100 deep");
+
+  Bytes c = preamble();
+  for (int i = 0; i < 150; ++i) c = component_with(4, c);
+  EXPECT_EQ(refusal(c).message, "components and types nested more than 100 deep");
+}
+
+// canon lift of func(s: string) needs a memory (and a realloc) option.
 TEST(ComponentDecoder, RefusesCanonLiftWithoutMemoryForStrings) {
-  // type 0: func(s: string); canon lift (core func 0) -- but first a core func must
-  // exist, so this checks the type: with no core func the index fails first.
-  Bytes types = {0x01, 0x40, 0x01};
+  Bytes module = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                  0x01, 0x06, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x00,  // type 0: [i32 i32] -> []
+                  0x03, 0x02, 0x01, 0x00,                          // func 0: type 0
+                  0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00,         // export "f"
+                  0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};             // body: end
+  Bytes c = component_with(1, module);
+  section(c, 2, {0x01, 0x00, 0x00, 0x00});  // core instance 0: instantiate module 0
+  Bytes alias = {0x01, 0x00, 0x00, 0x01, 0x00};  // core func: export of core instance 0
+  name(alias, "f");
+  section(c, 6, alias);
+  Bytes types = {0x01, 0x40, 0x01};  // func(s: string)
   name(types, "s");
   types.insert(types.end(), {0x73, 0x01, 0x00});
-  Bytes c = component_with(7, types);
-  EXPECT_EQ(decode_component(c)->types.size(), 1u);
+  section(c, 7, types);
+  size_t canon_at = c.size() + 3;  // after the section id, size and count
+  section(c, 8, {0x01, 0x00, 0x00, 0x00, 0x00, 0x00});  // canon lift core func 0, no options, type 0
+  Refusal r = refusal(c);
+  EXPECT_EQ(r.kind, ComponentError::Kind::Invalid);
+  EXPECT_EQ(r.message, "canonical function with strings, lists or spilled values needs a memory option");
+  EXPECT_EQ(r.offset, canon_at);
 }
 
 // Every prefix of a real component is refused cleanly (or is itself a valid component
