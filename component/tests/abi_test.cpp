@@ -238,6 +238,26 @@ TEST(ComponentLink, MissingHostFunctionNamesInterfaceAndFunction) {
   }
 }
 
+// The store's limits apply to the component as a whole: its allocator, the call
+// and post-return draw on one fuel limit.
+TEST(ComponentLimits, FuelLimitCoversTheWholeComponent) {
+  test::TypesHost host;
+  interp::StoreLimits limits;
+  limits.fuel = 200000;
+  ComponentInstance inst(test::load_guest("types.component.wasm"), host.linker(), limits);
+  std::vector<Value> xs(20000, Value::u32(1));
+  EXPECT_EQ(inst.call("test:types/api#sum", {Value::list(xs)}), std::vector<Value>{Value::u64(20000)});
+  uint64_t used = inst.store().fuel_consumed;
+  EXPECT_GT(used, 20000u);
+  try {
+    for (int i = 0; i < 100; ++i) inst.call("test:types/api#sum", {Value::list(xs)});
+    FAIL() << "the fuel limit did not stop the calls";
+  } catch (const CallError& e) {
+    EXPECT_NE(std::string(e.what()).find("fuel exhausted"), std::string::npos) << e.what();
+  }
+  EXPECT_LE(inst.store().fuel_consumed, limits.fuel);
+}
+
 TEST_F(TypesGuest, CallRunsInBudgetSlices) {
   auto c = inst_->prepare(api("sum"), {V::list(std::vector<Value>(5000, V::u32(3)))});
   int slices = 0;
