@@ -388,7 +388,13 @@ std::shared_ptr<RtInstance> Instantiator::run(const Component& c, const std::map
       case How::Type:
         if (d.space == Space::Type) {
           const TypePtr& t = c.types.at(d.space_index);
-          if (t->kind == Kind::Resource) rt_.resources.defined[t.get()] = t->dtor ? s.core[0].at(*t->dtor).func : nullptr;
+          if (t->kind == Kind::Resource) {
+            interp::FuncInst* dtor = t->dtor ? s.core[0].at(*t->dtor).func : nullptr;
+            if (dtor && *dtor->type != interp::FuncType{{interp::ValType::I32}, {}}) {
+              throw LinkError("destructor of " + t->resource_name + " has type " + interp::to_string(*dtor->type) + ", needs [i32] -> []");
+            }
+            rt_.resources.defined[t.get()] = dtor;
+          }
           s.types.push_back(t);
         }
         break;

@@ -90,6 +90,15 @@ TEST(HostileInstantiation, CoreSignatureMustMatchTheCanonicalABI) {
   }
 }
 
+TEST(HostileInstantiation, DestructorMustTakeTheRepresentation) {
+  try {
+    ComponentInstance inst(test::load_guest("bad_dtor.component.wasm"), Linker{});
+    FAIL() << "instantiated";
+  } catch (const LinkError& e) {
+    EXPECT_EQ(std::string(e.what()), "destructor of resource0 has type [i64] -> [], needs [i32] -> []");
+  }
+}
+
 TEST(HostileInstantiation, TrappingStartFunctionFailsInstantiation) {
   try {
     ComponentInstance inst(test::load_guest("start_traps.component.wasm"), Linker{});
