@@ -133,15 +133,16 @@ std::string ValueNames::operator()(size_t i) const {
 // --- Resources ---------------------------------------------------------------------
 
 uint32_t Resources::add(Handle h) {
-  ++live_;
   if (!free_.empty()) {
     uint32_t i = free_.back();
     free_.pop_back();
     table_[i] = h;
+    ++live_;
     return i;
   }
-  if (table_.size() >= (1u << 28)) fail("handle table full");
+  if (table_.size() > kMaxHandles) fail(fmt::format("more than {} resource handles", kMaxHandles));
   table_.push_back(h);
+  ++live_;
   return static_cast<uint32_t>(table_.size() - 1);
 }
 

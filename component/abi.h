@@ -25,6 +25,9 @@ struct LiveOptions {
   interp::FuncInst* post_return = nullptr;
 };
 
+// Resource handles one component instance may hold at once (12 bytes each).
+constexpr size_t kMaxHandles = 1u << 20;
+
 // The handles a component instance holds (one table per instance, index 0 unused),
 // and what the resources it can see do when an owned handle is dropped.
 class Resources {

@@ -45,6 +45,12 @@ TEST_F(Hostile, ReturnAreasAreChecked) {
   EXPECT_EQ(error_of("retptr-misaligned"), "`retptr-misaligned`: result: spilled values at 0x4 are not 8-aligned");
 }
 
+TEST_F(Hostile, HandleTableIsBounded) {
+  std::string e = error_of("many-handles");
+  EXPECT_NE(e.find("trapped: more than 1048576 resource handles"), std::string::npos) << e;
+  EXPECT_EQ(inst_->resources().live(), kMaxHandles);
+}
+
 TEST_F(Hostile, AnyNonZeroBoolIsTrue) { EXPECT_EQ(inst_->call("two-as-bool", {}), std::vector<Value>{Value::boolean(true)}); }
 
 TEST_F(Hostile, FlagBitsBeyondTheLabelsAreIgnored) {

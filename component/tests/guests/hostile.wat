@@ -52,6 +52,20 @@
     (canon lift (core func $i "retptr-misaligned") (memory $mem)))
   (func (export "two-as-bool") (result bool)
     (canon lift (core func $i "two-as-bool")))
+  ;; a guest that makes resource handles without end
+  (type $res (resource (rep i32)))
+  (core func $new (canon resource.new $res))
+  (core instance $rn (export "new" (func $new)))
+  (core module $loop
+    (import "r" "new" (func $new (param i32) (result i32)))
+    (func (export "many-handles") (local $i i32)
+      (loop $l
+        (drop (call $new (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 2000000))))))
+  (core instance $li (instantiate $loop (with "r" (instance $rn))))
+  (func (export "many-handles") (canon lift (core func $li "many-handles")))
+
   (type $ab (flags "a" "b"))
   (func (export "flags-extra-bits") (result $ab)
     (canon lift (core func $i "all-bits")))
