@@ -424,7 +424,7 @@ Call::Call(Runtime& rt, std::shared_ptr<Func> func, const std::vector<Value>& ar
   exec_ = std::make_unique<interp::Execution>(*rt_.store, func_->core, cells);
 }
 
-Call::~Call() = default;
+Call::~Call() { end_borrows(); }
 
 interp::RunStatus Call::run(int64_t budget) { return exec_->run(budget); }
 
@@ -443,7 +443,13 @@ std::vector<Value> Call::results() {
   } catch (const CallError& e) {
     throw CallError(fmt::format("`{}`: {}", func_->name, e.what()));
   }
-  // Borrows lent for the call end with it.
+  end_borrows();
+  return out;
+}
+
+// Borrows lent for the call end with it (also when it is abandoned).
+void Call::end_borrows() {
+  if (!abi_) return;
   for (uint32_t index : abi_->lent_borrows()) {
     try {
       if (!rt_.resources.get(index).own) rt_.resources.remove(index);
@@ -451,7 +457,7 @@ std::vector<Value> Call::results() {
       // The guest dropped it already.
     }
   }
-  return out;
+  abi_.reset();
 }
 
 // --- ComponentInstance ----------------------------------------------------------------

@@ -58,6 +58,8 @@ class Call {
   interp::Execution& execution() { return *exec_; }
 
  private:
+  void end_borrows();
+
   Runtime& rt_;
   std::shared_ptr<Func> func_;
   std::unique_ptr<Abi> abi_;
