@@ -155,6 +155,15 @@ TEST_F(TypesGuest, HostResourceOwnedAndBorrowedByTheGuest) {
   EXPECT_EQ(inst_->resources().live(), 0u);
 }
 
+TEST_F(TypesGuest, HostLendsItsResourceToTheGuest) {
+  const Type& ft = inst_->func_type(api("blob-size"));
+  const Type* blob = ft.params().at(0).type->elem.get();
+  EXPECT_EQ(call1(api("blob-size"), {V::borrow(blob, 90)}), V::u32(9));
+  EXPECT_EQ(host_.blob_kinds, std::vector<Kind>{Kind::Borrow});
+  EXPECT_EQ(inst_->resources().live(), 0u);  // the lent handle ended with the call
+  EXPECT_TRUE(host_.dropped_blobs.empty());  // lending does not drop
+}
+
 TEST_F(TypesGuest, GuestResourceOwnedByTheHost) {
   Value counter = call1(api("[constructor]counter"), {V::u32(41)});
   ASSERT_EQ(counter.kind, Kind::Own);

@@ -229,6 +229,8 @@ EXPORT("test:types/api#use-blob") uint32_t use_blob(uint32_t n) {
   return size;
 }
 
+EXPORT("test:types/api#blob-size") uint32_t blob_size_of(uint32_t borrowed) { return blob_size(borrowed); }
+
 // --- an exported resource ---------------------------------------------------------
 
 IMPORT("[export]test:types/api", "[resource-new]counter") uint32_t counter_new(uint32_t rep);
