@@ -4,6 +4,7 @@
 #include "component/instance.h"
 
 #include <array>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -12,16 +13,18 @@ namespace wippy::component {
 
 using interp::Extern;
 
+struct RtInstance;
+
 // A component-level function: a lifted core function or a host function.
 struct Func {
   TypePtr type;
   std::string name;
   interp::FuncInst* core = nullptr;  // lifted
   LiveOptions options;
-  HostFunction host;                 // or host
+  const RtInstance* owner = nullptr;  // the component instance that lifted it
+  HostFunction host;                  // or host
 };
 
-struct RtInstance;
 // A runtime entry of a component-level index space.
 struct RtItem {
   Space space = Space::Func;
@@ -40,6 +43,9 @@ struct Runtime {
   std::shared_ptr<interp::Store> store;
   Resources resources;
   std::shared_ptr<RtInstance> root;
+  // Component instances with a call in progress: a component is not reentrant (a
+  // host function may not call back into the instance that called it).
+  std::set<const RtInstance*> entered;
 };
 
 // --- Linker -------------------------------------------------------------------------
@@ -171,6 +177,7 @@ class Instantiator {
 
   Runtime& rt_;
   const Linker& linker_;
+  const RtInstance* current_ = nullptr;  // the component instance being built
 };
 
 RtItem Instantiator::host_import(const ImportDef& imp) {
@@ -294,6 +301,7 @@ void Instantiator::canon(Spaces& s, const Component& c, const Definition& d) {
     f->type = canon.type;
     f->core = s.core[0].at(canon.func).func;
     f->options = live(s, canon.options);
+    f->owner = current_;
     FlatSignature sig = flatten_func(*canon.type, FlatContext::Lift);
     interp::FuncType want{sig.params, sig.results};
     if (*f->core->type != want) {
@@ -342,6 +350,8 @@ void Instantiator::canon(Spaces& s, const Component& c, const Definition& d) {
 std::shared_ptr<RtInstance> Instantiator::run(const Component& c, const std::map<std::string, RtItem, std::less<>>* args) {
   Spaces s;
   auto self = std::make_shared<RtInstance>();
+  const RtInstance* outer = current_;
+  current_ = self.get();
   for (const Definition& d : c.definitions) {
     using How = Definition::How;
     switch (d.how) {
@@ -401,6 +411,7 @@ std::shared_ptr<RtInstance> Instantiator::run(const Component& c, const std::map
       case How::Component: s.components.push_back(c.components[d.detail]); break;
     }
   }
+  current_ = outer;
   return self;
 }
 
@@ -414,17 +425,30 @@ Call::Call(Runtime& rt, std::shared_ptr<Func> func, const std::vector<Value>& ar
   if (args.size() != ft.params().size()) {
     throw CallError(fmt::format("`{}` takes {} arguments, got {}", func_->name, ft.params().size(), args.size()));
   }
+  if (!rt_.entered.insert(func_->owner).second) {
+    throw CallError(fmt::format("`{}`: the component instance is already running a call (no reentrance)", func_->name));
+  }
+  entered_ = true;
   abi_ = std::make_unique<Abi>(*rt_.store, func_->options, rt_.resources);
   std::vector<uint64_t> cells;
   try {
     cells = abi_->lower_values(param_types(ft), ValueNames{&ft.params()}, args, kMaxFlatParams);
   } catch (const CallError& e) {
+    leave();
     throw CallError(fmt::format("`{}`: {}", func_->name, e.what()));
   }
   exec_ = std::make_unique<interp::Execution>(*rt_.store, func_->core, cells);
 }
 
-Call::~Call() { end_borrows(); }
+Call::~Call() {
+  end_borrows();
+  leave();
+}
+
+void Call::leave() {
+  if (entered_) rt_.entered.erase(func_->owner);
+  entered_ = false;
+}
 
 interp::RunStatus Call::run(int64_t budget) { return exec_->run(budget); }
 
@@ -444,6 +468,7 @@ std::vector<Value> Call::results() {
     throw CallError(fmt::format("`{}`: {}", func_->name, e.what()));
   }
   end_borrows();
+  leave();
   return out;
 }
 

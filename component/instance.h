@@ -59,12 +59,14 @@ class Call {
 
  private:
   void end_borrows();
+  void leave();  // the instance may be called again
 
   Runtime& rt_;
   std::shared_ptr<Func> func_;
   std::unique_ptr<Abi> abi_;
   std::unique_ptr<interp::Execution> exec_;
   bool finished_ = false;
+  bool entered_ = false;
 };
 
 class ComponentInstance {

@@ -237,6 +237,29 @@ TEST_F(TypesGuest, HostFunctionErrorTrapsTheGuest) {
   }
 }
 
+// A host function may not call back into the instance that called it (the
+// component model forbids reentrance); the instance answers again afterwards.
+TEST(ComponentReentrance, HostCannotCallBackIntoTheCallingInstance) {
+  test::TypesHost host;
+  Linker linker = host.linker();
+  ComponentInstance* self = nullptr;
+  std::string reentry_error;
+  linker.define("test:types/host", "log", [&](const std::vector<Value>&) {
+    try {
+      self->call("add", {Value::s32(1), Value::s32(2)});
+    } catch (const CallError& e) {
+      reentry_error = e.what();
+    }
+    return std::vector<Value>{};
+  });
+  ComponentInstance inst(test::load_guest("types.component.wasm"), linker);
+  self = &inst;
+  std::vector<Value> r = inst.call("test:types/api#call-combine", {Value::u32(1), Value::string("a"), Value::list({Value::u32(2)})});
+  EXPECT_EQ(r, std::vector<Value>{Value::ok(Value::tuple({Value::u32(3), Value::string("a!")}))});
+  EXPECT_EQ(reentry_error, "`add`: the component instance is already running a call (no reentrance)");
+  EXPECT_EQ(inst.call("add", {Value::s32(1), Value::s32(2)}), std::vector<Value>{Value::s32(3)});
+}
+
 TEST(ComponentLink, MissingHostFunctionNamesInterfaceAndFunction) {
   Linker empty;
   try {
