@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build, the tests and the benchmarks need.
+# Installs the Debian 12 packages the build, the tests and the benchmarks need,
+# then jco (npm, for the component tests) into build/jco via scripts/install-jco.sh.
 # Idempotent and fast when everything is present: asks dpkg first, and only runs
 # apt-get (update + install) for what is missing. Works as root or through sudo.
 set -euo pipefail
@@ -22,6 +23,8 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
+  # jco (npm) for the component tests, cached in the build tree.
+  "$(dirname "$0")/install-jco.sh"
   exit 0
 fi
 
@@ -37,3 +40,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+"$(dirname "$0")/install-jco.sh"

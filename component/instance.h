@@ -1,0 +1,102 @@
+// Instantiating a component and calling its exports. The core instances run on the
+// interpreter in one Store (the component's limits apply to all of them); imports
+// are host functions over component::Value, looked up by (interface, function).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "component/abi.h"
+#include "component/component.h"
+#include "component/value.h"
+#include "interp/execution.h"
+
+namespace wippy::component {
+
+// A host function: gets the lifted arguments, returns the result (0 or 1 values).
+// A CallError (or any std::exception) it throws traps the guest with its message.
+// An own/borrow result may leave Value::resource null: the signature's resource.
+using HostFunction = std::function<std::vector<Value>(const std::vector<Value>& args)>;
+
+class Linker {
+ public:
+  // `iface` is the import's name as the component spells it ("test:pkg/host",
+  // "wasi:cli/environment@0.2.0"), or "" for a function the world imports directly.
+  void define(std::string iface, std::string func, HostFunction fn);
+  // What happens when the guest drops its last owned handle of a host resource.
+  void define_resource_drop(std::string iface, std::string resource, std::function<void(uint32_t rep)> fn);
+
+  const HostFunction* find(std::string_view iface, std::string_view func) const;
+  const std::function<void(uint32_t)>* find_drop(std::string_view iface, std::string_view resource) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, HostFunction, std::less<>> funcs_;
+  std::map<std::pair<std::string, std::string>, std::function<void(uint32_t)>, std::less<>> drops_;
+};
+
+struct Runtime;
+struct Func;
+
+// One call of an exported function: arguments are lowered when it is created, the
+// core function runs in budgets (run), results are lifted and post-return is called
+// when it is done (results). The core call is an interp::Execution, so a later
+// version can suspend it on host calls the way core processes do.
+class Call {
+ public:
+  Call(Runtime& rt, std::shared_ptr<Func> func, const std::vector<Value>& args);
+  ~Call();
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+
+  interp::RunStatus run(int64_t budget = INT64_MAX);
+  // After run() returned Done: the lifted results (0 or 1 values). Throws CallError
+  // if the guest trapped or a result is refused.
+  std::vector<Value> results();
+  interp::Execution& execution() { return *exec_; }
+
+ private:
+  void end_borrows();
+  void leave();  // the instance may be called again
+
+  Runtime& rt_;
+  std::shared_ptr<Func> func_;
+  std::unique_ptr<Abi> abi_;
+  std::unique_ptr<interp::Execution> exec_;
+  bool finished_ = false;
+  bool entered_ = false;
+};
+
+class ComponentInstance {
+ public:
+  // Instantiates: resolves imports from `linker` (LinkError naming a missing
+  // interface function), instantiates the core instances in order and runs their
+  // start functions.
+  ComponentInstance(std::shared_ptr<const Component> component, const Linker& linker,
+                    interp::StoreLimits limits = {});
+  ~ComponentInstance();
+
+  // The type of an exported function: `name` (a world export) or `iface#func`.
+  // Throws CallError naming the export if there is none.
+  const Type& func_type(std::string_view name) const;
+  // Prepares a call (arguments are checked against the signature and lowered).
+  std::unique_ptr<Call> prepare(std::string_view name, const std::vector<Value>& args);
+  // Calls to completion.
+  std::vector<Value> call(std::string_view name, const std::vector<Value>& args);
+  // Drops an owned handle of a resource this component implements (runs its
+  // destructor), as the host does when it is done with one the guest returned.
+  void drop(const Value& handle);
+
+  interp::Store& store();
+  const Resources& resources() const;
+  // Names of the exported functions (`name` and `iface#func`).
+  std::vector<std::string> exported_functions() const;
+
+ private:
+  std::shared_ptr<Func> find(std::string_view name) const;
+  std::unique_ptr<Runtime> rt_;
+};
+
+}  // namespace wippy::component
