@@ -163,6 +163,7 @@ Errno do_read(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t io
   std::vector<IoVec> iovs;
   uint64_t total;
   if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs, total); e != Errno::Success) return e;
+  if (!charge_bytes(call, total + uint64_t{8} * iovs_len)) return kNoFuel;
   if (!mem.in_bounds(nread_ptr, 4)) return Errno::Fault;
 
   if (d->kind == Kind::Stdout || d->kind == Kind::Stderr) return Errno::Badf;
@@ -199,6 +200,7 @@ Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t i
   std::vector<IoVec> iovs;
   uint64_t total;
   if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs, total); e != Errno::Success) return e;
+  if (!charge_bytes(call, total + uint64_t{8} * iovs_len)) return kNoFuel;
   if (!mem.in_bounds(nwritten_ptr, 4)) return Errno::Fault;
 
   if (d->kind == Kind::Stdin) return Errno::Badf;
@@ -433,6 +435,7 @@ Errno prestat_dir_name(WasiContext& ctx, interp::HostCall& call, const uint64_t*
   if (!d || d->preopen.empty()) return Errno::Badf;
   uint32_t len = arg_u32(a, 2);
   if (len < d->preopen.size()) return Errno::NameTooLong;
+  if (!charge_bytes(call, d->preopen.size())) return kNoFuel;
   GuestMemory mem(call);
   return mem.store_bytes(arg_u32(a, 1), d->preopen) ? Errno::Success : Errno::Fault;
 }
@@ -484,9 +487,15 @@ Errno readdir(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   uint32_t buf = arg_u32(a, 1), buf_len = arg_u32(a, 2), used_ptr = arg_u32(a, 4);
   uint64_t cookie = a[3];
   if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used_ptr, 4)) return Errno::Fault;
+  if (!charge_bytes(call, buf_len)) return kNoFuel;
   if (cookie == 0 || !d->listing_valid) {
     if (Errno e = list_directory(d->fd(), d->listing); e != Errno::Success) return e;
     d->listing_valid = true;
+    // Taking the snapshot is charged as the bytes of its dirents (a refusal traps;
+    // the listing is bounded by the directory, whose entries were charged to make).
+    uint64_t listed = 0;
+    for (const DirEntry& e : d->listing) listed += 24 + e.name.size();
+    if (!charge_bytes(call, listed)) return kNoFuel;
   }
   uint64_t used = 0;
   for (uint64_t i = cookie; i < d->listing.size() && used < buf_len; i++) {

@@ -25,9 +25,11 @@ struct PathArg {
   std::string path;
 };
 
-Errno path_arg(WasiContext& ctx, GuestMemory mem, uint32_t fd, uint32_t ptr, uint32_t len, PathArg& out) {
+// The path's bytes are charged (resolving walks them once or twice).
+Errno path_arg(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t ptr, uint32_t len, PathArg& out) {
   if (Errno e = directory_of(ctx, fd, out.dir); e != Errno::Success) return e;
-  if (Errno e = read_path(mem, ptr, len, out.path); e != Errno::Success) return e;
+  if (Errno e = read_path(GuestMemory(call), ptr, len, out.path); e != Errno::Success) return e;
+  if (!charge_bytes(call, len)) return kNoFuel;
   return sandbox::validate_path(out.path);
 }
 
@@ -38,7 +40,7 @@ Errno host(int r) { return r == 0 ? Errno::Success : errno_from_host(errno); }
 Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success) return e;
   uint32_t dirflags = arg_u32(a, 1), oflags = arg_u32(a, 4), fdfl = arg_u32(a, 7), out_ptr = arg_u32(a, 8);
   uint64_t base = a[5], inheriting = a[6];
   if (oflags & ~0xfu) return Errno::Inval;
@@ -102,7 +104,7 @@ Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 template <class Op>
 Errno change_entry(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, Op op) {
   PathArg p;
-  if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success)
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success)
     return e;
   if (p.dir->read_only) return Errno::Rofs;
   sandbox::Parent par;
@@ -126,7 +128,7 @@ Errno unlink_file(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success) return e;
   if (!mem.in_bounds(arg_u32(a, 4), 64)) return Errno::Fault;
   int fd;
   bool follow = arg_u32(a, 1) & kLookupSymlinkFollow;
@@ -140,7 +142,7 @@ Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) 
 // path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)
 Errno filestat_set_times(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   PathArg p;
-  if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success)
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success)
     return e;
   struct timespec ts[2];
   if (Errno e = times_from_flags(a[4], a[5], static_cast<uint16_t>(a[6]), ts); e != Errno::Success) return e;
@@ -163,8 +165,8 @@ Errno filestat_set_times(WasiContext& ctx, interp::HostCall& call, const uint64_
 Errno link(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg from, to;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), from); e != Errno::Success) return e;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 4), arg_u32(a, 5), arg_u32(a, 6), to); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), from); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 4), arg_u32(a, 5), arg_u32(a, 6), to); e != Errno::Success) return e;
   // A link out of a read-only mount would make its file writable under the new name.
   if (from.dir->read_only || to.dir->read_only) return Errno::Rofs;
   sandbox::Parent dst;
@@ -189,7 +191,7 @@ Errno link(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 Errno readlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success) return e;
   uint32_t buf = arg_u32(a, 3), buf_len = arg_u32(a, 4), used = arg_u32(a, 5);
   if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used, 4)) return Errno::Fault;
   sandbox::Parent par;
@@ -214,8 +216,8 @@ Errno readlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 Errno rename(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg from, to;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), from); e != Errno::Success) return e;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 3), arg_u32(a, 4), arg_u32(a, 5), to); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), from); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 3), arg_u32(a, 4), arg_u32(a, 5), to); e != Errno::Success) return e;
   if (from.dir->read_only || to.dir->read_only) return Errno::Rofs;
   sandbox::Parent src, dst;
   if (Errno e = sandbox::open_parent(from.dir->fd(), from.path, src); e != Errno::Success) return e;
@@ -230,9 +232,10 @@ Errno symlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   std::string target;
   if (Errno e = read_path(mem, arg_u32(a, 0), arg_u32(a, 1), target); e != Errno::Success) return e;
+  if (!charge_bytes(call, target.size())) return kNoFuel;
   if (Errno e = sandbox::validate_path(target); e != Errno::Success) return e;
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 2), arg_u32(a, 3), arg_u32(a, 4), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 2), arg_u32(a, 3), arg_u32(a, 4), p); e != Errno::Success) return e;
   if (p.dir->read_only) return Errno::Rofs;
   if (!target.empty() && target[0] == '/') return Errno::NotCapable;
   sandbox::Parent par;
