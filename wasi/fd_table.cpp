@@ -9,7 +9,7 @@ std::shared_ptr<Descriptor> stdio(Descriptor::Kind kind, uint64_t rights) {
   auto d = std::make_shared<Descriptor>();
   d->kind = kind;
   d->filetype = Filetype::CharacterDevice;
-  d->rights_base = rights | rights::FdFilestatGet | rights::PollFdReadwrite;
+  d->rights_base = rights | rights::FdFdstatSetFlags | rights::FdFilestatGet | rights::PollFdReadwrite;
   return d;
 }
 

@@ -115,6 +115,12 @@ Errno store_filestat(GuestMemory mem, uint32_t at, const struct stat& st);
 // fstflags -> the two timespecs utimensat takes; EINVAL for contradictory flags.
 Errno times_from_flags(uint64_t atim, uint64_t mtim, uint16_t fst_flags, struct timespec ts[2]);
 
+// ENOTCAPABLE unless the descriptor's base rights include all of `needed` (preview1
+// rights: each fd_* and path_* function needs the ones the witx names for it).
+inline Errno need_rights(const Descriptor& d, uint64_t needed) {
+  return (d.rights_base & needed) == needed ? Errno::Success : Errno::NotCapable;
+}
+
 // The descriptor `fd` if it is a directory: EBADF if not open, ENOTDIR otherwise.
 Errno directory_of(WasiContext& ctx, uint32_t fd, Descriptor*& out);
 

@@ -104,6 +104,10 @@ std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s, BlockingOp::FdWait
     return ev;
   }
   bool reading = s.tag == kEventFdRead;
+  if (Errno e = need_rights(*d, rights::PollFdReadwrite); e != Errno::Success) {
+    ev.error = e;
+    return ev;
+  }
   switch (d->kind) {
     case Kind::Directory:
       ev.error = Errno::Badf;  // a directory is not a stream
