@@ -73,7 +73,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     // Runs on the process's first step: a missing required variable or a mount that
     // cannot be opened fails the start.
     cfg.imports = [argv = std::move(argv), env = std::move(env), mounts = std::move(mounts), cwd = w.wasi.cwd,
-                   mask = *groups, id = entry->id, &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
+                   mask = *groups, id = entry->id, max_open_files = w.wasi.max_open_files, &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
       auto ctx = std::make_shared<wasi::WasiContext>();
       ctx->args = argv;
       bool has_pwd = false;
@@ -90,6 +90,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       // itself; the working directory reaches the guest as PWD (a guest that wants
       // it calls chdir(getenv("PWD"))).
       if (!cwd.empty() && !has_pwd) ctx->env.push_back("PWD=" + cwd);
+      if (max_open_files) ctx->fds.set_max_descriptors(*max_open_files);
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
       if (terminal_hosts.count(pc.host().name())) {
         ctx->stdout_sink = wasi::file_sink(stdout);

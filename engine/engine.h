@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,6 +81,9 @@ class Linker {
   // Makes every export of `instance` importable under `module`.
   void define_instance(std::string module, const Instance& instance);
   bool has(std::string_view module, std::string_view name) const;
+  // Replaces every host function defined so far by `wrap(its function)`: an embedder
+  // adds a check around all of them (a process checks its time limit after each).
+  void wrap_host_funcs(const std::function<HostFn(HostFn)>& wrap);
 
   // One extern per import of `module`, in order, allocated in `store` where needed.
   // Throws interp::LinkError "unknown import: module.name" or

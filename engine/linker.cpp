@@ -37,6 +37,15 @@ void Linker::define_instance(std::string module, const Instance& instance) {
   }
 }
 
+void Linker::wrap_host_funcs(const std::function<HostFn(HostFn)>& wrap) {
+  for (auto& [key, def] : defs_) {
+    if (!def.host) continue;
+    auto wrapped = std::make_shared<interp::HostFunc>(*def.host);
+    wrapped->fn = wrap(std::move(wrapped->fn));
+    def.host = std::move(wrapped);
+  }
+}
+
 bool Linker::has(std::string_view module, std::string_view name) const {
   return defs_.find(Key(module, name)) != defs_.end();
 }

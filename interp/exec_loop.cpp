@@ -128,9 +128,20 @@ call_func_inst:
   if (callee->host) {
     ex->pc_ = pc;
     SYNC_FRAMES();
-    status = ex->call_host(callee, fp + args_at);
+    // The host function's own work (HostCall::charge) is charged like a bulk
+    // instruction's extra: judged against the limit (by call_host), and past the
+    // budget the run yields right after the call, so one slice holds at most one
+    // call's worth of host work beyond its budget.
+    status = ex->call_host(callee, fp + args_at,
+                           metered ? static_cast<uint64_t>(limit_left - (fuel_start - fuel)) : UINT64_MAX);
+    if (metered) fuel -= static_cast<int64_t>(ex->host_fuel_);
     if (status != RunStatus::Ready) goto leave;
     RELOAD_MEMORY();
+    if (UNLIKELY(fuel < 0 && ex->host_fuel_ != 0)) {
+      ex->pc_ = pc;
+      status = RunStatus::OutOfBudget;
+      goto leave;
+    }
     NEXT();
   }
   enter_fn = callee->code;

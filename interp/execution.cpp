@@ -78,7 +78,12 @@ RunStatus Execution::run(int64_t budget) {
   if (!started_) {
     started_ = true;
     if (entry_->host) {
-      status_ = call_host(entry_, stack_.data());
+      // A host function called directly: its charges count against the limit only.
+      uint64_t limit = store_.limits().fuel;
+      uint64_t allowed = limit == 0 ? UINT64_MAX : limit - std::min(limit, store_.fuel_consumed);
+      status_ = call_host(entry_, stack_.data(), allowed);
+      store_.fuel_consumed += host_fuel_;
+      fuel_consumed_ += host_fuel_;
       if (status_ != RunStatus::Ready) return status_;
     } else {
       const Function* f = entry_->code;
@@ -105,7 +110,7 @@ RunStatus Execution::run(int64_t budget) {
   return status_ = execute(this, std::max<int64_t>(budget, 0));
 }
 
-RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
+RunStatus Execution::call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowed) {
   const HostFunc& h = *f->host;
   size_t args_at = static_cast<size_t>(args - stack_.data());
   size_t nresults = cell_count(h.type.results);
@@ -122,7 +127,10 @@ RunStatus Execution::call_host(FuncInst* f, uint64_t* args) {
   call.caller = frames_.empty() ? nullptr : frames_.back().instance;
   call.execution = this;
   call.user = user_data;
+  call.fuel_allowed = fuel_allowed;
   HostResult r = h.fn(call, args, results);
+  host_fuel_ = call.fuel_charged;
+  if (call.refused_fuel) r = HostResult::trap("fuel exhausted");
 
   switch (r.kind) {
     case HostResult::Kind::Ok:

@@ -107,8 +107,10 @@ class Execution {
   static RunStatus execute(Execution* ex, int64_t budget);
   // Calls a host function whose arguments start at `args` (a stack slot); its results
   // replace them there. Returns Ready when the call completed, Suspended or Trapped
-  // when the run has to stop.
-  RunStatus call_host(FuncInst* f, uint64_t* args);
+  // when the run has to stop. `fuel_allowed` is what the fuel limit still allows the
+  // function to charge (HostCall::charge); what it charged is left in host_fuel_ for
+  // the caller to count. A refused charge traps with `fuel exhausted`.
+  RunStatus call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowed);
   static const void* const* table_;
   void set_trap(std::string message, const Slot* pc);
   bool grow_stack(size_t needed_cells);
@@ -125,6 +127,7 @@ class Execution {
   Trap trap_;
   std::unique_ptr<HostPending> pending_;
   uint32_t pending_results_ = 0;  // result cells the suspended host call owes
+  uint64_t host_fuel_ = 0;        // fuel the last host call charged (HostCall::charge)
   uint64_t fuel_consumed_ = 0;
   size_t peak_stack_ = 0;
 };

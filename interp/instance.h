@@ -42,6 +42,27 @@ struct HostCall {
   void* user = nullptr;  // Execution::user_data
   // The caller's memory `index` (default 0), or null if it has none by that index.
   Memory* memory(uint32_t index = 0) const;
+
+  // Charges `units` of fuel to the calling run for work the host function does
+  // (bytes copied, filled or generated), before it does it. False when the store's
+  // fuel limit cannot pay them: nothing is charged, the function should return at
+  // once without doing the work, and the call then traps with `fuel exhausted`
+  // whatever the function returns. Charges past the run's budget make the run yield
+  // (OutOfBudget) right after the call. Unmetered code charges nothing.
+  bool charge(uint64_t units) {
+    if (refused_fuel) return false;
+    if (units > fuel_allowed - fuel_charged) {
+      refused_fuel = true;
+      return false;
+    }
+    fuel_charged += units;
+    return true;
+  }
+  // Set by the execution before the call: what the fuel limit still allows.
+  uint64_t fuel_allowed = UINT64_MAX;
+  // What charge() took, and whether it refused a charge (read by the execution).
+  uint64_t fuel_charged = 0;
+  bool refused_fuel = false;
 };
 
 // args: the parameters' cells (one per value, i32 zero-extended, floats as bits, refs

@@ -10,6 +10,29 @@
 
 namespace wippy::procs {
 
+namespace {
+
+std::string time_limit_message(uint64_t ms) {
+  return "execution time limit exceeded (" + std::to_string(ms) + " ms)";
+}
+
+// Wraps every host function so that the time limit is checked after each call that
+// completed, not only between slices: a run of long host calls inside one slice
+// overruns the limit by one call at most.
+void check_time_after_host_calls(engine::Linker& linker, Clock::time_point deadline, uint64_t ms) {
+  linker.wrap_host_funcs([deadline, ms](interp::HostFn fn) -> interp::HostFn {
+    return [fn = std::move(fn), deadline, ms](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+      interp::HostResult r = fn(call, args, results);
+      // A suspension is checked when the process resumes (WasmProcess::step).
+      if (r.kind == interp::HostResult::Kind::Ok && Clock::now() >= deadline)
+        return interp::HostResult::trap(time_limit_message(ms));
+      return r;
+    };
+  });
+}
+
+}  // namespace
+
 WasmProcess::WasmProcess(WasmProcessConfig config) : cfg_(std::move(config)) {
   if (!cfg_.module) throw std::invalid_argument("WasmProcess: no module");
 }
@@ -30,6 +53,7 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   try {
     imports_ = std::make_unique<WasmImports>();
     if (cfg_.imports) cfg_.imports(*imports_, ctx);
+    if (deadline_) check_time_after_host_calls(imports_->linker, *deadline_, cfg_.limits.max_execution_ms);
     instance_ = std::make_unique<engine::Instance>(imports_->linker, cfg_.module, limits);
     auto ext = instance_->get_export(cfg_.method);
     if (!ext || ext->kind != interp::ExternKind::Func)
@@ -62,8 +86,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
     if (r.kind == StepResult::Kind::Done) return r;
   }
   if (deadline_ && Clock::now() >= *deadline_)
-    return StepResult::fail("execution time limit exceeded (" + std::to_string(cfg_.limits.max_execution_ms) +
-                            " ms)");
+    return StepResult::fail(time_limit_message(cfg_.limits.max_execution_ms));
   if (op_) {
     if (!completion_->ready()) return StepResult::waiting();  // a spurious wake-up
     std::optional<AsyncResult> res = completion_->take();

@@ -76,6 +76,9 @@ struct WasiConfig {
   std::string cwd;  // absolute, or empty when not set
   std::vector<WasiEnv> env;
   std::vector<WasiMount> mounts;
+  // Descriptor numbers the process may use, standard streams and preopens included
+  // (wasi::FdTable::kDefaultMaxDescriptors when unset); beyond it, EMFILE.
+  std::optional<uint32_t> max_open_files;
 };
 
 // `limits:`. Unset fields use the runtime's defaults.
@@ -120,8 +123,7 @@ struct LuaEntry {
 // `process.host`.
 struct ProcessHostEntry {
   std::optional<unsigned> workers;             // default: the number of cores
-  std::optional<size_t> queue_size;            // global run queue capacity
-  std::optional<size_t> local_queue_size;      // per-worker run queue capacity
+  // No queue_size / local_queue_size: refused with a reason (parse_process_host).
   std::optional<uint64_t> stop_timeout_ms;     // supervised shutdown (default 10 s)
   // Per-process hoarding limits (0: none); unset: procs::HostOptions' defaults.
   std::optional<size_t> max_mailbox_messages;

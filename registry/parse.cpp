@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "wasi/fd_table.h"
+
 namespace wippy::registry::detail {
 
 namespace fs = std::filesystem;
@@ -79,8 +81,10 @@ EnvVariable parse_env_variable(const YAML::Node& node, const Fields& f) {
 }
 
 void parse_wasi(const YAML::Node& wasi, const Fields& f, const FileContext& fc, WasiConfig& out) {
-  f.refuse_unknown(wasi, {"args", "cwd", "env", "mounts"}, "wasi");
+  f.refuse_unknown(wasi, {"args", "cwd", "env", "mounts", "max_open_files"}, "wasi");
   if (auto args = f.str_list(wasi, "args", "wasi.args")) out.args = *args;
+  if (auto n = f.uint(wasi, "max_open_files", "wasi.max_open_files", 3, wasi::FdTable::kMaxMaxDescriptors))
+    out.max_open_files = static_cast<uint32_t>(*n);
   if (auto cwd = f.str(wasi, "cwd", "wasi.cwd")) {
     if (cwd->empty() || (*cwd)[0] != '/') {
       f.error("wasi.cwd must be an absolute path, got \"" + *cwd + "\"");
@@ -222,9 +226,16 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
                     "max_mailbox_bytes", "max_timers"},
                    "host");
   if (auto w = f.uint(*host, "workers", "host.workers", 1, 1024)) h.workers = static_cast<unsigned>(*w);
-  if (auto q = f.uint(*host, "queue_size", "host.queue_size", 1, 1u << 30)) h.queue_size = *q;
-  if (auto q = f.uint(*host, "local_queue_size", "host.local_queue_size", 1, 1u << 30)) {
-    h.local_queue_size = *q;
+  // A run queue capacity cannot be applied: the one run queue holds each runnable
+  // process once (the number of processes bounds it), and a full queue could only
+  // drop a runnable process or block whoever wakes it (the event loop). Refused, not
+  // ignored, so that nobody counts on it.
+  for (const char* key : {"queue_size", "local_queue_size"}) {
+    if (host->IsMap() && (*host)[key]) {
+      f.error(std::string("host.") + key +
+              " is not supported: the run queue holds each runnable process once, so the number of processes "
+              "bounds it; remove the field");
+    }
   }
   h.max_mailbox_messages = f.uint(*host, "max_mailbox_messages", "host.max_mailbox_messages", 0, 1u << 30);
   h.max_mailbox_bytes = f.uint(*host, "max_mailbox_bytes", "host.max_mailbox_bytes", 0, uint64_t{1} << 40);

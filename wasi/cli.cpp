@@ -9,8 +9,11 @@ namespace {
 
 // args_sizes_get / environ_sizes_get: the entry count and the bytes of all
 // NUL-terminated strings.
-Errno list_sizes(GuestMemory mem, const std::vector<std::string>& list, uint32_t count_ptr,
+Errno list_sizes(interp::HostCall& call, const std::vector<std::string>& list, uint32_t count_ptr,
                  uint32_t size_ptr) {
+  GuestMemory mem(call);
+  // Counting is charged per entry (as if each were one pointer of 4 bytes).
+  if (!charge_bytes(call, uint64_t{4} * list.size())) return kNoFuel;
   uint64_t bytes = 0;
   for (const auto& s : list) bytes += s.size() + 1;
   if (bytes > std::numeric_limits<uint32_t>::max()) return Errno::Overflow;
@@ -21,12 +24,14 @@ Errno list_sizes(GuestMemory mem, const std::vector<std::string>& list, uint32_t
 }
 
 // args_get / environ_get: one pointer per entry at `ptrs`, the strings at `buf`.
-Errno list_get(GuestMemory mem, const std::vector<std::string>& list, uint32_t ptrs,
+Errno list_get(interp::HostCall& call, const std::vector<std::string>& list, uint32_t ptrs,
                uint32_t buf) {
+  GuestMemory mem(call);
   uint64_t bytes = 0;
   for (const auto& s : list) bytes += s.size() + 1;
   if (!mem.in_bounds(ptrs, uint64_t{4} * list.size()) || !mem.in_bounds(buf, bytes))
     return Errno::Fault;
+  if (!charge_bytes(call, bytes + uint64_t{4} * list.size())) return kNoFuel;
   uint64_t at = buf;
   for (size_t i = 0; i < list.size(); i++) {
     mem.store_u32(ptrs + 4 * i, static_cast<uint32_t>(at));
@@ -42,16 +47,16 @@ Errno list_get(GuestMemory mem, const std::vector<std::string>& list, uint32_t p
 void add_cli(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   df.errno_fn("args_sizes_get", [c](interp::HostCall& call, const uint64_t* a) {
-    return list_sizes(GuestMemory(call), c->args, arg_u32(a, 0), arg_u32(a, 1));
+    return list_sizes(call, c->args, arg_u32(a, 0), arg_u32(a, 1));
   });
   df.errno_fn("args_get", [c](interp::HostCall& call, const uint64_t* a) {
-    return list_get(GuestMemory(call), c->args, arg_u32(a, 0), arg_u32(a, 1));
+    return list_get(call, c->args, arg_u32(a, 0), arg_u32(a, 1));
   });
   df.errno_fn("environ_sizes_get", [c](interp::HostCall& call, const uint64_t* a) {
-    return list_sizes(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
+    return list_sizes(call, c->env, arg_u32(a, 0), arg_u32(a, 1));
   });
   df.errno_fn("environ_get", [c](interp::HostCall& call, const uint64_t* a) {
-    return list_get(GuestMemory(call), c->env, arg_u32(a, 0), arg_u32(a, 1));
+    return list_get(call, c->env, arg_u32(a, 0), arg_u32(a, 1));
   });
   // sched_yield: suspends on an op with nothing to wait for; the driver resumes the
   // guest after letting others run (the process goes to the back of the run queue).

@@ -14,15 +14,24 @@
 
 namespace wippy::wasi {
 
-// An owned host file descriptor, closed on destruction. Shared (shared_ptr) between
-// the table and operations running off the guest's thread, so that closing a guest
-// descriptor never pulls a host descriptor from under a read in progress.
+// Host descriptors that guests hold, all processes together, and how many they may
+// hold: the host's open-file limit (RLIMIT_NOFILE, read at the first use) less a
+// reserve for the runtime itself (a quarter of it, at least 256), so that guests
+// together can never make the host fail to open a file (a module, a Lua source).
+// Beyond it path_open gives the guest ENFILE.
+size_t host_descriptors_in_use();
+size_t host_descriptor_budget();
+// Replaces the budget (tests); 0 restores the default.
+void set_host_descriptor_budget(size_t n);
+
+// An owned host file descriptor, closed on destruction (and counted in
+// host_descriptors_in_use while open). Shared (shared_ptr) between the table and
+// operations running off the guest's thread, so that closing a guest descriptor never
+// pulls a host descriptor from under a read in progress.
 class HostFd {
  public:
-  explicit HostFd(int fd) : fd_(fd) {}
-  ~HostFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+  explicit HostFd(int fd);
+  ~HostFd();
   HostFd(const HostFd&) = delete;
   HostFd& operator=(const HostFd&) = delete;
   int get() const { return fd_; }
@@ -132,15 +141,23 @@ struct Descriptor {
 
 class FdTable {
  public:
-  static constexpr uint32_t kMaxDescriptors = 1024;
+  // How many descriptor numbers (standard streams and preopens included) a process may
+  // use unless its entry sets `wasi.max_open_files`; beyond it path_open gives EMFILE.
+  static constexpr uint32_t kDefaultMaxDescriptors = 1024;
+  static constexpr uint32_t kMaxMaxDescriptors = 65536;  // the largest setting
 
   // A table holding the standard streams 0, 1 and 2.
   FdTable();
 
+  // Sets the per-process limit (3 to kMaxMaxDescriptors; open descriptors stay open).
+  void set_max_descriptors(uint32_t n) { max_ = n; }
+  uint32_t max_descriptors() const { return max_; }
+
   // The descriptor `fd`, or null if it is not open.
   Descriptor* get(uint32_t fd) const;
   std::shared_ptr<Descriptor> share(uint32_t fd) const;
-  // Stores `d` under the lowest free number; Errno::Mfile when the table is full.
+  // Stores `d` under the lowest free number; Errno::Mfile when the table is full,
+  // Errno::Nfile when guests together hold the host descriptor budget.
   Errno insert(std::shared_ptr<Descriptor> d, uint32_t& fd);
   Errno close(uint32_t fd);
   // fd_renumber: `to` (which must be open) becomes `from`, and `from` is closed.
@@ -150,6 +167,7 @@ class FdTable {
 
  private:
   std::vector<std::shared_ptr<Descriptor>> table_;
+  uint32_t max_ = kDefaultMaxDescriptors;
 };
 
 }  // namespace wippy::wasi

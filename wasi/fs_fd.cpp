@@ -163,14 +163,14 @@ Errno do_read(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t io
   std::vector<IoVec> iovs;
   uint64_t total;
   if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs, total); e != Errno::Success) return e;
+  if (!charge_bytes(call, total + uint64_t{8} * iovs_len)) return kNoFuel;
   if (!mem.in_bounds(nread_ptr, 4)) return Errno::Fault;
 
   if (d->kind == Kind::Stdout || d->kind == Kind::Stderr) return Errno::Badf;
   if (d->kind == Kind::Directory) return Errno::IsDir;
-  if (d->kind == Kind::Stdin) {
-    if (offset) return Errno::Spipe;
-    return read_stdin(ctx, call, iovs, total, nread_ptr, op);
-  }
+  if (d->kind == Kind::Stdin && offset) return Errno::Spipe;
+  if (Errno e = need_rights(*d, rights::FdRead | (offset ? rights::FdSeek : 0)); e != Errno::Success) return e;
+  if (d->kind == Kind::Stdin) return read_stdin(ctx, call, iovs, total, nread_ptr, op);
   auto read_into = [host = d->host, offset](IoResult& r) {
     r.n = host_read(host->get(), r.buf.data(), r.buf.size(), offset, r.err);
   };
@@ -199,12 +199,14 @@ Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t i
   std::vector<IoVec> iovs;
   uint64_t total;
   if (Errno e = read_iovecs(mem, iovs_ptr, iovs_len, iovs, total); e != Errno::Success) return e;
+  if (!charge_bytes(call, total + uint64_t{8} * iovs_len)) return kNoFuel;
   if (!mem.in_bounds(nwritten_ptr, 4)) return Errno::Fault;
 
   if (d->kind == Kind::Stdin) return Errno::Badf;
   if (d->kind == Kind::Directory) return Errno::IsDir;
+  if (d->is_stdio() && offset) return Errno::Spipe;
+  if (Errno e = need_rights(*d, rights::FdWrite | (offset ? rights::FdSeek : 0)); e != Errno::Success) return e;
   if (d->kind == Kind::Stdout || d->kind == Kind::Stderr) {
-    if (offset) return Errno::Spipe;
     const OutputSink& sink = d->kind == Kind::Stdout ? ctx.stdout_sink : ctx.stderr_sink;
     if (sink && !sink(gather(mem, iovs, total))) return Errno::Io;
     mem.store_u32(nwritten_ptr, static_cast<uint32_t>(total));
@@ -260,6 +262,7 @@ Errno fdstat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 Errno fdstat_set_flags(WasiContext& ctx, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
+  if (Errno e = need_rights(*d, rights::FdFdstatSetFlags); e != Errno::Success) return e;
   uint32_t want = arg_u32(a, 1);
   if (want & ~uint32_t{fdflags::All}) return Errno::Inval;
   // Linux cannot switch O_SYNC / O_DSYNC on an open descriptor.
@@ -292,6 +295,7 @@ Errno fdstat_set_rights(WasiContext& ctx, const uint64_t* a) {
 Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
+  if (Errno e = need_rights(*d, rights::FdFilestatGet); e != Errno::Success) return e;
   GuestMemory mem(call);
   uint32_t p = arg_u32(a, 1);
   if (d->is_stdio()) {
@@ -312,7 +316,8 @@ Errno filestat_set_size(WasiContext& ctx, const uint64_t* a) {
   if (!d) return Errno::Badf;
   if (d->kind == Kind::Directory) return Errno::IsDir;
   if (d->kind != Kind::File) return Errno::Inval;
-  if (d->read_only) return Errno::Rofs;
+  if (d->read_only) return Errno::Rofs;  // before the rights: say why nothing may change
+  if (Errno e = need_rights(*d, rights::FdFilestatSetSize); e != Errno::Success) return e;
   if (a[1] > static_cast<uint64_t>(INT64_MAX)) return Errno::Inval;
   if (::ftruncate(d->fd(), static_cast<off_t>(a[1])) != 0) return errno_from_host(errno);
   return Errno::Success;
@@ -334,6 +339,7 @@ Errno filestat_set_times(WasiContext& ctx, const uint64_t* a) {
   if (Errno e = times_from_flags(a[1], a[2], static_cast<uint16_t>(a[3]), ts); e != Errno::Success) return e;
   if (d->is_stdio()) return Errno::Badf;
   if (d->read_only) return Errno::Rofs;
+  if (Errno e = need_rights(*d, rights::FdFilestatSetTimes); e != Errno::Success) return e;
   return set_times_fd(d->fd(), ts);
 }
 
@@ -353,6 +359,9 @@ Errno seek(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
     case 2: w = SEEK_END; break;
     default: return Errno::Inval;
   }
+  // Asking where one is (offset 0 from the current position) is fd_tell's right.
+  uint64_t needed = offset == 0 && w == SEEK_CUR ? rights::FdTell : rights::FdSeek;
+  if (Errno e = need_rights(*d, needed); e != Errno::Success) return e;
   if (!mem.in_bounds(out, 8)) return Errno::Fault;
   off_t r = ::lseek(d->fd(), static_cast<off_t>(offset), w);
   if (r < 0) return errno_from_host(errno);
@@ -365,6 +374,7 @@ Errno tell(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   if (!d) return Errno::Badf;
   if (d->is_stdio()) return Errno::Spipe;
   if (d->kind == Kind::Directory) return Errno::Badf;
+  if (Errno e = need_rights(*d, rights::FdTell); e != Errno::Success) return e;
   GuestMemory mem(call);
   uint32_t out = arg_u32(a, 1);
   if (!mem.in_bounds(out, 8)) return Errno::Fault;
@@ -378,6 +388,7 @@ Errno sync(WasiContext& ctx, const uint64_t* a, bool data_only) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   if (d->is_stdio()) return Errno::Inval;
+  if (Errno e = need_rights(*d, data_only ? rights::FdDatasync : rights::FdSync); e != Errno::Success) return e;
   int fd = d->fd();
   int own = -1;
   if (d->kind == Kind::Directory) {  // O_PATH descriptors cannot fsync: open it for reading
@@ -398,6 +409,7 @@ Errno advise(WasiContext& ctx, const uint64_t* a) {
   if (advice > 5) return Errno::Inval;
   if (d->is_stdio()) return Errno::Spipe;
   if (d->kind == Kind::Directory) return Errno::Badf;
+  if (Errno e = need_rights(*d, rights::FdAdvise); e != Errno::Success) return e;
   // witx `$advice`: normal, sequential, random, willneed, dontneed, noreuse.
   static constexpr int kAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
                                     POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
@@ -406,15 +418,13 @@ Errno advise(WasiContext& ctx, const uint64_t* a) {
   return errno_from_host(r);
 }
 
+// fd_allocate is refused (ENOTSUP), as wasmtime and the WASI 0.2 adapter do: one call
+// could otherwise reserve any amount of real disk (issue 15). A guest that needs the
+// space writes it.
 Errno allocate(WasiContext& ctx, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
-  if (d->is_stdio()) return Errno::Spipe;
-  if (d->kind == Kind::Directory) return Errno::Badf;
-  if (d->read_only) return Errno::Badf;
-  if (a[2] == 0 || static_cast<int64_t>(a[1]) < 0 || static_cast<int64_t>(a[2]) < 0) return Errno::Inval;
-  int r = ::posix_fallocate(d->fd(), static_cast<off_t>(a[1]), static_cast<off_t>(a[2]));
-  return errno_from_host(r);
+  return Errno::NotSup;
 }
 
 Errno prestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
@@ -433,6 +443,7 @@ Errno prestat_dir_name(WasiContext& ctx, interp::HostCall& call, const uint64_t*
   if (!d || d->preopen.empty()) return Errno::Badf;
   uint32_t len = arg_u32(a, 2);
   if (len < d->preopen.size()) return Errno::NameTooLong;
+  if (!charge_bytes(call, d->preopen.size())) return kNoFuel;
   GuestMemory mem(call);
   return mem.store_bytes(arg_u32(a, 1), d->preopen) ? Errno::Success : Errno::Fault;
 }
@@ -480,13 +491,20 @@ Errno readdir(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   if (d->kind != Kind::Directory) return Errno::NotDir;
+  if (Errno e = need_rights(*d, rights::FdReaddir); e != Errno::Success) return e;
   GuestMemory mem(call);
   uint32_t buf = arg_u32(a, 1), buf_len = arg_u32(a, 2), used_ptr = arg_u32(a, 4);
   uint64_t cookie = a[3];
   if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used_ptr, 4)) return Errno::Fault;
+  if (!charge_bytes(call, buf_len)) return kNoFuel;
   if (cookie == 0 || !d->listing_valid) {
     if (Errno e = list_directory(d->fd(), d->listing); e != Errno::Success) return e;
     d->listing_valid = true;
+    // Taking the snapshot is charged as the bytes of its dirents (a refusal traps;
+    // the listing is bounded by the directory, whose entries were charged to make).
+    uint64_t listed = 0;
+    for (const DirEntry& e : d->listing) listed += 24 + e.name.size();
+    if (!charge_bytes(call, listed)) return kNoFuel;
   }
   uint64_t used = 0;
   for (uint64_t i = cookie; i < d->listing.size() && used < buf_len; i++) {

@@ -25,9 +25,14 @@ struct PathArg {
   std::string path;
 };
 
-Errno path_arg(WasiContext& ctx, GuestMemory mem, uint32_t fd, uint32_t ptr, uint32_t len, PathArg& out) {
+// The directory must have the `needed` rights (ENOTCAPABLE). The path's bytes are
+// charged (resolving walks them once or twice).
+Errno path_arg(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t ptr, uint32_t len, uint64_t needed,
+               PathArg& out) {
   if (Errno e = directory_of(ctx, fd, out.dir); e != Errno::Success) return e;
-  if (Errno e = read_path(mem, ptr, len, out.path); e != Errno::Success) return e;
+  if (Errno e = need_rights(*out.dir, needed); e != Errno::Success) return e;
+  if (Errno e = read_path(GuestMemory(call), ptr, len, out.path); e != Errno::Success) return e;
+  if (!charge_bytes(call, len)) return kNoFuel;
   return sandbox::validate_path(out.path);
 }
 
@@ -37,10 +42,16 @@ Errno host(int r) { return r == 0 ? Errno::Success : errno_from_host(errno); }
 //           fdflags, fd_ptr)
 Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
-  PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success) return e;
   uint32_t dirflags = arg_u32(a, 1), oflags = arg_u32(a, 4), fdfl = arg_u32(a, 7), out_ptr = arg_u32(a, 8);
   uint64_t base = a[5], inheriting = a[6];
+  uint64_t needed = rights::PathOpen | (oflags & kOCreat ? rights::PathCreateFile : 0) |
+                    (oflags & kOTrunc ? rights::PathFilestatSetSize : 0);
+  PathArg p;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), needed, p); e != Errno::Success)
+    return e;
+  // The new descriptor's rights come from what the directory hands down: asking for
+  // more is ENOTCAPABLE (bits no right is defined for are ignored).
+  if (((base | inheriting) & rights::All) & ~p.dir->rights_inheriting) return Errno::NotCapable;
   if (oflags & ~0xfu) return Errno::Inval;
   if (fdfl & ~uint32_t{fdflags::All}) return Errno::Inval;
   if (!mem.in_bounds(out_ptr, 4)) return Errno::Fault;
@@ -100,9 +111,9 @@ Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 // The (fd, path, path_len) entry-changing calls: refused on a read-only mount, else
 // `op(parent dirfd, last component)` on the entry's parent directory in the sandbox.
 template <class Op>
-Errno change_entry(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, Op op) {
+Errno change_entry(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, uint64_t needed, Op op) {
   PathArg p;
-  if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success)
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), needed, p); e != Errno::Success)
     return e;
   if (p.dir->read_only) return Errno::Rofs;
   sandbox::Parent par;
@@ -111,22 +122,27 @@ Errno change_entry(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, 
 }
 
 Errno create_directory(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
-  return change_entry(ctx, call, a, [](int dir, const char* name) { return ::mkdirat(dir, name, 0777); });
+  return change_entry(ctx, call, a, rights::PathCreateDirectory,
+                      [](int dir, const char* name) { return ::mkdirat(dir, name, 0777); });
 }
 
 Errno remove_directory(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
-  return change_entry(ctx, call, a, [](int dir, const char* name) { return ::unlinkat(dir, name, AT_REMOVEDIR); });
+  return change_entry(ctx, call, a, rights::PathRemoveDirectory,
+                      [](int dir, const char* name) { return ::unlinkat(dir, name, AT_REMOVEDIR); });
 }
 
 Errno unlink_file(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
-  return change_entry(ctx, call, a, [](int dir, const char* name) { return ::unlinkat(dir, name, 0); });
+  return change_entry(ctx, call, a, rights::PathUnlinkFile,
+                      [](int dir, const char* name) { return ::unlinkat(dir, name, 0); });
 }
 
 // path_filestat_get(fd, flags, path, path_len, buf)
 Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), rights::PathFilestatGet, p);
+      e != Errno::Success)
+    return e;
   if (!mem.in_bounds(arg_u32(a, 4), 64)) return Errno::Fault;
   int fd;
   bool follow = arg_u32(a, 1) & kLookupSymlinkFollow;
@@ -140,7 +156,8 @@ Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) 
 // path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)
 Errno filestat_set_times(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   PathArg p;
-  if (Errno e = path_arg(ctx, GuestMemory(call), arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), p); e != Errno::Success)
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), rights::PathFilestatSetTimes, p);
+      e != Errno::Success)
     return e;
   struct timespec ts[2];
   if (Errno e = times_from_flags(a[4], a[5], static_cast<uint16_t>(a[6]), ts); e != Errno::Success) return e;
@@ -163,8 +180,12 @@ Errno filestat_set_times(WasiContext& ctx, interp::HostCall& call, const uint64_
 Errno link(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg from, to;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), from); e != Errno::Success) return e;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 4), arg_u32(a, 5), arg_u32(a, 6), to); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), rights::PathLinkSource, from);
+      e != Errno::Success)
+    return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 4), arg_u32(a, 5), arg_u32(a, 6), rights::PathLinkTarget, to);
+      e != Errno::Success)
+    return e;
   // A link out of a read-only mount would make its file writable under the new name.
   if (from.dir->read_only || to.dir->read_only) return Errno::Rofs;
   sandbox::Parent dst;
@@ -189,7 +210,9 @@ Errno link(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 Errno readlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), rights::PathReadlink, p);
+      e != Errno::Success)
+    return e;
   uint32_t buf = arg_u32(a, 3), buf_len = arg_u32(a, 4), used = arg_u32(a, 5);
   if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used, 4)) return Errno::Fault;
   sandbox::Parent par;
@@ -214,8 +237,12 @@ Errno readlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 Errno rename(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg from, to;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), from); e != Errno::Success) return e;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 3), arg_u32(a, 4), arg_u32(a, 5), to); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), rights::PathRenameSource, from);
+      e != Errno::Success)
+    return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 3), arg_u32(a, 4), arg_u32(a, 5), rights::PathRenameTarget, to);
+      e != Errno::Success)
+    return e;
   if (from.dir->read_only || to.dir->read_only) return Errno::Rofs;
   sandbox::Parent src, dst;
   if (Errno e = sandbox::open_parent(from.dir->fd(), from.path, src); e != Errno::Success) return e;
@@ -230,9 +257,12 @@ Errno symlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   std::string target;
   if (Errno e = read_path(mem, arg_u32(a, 0), arg_u32(a, 1), target); e != Errno::Success) return e;
+  if (!charge_bytes(call, target.size())) return kNoFuel;
   if (Errno e = sandbox::validate_path(target); e != Errno::Success) return e;
   PathArg p;
-  if (Errno e = path_arg(ctx, mem, arg_u32(a, 2), arg_u32(a, 3), arg_u32(a, 4), p); e != Errno::Success) return e;
+  if (Errno e = path_arg(ctx, call, arg_u32(a, 2), arg_u32(a, 3), arg_u32(a, 4), rights::PathSymlink, p);
+      e != Errno::Success)
+    return e;
   if (p.dir->read_only) return Errno::Rofs;
   if (!target.empty() && target[0] == '/') return Errno::NotCapable;
   sandbox::Parent par;

@@ -19,6 +19,19 @@
 
 namespace wippy::wasi::detail {
 
+// Host work is charged to the calling run's fuel (HostCall::charge): 1 unit per
+// kBytesPerFuelUnit bytes copied, filled, generated or listed, rounded up, on top of
+// the 1 unit of the call instruction; the README lists what each function charges for.
+inline constexpr uint64_t kBytesPerFuelUnit = 64;
+// Fuel units for `bytes` bytes of host work.
+inline constexpr uint64_t fuel_for_bytes(uint64_t bytes) { return (bytes + kBytesPerFuelUnit - 1) / kBytesPerFuelUnit; }
+// Charges `bytes` of host work; false when the fuel limit refused it.
+inline bool charge_bytes(interp::HostCall& call, uint64_t bytes) { return call.charge(fuel_for_bytes(bytes)); }
+// What a host function returns after a refused charge: never seen by the guest (the
+// call traps with `fuel exhausted`, HostCall::charge), but not Success, so helpers
+// that return it stop their callers too.
+inline constexpr Errno kNoFuel = Errno::Canceled;
+
 // A function type from a compact signature: 'i' = i32, 'j' = i64, e.g. sig("iji", "i").
 interp::FuncType sig(std::string_view params, std::string_view results);
 
@@ -101,6 +114,12 @@ Errno store_filestat(GuestMemory mem, uint32_t at, const struct stat& st);
 
 // fstflags -> the two timespecs utimensat takes; EINVAL for contradictory flags.
 Errno times_from_flags(uint64_t atim, uint64_t mtim, uint16_t fst_flags, struct timespec ts[2]);
+
+// ENOTCAPABLE unless the descriptor's base rights include all of `needed` (preview1
+// rights: each fd_* and path_* function needs the ones the witx names for it).
+inline Errno need_rights(const Descriptor& d, uint64_t needed) {
+  return (d.rights_base & needed) == needed ? Errno::Success : Errno::NotCapable;
+}
 
 // The descriptor `fd` if it is a directory: EBADF if not open, ENOTDIR otherwise.
 Errno directory_of(WasiContext& ctx, uint32_t fd, Descriptor*& out);

@@ -104,6 +104,10 @@ std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s, BlockingOp::FdWait
     return ev;
   }
   bool reading = s.tag == kEventFdRead;
+  if (Errno e = need_rights(*d, rights::PollFdReadwrite); e != Errno::Success) {
+    ev.error = e;
+    return ev;
+  }
   switch (d->kind) {
     case Kind::Directory:
       ev.error = Errno::Badf;  // a directory is not a stream
@@ -161,6 +165,7 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
   if (n == 0 || n > kMaxPollSubscriptions) return Errno::Inval;
   if (!mem.in_bounds(in, uint64_t{48} * n) || !mem.in_bounds(out, uint64_t{32} * n) || !mem.in_bounds(nevents_ptr, 4))
     return Errno::Fault;
+  if (!charge_bytes(call, (48ull + 32ull) * n)) return kNoFuel;
   std::vector<Sub> subs(n);
   for (uint32_t i = 0; i < n; i++) {
     const uint8_t* p = mem.span(in + 48ull * i, 48);

@@ -31,6 +31,7 @@ void add_random(Definer& df, WasiContext& ctx) {
     uint32_t len = arg_u32(a, 1);
     uint8_t* p = mem.span(arg_u32(a, 0), len);
     if (!p) return Errno::Fault;
+    if (!charge_bytes(call, len)) return kNoFuel;
     std::span<uint8_t> buf(p, len);
     bool ok = c->random ? c->random(buf) : host_random(buf);
     return ok ? Errno::Success : Errno::Io;

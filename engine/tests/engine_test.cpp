@@ -294,5 +294,102 @@ TEST(InstanceMemory, ByIndexAndByExport) {
   EXPECT_EQ(inst.exported_memory("first"), nullptr);
 }
 
+// (module (import "env" "f" (func (param i32) (result i32))) (export "f" (func 0)))
+const std::vector<uint8_t> kI32HostExport = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+    0x02, 0x09, 0x01, 0x03, 'e', 'n', 'v', 0x01, 'f', 0x00, 0x00, 0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00};
+
+// env.f(n) charges n fuel units (HostCall::charge) and returns n, or 0 when refused.
+Linker charging_linker(bool* refused = nullptr) {
+  Linker linker;
+  linker.define_func("env", "f", FuncType{{ValType::I32}, {ValType::I32}},
+                     [refused](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+                       bool ok = call.charge(static_cast<uint32_t>(args[0]));
+                       if (refused) *refused = !ok;
+                       results[0] = ok ? args[0] : 0;
+                       return interp::HostResult::ok();
+                     });
+  return linker;
+}
+
+uint64_t fuel_of_call(Instance& inst, const char* name, uint64_t arg, RunStatus want = RunStatus::Done) {
+  auto exec = inst.call(name, {&arg, 1});
+  EXPECT_EQ(exec->run(), want) << exec->trap().message;
+  return exec->fuel_consumed();
+}
+
+TEST(HostCharge, ChargesCountAgainstTheLimitExactly) {
+  Engine engine;
+  Linker linker = charging_linker();
+  Instance free_run(linker, engine.load(kCallHostModule));
+  uint64_t base = fuel_of_call(free_run, "g", 0);
+  uint64_t need = fuel_of_call(free_run, "g", 1000);
+  EXPECT_EQ(need - base, 1000u);
+  Limits fits;
+  fits.fuel = need;
+  Instance a(linker, engine.load(kCallHostModule), fits);
+  EXPECT_EQ(fuel_of_call(a, "g", 1000), need);
+  bool refused = false;
+  Linker watched = charging_linker(&refused);
+  Limits short_by_one;
+  short_by_one.fuel = need - 1;
+  Instance b(watched, engine.load(kCallHostModule), short_by_one);
+  uint64_t arg = 1000;
+  auto exec = b.call("g", {&arg, 1});
+  ASSERT_EQ(exec->run(), RunStatus::Trapped);
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(exec->trap().message, "fuel exhausted");
+  EXPECT_EQ(exec->trap().backtrace.at(0).name, "env.f");
+  EXPECT_EQ(exec->fuel_consumed(), base) << "the refused charge is not counted";
+}
+
+TEST(HostCharge, AChargePastTheBudgetYieldsRightAfterTheCall) {
+  Engine engine;
+  Linker linker = charging_linker();
+  Instance inst(linker, engine.load(kCallHostModule));
+  uint64_t unsliced = fuel_of_call(inst, "g", 1000);
+  uint64_t arg = 1000;
+  auto exec = inst.call("g", {&arg, 1});
+  ASSERT_EQ(exec->run(10), RunStatus::OutOfBudget) << "the call happened, then the slice ended";
+  EXPECT_GE(exec->fuel_consumed(), 1000u);
+  ASSERT_EQ(exec->run(10), RunStatus::Done);
+  EXPECT_EQ(static_cast<uint32_t>(exec->results()[0]), 1000u);
+  EXPECT_EQ(exec->fuel_consumed(), unsliced);
+}
+
+TEST(HostCharge, AHostFunctionCalledDirectlyIsChargedToo) {
+  Engine engine;
+  Linker linker = charging_linker();
+  Instance inst(linker, engine.load(kI32HostExport));
+  EXPECT_EQ(fuel_of_call(inst, "f", 50), 50u);
+  Limits l;
+  l.fuel = 49;
+  Instance limited(linker, engine.load(kI32HostExport), l);
+  uint64_t arg = 50;
+  auto exec = limited.call("f", {&arg, 1});
+  ASSERT_EQ(exec->run(), RunStatus::Trapped);
+  EXPECT_EQ(exec->trap().message, "fuel exhausted");
+}
+
+TEST(Linker, WrapHostFuncsWrapsEveryHostFunction) {
+  Engine engine;
+  Linker linker = charging_linker();
+  int wrapped_calls = 0;
+  linker.wrap_host_funcs([&](HostFn fn) -> HostFn {
+    return [&wrapped_calls, fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+      ++wrapped_calls;
+      interp::HostResult r = fn(call, args, results);
+      results[0] += 1;
+      return r;
+    };
+  });
+  Instance inst(linker, engine.load(kCallHostModule));
+  uint64_t arg = 5;
+  auto exec = inst.call("g", {&arg, 1});
+  ASSERT_EQ(exec->run(), RunStatus::Done);
+  EXPECT_EQ(static_cast<uint32_t>(exec->results()[0]), 6u);
+  EXPECT_EQ(wrapped_calls, 1);
+}
+
 }  // namespace
 }  // namespace wippy::engine

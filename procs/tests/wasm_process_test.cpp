@@ -118,6 +118,34 @@ TEST(WasmProcess, ExecutionTimeLimitCpuBound) {
   EXPECT_GE(Clock::now() - t0, 150ms);  // never before the limit
 }
 
+TEST(WasmProcess, ExecutionTimeLimitCheckedAfterEachHostCall) {
+  // One slice with no fuel budget to speak of runs host calls for ever; the first call
+  // waits until the 1 ms limit has passed, so the check after it must end the process
+  // (before, only the check between slices could, and this slice never ends).
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  WasmProcessConfig cfg;
+  cfg.module = load_guest("host_loop");
+  cfg.method = "work_forever";
+  cfg.limits.max_execution_ms = 1;
+  cfg.slice = INT64_MAX;
+  cfg.imports = [calls](WasmImports& im, ProcessContext&) {
+    auto started = Clock::now();
+    im.linker.define_func("test", "work", engine::FuncType{{}, {engine::ValType::I32}},
+                          [calls, started](interp::HostCall&, const uint64_t*, uint64_t* r) {
+                            if (++*calls == 1) {
+                              while (Clock::now() < started + 2ms) {
+                              }
+                            }
+                            if (*calls > 1000) return interp::HostResult::trap("not stopped after the time limit");
+                            r[0] = 0;
+                            return interp::HostResult::ok();
+                          });
+  };
+  Event e = run_one(std::make_unique<WasmProcess>(std::move(cfg)));
+  EXPECT_EQ(e.error, "execution time limit exceeded (1 ms)");
+  EXPECT_EQ(calls->load(), 1);
+}
+
 TEST(WasmProcess, ImportsAndLinkErrors) {
   EXPECT_EQ(run_one(wasm("host", "sleep_then", {1, 5})).error, "unknown import: test.sleep_ms");
   Event e = run_one(wasm("host", "sleep_then", {1, 5}, {}, [](WasmImports&, ProcessContext&) {

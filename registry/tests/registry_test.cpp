@@ -159,6 +159,7 @@ TEST(Registry, FullFieldSet) {
                     "        - { id: lang }\n"
                     "      mounts:\n"
                     "        - { fs: myns:wasm_binaries, guest: /data/, read_only: true }\n"
+                    "      max_open_files: 64\n"
                     "    limits:\n"
                     "      max_execution_ms: 5000\n"
                     "      fuel: 1_000_000\n"
@@ -171,7 +172,7 @@ TEST(Registry, FullFieldSet) {
   p.write("src/hosts.yaml",
           "version: \"1.0\"\nnamespace: other\nentries:\n"
           "  - name: big\n    kind: process.host\n"
-          "    host: { workers: 3, queue_size: 100, local_queue_size: 10, stop_timeout: 2s,\n"
+          "    host: { workers: 3, stop_timeout: 2s,\n"
           "            max_mailbox_messages: 500, max_mailbox_bytes: 1_000_000, max_timers: 0 }\n"
           "  - name: out\n    kind: fs.directory\n    directory: ./out/dir\n    mode: \"0700\"\n"
           "    auto_init: true\n");
@@ -191,14 +192,13 @@ TEST(Registry, FullFieldSet) {
   ASSERT_EQ(w.wasi.mounts.size(), 1u);
   EXPECT_EQ(w.wasi.mounts[0].guest, "/data");
   EXPECT_TRUE(w.wasi.mounts[0].read_only);
+  EXPECT_EQ(w.wasi.max_open_files, 64u);
   EXPECT_EQ(w.limits.max_execution_ms, 5000u);
   EXPECT_EQ(w.limits.fuel, 1000000u);
   EXPECT_EQ(w.limits.max_memory_pages, 16u);
   EXPECT_EQ(w.limits.max_call_depth, 500u);
   const auto& h = reg.find("other:big")->process_host();
   EXPECT_EQ(h.workers, 3u);
-  EXPECT_EQ(h.queue_size, 100u);
-  EXPECT_EQ(h.local_queue_size, 10u);
   EXPECT_EQ(h.stop_timeout_ms, 2000u);
   EXPECT_EQ(h.max_mailbox_messages, 500u);
   EXPECT_EQ(h.max_mailbox_bytes, 1000000u);
@@ -391,6 +391,11 @@ TEST(Registry, WasiRules) {
     Project p;
     write_good(p, good_wasm_fields() + "    wasi:\n      argz: [a]\n");
     EXPECT_ERROR(p, "entry myns:compute_worker: wasi.argz: unknown field");
+  }
+  for (const char* bad : {"2", "65537"}) {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      max_open_files: " + bad + "\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.max_open_files must be between 3 and 65536");
   }
 }
 
@@ -600,11 +605,16 @@ TEST(Registry, ProcessHostFields) {
   p.write("src/h.yaml", "version: \"1\"\nnamespace: h\nentries:\n"
                         "  - { name: a, kind: process.host, host: { workers: 0 } }\n"
                         "  - { name: b, kind: process.host, host: { stop_timeout: soon } }\n"
-                        "  - { name: c, kind: process.host, host: { worker: 2 } }\n");
+                        "  - { name: c, kind: process.host, host: { worker: 2 } }\n"
+                        "  - { name: d, kind: process.host, host: { queue_size: 100, local_queue_size: 10 } }\n");
   auto errs = p.errors();
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:a: host.workers must be between 1 and 1024, got 0"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:b: host.stop_timeout must be a duration"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:c: host.worker: unknown field"));
+  // Queue capacities cannot be applied (see parse_process_host): refused with why.
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:d: host.queue_size is not supported: the run queue holds each "
+                             "runnable process once"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:d: host.local_queue_size is not supported"));
 }
 
 TEST(Registry, ProcessHostLimits) {

@@ -69,7 +69,8 @@ TEST(HostFs, OpenReadWriteSeekStatRenumber) {
   TempDir d;
   Probe p({{d.str(), "/d", false}});
   uint32_t fd;
-  ASSERT_EQ(p.open(3, "f.txt", 1 /*creat*/, 2 | 64 | 4 /*read write seek*/, 1, 0, &fd), kOk);
+  // read, write, seek, filestat_get, filestat_set_size
+  ASSERT_EQ(p.open(3, "f.txt", 1 /*creat*/, 2 | 64 | 4 | (1 << 21) | (1 << 22), 1, 0, &fd), kOk);
   p.put32(300, 400);  // iovec: buf 400, len 5
   p.put32(304, 5);
   std::memcpy(p.mem() + 400, "hello", 5);

@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr uint32_t kEagain = 6, kEnxio = 60;
-constexpr uint64_t kRightRead = 2, kRightWrite = 64;
+constexpr uint64_t kRightRead = 2, kRightSeek = 4, kRightWrite = 64, kRightPoll = 1 << 27;
 constexpr uint32_t kFdflagNonblock = 4;
 // A generous guard: these calls must return at once; the guard only turns a hang
 // into a failure.
@@ -114,7 +114,7 @@ TEST(HostileIo, PollOneoffWaitsForAFifoLikeForAClock) {
   ASSERT_GE(writer, 0);
   Probe p({{f.dir.str(), "/d", false}});
   uint32_t fd = 0;
-  ASSERT_EQ(p.open(3, "fifo", 0, kRightRead, 1, 0, &fd), kOk);
+  ASSERT_EQ(p.open(3, "fifo", 0, kRightRead | kRightPoll, 1, 0, &fd), kOk);
   // Three fd_read subscriptions of the FIFO (userdata 7, 8, 9; tag 1; fd).
   constexpr uint32_t kSubs = 1000, kEvents = 1200, kN = 1400;
   std::memset(p.mem() + kSubs, 0, 3 * 48);
@@ -191,7 +191,7 @@ TEST(HostileIo, OverlappingIovecsMoveAtMostOneMiBPerCall) {
   EXPECT_EQ(p.u32(kCount), 1u << 20);
   EXPECT_EQ(fs::file_size(d.path() / "out"), 1u << 20);
 
-  ASSERT_EQ(p.open(3, "big", 0, kRightRead, 1, 0, &in), kOk);
+  ASSERT_EQ(p.open(3, "big", 0, kRightRead | kRightSeek, 1, 0, &in), kOk);
   EXPECT_EQ(p.call("fd_read", {in, kIovs, 1024, kCount}), kOk);
   EXPECT_EQ(p.u32(kCount), 1u << 20);
   EXPECT_EQ(p.mem()[65536], 'r');
