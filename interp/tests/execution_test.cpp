@@ -2,22 +2,15 @@
 // resumption, limits, traps with backtraces. Guest: tests/guests/exec_basics.wat.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <ostream>
 
 #include "interp/execution.h"
+#include "interp/tests/guest_file.h"
 
 using namespace wippy::interp;
 
 namespace {
-
-std::vector<uint8_t> read_guest(const std::string& name) {
-  std::ifstream in(std::string(WIPPY_GUEST_DIR) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << "missing guest " << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 struct NextPending : HostPending {};
 

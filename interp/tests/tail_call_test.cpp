@@ -4,20 +4,13 @@
 // Guests: tests/guests/tail-call/tail_calls.wat and tail_other.wat.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 
 #include "interp/execution.h"
+#include "interp/tests/guest_file.h"
 
 using namespace wippy::interp;
 
 namespace {
-
-std::vector<uint8_t> read_guest(const std::string& name) {
-  std::ifstream in(std::string(WIPPY_GUEST_DIR) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << "missing guest " << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 struct NextPending : HostPending {};
 
