@@ -92,12 +92,12 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         has_pwd = has_pwd || b.name == "PWD";
         ctx->env.push_back(b.name + "=" + *value);
       }
-      // wasi-libc starts in "/" and resolves relative paths against the preopens
-      // itself; the working directory reaches the guest as PWD (a guest that wants
-      // it calls chdir(getenv("PWD"))).
+      // The working directory reaches the guest as PWD too, and (set_cwd below) as a
+      // "." preopen that relative paths resolve against.
       if (!cwd.empty() && !has_pwd) ctx->env.push_back("PWD=" + cwd);
       if (max_open_files) ctx->fds.set_max_descriptors(*max_open_files);
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
+      if (!cwd.empty()) ctx->set_cwd(cwd);
       if (terminal_hosts.count(pc.host().name())) {
         ctx->stdout_sink = wasi::file_sink(stdout);
         ctx->stderr_sink = wasi::file_sink(stderr);

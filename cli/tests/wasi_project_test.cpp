@@ -66,4 +66,35 @@ TEST(WasiProject, MountsArgsEnvAndReadOnly) {
             "argc=3\nargv[1]=one\nargv[2]=two\nenv GREETING=hello\nenv PWD=/data\nGREETING=hello\n");
 }
 
+TEST(WasiProject, CwdResolvesRelativePathsInsideTheMount) {
+  Project p;
+  p.write("wippy.lock", "directories:\n  src: ./src\n");
+  p.write("data/sub/in.txt", "hello\n");
+  std::string hash = p.guest("wasi_cwd_relative");
+  auto entry = [&](const std::string& name, const std::string& cwd) {
+    return "  - name: " + name + "\n    kind: process.wasm\n    fs: app:bin\n    path: /wasi_cwd_relative.wasm\n"
+           "    hash: " + hash + "\n    method: _start\n    meta: { command: { name: " + name + " } }\n"
+           "    imports: [wasi:cli, wasi:filesystem]\n"
+           "    wasi: { cwd: " + cwd + ", mounts: [{ fs: app:data, guest: /data }] }\n";
+  };
+  p.write("src/_index.yaml",
+          "version: \"1.0\"\nnamespace: app\nentries:\n"
+          "  - { name: terminal, kind: terminal.host }\n"
+          "  - { name: bin, kind: fs.directory, directory: ./bin }\n"
+          "  - { name: data, kind: fs.directory, directory: ./data }\n" +
+              entry("insub", "/data/sub") + entry("nodir", "/data/missing"));
+  auto r = p.run({"run", "insub"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "read: hello\n");
+  EXPECT_EQ(p.read("data/sub/out.txt"), "copied: hello\n");
+  EXPECT_FALSE(fs::exists(p.root() / "data" / "out.txt"));
+
+  r = p.run({"run", "nodir"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("error: app:nodir: wasi cwd /data/missing: not a directory inside the mount /data"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
