@@ -88,9 +88,15 @@ void WasiContext::set_cwd(const std::string& guest_cwd) {
   while (!rest.empty() && rest[0] == '/') rest.erase(0, 1);
   int fd = -1;
   Errno e = sandbox::open_beneath(mount->fd(), rest.empty() ? "." : rest, O_PATH | O_DIRECTORY, 0, true, fd);
-  if (e != Errno::Success)
-    throw std::runtime_error("wasi cwd " + guest_cwd + ": not a directory inside the mount " + mount->preopen +
-                             " (wasi errno " + std::to_string(static_cast<int>(e)) + ")");
+  if (e != Errno::Success) {
+    const std::string& m = mount->preopen;
+    std::string why = e == Errno::NotCapable ? "it leads out of the mount " + m
+                      : e == Errno::NoEnt    ? "no such directory inside the mount " + m
+                      : e == Errno::NotDir   ? "not a directory inside the mount " + m
+                                             : "cannot open it inside the mount " + m + " (wasi errno " +
+                                                 std::to_string(static_cast<int>(e)) + ")";
+    throw std::runtime_error("wasi cwd " + guest_cwd + ": " + why);
+  }
   auto d = std::make_shared<Descriptor>();
   d->kind = Descriptor::Kind::Directory;
   d->host = std::make_shared<HostFd>(fd);

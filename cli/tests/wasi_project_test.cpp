@@ -82,7 +82,8 @@ TEST(WasiProject, CwdResolvesRelativePathsInsideTheMount) {
           "  - { name: terminal, kind: terminal.host }\n"
           "  - { name: bin, kind: fs.directory, directory: ./bin }\n"
           "  - { name: data, kind: fs.directory, directory: ./data }\n" +
-              entry("insub", "/data/sub") + entry("nodir", "/data/missing"));
+              entry("insub", "/data/sub") + entry("nodir", "/data/missing") + entry("escape", "/data/out"));
+  fs::create_symlink(p.root(), p.root() / "data" / "out");
   auto r = p.run({"run", "insub"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "read: hello\n");
@@ -92,9 +93,12 @@ TEST(WasiProject, CwdResolvesRelativePathsInsideTheMount) {
   r = p.run({"run", "nodir"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_NE(r.err.find("error: app:nodir: wasi cwd /data/missing: not a directory inside the mount /data"),
-            std::string::npos)
-      << r.err;
+  EXPECT_EQ(r.err, "error: app:nodir: wasi cwd /data/missing: no such directory inside the mount /data\n");
+
+  // A symlink inside the mount that points out of it is not a way out.
+  r = p.run({"run", "escape"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: app:escape: wasi cwd /data/out: it leads out of the mount /data\n");
 }
 
 }  // namespace
