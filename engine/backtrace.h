@@ -7,8 +7,8 @@
 
 namespace wippy::engine {
 
-// One line per frame, innermost first ("  #0 func[3] name at 0x2a\n"); a deep stack
-// shows its innermost and outermost frames with "  ... N more frames" between them.
+// One line per frame, innermost first ("  at func[3] name (offset 0x2a)\n"); a deep
+// stack shows its innermost and outermost frames with "  ... N more frames" between.
 std::string format_backtrace(const interp::Trap& trap);
 
 }  // namespace wippy::engine

@@ -33,8 +33,9 @@ TEST(RunCommand, TrapNamesTheEntryAndShowsTheBacktrace) {
   auto r = p.run({"run", "boom"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err.rfind("error: app:boom: trap: unreachable\n  #0 func[", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find(" at 0x"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.rfind("error: app:boom: trap: unreachable\n  at func[", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(" (offset 0x"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.back(), '\n');
 }
 
 TEST(RunCommand, WasiCommandGetsArgvAndKeepsItsExitCode) {
