@@ -49,7 +49,12 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
   procs::WasmProcessConfig cfg;
   cfg.module = w.module;
   cfg.method = w.method;
-  cfg.args = std::move(args);
+  std::vector<std::string> extra_argv;  // a command's spawn arguments, after wasi.args
+  if (w.is_wasi_command()) {
+    for (const procs::Value& a : args) extra_argv.push_back(a.is_string() ? a.as_string() : a.to_string());
+  } else {
+    cfg.args = std::move(args);
+  }
   cfg.limits.fuel = w.limits.fuel.value_or(0);
   cfg.limits.max_memory_pages = w.limits.max_memory_pages.value_or(0);
   cfg.limits.max_call_depth = w.limits.max_call_depth.value_or(0);
@@ -70,6 +75,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     }
     std::vector<std::string> argv{entry->id};
     argv.insert(argv.end(), w.wasi.args.begin(), w.wasi.args.end());
+    argv.insert(argv.end(), extra_argv.begin(), extra_argv.end());
     // Runs on the process's first step: a missing required variable or a mount that
     // cannot be opened fails the start.
     cfg.imports = [argv = std::move(argv), env = std::move(env), mounts = std::move(mounts), cwd = w.wasi.cwd,
@@ -86,12 +92,12 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         has_pwd = has_pwd || b.name == "PWD";
         ctx->env.push_back(b.name + "=" + *value);
       }
-      // wasi-libc starts in "/" and resolves relative paths against the preopens
-      // itself; the working directory reaches the guest as PWD (a guest that wants
-      // it calls chdir(getenv("PWD"))).
+      // The working directory reaches the guest as PWD too, and (set_cwd below) as a
+      // "." preopen that relative paths resolve against.
       if (!cwd.empty() && !has_pwd) ctx->env.push_back("PWD=" + cwd);
       if (max_open_files) ctx->fds.set_max_descriptors(*max_open_files);
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
+      if (!cwd.empty()) ctx->set_cwd(cwd);
       if (terminal_hosts.count(pc.host().name())) {
         ctx->stdout_sink = wasi::file_sink(stdout);
         ctx->stderr_sink = wasi::file_sink(stderr);

@@ -16,14 +16,22 @@
 namespace wippy::cli {
 
 const char* const kRunUsage =
-    "usage: wippy run <command> [args...]     run a command of the project in this directory\n"
-    "       wippy run list                    list the project's commands\n"
-    "       wippy run -x <entry-id> [args...] run a process entry that has no command\n";
+    "usage: wippy run [--host <id>] <command> [args...]     run a command of the project in this directory\n"
+    "       wippy run list                                  list the project's commands\n"
+    "       wippy run [--host <id>] -x <entry-id> [args...] run a process entry that has no command\n"
+    "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n";
 
 namespace {
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
+
+// A command whose module would not load is listed with the reason, e.g. "(module missing)".
+std::string list_note(const registry::Entry& e) {
+  if (!e.is_wasm()) return "";
+  std::string problem = registry::module_file_problem(e.wasm());
+  return problem.empty() ? "" : "  (" + problem + ")";
+}
 
 void print_list(const registry::Registry& reg) {
   std::vector<const registry::Entry*> cmds = reg.commands();
@@ -39,8 +47,9 @@ void print_list(const registry::Registry& reg) {
   std::printf("%-*s  %-*s  %s\n", static_cast<int>(name_w), "NAME", static_cast<int>(short_w),
               "DESCRIPTION", "ENTRY");
   for (const auto* e : cmds) {
-    std::printf("%-*s  %-*s  %s\n", static_cast<int>(name_w), e->command->name.c_str(),
-                static_cast<int>(short_w), e->command->short_description.c_str(), e->id.c_str());
+    std::printf("%-*s  %-*s  %s%s\n", static_cast<int>(name_w), e->command->name.c_str(),
+                static_cast<int>(short_w), e->command->short_description.c_str(), e->id.c_str(),
+                list_note(*e).c_str());
   }
 }
 
@@ -53,6 +62,44 @@ procs::Value wasm_arg(const std::string& s) {
   auto [p2, ec2] = std::from_chars(s.data(), s.data() + s.size(), d);
   if (ec2 == std::errc() && p2 == s.data() + s.size()) return procs::Value(d);
   return procs::Value(s);
+}
+
+// The terminal.host to run on: the one named by --host, else the only one. Prints why
+// not and returns null.
+const registry::Entry* pick_terminal(const registry::Registry& reg, const std::string& wanted) {
+  std::vector<const registry::Entry*> terminals = reg.of_kind(registry::Kind::TerminalHost);
+  if (!wanted.empty()) {
+    for (const registry::Entry* t : terminals) {
+      if (t->id == wanted) return t;
+    }
+    std::fprintf(stderr, "wippy: --host %s: no terminal.host entry with this ID\n", wanted.c_str());
+    return nullptr;
+  }
+  if (terminals.empty()) {
+    std::fprintf(stderr,
+                 "wippy: this project has no terminal.host entry, which commands run on: "
+                 "add '- {name: terminal, kind: terminal.host}' to the entries of a YAML file in %s\n",
+                 reg.src_dir().lexically_relative(reg.project_dir()).c_str());
+    return nullptr;
+  }
+  if (terminals.size() > 1) {
+    std::string ids;
+    for (const registry::Entry* t : terminals) ids += (ids.empty() ? "" : ", ") + t->id;
+    std::fprintf(stderr, "wippy: this project has %zu terminal.host entries (%s): choose one with --host <id>\n",
+                 terminals.size(), ids.c_str());
+    return nullptr;
+  }
+  return terminals.front();
+}
+
+// Prints why the entry failed: the message, or the trap and its backtrace.
+void print_failure(const registry::Entry& entry, const procs::Event& ev) {
+  std::fflush(stdout);
+  if (!ev.backtrace.empty()) {
+    std::fprintf(stderr, "error: %s: trap: %s\n%s", entry.id.c_str(), ev.error->c_str(), ev.backtrace.c_str());
+  } else {
+    std::fprintf(stderr, "error: %s: %s\n", entry.id.c_str(), ev.error->c_str());
+  }
 }
 
 }  // namespace
@@ -78,10 +125,27 @@ int run_command(std::span<const std::string> words) {
     return words.empty() ? kExitUsage : 0;
   }
 
+  std::string host_id;
+  if (words[0] == "--host") {
+    if (words.size() < 3) {
+      std::fprintf(stderr, "wippy: --host needs a terminal.host entry ID and a command\n%s", kRunUsage);
+      return kExitUsage;
+    }
+    host_id = words[1];
+    words = words.subspan(2);
+  }
+  const bool listing = words[0] == "list";
+
   engine::Engine engine;
   std::shared_ptr<registry::Registry> reg;
   try {
-    reg = std::make_shared<registry::Registry>(registry::Registry::load(std::filesystem::current_path(), engine));
+    // Listing reads the entries only: a module that is not built yet, or changed since
+    // its hash was written, is marked in the list instead of hiding every command.
+    registry::LoadOptions load_opts;
+    load_opts.verify_wasm = !listing;
+    load_opts.init_directories = !listing;
+    reg = std::make_shared<registry::Registry>(
+        registry::Registry::load(std::filesystem::current_path(), engine, load_opts));
   } catch (const registry::LoadError& e) {
     for (const std::string& line : e.errors()) std::fprintf(stderr, "wippy: %s\n", line.c_str());
     if (e.errors().size() > 1) {
@@ -90,7 +154,7 @@ int run_command(std::span<const std::string> words) {
     return kExitError;
   }
 
-  if (words[0] == "list") {
+  if (listing) {
     print_list(*reg);
     return 0;
   }
@@ -122,18 +186,14 @@ int run_command(std::span<const std::string> words) {
     }
   }
 
-  std::vector<const registry::Entry*> terminals = reg->of_kind(registry::Kind::TerminalHost);
-  if (terminals.empty()) {
-    std::fprintf(stderr,
-                 "wippy: this project has no terminal.host entry, which commands run on: "
-                 "add '- {name: terminal, kind: terminal.host}' to the entries of a YAML file in %s\n",
-                 reg->src_dir().lexically_relative(reg->project_dir()).c_str());
-    return kExitError;
-  }
+  const registry::Entry* terminal = pick_terminal(*reg, host_id);
+  if (!terminal) return kExitError;
 
+  // A WASI command takes its arguments as argv strings; another WASM export as numbers.
+  const bool numeric_args = entry->is_wasm() && !entry->wasm().is_wasi_command();
   std::vector<procs::Value> args;
   for (size_t i = first_arg; i < words.size(); ++i) {
-    args.push_back(entry->is_wasm() ? wasm_arg(words[i]) : procs::Value(words[i]));
+    args.push_back(numeric_args ? wasm_arg(words[i]) : procs::Value(words[i]));
   }
 
   std::optional<procs::Event> result;
@@ -147,7 +207,7 @@ int run_command(std::span<const std::string> words) {
       result = ev;
       cv.notify_all();
     };
-    procs::SpawnResult r = runtime.system().spawn(terminals.front()->id, entry->id, std::move(args), std::move(opts));
+    procs::SpawnResult r = runtime.system().spawn(terminal->id, entry->id, std::move(args), std::move(opts));
     if (!r) {
       std::fprintf(stderr, "wippy: cannot start %s: %s\n", entry->id.c_str(), r.error.c_str());
       return kExitError;
@@ -156,9 +216,12 @@ int run_command(std::span<const std::string> words) {
     cv.wait(lk, [&] { return result.has_value(); });
   }  // the runtime shuts down: CANCEL to what is left, terminate after the stop timeout
 
-  if (result->error) {
+  if (result->exit_code) {  // the command chose its exit code and said why itself
     std::fflush(stdout);
-    std::fprintf(stderr, "error: %s\n", result->error->c_str());
+    return *result->exit_code > 255 ? 255 : static_cast<int>(*result->exit_code);
+  }
+  if (result->error) {
+    print_failure(*entry, *result);
     return kExitError;
   }
   const procs::Value& v = result->value;

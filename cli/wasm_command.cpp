@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/wasm_args.h"
+#include "engine/backtrace.h"
 #include "engine/engine.h"
 #include "wasi/command.h"
 #include "wasi/wasi.h"
@@ -66,20 +67,7 @@ bool read_file(const std::string& path, std::vector<uint8_t>& out, std::string& 
 
 void print_trap(const interp::Trap& trap) {
   std::fflush(stdout);
-  std::fprintf(stderr, "wippy: trap: %s\n", trap.message.c_str());
-  // Deep recursions have thousands of frames: show the innermost and the outermost.
-  constexpr size_t kHead = 20, kTail = 5;
-  const auto& bt = trap.backtrace;
-  for (size_t i = 0; i < bt.size(); i++) {
-    if (bt.size() > kHead + kTail + 1 && i == kHead) {
-      std::fprintf(stderr, "  ... %zu more frames\n", bt.size() - kHead - kTail);
-      i = bt.size() - kTail - 1;
-      continue;
-    }
-    const auto& fr = bt[i];
-    std::fprintf(stderr, "  #%zu func[%u]%s%s at 0x%x\n", i, fr.func_index,
-                 fr.name.empty() ? "" : " ", fr.name.c_str(), fr.code_offset);
-  }
+  std::fprintf(stderr, "wippy: trap: %s\n%s", trap.message.c_str(), engine::format_backtrace(trap).c_str());
 }
 
 struct Stats {

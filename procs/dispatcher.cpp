@@ -54,7 +54,8 @@ void ProcessHost::worker_main() {
 
 void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
   rec->finish();
-  Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error)};
+  Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error),
+           std::move(result.backtrace), result.exit_code};
   std::vector<Pid> monitors, links;
   std::vector<std::function<void(const Event&)>> on_exit;
   std::vector<TimerHandle> timers;
@@ -86,7 +87,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
       std::lock_guard lk(other->mu);
       std::erase(other->links, rec->pid);
     }
-    if (ev.error) system_.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error});
+    if (ev.error) system_.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error, {}, std::nullopt});
   }
   for (auto& cb : on_exit) {
     try {

@@ -2,6 +2,7 @@
 // event queue).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,9 @@ struct Event {
   Pid from;                          // the process that ended / the canceller (may be invalid)
   Value value;                       // Exit: the result value (nil on error)
   std::optional<std::string> error;  // Exit / LinkDown: why it ended abnormally
+  // Exit only, for a command line to report; the error text stays the short message.
+  std::string backtrace;              // a WASM trap: one line per frame, innermost first
+  std::optional<uint32_t> exit_code;  // a WASI command that called proc_exit(N), N != 0
 
   std::string to_string() const;  // debug text
 };

@@ -30,11 +30,13 @@ struct StepResult {
   Kind kind = Kind::Continue;
   Value value;
   std::optional<std::string> error;
+  std::string backtrace;              // a WASM trap: one line per frame (see Event)
+  std::optional<uint32_t> exit_code;  // a WASI command's non-zero proc_exit code (see Event)
 
   static StepResult cont() { return {}; }
-  static StepResult waiting() { return {Kind::Waiting, {}, std::nullopt}; }
-  static StepResult done(Value v = {}) { return {Kind::Done, std::move(v), std::nullopt}; }
-  static StepResult fail(std::string error) { return {Kind::Done, {}, std::move(error)}; }
+  static StepResult waiting() { return {Kind::Waiting, {}, std::nullopt, {}, std::nullopt}; }
+  static StepResult done(Value v = {}) { return {Kind::Done, std::move(v), std::nullopt, {}, std::nullopt}; }
+  static StepResult fail(std::string error) { return {Kind::Done, {}, std::move(error), {}, std::nullopt}; }
 };
 
 // A thread-safe handle that makes a waiting process runnable. Call it from any

@@ -163,7 +163,7 @@ SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, V
 }
 
 bool System::monitor(const Pid& watcher, const Pid& target) {
-  Event ev{EventKind::Exit, target, {}, std::string(kErrNoProcess)};
+  Event ev{EventKind::Exit, target, {}, std::string(kErrNoProcess), {}, std::nullopt};
   if (auto rec = find(target)) {
     std::lock_guard lk(rec->mu);
     if (!rec->finished) {
@@ -211,7 +211,7 @@ bool System::cancel(const Pid& from, const Pid& target) {
     if (rec->finished) return false;
     // One CANCEL per process: repeated cancels cannot fill its event queue.
     if (rec->cancelled.exchange(true)) return true;
-    rec->events.push(Event{EventKind::Cancel, from, {}, std::nullopt});
+    rec->events.push(Event{EventKind::Cancel, from, {}, std::nullopt, {}, std::nullopt});
     rec->cancel_timer = loop_.after(rec->host.options().stop_timeout, [this, target] { terminate(target); });
   }
   rec->wake();

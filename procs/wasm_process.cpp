@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "engine/backtrace.h"
 #include "procs/wasi_op.h"
 #include "procs/wasm_values.h"
 #include "wasi/context.h"  // wasi::ExitRequest (proc_exit), header only
@@ -111,13 +112,18 @@ StepResult WasmProcess::drive(ProcessContext& ctx) {
     case interp::RunStatus::Done:
       if (in_start_) return call_method();
       return StepResult::done(from_wasm_results(exec_->func_type(), exec_->results()));
-    case interp::RunStatus::Trapped:
-      return StepResult::fail(exec_->trap().message);
+    case interp::RunStatus::Trapped: {
+      StepResult r = StepResult::fail(exec_->trap().message);
+      r.backtrace = engine::format_backtrace(exec_->trap());
+      return r;
+    }
     case interp::RunStatus::Suspended: {
       std::unique_ptr<interp::HostPending> p = exec_->take_pending();
       if (auto* exit = dynamic_cast<wasi::ExitRequest*>(p.get())) {
         if (exit->code == 0) return StepResult::done();
-        return StepResult::fail("exit code " + std::to_string(exit->code));
+        StepResult r = StepResult::fail("exit code " + std::to_string(exit->code));
+        r.exit_code = exit->code;
+        return r;
       }
       if (auto* b = dynamic_cast<wasi::BlockingOp*>(p.get())) {
         p.release();

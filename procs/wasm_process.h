@@ -45,8 +45,8 @@ struct WasmProcessConfig {
 // Lifecycle: the first Step instantiates (a link or instantiation error ends the
 // process with that error), checks the arguments, runs the start function, then the
 // export. OutOfBudget -> Continue; a suspension on an AsyncOp -> Waiting until it
-// completes; wasi::ExitRequest (proc_exit) -> code 0 gives nil, else error "exit code N";
-// a trap -> error with the trap message. CANCEL is ignored (the host terminates the
+// completes; wasi::ExitRequest (proc_exit) -> code 0 gives nil, else error "exit code N"
+// with StepResult::exit_code; a trap -> error with the trap message, and its backtrace. CANCEL is ignored (the host terminates the
 // process after its stop timeout).
 class WasmProcess : public Process {
  public:

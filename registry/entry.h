@@ -104,6 +104,9 @@ struct WasmEntry {
   engine::ModulePtr module;    // verified against `hash`, decoded and validated
 
   bool enables(ImportGroup g) const { return imports.count(g) != 0; }
+  // A WASI command (method `_start`): takes its arguments as argv and ends with an
+  // exit code, not as function parameters and results.
+  bool is_wasi_command() const { return method == "_start"; }
 };
 
 // `limits:` of a Lua entry (fuel, memory pages and call depth are WASM limits).

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -156,6 +157,18 @@ void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::
 }
 
 }  // namespace
+
+std::string module_file_problem(const WasmEntry& w) {
+  std::error_code ec;
+  if (w.file.empty() || !fs::is_regular_file(w.file, ec)) return "module missing";
+  std::ifstream in(w.file, std::ios::binary);
+  if (!in) return "module missing";
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string expected = w.hash;
+  std::transform(expected.begin(), expected.end(), expected.begin(), [](unsigned char c) { return std::tolower(c); });
+  if ("sha256:" + engine::sha256_hex(bytes) != expected) return "hash mismatch";
+  return "";
+}
 
 LoadError::LoadError(std::vector<std::string> errors)
     : std::runtime_error(join_errors(errors)), errors_(std::move(errors)) {}

@@ -48,6 +48,10 @@ struct LoadOptions {
   bool init_directories = true;
 };
 
+// Checks a WASM entry's module file without decoding it (for listings): "" when the
+// file exists and matches the entry's hash, else "module missing" or "hash mismatch".
+std::string module_file_problem(const WasmEntry& w);
+
 class Registry {
  public:
   // Loads the project in `project_dir`. `engine` loads (and caches) the modules.

@@ -77,6 +77,14 @@ struct WasiContext {
   // not an absolute path.
   void mount(const std::string& host_dir, const std::string& guest, bool read_only);
 
+  // Makes relative paths resolve against the guest directory `guest_cwd` (absolute):
+  // preopens the directory it names inside the mount that covers it as ".", which
+  // wasi-libc matches for every relative path (longer mount prefixes still win for
+  // absolute ones). Call after the mounts. Without a covering mount nothing is
+  // preopened (there is nothing to open there). Throws std::runtime_error when the
+  // directory cannot be opened beneath its mount.
+  void set_cwd(const std::string& guest_cwd);
+
   ClockFn clock;       // empty: the host's clocks (clock_gettime)
   RandomFn random;     // empty: getrandom(2)
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "wasi/host.h"
+#include "wasi/sandbox.h"
 
 namespace wippy::wasi {
 
@@ -68,6 +69,44 @@ void WasiContext::mount(const std::string& host_dir, const std::string& guest, b
   d->preopen = guest;
   uint32_t num;
   if (fds.insert(std::move(d), num) != Errno::Success) throw std::runtime_error("wasi mount: too many descriptors");
+}
+
+void WasiContext::set_cwd(const std::string& guest_cwd) {
+  // The mount with the longest guest path that is guest_cwd or one of its parents.
+  std::shared_ptr<Descriptor> mount;
+  std::string rest;
+  for (uint32_t n = 0; n < fds.slots(); ++n) {
+    std::shared_ptr<Descriptor> d = fds.share(n);
+    if (!d || d->preopen.empty() || d->preopen[0] != '/') continue;
+    const std::string& p = d->preopen;
+    bool covers = p == "/" || guest_cwd == p || (guest_cwd.starts_with(p) && guest_cwd[p.size()] == '/');
+    if (!covers || (mount && mount->preopen.size() >= p.size())) continue;
+    mount = d;
+    rest = guest_cwd.substr(p == "/" ? 1 : p.size());
+  }
+  if (!mount) return;
+  while (!rest.empty() && rest[0] == '/') rest.erase(0, 1);
+  int fd = -1;
+  Errno e = sandbox::open_beneath(mount->fd(), rest.empty() ? "." : rest, O_PATH | O_DIRECTORY, 0, true, fd);
+  if (e != Errno::Success) {
+    const std::string& m = mount->preopen;
+    std::string why = e == Errno::NotCapable ? "it leads out of the mount " + m
+                      : e == Errno::NoEnt    ? "no such directory inside the mount " + m
+                      : e == Errno::NotDir   ? "not a directory inside the mount " + m
+                                             : "cannot open it inside the mount " + m + " (wasi errno " +
+                                                 std::to_string(static_cast<int>(e)) + ")";
+    throw std::runtime_error("wasi cwd " + guest_cwd + ": " + why);
+  }
+  auto d = std::make_shared<Descriptor>();
+  d->kind = Descriptor::Kind::Directory;
+  d->host = std::make_shared<HostFd>(fd);
+  d->filetype = Filetype::Directory;
+  d->rights_base = mount->rights_base;
+  d->rights_inheriting = mount->rights_inheriting;
+  d->read_only = mount->read_only;
+  d->preopen.assign(1, '.');  // assign(count, char): GCC 12 warns falsely (-Wrestrict) on = "."
+  uint32_t num;
+  if (fds.insert(std::move(d), num) != Errno::Success) throw std::runtime_error("wasi cwd: too many descriptors");
 }
 
 OutputSink line_sink(std::string prefix, std::function<void(std::string_view)> line) {

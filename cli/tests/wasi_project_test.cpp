@@ -66,4 +66,39 @@ TEST(WasiProject, MountsArgsEnvAndReadOnly) {
             "argc=3\nargv[1]=one\nargv[2]=two\nenv GREETING=hello\nenv PWD=/data\nGREETING=hello\n");
 }
 
+TEST(WasiProject, CwdResolvesRelativePathsInsideTheMount) {
+  Project p;
+  p.write("wippy.lock", "directories:\n  src: ./src\n");
+  p.write("data/sub/in.txt", "hello\n");
+  std::string hash = p.guest("wasi_cwd_relative");
+  auto entry = [&](const std::string& name, const std::string& cwd) {
+    return "  - name: " + name + "\n    kind: process.wasm\n    fs: app:bin\n    path: /wasi_cwd_relative.wasm\n"
+           "    hash: " + hash + "\n    method: _start\n    meta: { command: { name: " + name + " } }\n"
+           "    imports: [wasi:cli, wasi:filesystem]\n"
+           "    wasi: { cwd: " + cwd + ", mounts: [{ fs: app:data, guest: /data }] }\n";
+  };
+  p.write("src/_index.yaml",
+          "version: \"1.0\"\nnamespace: app\nentries:\n"
+          "  - { name: terminal, kind: terminal.host }\n"
+          "  - { name: bin, kind: fs.directory, directory: ./bin }\n"
+          "  - { name: data, kind: fs.directory, directory: ./data }\n" +
+              entry("insub", "/data/sub") + entry("nodir", "/data/missing") + entry("escape", "/data/out"));
+  fs::create_symlink(p.root(), p.root() / "data" / "out");
+  auto r = p.run({"run", "insub"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "read: hello\n");
+  EXPECT_EQ(p.read("data/sub/out.txt"), "copied: hello\n");
+  EXPECT_FALSE(fs::exists(p.root() / "data" / "out.txt"));
+
+  r = p.run({"run", "nodir"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "error: app:nodir: wasi cwd /data/missing: no such directory inside the mount /data\n");
+
+  // A symlink inside the mount that points out of it is not a way out.
+  r = p.run({"run", "escape"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: app:escape: wasi cwd /data/out: it leads out of the mount /data\n");
+}
+
 }  // namespace

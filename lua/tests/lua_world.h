@@ -74,10 +74,10 @@ class LuaWorld {
       cv.notify_all();
     };
     procs::SpawnResult r = sys_.spawn("app:host", id, std::move(args), std::move(opts));
-    if (!r) return procs::Event{procs::EventKind::Exit, {}, {}, "spawn failed: " + r.error};
+    if (!r) return procs::Event{procs::EventKind::Exit, {}, {}, "spawn failed: " + r.error, {}, std::nullopt};
     std::unique_lock lk(mu);
     if (!cv.wait_for(lk, timeout, [&] { return out.has_value(); })) {
-      return procs::Event{procs::EventKind::Exit, {}, {}, "test timeout"};
+      return procs::Event{procs::EventKind::Exit, {}, {}, "test timeout", {}, std::nullopt};
     }
     return *out;
   }

@@ -64,7 +64,7 @@ TEST(Event, Names) {
   EXPECT_STREQ(event_type_name(EventKind::Exit), "EXIT");
   EXPECT_STREQ(event_type_name(EventKind::LinkDown), "LINK_DOWN");
   EXPECT_STREQ(event_type_name(EventKind::Cancel), "CANCEL");
-  Event e{EventKind::Exit, Pid{"h", 2}, 42, std::nullopt};
+  Event e{EventKind::Exit, Pid{"h", 2}, 42, std::nullopt, {}, std::nullopt};
   EXPECT_EQ(e.to_string(), "EXIT from {h|2} value=42");
 }
 
