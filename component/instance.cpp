@@ -555,7 +555,7 @@ std::vector<Value> ComponentInstance::call(std::string_view name, const std::vec
 void ComponentInstance::drop(const Value& handle) {
   if (handle.kind != Kind::Own || !handle.resource) throw CallError("drop needs an owned resource handle");
   auto def = rt_->resources.defined.find(handle.resource);
-  if (def == rt_->resources.defined.end()) throw CallError(fmt::format("{} is not implemented by this component", handle.resource->resource_name));
+  if (def == rt_->resources.defined.end()) throw CallError(fmt::format("{} is not a resource this component defines", handle.resource->resource_name));
   uint64_t rep = handle.bits;
   if (def->second) run_core(*rt_->store, def->second, {&rep, 1}, "destructor of " + handle.resource->resource_name);
 }
