@@ -14,7 +14,8 @@
 #   --runs N, --warmup N  hyperfine runs (default 3) and warm-up runs (default 1)
 #   --scale N             workload argument (default: each workload's own, 100)
 #   --json-dir DIR        keep hyperfine's JSON exports and outputs there
-#   WORKLOAD...           a subset of: calls sieve matmul sha256 nbody quicksort vm hashmap,
+#   WORKLOAD...           a subset of: calls sieve matmul sha256 nbody quicksort vm hashmap
+#                         fpcalls fsm memops handlers,
 #                         or simd_image / simd_image_scalar: one auto-vectorised program
 #                         built with and without -msimd128 (not in the default set:
 #                         simd_image needs a wippy with SIMD)
@@ -33,7 +34,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-all_workloads=(calls sieve matmul sha256 nbody quicksort vm hashmap)
+all_workloads=(calls sieve matmul sha256 nbody quicksort vm hashmap fpcalls fsm memops handlers)
 simd_workloads=(simd_image simd_image_scalar)
 
 build=./build
