@@ -81,7 +81,6 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   // frame (and the end of the array) and writes the depth back when it leaves.
   Frame* frame = &ex->frames_.back();
   Frame* frames_end = ex->frames_.data() + ex->frames_.capacity();
-  size_t peak_stack = ex->peak_stack_;
   const Slot* pc = ex->pc_;
   uint64_t* fp = base + frame->base;
   Instance* inst = frame->instance;
@@ -167,7 +166,7 @@ call_func_inst:
   } while (0)
 
 // Makes room on the value stack for a frame of `f` at `new_fp` = fp + `at` (the stack
-// may move: base, stack_end, fp and new_fp follow it) and records the peak.
+// may move: base, stack_end, fp and new_fp follow it).
 #define RESERVE_FRAME(f, new_fp, at)                                                         \
   do {                                                                                       \
     if (UNLIKELY(new_fp + (f)->frame_size > stack_end)) {                                    \
@@ -178,24 +177,39 @@ call_func_inst:
       fp = base + fp_i;                                                                      \
       new_fp = fp + (at);                                                                    \
     }                                                                                        \
-    size_t top = static_cast<size_t>(new_fp - base) + (f)->frame_size;                       \
-    if (top > peak_stack) peak_stack = top;                                                  \
+  } while (0)
+
+// Zeroes the declared locals of `f` and its zero cell in the frame at fp (its
+// arguments are in place). Most functions declare no locals: one cell.
+#define ZERO_LOCALS(f)                                         \
+  do {                                                         \
+    uint64_t* z_ = fp + (f)->num_params;                       \
+    z_[0] = 0;                                                 \
+    for (uint32_t i = 1, n = (f)->zero_cells; i < n; ++i) z_[i] = 0; \
   } while (0)
 
 // Starts `f` in the frame at fp (its arguments in place): zeroes its declared locals
 // and continues at its code, in the instance `in`.
 #define START_FUNCTION(f, in)                                                       \
   do {                                                                              \
-    for (uint32_t i = (f)->num_params, n = (f)->locals_end; i < n; ++i) fp[i] = 0;  \
-    pc = (f)->code.data() + (f)->entry_skip;                                        \
+    ZERO_LOCALS(f);                                                                 \
+    pc = (f)->entry;                                                                \
     if ((in) != inst) {                                                             \
       inst = (in);                                                                  \
       RELOAD_MEMORY();                                                              \
     }                                                                               \
   } while (0)
 
-enter_function: {
-  // Push a frame for enter_fn, whose arguments start at fp[args_at], and continue in it.
+enter_function:
+  // Enter enter_fn of enter_inst. Switching instances before the checks below is
+  // harmless: a yield or trap there leaves the loop, and a run resumes from the frames.
+  if (enter_inst != inst) {
+    inst = enter_inst;
+    RELOAD_MEMORY();
+  }
+enter_same_instance: {
+  // Push a frame for enter_fn (in inst), whose arguments start at fp[args_at], and
+  // continue in it.
   const Function* f = enter_fn;
   if (UNLIKELY(frame + 1 == frames_end)) {
     SYNC_FRAMES();
@@ -206,9 +220,10 @@ enter_function: {
   CHARGE_ENTRY(f);
   uint64_t* new_fp = fp + args_at;
   RESERVE_FRAME(f, new_fp, args_at);
-  *++frame = Frame{f, enter_inst, pc, static_cast<uint32_t>(new_fp - base)};
+  *++frame = Frame{f, inst, pc, static_cast<uint32_t>(new_fp - base)};
   fp = new_fp;
-  START_FUNCTION(f, enter_inst);
+  ZERO_LOCALS(f);
+  pc = f->entry;
   NEXT();
 }
 
@@ -239,6 +254,7 @@ tail_enter_function: {
 #undef CHARGE_ENTRY
 #undef RESERVE_FRAME
 #undef START_FUNCTION
+#undef ZERO_LOCALS
 
 trap:
   ex->pc_ = pc;
@@ -251,7 +267,6 @@ trap:
 
 leave:
   if (status != RunStatus::Done) SYNC_FRAMES();
-  ex->peak_stack_ = peak_stack;
   store.fuel_consumed += static_cast<uint64_t>(fuel_start - fuel);
   ex->fuel_consumed_ += static_cast<uint64_t>(fuel_start - fuel);
   return status;

@@ -92,7 +92,6 @@ RunStatus Execution::run(int64_t budget) {
         set_trap("call stack exhausted", nullptr);
         return status_ = RunStatus::Trapped;
       }
-      peak_stack_ = std::max(peak_stack_, need);
       if (!frames_.grow(store_.limits().max_call_depth)) {
         set_trap("call stack exhausted", nullptr);
         return status_ = RunStatus::Trapped;

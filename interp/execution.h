@@ -96,7 +96,9 @@ class Execution {
   const FuncType& func_type() const { return *entry_->type; }
 
   uint64_t fuel_consumed() const { return fuel_consumed_; }  // by this execution
-  size_t peak_stack_cells() const { return peak_stack_; }
+  // Cells of value stack this execution has allocated: it grows only when a frame
+  // does not fit, so it bounds the deepest stack the execution reached.
+  size_t stack_cells() const { return stack_.size(); }
   void* user_data = nullptr;  // handed to host functions as HostCall::user
 
   // The internal handler table (threaded dispatch); used by the translator.
@@ -129,7 +131,6 @@ class Execution {
   uint32_t pending_results_ = 0;  // result cells the suspended host call owes
   uint64_t host_fuel_ = 0;        // fuel the last host call charged (HostCall::charge)
   uint64_t fuel_consumed_ = 0;
-  size_t peak_stack_ = 0;
 };
 
 }  // namespace wippy::interp

@@ -94,6 +94,10 @@ struct OffsetEntry {
 
 // A function defined in the module, translated to internal code.
 struct Function {
+  Function() = default;
+  Function(const Function&) = delete;  // `entry` points into `code`
+  Function& operator=(const Function&) = delete;
+
   uint32_t type_index = 0;
   uint32_t type_id = 0;        // canonical_type_id of its type
   uint32_t num_params = 0;     // in cells
@@ -107,7 +111,8 @@ struct Function {
   // A call charges the fuel of the function's first segment itself and enters after
   // its Fuel instruction (so an out-of-budget call yields before the call).
   int64_t entry_fuel = 0;
-  uint32_t entry_skip = 0;     // words to skip at entry: 2 if the code starts with Fuel
+  const Slot* entry = nullptr;  // where a call starts: code, past a leading Fuel
+  uint32_t zero_cells = 0;      // declared locals + the zero cell: cleared at entry
   std::vector<ValType> local_types;  // declared locals only (after params)
   std::vector<Slot> code;
   std::vector<OffsetEntry> offsets;  // sorted by slot

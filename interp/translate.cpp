@@ -62,12 +62,15 @@ void Translator::translate() {
     malformed("section size mismatch");
   }
 
+  uint32_t entry_skip = 0;
   if (!code_.empty() && code_[0].op == handlers_[static_cast<int>(Op::Fuel)]) {
     fn_.entry_fuel = operands_of<Op::Fuel>(0).cost;
-    fn_.entry_skip = 1 + kOperandWords<Op::Fuel>;
+    entry_skip = 1 + kOperandWords<Op::Fuel>;
   }
   finish_branches();
   fn_.code = std::move(code_);
+  fn_.entry = fn_.code.data() + entry_skip;  // the code never moves again
+  fn_.zero_cells = fn_.locals_end - fn_.num_params;
   fn_.max_stack = stack_.max_cells() + 1;
   fn_.frame_size = fn_.locals_end + fn_.max_stack;
 }

@@ -15,7 +15,7 @@ RunOutcome drive(interp::Execution& ex, int64_t slice) {
     out.slices++;
     if (st == interp::RunStatus::OutOfBudget) continue;
     out.fuel_consumed = ex.fuel_consumed();
-    out.peak_stack_cells = ex.peak_stack_cells();
+    out.peak_stack_cells = ex.stack_cells();
     switch (st) {
       case interp::RunStatus::Done:
         out.kind = RunOutcome::Kind::Returned;

@@ -25,7 +25,7 @@ struct RunOutcome {
   std::unique_ptr<interp::HostPending> pending;
 
   uint64_t fuel_consumed = 0;    // by the executions this outcome covers
-  size_t peak_stack_cells = 0;   // the largest of their value-stack peaks
+  size_t peak_stack_cells = 0;   // the largest value stack they allocated (it grows by doubling)
   uint64_t slices = 0;           // number of run() calls
 };
 
