@@ -119,5 +119,43 @@ TEST(GuestFs, StdinBlockingAndNot) {
   }
 }
 
+// wasi.max_write_bytes (issue 15): what writes add to files counts, all files
+// together; the write that passes the quota is cut short, the next one gets ENOSPC;
+// overwriting is free, shrinking gives nothing back.
+TEST(GuestFs, WriteQuotaGivesEnospc) {
+  TempDir dir;
+  WasiContext ctx;
+  ctx.mount(dir.str(), "/data", false);
+  ctx.io_suspend_threshold = 64 * 1024;  // the 100,000-byte writes run off the guest's thread
+  ctx.max_write_bytes = 200000;
+  GuestRun r = run_guest("write_quota", ctx);
+  EXPECT_EQ(r.outcome.exit_code, 0u) << r.outcome.trap.message << r.err;
+  EXPECT_EQ(r.out,
+            "write 100000: 100000\n"
+            "write 30000: 30000\n"
+            "write 100000 more: 70000\n"
+            "write 1 more: No space left on device\n"
+            "overwrite 30000: 30000\n"
+            "pwrite past the end: No space left on device\n"
+            "pwrite inside: 10\n"
+            "grow by ftruncate: No space left on device\n"
+            "shrink by ftruncate: 0\n"
+            "write after shrinking: No space left on device\n"
+            "write another file: No space left on device\n");
+  EXPECT_EQ(fs::file_size(dir.path() / "a.bin"), 1000u);
+  EXPECT_EQ(ctx.written_bytes, 200000u);
+
+  // Without a quota (0) every write goes through.
+  TempDir free_dir;
+  WasiContext unlimited;
+  unlimited.mount(free_dir.str(), "/data", false);
+  unlimited.max_write_bytes = 0;
+  r = run_guest("write_quota", unlimited);
+  EXPECT_EQ(r.outcome.exit_code, 0u);
+  EXPECT_NE(r.out.find("write 100000 more: 100000\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("No space left"), std::string::npos) << r.out;
+  EXPECT_EQ(WasiContext().max_write_bytes, uint64_t{1} << 30) << "the default is 1 GiB";
+}
+
 }  // namespace
 }  // namespace wippy::wasi::test
