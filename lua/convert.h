@@ -51,8 +51,8 @@ class ValueReader {
   std::unordered_map<const void*, Converted> done_;
 };
 
-// One value as one message.
-inline procs::Value to_value(lua_State* L, int idx, procs::MessageLimits limits, std::string root = "value") {
+// One value as one message (the default limits unless the process's host has others).
+inline procs::Value to_value(lua_State* L, int idx, procs::MessageLimits limits = {}, std::string root = "value") {
   return ValueReader(L, limits).read(idx, std::move(root));
 }
 
