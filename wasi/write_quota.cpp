@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 
 #include "wasi/host.h"
 
@@ -28,6 +29,7 @@ Errno admit_write(WasiContext& ctx, int fd, std::optional<uint64_t> offset, uint
     if (cur < 0) return errno_from_host(errno);
     out.pos = static_cast<uint64_t>(cur);
   }
+  if (out.pos > static_cast<uint64_t>(INT64_MAX) - len) return Errno::Inval;  // no such file offset
   uint64_t left = write_quota_left(ctx);
   if (out.grown_by(len) > left) {
     uint64_t end = out.size + left;  // the furthest the file may reach

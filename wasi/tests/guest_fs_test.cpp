@@ -157,5 +157,21 @@ TEST(GuestFs, WriteQuotaGivesEnospc) {
   EXPECT_EQ(WasiContext().max_write_bytes, uint64_t{1} << 30) << "the default is 1 GiB";
 }
 
+// An offset no file can have is refused before it is counted.
+TEST(GuestFs, WriteQuotaRefusesImpossibleOffsets) {
+  TempDir dir;
+  Probe p({{dir.str(), "/d", false}}, "fs_probe", [](WasiContext& c) { c.max_write_bytes = 1000; });
+  uint32_t fd = 0;
+  ASSERT_EQ(p.open(3, "f", 1, 68, 1, 0, &fd), kOk);  // creat; fd_write | fd_seek
+  p.put32(300, 400);
+  p.put32(304, 10);
+  EXPECT_EQ(p.call("fd_pwrite", {fd, 300, 1, uint64_t{1} << 63, 308}), kEinval);
+  EXPECT_EQ(p.call("fd_pwrite", {fd, 300, 1, ~uint64_t{0} - 4, 308}), kEinval);
+  EXPECT_EQ(p.ctx.written_bytes, 0u);
+  EXPECT_EQ(p.call("fd_pwrite", {fd, 300, 1, 995, 308}), kOk);
+  EXPECT_EQ(p.u32(308), 5u) << "cut to the quota";
+  EXPECT_EQ(p.ctx.written_bytes, 1000u);
+}
+
 }  // namespace
 }  // namespace wippy::wasi::test
