@@ -79,7 +79,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     // Runs on the process's first step: a missing required variable or a mount that
     // cannot be opened fails the start.
     cfg.imports = [argv = std::move(argv), env = std::move(env), mounts = std::move(mounts), cwd = w.wasi.cwd,
-                   mask = *groups, id = entry->id, max_open_files = w.wasi.max_open_files, &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
+                   mask = *groups, id = entry->id, max_open_files = w.wasi.max_open_files,
+                   max_write_bytes = w.wasi.max_write_bytes, &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
       auto ctx = std::make_shared<wasi::WasiContext>();
       ctx->args = argv;
       bool has_pwd = false;
@@ -96,6 +97,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       // "." preopen that relative paths resolve against.
       if (!cwd.empty() && !has_pwd) ctx->env.push_back("PWD=" + cwd);
       if (max_open_files) ctx->fds.set_max_descriptors(*max_open_files);
+      if (max_write_bytes) ctx->max_write_bytes = *max_write_bytes;
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
       if (!cwd.empty()) ctx->set_cwd(cwd);
       if (terminal_hosts.count(pc.host().name())) {
@@ -142,6 +144,8 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
     opts.max_mailbox_messages = h.max_mailbox_messages.value_or(opts.max_mailbox_messages);
     opts.max_mailbox_bytes = h.max_mailbox_bytes.value_or(opts.max_mailbox_bytes);
     opts.max_timers = h.max_timers.value_or(opts.max_timers);
+    opts.message_limits.max_bytes = h.max_message_bytes.value_or(opts.message_limits.max_bytes);
+    opts.message_limits.max_depth = h.max_message_depth.value_or(opts.message_limits.max_depth);
     system_->add_host(std::move(opts));
   }
   for (const Entry* e : reg_->of_kind(registry::Kind::TerminalHost)) {

@@ -67,10 +67,14 @@ procs::Pid arg_pid(lua_State* L, int idx, const char* fn) {
   return *pid;
 }
 
+// The limits of a message sent by the process of `L`.
+procs::MessageLimits message_limits(lua_State* L) { return self_of(L)->ctx().host().options().message_limits; }
+
 std::vector<Value> args_from(lua_State* L, int first) {
   std::vector<Value> out;
+  ValueReader reader(L, message_limits(L));  // all the arguments are one message
   int top = lua_gettop(L);
-  for (int i = first; i <= top; ++i) out.push_back(to_value(L, i));
+  for (int i = first; i <= top; ++i) out.push_back(reader.read(i, "args[" + std::to_string(i - first + 1) + "]"));
   return out;
 }
 
@@ -171,7 +175,7 @@ int p_send(lua_State* L) {
     procs::ProcessContext& ctx = self_of(L)->ctx();
     procs::Pid to = arg_pid(L, 1, "process.send");
     std::string topic = lua_isnoneornil(L, 2) ? std::string() : arg_string(L, 2, "process.send", "topic");
-    Value payload = to_value(L, 3);
+    Value payload = to_value(L, 3, message_limits(L), "payload");
     procs::SendResult sent = ctx.system().try_send(ctx.pid(), to, std::move(topic), std::move(payload));
     return push_bool_result(L, sent.ok(), sent.error.c_str());
   });
@@ -506,7 +510,7 @@ StepResult LuaProcess::finish(int nres) {
     return StepResult::fail(describe_error(co_, first + 1));
   }
   try {
-    return StepResult::done(to_value(co_, first));
+    return StepResult::done(to_value(co_, first, ctx().host().options().message_limits, "result"));
   } catch (const std::exception& e) {
     return StepResult::fail(std::string("cannot return the result: ") + e.what());
   }

@@ -29,6 +29,9 @@ struct HostOptions {
   size_t max_mailbox_messages = 100'000;
   size_t max_mailbox_bytes = size_t{64} << 20;  // approximate: payloads, topics, overhead
   size_t max_timers = 10'000;
+  // One value a process of this host passes to another (message, spawn arguments,
+  // result): a larger, deeper or cyclic one is refused when it is made.
+  MessageLimits message_limits;
 };
 
 struct HostStats {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <unordered_set>
 
 namespace wippy::procs {
 
@@ -48,7 +49,10 @@ void quote(std::string& out, const std::string& s) {
   out += '"';
 }
 
-void append(std::string& out, const Value& v) {
+// Appends `v`, stopping once `out` holds `max` characters (a value with shared
+// nodes may be far longer written out than it is in memory).
+void append(std::string& out, const Value& v, size_t max) {
+  if (out.size() >= max) return;
   switch (v.type()) {
     case Value::Type::Nil: out += "nil"; break;
     case Value::Type::Bool: out += v.as_bool() ? "true" : "false"; break;
@@ -68,9 +72,10 @@ void append(std::string& out, const Value& v) {
       out += '[';
       bool first = true;
       for (const Value& e : v.as_array()) {
+        if (out.size() >= max) return;
         if (!first) out += ", ";
         first = false;
-        append(out, e);
+        append(out, e, max);
       }
       out += ']';
       break;
@@ -79,11 +84,12 @@ void append(std::string& out, const Value& v) {
       out += '{';
       bool first = true;
       for (const auto& [k, e] : v.as_map()) {
+        if (out.size() >= max) return;
         if (!first) out += ", ";
         first = false;
         out += k;
         out += " = ";
-        append(out, e);
+        append(out, e, max);
       }
       out += '}';
       break;
@@ -91,27 +97,59 @@ void append(std::string& out, const Value& v) {
   }
 }
 
-}  // namespace
-
-std::string Value::to_string() const {
-  std::string out;
-  append(out, *this);
-  return out;
-}
-
-size_t Value::footprint() const {
-  size_t n = sizeof(Value);
-  switch (type()) {
-    case Type::String: n += as_string().size(); break;
-    case Type::Array:
-      for (const Value& e : as_array()) n += e.footprint();
+// Adds what `v` holds that `seen` does not hold yet (shared nodes count once).
+size_t footprint_of(const Value& v, std::unordered_set<const void*>& seen) {
+  size_t n = Value::kValueBytes;
+  if (v.node_shared() && !seen.insert(v.node()).second) return n;
+  switch (v.type()) {
+    case Value::Type::String: n += v.as_string().size(); break;
+    case Value::Type::Array:
+      for (const Value& e : v.as_array()) n += footprint_of(e, seen);
       break;
-    case Type::Map:
-      for (const auto& [k, e] : as_map()) n += sizeof(std::string) + k.size() + e.footprint();
+    case Value::Type::Map:
+      for (const auto& [k, e] : v.as_map()) n += Value::kKeyBytes + k.size() + footprint_of(e, seen);
       break;
     default: break;
   }
   return n;
+}
+
+}  // namespace
+
+std::string Value::to_string(size_t max_chars) const {
+  std::string out;
+  append(out, *this, max_chars);
+  if (out.size() >= max_chars) {
+    out.resize(max_chars);
+    out += "...";
+  }
+  return out;
+}
+
+size_t Value::footprint() const {
+  std::unordered_set<const void*> seen;
+  return footprint_of(*this, seen);
+}
+
+const void* Value::node() const {
+  if (const auto* a = std::get_if<ArrayNode>(&v_)) return a->get();
+  if (const auto* m = std::get_if<MapNode>(&v_)) return m->get();
+  return nullptr;
+}
+
+bool Value::node_shared() const {
+  if (const auto* a = std::get_if<ArrayNode>(&v_)) return a->use_count() > 1;
+  if (const auto* m = std::get_if<MapNode>(&v_)) return m->use_count() > 1;
+  return false;
+}
+
+bool Value::operator==(const Value& other) const {
+  if (type() != other.type()) return false;
+  switch (type()) {
+    case Type::Array: return node() == other.node() || as_array() == other.as_array();
+    case Type::Map: return node() == other.node() || as_map() == other.as_map();
+    default: return v_ == other.v_;
+  }
 }
 
 }  // namespace wippy::procs

@@ -1,9 +1,17 @@
 // A Lua-independent value for messages, spawn arguments and process results:
 // nil, boolean, 64-bit integer, double, string, array and (ordered) map.
+//
+// Arrays and maps are immutable shared nodes: copying a Value copies a pointer, and
+// a value may use one node in several places (a message built from shared tables
+// keeps its sharing, so its size is linear in its distinct tables). Nodes are never
+// changed once shared (the mutable accessors copy a shared node first), so values
+// may be handed between threads.
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +38,8 @@ class Value {
   Value(std::string s) : v_(std::move(s)) {}
   Value(std::string_view s) : v_(std::string(s)) {}
   Value(const char* s) : v_(std::string(s)) {}
-  Value(Array a) : v_(std::move(a)) {}
-  Value(Map m) : v_(std::move(m)) {}
+  Value(Array a) : v_(std::make_shared<Array>(std::move(a))) {}
+  Value(Map m) : v_(std::make_shared<Map>(std::move(m))) {}
 
   Type type() const { return static_cast<Type>(v_.index()); }
   static const char* type_name(Type t);  // "nil", "boolean", "integer", "number", "string", "array", "map"
@@ -52,26 +60,53 @@ class Value {
   double as_double() const { return std::get<double>(v_); }
   double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_double(); }
   const std::string& as_string() const { return std::get<std::string>(v_); }
-  const Array& as_array() const { return std::get<Array>(v_); }
-  Array& as_array() { return std::get<Array>(v_); }
-  const Map& as_map() const { return std::get<Map>(v_); }
-  Map& as_map() { return std::get<Map>(v_); }
+  const Array& as_array() const { return *std::get<ArrayNode>(v_); }
+  Array& as_array() { return unshare<Array>(); }
+  const Map& as_map() const { return *std::get<MapNode>(v_); }
+  Map& as_map() { return unshare<Map>(); }
+
+  // The array or map node (its identity, for conversions that keep sharing), or null.
+  const void* node() const;
+  // True when the node is also held elsewhere (in this value or another one).
+  bool node_shared() const;
 
   // Map lookup: the first entry with `key`, or null (also for non-maps).
   const Value* get(std::string_view key) const;
 
   // Deep equality; an integer never equals a double (1 != 1.0), as in the wire format.
-  bool operator==(const Value& other) const { return v_ == other.v_; }
+  bool operator==(const Value& other) const;
 
-  // Debug text: nil, true, 42, 1.5, "text", [1, 2], {a = 1, b = "x"}.
-  std::string to_string() const;
+  // Debug text: nil, true, 42, 1.5, "text", [1, 2], {a = 1, b = "x"}; a shared node
+  // is written out at every use. Text beyond `max_chars` is cut and ends in "...".
+  std::string to_string(size_t max_chars = size_t{1} << 20) const;
 
-  // Approximate memory held: this value plus its strings and elements (what a
-  // mailbox limit counts).
+  // Approximate memory held: kValueBytes per value, plus its string's bytes, plus
+  // kKeyBytes and the key's bytes per map entry; a shared node counts once (what a
+  // mailbox limit and max_message_bytes count).
   size_t footprint() const;
+  static constexpr size_t kValueBytes = 48;
+  static constexpr size_t kKeyBytes = 32;
 
  private:
-  std::variant<std::monostate, bool, int64_t, double, std::string, Array, Map> v_;
+  using ArrayNode = std::shared_ptr<Array>;
+  using MapNode = std::shared_ptr<Map>;
+  template <class T>
+  T& unshare() {
+    auto& node = std::get<std::shared_ptr<T>>(v_);
+    if (node.use_count() > 1) node = std::make_shared<T>(*node);
+    return *node;
+  }
+
+  std::variant<std::monostate, bool, int64_t, double, std::string, ArrayNode, MapNode> v_;
+};
+
+// Caps on one value passed between processes (a message payload, the arguments of a
+// spawn, a result), checked while it is made from a Lua value; a process.host's
+// max_message_bytes and max_message_depth.
+struct MessageLimits {
+  size_t max_bytes = size_t{16} << 20;  // Value::footprint(); 0: no limit
+  unsigned max_depth = 64;              // nested arrays and maps ({} is 1 level)
+  static constexpr unsigned kMaxMaxDepth = 1000;  // conversions recurse per level
 };
 
 }  // namespace wippy::procs

@@ -79,6 +79,9 @@ struct WasiConfig {
   // Descriptor numbers the process may use, standard streams and preopens included
   // (wasi::FdTable::kDefaultMaxDescriptors when unset); beyond it, EMFILE.
   std::optional<uint32_t> max_open_files;
+  // Bytes the process may add to files on its mounts (wasi::WasiContext::
+  // kDefaultMaxWriteBytes when unset; 0: no limit); beyond it, ENOSPC.
+  std::optional<uint64_t> max_write_bytes;
 };
 
 // `limits:`. Unset fields use the runtime's defaults.
@@ -132,6 +135,8 @@ struct ProcessHostEntry {
   std::optional<size_t> max_mailbox_messages;
   std::optional<size_t> max_mailbox_bytes;
   std::optional<size_t> max_timers;
+  std::optional<size_t> max_message_bytes;    // one message, spawn or result (0: none)
+  std::optional<unsigned> max_message_depth;  // its nesting, 1 to 1000
 };
 
 // `terminal.host`: runs one command process bound to the terminal.

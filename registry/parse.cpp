@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "procs/value.h"
 #include "wasi/fd_table.h"
 
 namespace wippy::registry::detail {
@@ -81,10 +82,11 @@ EnvVariable parse_env_variable(const YAML::Node& node, const Fields& f) {
 }
 
 void parse_wasi(const YAML::Node& wasi, const Fields& f, const FileContext& fc, WasiConfig& out) {
-  f.refuse_unknown(wasi, {"args", "cwd", "env", "mounts", "max_open_files"}, "wasi");
+  f.refuse_unknown(wasi, {"args", "cwd", "env", "mounts", "max_open_files", "max_write_bytes"}, "wasi");
   if (auto args = f.str_list(wasi, "args", "wasi.args")) out.args = *args;
   if (auto n = f.uint(wasi, "max_open_files", "wasi.max_open_files", 3, wasi::FdTable::kMaxMaxDescriptors))
     out.max_open_files = static_cast<uint32_t>(*n);
+  out.max_write_bytes = f.uint(wasi, "max_write_bytes", "wasi.max_write_bytes", 0, uint64_t{1} << 62);
   if (auto cwd = f.str(wasi, "cwd", "wasi.cwd")) {
     if (cwd->empty() || (*cwd)[0] != '/') {
       f.error("wasi.cwd must be an absolute path, got \"" + *cwd + "\"");
@@ -223,7 +225,7 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
   if (!host) return h;
   f.refuse_unknown(*host,
                    {"workers", "queue_size", "local_queue_size", "stop_timeout", "max_mailbox_messages",
-                    "max_mailbox_bytes", "max_timers"},
+                    "max_mailbox_bytes", "max_timers", "max_message_bytes", "max_message_depth"},
                    "host");
   if (auto w = f.uint(*host, "workers", "host.workers", 1, 1024)) h.workers = static_cast<unsigned>(*w);
   // A run queue capacity cannot be applied: the one run queue holds each runnable
@@ -240,6 +242,9 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
   h.max_mailbox_messages = f.uint(*host, "max_mailbox_messages", "host.max_mailbox_messages", 0, 1u << 30);
   h.max_mailbox_bytes = f.uint(*host, "max_mailbox_bytes", "host.max_mailbox_bytes", 0, uint64_t{1} << 40);
   h.max_timers = f.uint(*host, "max_timers", "host.max_timers", 0, 1u << 30);
+  h.max_message_bytes = f.uint(*host, "max_message_bytes", "host.max_message_bytes", 0, uint64_t{1} << 40);
+  if (auto d = f.uint(*host, "max_message_depth", "host.max_message_depth", 1, procs::MessageLimits::kMaxMaxDepth))
+    h.max_message_depth = static_cast<unsigned>(*d);
   if (auto t = f.str(*host, "stop_timeout", "host.stop_timeout")) {
     if (auto ms = parse_duration_ms(*t)) {
       h.stop_timeout_ms = *ms;

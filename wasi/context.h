@@ -85,6 +85,15 @@ struct WasiContext {
   // directory cannot be opened beneath its mount.
   void set_cwd(const std::string& guest_cwd);
 
+  // Bytes by which the guest may grow files on its mounts, all files together: what
+  // fd_write / fd_pwrite write past a file's end (a write that would pass the
+  // quota is cut short, then gives ENOSPC) and what fd_filestat_set_size adds
+  // (ENOSPC if it does not fit). Overwriting costs nothing; truncating or deleting
+  // gives nothing back. 0: no limit.
+  static constexpr uint64_t kDefaultMaxWriteBytes = uint64_t{1} << 30;
+  uint64_t max_write_bytes = kDefaultMaxWriteBytes;
+  uint64_t written_bytes = 0;  // counted so far
+
   ClockFn clock;       // empty: the host's clocks (clock_gettime)
   RandomFn random;     // empty: getrandom(2)
 

@@ -16,17 +16,21 @@ Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<Io
     mem.load_u32(iovs + 8ull * i + 4, out[i].len);
     if (!mem.in_bounds(out[i].buf, out[i].len)) return Errno::Fault;
   }
-  total = 0;
-  for (size_t i = 0; i < out.size(); i++) {
-    if (out[i].len >= kMaxIoBytes - total) {
-      out[i].len = static_cast<uint32_t>(kMaxIoBytes - total);
-      out.resize(i + 1);
-      total = kMaxIoBytes;
-      break;
-    }
-    total += out[i].len;
-  }
+  cut_iovecs(out, kMaxIoBytes, total);
   return Errno::Success;
+}
+
+void cut_iovecs(std::vector<IoVec>& iovs, uint64_t max, uint64_t& total) {
+  total = 0;
+  for (size_t i = 0; i < iovs.size(); i++) {
+    if (iovs[i].len >= max - total) {
+      iovs[i].len = static_cast<uint32_t>(max - total);
+      iovs.resize(i + 1);
+      total = max;
+      return;
+    }
+    total += iovs[i].len;
+  }
 }
 
 void scatter(GuestMemory mem, const std::vector<IoVec>& iovs, const uint8_t* bytes, size_t n) {

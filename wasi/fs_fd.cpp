@@ -96,17 +96,19 @@ void suspend_read(interp::HostCall& call, const std::vector<IoVec>& iovs, uint64
   };
 }
 
-// Suspends a write of `data`: `drain` runs off the guest's thread (after `waits`).
+// Suspends a write of `data`: `drain` runs off the guest's thread (after `waits`);
+// `done` gets the count (or -1) on the guest's thread.
 void suspend_write(interp::HostCall& call, std::string data, uint32_t nwritten_ptr,
                    std::vector<BlockingOp::FdWait> waits, std::function<void(IoResult&)> drain,
-                   std::unique_ptr<BlockingOp>& op) {
+                   std::unique_ptr<BlockingOp>& op, std::function<void(int64_t)> done = {}) {
   auto res = std::make_shared<IoResult>();
   res->buf.assign(data.begin(), data.end());
   op = std::make_unique<BlockingOp>();
   op->fd_waits = std::move(waits);
   op->work = [res, drain = std::move(drain)] { drain(*res); };
   interp::Memory* m = call.memory();
-  op->finish = [m, res, nwritten_ptr]() -> std::vector<uint64_t> {
+  op->finish = [m, res, nwritten_ptr, done = std::move(done)]() -> std::vector<uint64_t> {
+    if (done) done(res->n);
     if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
     if (!GuestMemory(m).store_u32(nwritten_ptr, static_cast<uint32_t>(res->n))) return {errno_cell(Errno::Fault)};
     return {errno_cell(Errno::Success)};
@@ -216,12 +218,20 @@ Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t i
   auto write_from = [host = d->host, offset](IoResult& r) {
     r.n = host_write(host->get(), r.buf.data(), r.buf.size(), offset, r.err);
   };
+  WriteGrowth growth;
+  if (!d->stream) {
+    uint64_t allowed = total;
+    if (Errno e = admit_write(ctx, d->fd(), offset, allowed, growth); e != Errno::Success) return e;
+    if (allowed < total) cut_iovecs(iovs, allowed, total);
+  }
   if (!d->stream && total >= ctx.io_suspend_threshold) {
-    suspend_write(call, gather(mem, iovs, total), nwritten_ptr, {}, write_from, op);
+    suspend_write(call, gather(mem, iovs, total), nwritten_ptr, {}, write_from, op,
+                  [&ctx, growth](int64_t n) { growth.settle(ctx, n); });
     return Errno::Success;
   }
-  uint32_t n;
+  uint32_t n = 0;
   Errno e = vectored(d->fd(), mem, iovs, offset, true, n);
+  growth.settle(ctx, e == Errno::Success ? n : -1);
   if (e == Errno::Again && d->stream && !(d->flags & fdflags::Nonblock)) {  // a full pipe
     suspend_write(call, gather(mem, iovs, total), nwritten_ptr, {{d->fd(), true}}, write_from, op);
     return Errno::Success;
@@ -319,7 +329,14 @@ Errno filestat_set_size(WasiContext& ctx, const uint64_t* a) {
   if (d->read_only) return Errno::Rofs;  // before the rights: say why nothing may change
   if (Errno e = need_rights(*d, rights::FdFilestatSetSize); e != Errno::Success) return e;
   if (a[1] > static_cast<uint64_t>(INT64_MAX)) return Errno::Inval;
+  // Growing counts against the write quota as writing zeros would (a later write into
+  // the hole takes disk without growing the file).
+  struct stat st {};
+  if (::fstat(d->fd(), &st) != 0) return errno_from_host(errno);
+  uint64_t grow = a[1] > static_cast<uint64_t>(st.st_size) ? a[1] - static_cast<uint64_t>(st.st_size) : 0;
+  if (grow > write_quota_left(ctx)) return Errno::NoSpc;
   if (::ftruncate(d->fd(), static_cast<off_t>(a[1])) != 0) return errno_from_host(errno);
+  ctx.written_bytes += grow;
   return Errno::Success;
 }
 

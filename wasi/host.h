@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,10 +101,35 @@ inline constexpr uint32_t kMaxPollSubscriptions = 1024;
 // (EFAULT), refuses more than kMaxIovecs (EINVAL), and cuts the list to its first
 // kMaxIoBytes bytes. `total` is the byte count of the cut list.
 Errno read_iovecs(GuestMemory mem, uint32_t iovs, uint32_t count, std::vector<IoVec>& out, uint64_t& total);
+// Cuts `iovs` to their first `max` bytes; `total` is the byte count of the cut list.
+void cut_iovecs(std::vector<IoVec>& iovs, uint64_t max, uint64_t& total);
 // Scatters `bytes` into `iovs` (bounds already checked).
 void scatter(GuestMemory mem, const std::vector<IoVec>& iovs, const uint8_t* bytes, size_t n);
 // Gathers `iovs` (`total` bytes) into one buffer.
 std::string gather(GuestMemory mem, const std::vector<IoVec>& iovs, uint64_t total);
+
+// A write's share of WasiContext::max_write_bytes: a write of `len` bytes at `pos`
+// into a file of `size` bytes grows it by what lies past `size`; only that counts.
+struct WriteGrowth {
+  uint64_t pos = 0, size = 0;
+  uint64_t counted = 0;  // already added to ctx.written_bytes
+  // The growth had only `n` bytes been written.
+  uint64_t grown_by(uint64_t n) const { return pos + n > size ? pos + n - size : 0; }
+  // After the write: gives back what was counted but not grown (a failed or short write).
+  void settle(WasiContext& ctx, int64_t written) const {
+    uint64_t real = written > 0 ? grown_by(static_cast<uint64_t>(written)) : 0;
+    if (real < counted) ctx.written_bytes -= counted - real;
+  }
+};
+// What is left of ctx.max_write_bytes (UINT64_MAX without a limit).
+inline uint64_t write_quota_left(const WasiContext& ctx) {
+  if (ctx.max_write_bytes == 0) return UINT64_MAX;
+  return ctx.max_write_bytes - std::min(ctx.written_bytes, ctx.max_write_bytes);
+}
+// Counts a write of `len` bytes on regular file `fd` (at `offset`, or at its position,
+// or at its end with O_APPEND) against ctx.max_write_bytes: cuts `len` to what the
+// quota leaves room for, ENOSPC when that is nothing. Streams and devices are free.
+Errno admit_write(WasiContext& ctx, int fd, std::optional<uint64_t> offset, uint64_t& len, WriteGrowth& out);
 
 // A guest path from (ptr, len): EFAULT out of bounds.
 Errno read_path(GuestMemory mem, uint32_t ptr, uint32_t len, std::string& out);

@@ -44,6 +44,31 @@ TEST(Value, EqualityAndToString) {
   EXPECT_EQ(Value(1).get("a"), nullptr);
 }
 
+// A node used in many places is held once: copies share it, footprint counts it
+// once, to_string is cut, a change through the mutable accessor copies it first.
+TEST(Value, SharedNodes) {
+  Value t(Value::Map{{"leaf", std::string(1000, 'x')}});
+  for (int i = 0; i < 60; i++) t = Value(Value::Array{t, t});  // 2^60 leaves written out
+  EXPECT_EQ(t.as_array()[0].node(), t.as_array()[1].node());
+  EXPECT_TRUE(t.as_array()[0].node_shared());
+  EXPECT_FALSE(t.node_shared());
+  EXPECT_LT(t.footprint(), size_t{60 * 3 * Value::kValueBytes + 2000});
+  Value copy = t;
+  EXPECT_EQ(copy.node(), t.node());
+  EXPECT_EQ(copy, t);
+  std::string text = t.to_string(1000);
+  EXPECT_EQ(text.size(), 1003u);
+  EXPECT_EQ(text.substr(1000), "...");
+  // Changing the copy leaves the original alone.
+  copy.as_array().push_back(1);
+  EXPECT_NE(copy.node(), t.node());
+  EXPECT_EQ(t.as_array().size(), 2u);
+  EXPECT_EQ(copy.as_array().size(), 3u);
+  EXPECT_NE(copy, t);
+  // Equal content in different nodes is equal.
+  EXPECT_EQ(Value(Value::Array{1, "a"}), Value(Value::Array{1, "a"}));
+}
+
 TEST(Pid, FormatParseHash) {
   Pid p{"app:processes", 17};
   EXPECT_EQ(p.to_string(), "{app:processes|17}");

@@ -160,6 +160,7 @@ TEST(Registry, FullFieldSet) {
                     "      mounts:\n"
                     "        - { fs: myns:wasm_binaries, guest: /data/, read_only: true }\n"
                     "      max_open_files: 64\n"
+                    "      max_write_bytes: 10_000_000\n"
                     "    limits:\n"
                     "      max_execution_ms: 5000\n"
                     "      fuel: 1_000_000\n"
@@ -173,7 +174,8 @@ TEST(Registry, FullFieldSet) {
           "version: \"1.0\"\nnamespace: other\nentries:\n"
           "  - name: big\n    kind: process.host\n"
           "    host: { workers: 3, stop_timeout: 2s,\n"
-          "            max_mailbox_messages: 500, max_mailbox_bytes: 1_000_000, max_timers: 0 }\n"
+          "            max_mailbox_messages: 500, max_mailbox_bytes: 1_000_000, max_timers: 0,\n"
+          "            max_message_bytes: 65536, max_message_depth: 8 }\n"
           "  - name: out\n    kind: fs.directory\n    directory: ./out/dir\n    mode: \"0700\"\n"
           "    auto_init: true\n");
   Registry reg = p.load();
@@ -193,6 +195,7 @@ TEST(Registry, FullFieldSet) {
   EXPECT_EQ(w.wasi.mounts[0].guest, "/data");
   EXPECT_TRUE(w.wasi.mounts[0].read_only);
   EXPECT_EQ(w.wasi.max_open_files, 64u);
+  EXPECT_EQ(w.wasi.max_write_bytes, 10000000u);
   EXPECT_EQ(w.limits.max_execution_ms, 5000u);
   EXPECT_EQ(w.limits.fuel, 1000000u);
   EXPECT_EQ(w.limits.max_memory_pages, 16u);
@@ -203,6 +206,8 @@ TEST(Registry, FullFieldSet) {
   EXPECT_EQ(h.max_mailbox_messages, 500u);
   EXPECT_EQ(h.max_mailbox_bytes, 1000000u);
   EXPECT_EQ(h.max_timers, 0u);  // 0: no limit
+  EXPECT_EQ(h.max_message_bytes, 65536u);
+  EXPECT_EQ(h.max_message_depth, 8u);
   const auto& lang = reg.find("myns:lang")->env_variable();
   unsetenv("WIPPY_TEST_LANG");
   EXPECT_EQ(lang.resolve(), "en");
@@ -396,6 +401,11 @@ TEST(Registry, WasiRules) {
     Project p;
     write_good(p, good_wasm_fields() + "    wasi:\n      max_open_files: " + bad + "\n");
     EXPECT_ERROR(p, "entry myns:compute_worker: wasi.max_open_files must be between 3 and 65536");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      max_write_bytes: -5\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.max_write_bytes must be a non-negative integer");
   }
 }
 
@@ -623,11 +633,16 @@ TEST(Registry, ProcessHostLimits) {
   p.write("src/h.yaml", "version: \"1\"\nnamespace: h\nentries:\n"
                         "  - { name: a, kind: process.host, host: { max_mailbox_messages: -1 } }\n"
                         "  - { name: b, kind: process.host, host: { max_mailbox_bytes: 2_000_000_000_000 } }\n"
-                        "  - { name: c, kind: process.host, host: { max_timers: lots } }\n");
+                        "  - { name: c, kind: process.host, host: { max_timers: lots } }\n"
+                        "  - { name: d, kind: process.host, host: { max_message_depth: 0 } }\n"
+                        "  - { name: e, kind: process.host, host: { max_message_depth: 1001, max_message_bytes: x } }\n");
   auto errs = p.errors();
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:a: host.max_mailbox_messages must be a non-negative integer"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:b: host.max_mailbox_bytes must be between 0 and 1099511627776"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:c: host.max_timers must be a non-negative integer"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:d: host.max_message_depth must be between 1 and 1000"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:e: host.max_message_depth must be between 1 and 1000"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:e: host.max_message_bytes must be a non-negative integer"));
 }
 
 TEST(Registry, SkipsWasmVerificationWhenAsked) {

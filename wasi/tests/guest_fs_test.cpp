@@ -119,5 +119,59 @@ TEST(GuestFs, StdinBlockingAndNot) {
   }
 }
 
+// wasi.max_write_bytes (issue 15): what writes add to files counts, all files
+// together; the write that passes the quota is cut short, the next one gets ENOSPC;
+// overwriting is free, shrinking gives nothing back.
+TEST(GuestFs, WriteQuotaGivesEnospc) {
+  TempDir dir;
+  WasiContext ctx;
+  ctx.mount(dir.str(), "/data", false);
+  ctx.io_suspend_threshold = 64 * 1024;  // the 100,000-byte writes run off the guest's thread
+  ctx.max_write_bytes = 200000;
+  GuestRun r = run_guest("write_quota", ctx);
+  EXPECT_EQ(r.outcome.exit_code, 0u) << r.outcome.trap.message << r.err;
+  EXPECT_EQ(r.out,
+            "write 100000: 100000\n"
+            "write 30000: 30000\n"
+            "write 100000 more: 70000\n"
+            "write 1 more: No space left on device\n"
+            "overwrite 30000: 30000\n"
+            "pwrite past the end: No space left on device\n"
+            "pwrite inside: 10\n"
+            "grow by ftruncate: No space left on device\n"
+            "shrink by ftruncate: 0\n"
+            "write after shrinking: No space left on device\n"
+            "write another file: No space left on device\n");
+  EXPECT_EQ(fs::file_size(dir.path() / "a.bin"), 1000u);
+  EXPECT_EQ(ctx.written_bytes, 200000u);
+
+  // Without a quota (0) every write goes through.
+  TempDir free_dir;
+  WasiContext unlimited;
+  unlimited.mount(free_dir.str(), "/data", false);
+  unlimited.max_write_bytes = 0;
+  r = run_guest("write_quota", unlimited);
+  EXPECT_EQ(r.outcome.exit_code, 0u);
+  EXPECT_NE(r.out.find("write 100000 more: 100000\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("No space left"), std::string::npos) << r.out;
+  EXPECT_EQ(WasiContext().max_write_bytes, uint64_t{1} << 30) << "the default is 1 GiB";
+}
+
+// An offset no file can have is refused before it is counted.
+TEST(GuestFs, WriteQuotaRefusesImpossibleOffsets) {
+  TempDir dir;
+  Probe p({{dir.str(), "/d", false}}, "fs_probe", [](WasiContext& c) { c.max_write_bytes = 1000; });
+  uint32_t fd = 0;
+  ASSERT_EQ(p.open(3, "f", 1, 68, 1, 0, &fd), kOk);  // creat; fd_write | fd_seek
+  p.put32(300, 400);
+  p.put32(304, 10);
+  EXPECT_EQ(p.call("fd_pwrite", {fd, 300, 1, uint64_t{1} << 63, 308}), kEinval);
+  EXPECT_EQ(p.call("fd_pwrite", {fd, 300, 1, ~uint64_t{0} - 4, 308}), kEinval);
+  EXPECT_EQ(p.ctx.written_bytes, 0u);
+  EXPECT_EQ(p.call("fd_pwrite", {fd, 300, 1, 995, 308}), kOk);
+  EXPECT_EQ(p.u32(308), 5u) << "cut to the quota";
+  EXPECT_EQ(p.ctx.written_bytes, 1000u);
+}
+
 }  // namespace
 }  // namespace wippy::wasi::test
