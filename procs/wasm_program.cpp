@@ -86,6 +86,11 @@ class ComponentCall : public WasmCall {
   interp::Execution& execution() override { return call_->execution(); }
   Value result() override {
     std::vector<component::Value> results = call_->results();  // CallError names the function
+    // A command (wasi:cli/run#run -> result): ok is a normal end, err a failure.
+    if (name_.starts_with("wasi:cli/run@") && !results.empty() && results[0].kind == component::Kind::Result) {
+      if (results[0].case_index() != 0) throw std::runtime_error("the command failed (wasi:cli/run returned err)");
+      return {};
+    }
     try {
       return from_component_results(func_, results);
     } catch (const ValueError& e) {

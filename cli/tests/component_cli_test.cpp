@@ -73,8 +73,9 @@ void write_project(const Project& p, const std::string& extra_entries = "") {
   std::string faults = p.guest("faults.component");
   std::string wit_core = p.guest("wit_core");
   auto wasm_entry = [](const std::string& name, const std::string& file, const std::string& hash,
-                       const std::string& method, const std::string& rest = "") {
-    return "  - name: " + name + "\n    kind: function.wasm\n    fs: app:bin\n    path: /" + file +
+                       const std::string& method, const std::string& rest = "",
+                       const std::string& kind = "function.wasm") {
+    return "  - name: " + name + "\n    kind: " + kind + "\n    fs: app:bin\n    path: /" + file +
            "\n    hash: " + hash + "\n    method: " + method + "\n" + rest;
   };
   p.write("src/_index.yaml",
@@ -82,7 +83,8 @@ void write_project(const Project& p, const std::string& extra_entries = "") {
           "  - { name: bin, kind: fs.directory, directory: ./bin }\n"
           "  - { name: terminal, kind: terminal.host }\n"
           "  - { name: processes, kind: process.host, host: { workers: 2 } }\n" +
-              wasm_entry("add", "faults.component.wasm", faults, "add", "    meta: { command: { name: add } }\n") +
+              wasm_entry("add", "faults.component.wasm", faults, "add", "    meta: { command: { name: add } }\n",
+                         "process.wasm") +
               wasm_entry("echo", "faults.component.wasm", faults, "echo-users") +
               wasm_entry("greet", "wit_core.wasm", wit_core, "greet",
                          "    wit: |\n      greet: func(name: string) -> string;\n      sum: func(xs: list<s32>) -> s64;\n") +
