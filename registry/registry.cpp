@@ -119,6 +119,14 @@ void pick_wit_func(WasmEntry& w, const std::string& where, Diagnostics& diag) {
     return;
   }
   w.wit_func = f->second;
+  // The export must have the core type the signature flattens to.
+  component::FlatSignature sig = component::flatten_func(*w.wit_func, component::FlatContext::Lift);
+  interp::FuncType want{sig.params, sig.results};
+  const interp::Export* ex = w.module->find_export(w.method);
+  if (ex && ex->kind == interp::ExternKind::Func && w.module->func_type(ex->index) != want) {
+    diag.add(where + "wit: the signature of \"" + w.method + "\" needs the core type " + interp::to_string(want) +
+             ", the module exports " + interp::to_string(w.module->func_type(ex->index)));
+  }
 }
 
 // A component file: hash, decoding, the method export, the import groups.

@@ -689,6 +689,9 @@ TEST(Registry, WitSignaturesForACoreModule) {
   write_good(p, guest_fields(p, "wit_core", "sum", "    wit: \"greet: func(name: string) -> string;\"\n"));
   EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: no signature for the method \"sum\" "
                              "(the wit declares: greet)");
+  write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(n: u32) -> string;\"\n"));
+  EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: the signature of \"greet\" needs the core "
+                             "type [i32] -> [i32], the module exports [i32 i32] -> [i32]");
   write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(name: strng) -> string;\"\n"));
   EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: line 1: unknown type `strng`");
 }
