@@ -23,18 +23,7 @@ engine::ModulePtr load_core(const std::string& name) {
   return engine.load_file(std::string(WIPPY_GUEST_DIR) + "/" + name + ".wasm");
 }
 
-Event run(WasmProcessConfig cfg) {
-  System sys;
-  HostOptions o;
-  o.name = "wasm";
-  o.workers = 2;
-  sys.add_host(o);
-  ExitCollector c;
-  SpawnResult r = sys.spawn_process("wasm", std::make_unique<WasmProcess>(std::move(cfg)), c.options());
-  EXPECT_TRUE(r) << r.error;
-  EXPECT_TRUE(c.wait_for(1));
-  return c.only();
-}
+Event run(WasmProcessConfig cfg) { return run_one(std::make_unique<WasmProcess>(std::move(cfg))); }
 
 WasmProcessConfig faults(std::string method, std::vector<Value> args = {}) {
   WasmProcessConfig cfg;
