@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "component/abi.h"
 #include "interp/reader.h"
 
 namespace wippy::procs {
@@ -18,6 +19,9 @@ using component::Type;
 namespace cv = component;
 
 // The Lua name of what a Value holds: tables are tables, array or map.
+// What one converted value costs the host, as the canonical ABI counts it.
+constexpr uint64_t kValueBytes = 64;
+
 const char* lua_type(const Value& v) { return v.is_array() || v.is_map() ? "table" : v.type_name(); }
 
 [[noreturn]] void mismatch(const Type& t, const std::string& path, const std::string& got) {
@@ -85,7 +89,9 @@ std::string field_names(const Type& t) {
   return s;
 }
 
-cv::Value record(const Value& v, const Type& t, const std::string& path) {
+cv::Value lower(const Value& v, const Type& t, const std::string& path, uint64_t& spent);
+
+cv::Value record(const Value& v, const Type& t, const std::string& path, uint64_t& spent) {
   const Value::Map* m = as_map(v);
   if (!m) mismatch(t, path, v);
   for (const auto& [key, _] : *m) {
@@ -96,13 +102,13 @@ cv::Value record(const Value& v, const Type& t, const std::string& path) {
   std::vector<cv::Value> fields;
   for (const Field& f : t.fields) {
     const Value* fv = v.get(f.name);
-    fields.push_back(to_component_value(fv ? *fv : Value(), *f.type, field_path(path, f.name)));
+    fields.push_back(lower(fv ? *fv : Value(), *f.type, field_path(path, f.name), spent));
   }
   return cv::Value::record(std::move(fields));
 }
 
 // A variant-like value given as a one-key table {case = payload}.
-cv::Value one_case(const Value& v, const Type& t, const std::string& path) {
+cv::Value one_case(const Value& v, const Type& t, const std::string& path, uint64_t& spent) {
   const Value::Map* m = as_map(v);
   if (!m || m->size() != 1) {
     mismatch(t, path, m ? fmt::format("a table with {} keys (give exactly one case: {})", m->size(), field_names(t)) : lua_type(v));
@@ -114,15 +120,24 @@ cv::Value one_case(const Value& v, const Type& t, const std::string& path) {
     cv::Value out;
     out.kind = t.kind;
     out.bits = i;
-    if (c.type) out.items.push_back(to_component_value(payload, *c.type, field_path(path, name)));
+    if (c.type) out.items.push_back(lower(payload, *c.type, field_path(path, name), spent));
     return out;
   }
   throw ValueError(fmt::format("{}: unknown case `{}` (the cases of {} are: {})", path, name, cv::type_name(t), field_names(t)));
 }
 
-}  // namespace
+// Host memory the converted values take, bounded as lifting bounds it (a Lua
+// string of 100 MB as list<u8> would otherwise become 100 M values).
+void charge(uint64_t& spent, uint64_t bytes, const std::string& path) {
+  spent += bytes;
+  if (spent > cv::kMaxLiftedBytes) {
+    throw ValueError(fmt::format("{}: the values take more than {} MiB of host memory ({} bytes a value)", path,
+                                 cv::kMaxLiftedBytes >> 20, kValueBytes));
+  }
+}
 
-cv::Value to_component_value(const Value& v, const Type& t, const std::string& path) {
+cv::Value lower(const Value& v, const Type& t, const std::string& path, uint64_t& spent) {
+  charge(spent, kValueBytes + (v.is_string() ? v.as_string().size() : 0), path);
   cv::Value out;
   out.kind = t.kind;
   switch (t.kind) {
@@ -145,26 +160,27 @@ cv::Value to_component_value(const Value& v, const Type& t, const std::string& p
       return out;
     case Kind::List: {
       if (v.is_string() && t.elem->kind == Kind::U8) {  // bytes
+        charge(spent, kValueBytes * v.as_string().size(), path);
         for (unsigned char c : v.as_string()) out.items.push_back(cv::Value::u8(c));
         return out;
       }
       if (!v.is_array()) mismatch(t, path, v);
       const Value::Array& a = v.as_array();
       out.items.reserve(a.size());
-      for (size_t i = 0; i < a.size(); ++i) out.items.push_back(to_component_value(a[i], *t.elem, index_path(path, i)));
+      for (size_t i = 0; i < a.size(); ++i) out.items.push_back(lower(a[i], *t.elem, index_path(path, i), spent));
       return out;
     }
-    case Kind::Record: return record(v, t, path);
+    case Kind::Record: return record(v, t, path, spent);
     case Kind::Tuple: {
       if (!v.is_array()) mismatch(t, path, v);
       const Value::Array& a = v.as_array();
       if (a.size() != t.fields.size()) mismatch(t, path, fmt::format("a table of {} items", a.size()));
-      for (size_t i = 0; i < a.size(); ++i) out.items.push_back(to_component_value(a[i], *t.fields[i].type, index_path(path, i)));
+      for (size_t i = 0; i < a.size(); ++i) out.items.push_back(lower(a[i], *t.fields[i].type, index_path(path, i), spent));
       return out;
     }
     case Kind::Option:
       if (v.is_nil()) return cv::Value::none();
-      return cv::Value::some(to_component_value(v, *t.elem, path));
+      return cv::Value::some(lower(v, *t.elem, path, spent));
     case Kind::Enum:
       if (v.is_string()) {
         for (uint32_t i = 0; i < t.fields.size(); ++i) {
@@ -174,12 +190,19 @@ cv::Value to_component_value(const Value& v, const Type& t, const std::string& p
       }
       out.bits = integer(v, t, path);
       return out;
-    case Kind::Variant: case Kind::Result: return one_case(v, t, path);
+    case Kind::Variant: case Kind::Result: return one_case(v, t, path, spent);
     case Kind::Own: case Kind::Borrow:
       throw ValueError(fmt::format("{}: a resource handle ({}) cannot be passed in from outside the component's process", path, cv::type_name(t)));
     default:
       throw ValueError(fmt::format("{}: {} is not a value type", path, cv::type_name(t)));
   }
+}
+
+}  // namespace
+
+cv::Value to_component_value(const Value& v, const Type& t, const std::string& path) {
+  uint64_t spent = 0;
+  return lower(v, t, path, spent);
 }
 
 std::vector<cv::Value> to_component_args(const Type& func, std::span<const Value> args) {
@@ -189,7 +212,8 @@ std::vector<cv::Value> to_component_args(const Type& func, std::span<const Value
   }
   std::vector<cv::Value> out;
   out.reserve(args.size());
-  for (size_t i = 0; i < args.size(); ++i) out.push_back(to_component_value(args[i], *params[i].type, params[i].name));
+  uint64_t spent = 0;
+  for (size_t i = 0; i < args.size(); ++i) out.push_back(lower(args[i], *params[i].type, params[i].name, spent));
   return out;
 }
 

@@ -108,6 +108,13 @@ TEST(ComponentValues, AU64AboveInt64MaxHasNoLuaInteger) {
   }
 }
 
+TEST(ComponentValues, HugeArgumentsAreRefusedBeforeTheHostAllocatesThem) {
+  // 5 MiB as list<u8> would be 5 M values (64 bytes each counted): over 256 MiB.
+  EXPECT_EQ(lower_error("list<u8>", Value(std::string(5u << 20, 'x'))),
+            "x: the values take more than 256 MiB of host memory (64 bytes a value)");
+  EXPECT_EQ(lower_error("list<u8>", Value(std::string(1u << 20, 'x'))), "(accepted)");
+}
+
 TEST(ComponentValues, ArgumentCountIsChecked) {
   auto f = cv::parse_wit_funcs("f: func(a: s32, b: string);").at("f");
   std::vector<Value> one{Value(1)};
