@@ -215,6 +215,13 @@ class Parser {
   }
 
   TypePtr type() {
+    // Bounds the native recursion on nested or chained types, before make() would.
+    struct Depth {
+      uint32_t& d;
+      explicit Depth(uint32_t& depth) : d(++depth) {}
+      ~Depth() { --d; }
+    } guard(depth_);
+    if (depth_ > kMaxTypeDepth) fail(fmt::format("types nested too deeply (limit {})", kMaxTypeDepth));
     std::string w = ident("a type");
     if (auto p = primitives().find(w); p != primitives().end()) return make_primitive(p->second);
     Type t;
@@ -262,6 +269,7 @@ class Parser {
   std::map<std::string, size_t, std::less<>> decls_;
   std::map<std::string, TypePtr, std::less<>> resolved_;
   std::set<std::string, std::less<>> resolving_;
+  uint32_t depth_ = 0;
 };
 
 }  // namespace

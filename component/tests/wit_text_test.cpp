@@ -50,6 +50,9 @@ TEST(Wit, ErrorsNameTheLine) {
   EXPECT_EQ(wit_error("f: func() -> (a: u32, b: u32);"), "line 1: named results are not supported: return one type (a tuple or a record)");
   EXPECT_EQ(wit_error("f: func(); f: func();"), "line 1: function `f` is declared twice");
   EXPECT_EQ(wit_error("f: func(x: u32) $"), "line 1: unexpected character `$`");
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "list<";
+  EXPECT_EQ(wit_error("f: func(x: " + deep + ");"), "line 1: types nested too deeply (limit 100)");
 }
 
 const Type& param_of(const std::string& wit_type) {
