@@ -48,6 +48,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
   const registry::WasmEntry& w = entry->wasm();
   procs::WasmProcessConfig cfg;
   cfg.module = w.module;
+  cfg.component = w.component;
+  cfg.wit_func = w.wit_func;
   cfg.method = w.method;
   std::vector<std::string> extra_argv;  // a command's spawn arguments, after wasi.args
   if (w.is_wasi_command()) {
@@ -111,7 +113,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log_line);
         ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log_line);
       }
-      wasi::add_to_linker(im.linker, *ctx, mask);
+      wasi::add_to_linker(im.linker, *ctx, mask);  // preview1, for core modules
+      // (a component's WASI 0.2 host functions go into im.components here)
       im.keep_alive.push_back(ctx);
     };
   }

@@ -11,6 +11,9 @@
 #include <optional>
 
 #include "cli/project_runtime.h"
+#include "component/loader.h"
+#include "component/value_text.h"
+#include "procs/component_values.h"
 #include "registry/registry.h"
 
 namespace wippy::cli {
@@ -62,6 +65,36 @@ procs::Value wasm_arg(const std::string& s) {
   auto [p2, ec2] = std::from_chars(s.data(), s.data() + s.size(), d);
   if (ec2 == std::errc() && p2 == s.data() + s.size()) return procs::Value(d);
   return procs::Value(s);
+}
+
+// The WIT signature of a WASM entry's method: a component's export, or a core
+// module's from `wit:`; null for a WASI command or an untyped core export.
+const component::Type* typed_signature(const registry::WasmEntry& w) {
+  if (w.is_wasi_command()) return nullptr;
+  if (w.component) return component::find_export_func(*w.component, w.method);
+  return w.wit_func.get();
+}
+
+// One word per parameter: a string parameter takes the word as it is, another type
+// reads it as WAVE text (component/value_text.h). Extra or missing words are left
+// for the process to report (parameter count mismatch).
+std::vector<procs::Value> typed_args(const component::Type& func, std::span<const std::string> words) {
+  std::vector<procs::Value> args;
+  const auto& params = func.params();
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i >= params.size()) {
+      args.emplace_back(words[i]);
+      continue;
+    }
+    const component::Type& t = *params[i].type;
+    try {
+      args.push_back(procs::from_component_value(component::parse_value_text(words[i], t), t, params[i].name));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("argument " + std::to_string(i + 1) + " (" + params[i].name + ": " +
+                               component::type_name(t) + "): " + e.what());
+    }
+  }
+  return args;
 }
 
 // The terminal.host to run on: the one named by --host, else the only one. Prints why
@@ -189,11 +222,20 @@ int run_command(std::span<const std::string> words) {
   const registry::Entry* terminal = pick_terminal(*reg, host_id);
   if (!terminal) return kExitError;
 
-  // A WASI command takes its arguments as argv strings; another WASM export as numbers.
-  const bool numeric_args = entry->is_wasm() && !entry->wasm().is_wasi_command();
+  // A WASI command takes its arguments as argv strings; a component's (or a wit-typed)
+  // export one word per parameter; another WASM export numbers.
   std::vector<procs::Value> args;
-  for (size_t i = first_arg; i < words.size(); ++i) {
-    args.push_back(numeric_args ? wasm_arg(words[i]) : procs::Value(words[i]));
+  std::span<const std::string> arg_words = words.subspan(std::min(first_arg, words.size()));
+  if (const component::Type* func = entry->is_wasm() ? typed_signature(entry->wasm()) : nullptr) {
+    try {
+      args = typed_args(*func, arg_words);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "wippy: %s: %s\n", entry->id.c_str(), e.what());
+      return kExitUsage;
+    }
+  } else {
+    const bool numeric_args = entry->is_wasm() && !entry->wasm().is_wasi_command();
+    for (const std::string& w : arg_words) args.push_back(numeric_args ? wasm_arg(w) : procs::Value(w));
   }
 
   std::optional<procs::Event> result;

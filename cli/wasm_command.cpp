@@ -1,5 +1,5 @@
-// `wippy wasm`: runs a module without a project, either as a WASI command (`_start`)
-// or by invoking one export with numeric arguments.
+// `wippy wasm`: runs a module or component without a project, either as a WASI
+// command (`_start`, a component's `wasi:cli/run`) or by invoking one export.
 #include "cli/wasm_command.h"
 
 #include <cerrno>
@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "cli/wasm_args.h"
+#include "component/loader.h"
+#include "component/value_text.h"
 #include "engine/backtrace.h"
 #include "engine/engine.h"
+#include "procs/wasm_program.h"
 #include "wasi/command.h"
 #include "wasi/wasi.h"
 
@@ -26,7 +29,8 @@ const char* const kWasmUsage =
     "arguments and exits with its exit code. With --invoke, calls the export NAME with\n"
     "VALUES converted to its parameter types and prints its results, one per line.\n"
     "\n"
-    "  --invoke NAME  call this export instead of _start\n"
+    "  --invoke NAME  call this export instead of _start (a component's: NAME or IFACE#NAME,\n"
+    "                 VALUES written as WAVE text: 42, \"text\", [1, 2], {x: 1}, some(3), ok(\"y\"))\n"
     "  --fuel N       total fuel limit (1 unit per instruction); traps with 'fuel exhausted'\n"
     "  --slice N      run in budgets of N fuel units (the result is the same for any N)\n"
     "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
@@ -72,11 +76,11 @@ void print_trap(const interp::Trap& trap) {
 
 struct Stats {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  void print(const engine::Instance* inst, const wasi::RunOutcome* out) const {
+  void print(const interp::Store* store, const wasi::RunOutcome* out) const {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::fflush(stdout);
     std::fprintf(stderr, "fuel consumed: %llu\n",
-                 static_cast<unsigned long long>(inst ? inst->store().fuel_consumed : 0));
+                 static_cast<unsigned long long>(store ? store->fuel_consumed : 0));
     std::fprintf(stderr, "wall time: %.3f ms\n", ms);
     std::fprintf(stderr, "peak value-stack cells: %zu\n", out ? out->peak_stack_cells : size_t{0});
     if (out) std::fprintf(stderr, "slices: %llu\n", static_cast<unsigned long long>(out->slices));
@@ -112,11 +116,94 @@ int finish(const wasi::RunOutcome& out, const FuncType* results_type) {
   return kExitTrap;
 }
 
+// The guest's WASI context: argv, environment, stdin, mounts. Returns an error or "".
+std::string setup_context(const WasmOptions& opt, wasi::WasiContext& ctx) {
+  ctx.args.push_back(opt.file);
+  if (!opt.invoke) ctx.args.insert(ctx.args.end(), opt.args.begin(), opt.args.end());
+  ctx.env = opt.env;
+  ctx.stdin_source = wasi::file_source(stdin);
+  try {
+    for (const WasmOptions::Mount& m : opt.mounts) ctx.mount(m.host, m.guest, m.read_only);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A component: `--invoke NAME` with WAVE values, else its wasi:cli/run export as a
+// command (exit 0 for ok, 1 for err).
+int run_component(const WasmOptions& opt, std::span<const uint8_t> bytes, const Stats& stats) {
+  std::shared_ptr<const component::Component> comp;
+  try {
+    comp = component::load_component(bytes);
+  } catch (const component::ComponentError& e) {
+    return fail(opt.file + ": " + e.describe());
+  } catch (const std::exception& e) {
+    return fail(opt.file + ": " + e.what());
+  }
+  std::string name = opt.invoke ? *opt.invoke : component::cli_run_export(*comp);
+  if (name.empty()) {
+    std::string exports;
+    for (const std::string& n : component::exported_funcs(*comp)) exports += (exports.empty() ? "" : ", ") + n;
+    return fail(opt.file + " is a component without a wasi:cli/run export (use --invoke NAME to call one of: " +
+                (exports.empty() ? "none" : exports) + ")");
+  }
+  const component::Type* func = component::find_export_func(*comp, name);
+  if (!func) return fail(component::missing_export_message(*comp, name));
+  std::vector<component::Value> args;
+  if (opt.invoke) {
+    const auto& params = func->params();
+    if (params.size() != opt.args.size())
+      return fail("parameter count mismatch: expected " + std::to_string(params.size()) + ", got " + std::to_string(opt.args.size()));
+    for (size_t i = 0; i < params.size(); ++i) {
+      try {
+        args.push_back(component::parse_value_text(opt.args[i], *params[i].type));
+      } catch (const component::ValueTextError& e) {
+        return fail("argument " + std::to_string(i + 1) + " (" + params[i].name + ": " + component::type_name(*params[i].type) + "): " + e.what());
+      }
+    }
+  }
+  wasi::WasiContext ctx;
+  if (std::string err = setup_context(opt, ctx); !err.empty()) return fail(err);
+  component::Linker linker;  // the WASI 0.2 host functions (on ctx) go here
+  engine::Limits limits;
+  limits.fuel = opt.fuel;
+  std::unique_ptr<component::ComponentInstance> inst;
+  std::unique_ptr<component::Call> call;
+  try {
+    procs::check_wasi_imports(*comp, linker);
+    inst = std::make_unique<component::ComponentInstance>(comp, linker, limits);
+    call = inst->prepare(name, args);
+  } catch (const std::exception& e) {
+    return fail(opt.file + ": " + e.what());
+  }
+  wasi::RunOutcome out = wasi::drive(call->execution(), opt.slice);
+  int code = 0;
+  if (out.kind == wasi::RunOutcome::Kind::Returned) {
+    try {
+      std::vector<component::Value> results = call->results();
+      if (!results.empty() && opt.invoke) std::printf("%s\n", component::to_string(results[0], *func->result()).c_str());
+      // A command's result<_, _>: err is a failure.
+      if (!opt.invoke && !results.empty() && results[0].kind == component::Kind::Result) code = results[0].case_index() == 0 ? 0 : 1;
+      std::fflush(stdout);
+    } catch (const std::exception& e) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "wippy: %s\n", e.what());
+      code = kExitTrap;
+    }
+  } else {
+    code = finish(out, nullptr);
+  }
+  if (opt.stats) stats.print(&inst->store(), &out);
+  return code;
+}
+
 int run(const WasmOptions& opt) {
   Stats stats;
   std::vector<uint8_t> bytes;
   std::string error;
   if (!read_file(opt.file, bytes, error)) return fail(error);
+  if (component::is_component(bytes)) return run_component(opt, bytes, stats);
 
   engine::Engine engine({.fuel_metering = opt.fuel_metering});
   engine::ModulePtr module;
@@ -151,15 +238,7 @@ int run(const WasmOptions& opt) {
   }
 
   wasi::WasiContext ctx;
-  ctx.args.push_back(opt.file);
-  if (!opt.invoke) ctx.args.insert(ctx.args.end(), opt.args.begin(), opt.args.end());
-  ctx.env = opt.env;
-  ctx.stdin_source = wasi::file_source(stdin);
-  try {
-    for (const WasmOptions::Mount& m : opt.mounts) ctx.mount(m.host, m.guest, m.read_only);
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
+  if (std::string err = setup_context(opt, ctx); !err.empty()) return fail(err);
   engine::Linker linker;
   wasi::add_to_linker(linker, ctx);
 
@@ -177,21 +256,27 @@ int run(const WasmOptions& opt) {
 
   wasi::RunOutcome out;
   if (opt.invoke) {
+    // The start function, a reactor's _initialize, then the export: each call's
+    // outcome replaces the last, keeping the peak and the slice count.
+    auto then = [&](const std::string& name, std::span<const uint64_t> args) {
+      wasi::RunOutcome next = wasi::drive(*inst->call(name, args), opt.slice);
+      next.peak_stack_cells = std::max(next.peak_stack_cells, out.peak_stack_cells);
+      next.slices += out.slices;
+      out = std::move(next);
+    };
     out = wasi::run_start(*inst, opt.slice);
-    if (out.kind == wasi::RunOutcome::Kind::Returned) {
-      std::unique_ptr<interp::Execution> ex = inst->call(*opt.invoke, cells);
-      wasi::RunOutcome call = wasi::drive(*ex, opt.slice);
-      call.peak_stack_cells = std::max(call.peak_stack_cells, out.peak_stack_cells);
-      call.slices += out.slices;
-      out = std::move(call);
-    } else {
-      type = nullptr;
+    bool ok = out.kind == wasi::RunOutcome::Kind::Returned;
+    if (ok && procs::is_reactor(*module) && *opt.invoke != "_initialize") {
+      then("_initialize", {});
+      ok = out.kind == wasi::RunOutcome::Kind::Returned;
     }
+    if (ok) then(*opt.invoke, cells);
+    else type = nullptr;
   } else {
     out = wasi::run_command(*inst, opt.slice);
   }
   int code = finish(out, type);
-  if (opt.stats) stats.print(inst.get(), &out);
+  if (opt.stats) stats.print(&inst->store(), &out);
   return code;
 }
 

@@ -36,15 +36,16 @@ std::string parse_expected_hash(std::string_view expected) {
 
 }  // namespace
 
+void verify_hash(std::span<const uint8_t> bytes, std::string_view expected_hash) {
+  if (expected_hash.empty()) return;
+  std::string want = parse_expected_hash(expected_hash);
+  std::string got = sha256_hex(bytes);
+  if (want != got) throw LoadError("hash verification failed: expected sha256:" + want + ", got sha256:" + got);
+}
+
 ModulePtr Engine::load(std::span<const uint8_t> bytes, std::string_view expected_hash) {
   interp::check_module_size(bytes.size());  // before hashing all of it
-  if (!expected_hash.empty()) {
-    std::string want = parse_expected_hash(expected_hash);
-    std::string got = sha256_hex(bytes);
-    if (want != got) {
-      throw LoadError("hash verification failed: expected sha256:" + want + ", got sha256:" + got);
-    }
-  }
+  verify_hash(bytes, expected_hash);
 
   std::string key = xxh128_hex(bytes);
   {

@@ -37,6 +37,9 @@ class LoadError : public std::runtime_error {
 
 // Lowercase hex SHA-256 of the bytes (OpenSSL).
 std::string sha256_hex(std::span<const uint8_t> bytes);
+// Checks `bytes` against "sha256:<hex>" ("" checks nothing). Throws LoadError
+// "hash verification failed: expected X, got Y" or "invalid hash format: ...".
+void verify_hash(std::span<const uint8_t> bytes, std::string_view expected_hash);
 
 struct EngineConfig {
   // Off only to measure what metering costs: unmetered modules ignore budgets and

@@ -6,7 +6,6 @@
 
 #include "engine/backtrace.h"
 #include "procs/wasi_op.h"
-#include "procs/wasm_values.h"
 #include "wasi/context.h"  // wasi::ExitRequest (proc_exit), header only
 
 namespace wippy::procs {
@@ -35,12 +34,12 @@ void check_time_after_host_calls(engine::Linker& linker, Clock::time_point deadl
 }  // namespace
 
 WasmProcess::WasmProcess(WasmProcessConfig config) : cfg_(std::move(config)) {
-  if (!cfg_.module) throw std::invalid_argument("WasmProcess: no module");
+  if (!cfg_.module && !cfg_.component) throw std::invalid_argument("WasmProcess: no module");
 }
 
 WasmProcess::~WasmProcess() { close(); }
 
-uint64_t WasmProcess::fuel_consumed() const { return instance_ ? instance_->store().fuel_consumed : 0; }
+uint64_t WasmProcess::fuel_consumed() const { return program_ ? program_->store().fuel_consumed : 0; }
 
 StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   if (cfg_.limits.max_execution_ms) {
@@ -55,34 +54,29 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
     imports_ = std::make_unique<WasmImports>();
     if (cfg_.imports) cfg_.imports(*imports_, ctx);
     if (deadline_) check_time_after_host_calls(imports_->linker, *deadline_, cfg_.limits.max_execution_ms);
-    instance_ = std::make_unique<engine::Instance>(imports_->linker, cfg_.module, limits);
-    auto ext = instance_->get_export(cfg_.method);
-    if (!ext || ext->kind != interp::ExternKind::Func)
-      return StepResult::fail("export not found: " + cfg_.method);
-    call_args_ = to_wasm_args(*ext->func->type, cfg_.args);
-    exec_ = instance_->start();
+    program_ = cfg_.component ? component_program(*imports_, cfg_.component, cfg_.method, cfg_.args, limits)
+                              : core_program(*imports_, cfg_.module, cfg_.method, cfg_.args, limits, cfg_.wit_func);
   } catch (const std::exception& e) {
     return StepResult::fail(e.what());
   }
-  if (exec_) {
-    in_start_ = true;
-    return StepResult::cont();
-  }
-  return call_method();
+  return next_call();
 }
 
-StepResult WasmProcess::call_method() {
-  in_start_ = false;
+// Moves on to the program's next call; the process is done when there is none.
+StepResult WasmProcess::next_call() {
+  std::unique_ptr<WasmCall> next;
   try {
-    exec_ = instance_->call(cfg_.method, call_args_);
+    next = program_->next_call();
+    if (!next) return StepResult::done(call_ ? call_->result() : Value());
   } catch (const std::exception& e) {
     return StepResult::fail(e.what());
   }
+  call_ = std::move(next);
   return StepResult::cont();
 }
 
 StepResult WasmProcess::step(ProcessContext& ctx) {
-  if (!instance_) {
+  if (!program_) {
     StepResult r = instantiate(ctx);
     if (r.kind == StepResult::Kind::Done) return r;
   }
@@ -94,31 +88,32 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
     if (res) op_->finish(*res);
     op_.reset();
     completion_.reset();
+    interp::Execution& exec = call_->execution();
     if (res && res->trap)
-      exec_->resume_trap(*res->trap);
+      exec.resume_trap(*res->trap);
     else
-      exec_->resume(res ? std::span<const uint64_t>(res->values) : std::span<const uint64_t>());
+      exec.resume(res ? std::span<const uint64_t>(res->values) : std::span<const uint64_t>());
   }
   return drive(ctx);
 }
 
 StepResult WasmProcess::drive(ProcessContext& ctx) {
-  exec_->user_data = &ctx;
+  interp::Execution& exec = call_->execution();
+  exec.user_data = &ctx;
   int64_t slice = cfg_.slice > 0 ? cfg_.slice : ctx.slice_budget();
-  interp::RunStatus st = exec_->run(slice);
+  interp::RunStatus st = exec.run(slice);
   switch (st) {
     case interp::RunStatus::OutOfBudget:
       return StepResult::cont();
     case interp::RunStatus::Done:
-      if (in_start_) return call_method();
-      return StepResult::done(from_wasm_results(exec_->func_type(), exec_->results()));
+      return next_call();
     case interp::RunStatus::Trapped: {
-      StepResult r = StepResult::fail(exec_->trap().message);
-      r.backtrace = engine::format_backtrace(exec_->trap());
+      StepResult r = StepResult::fail(exec.trap().message);
+      r.backtrace = engine::format_backtrace(exec.trap());
       return r;
     }
     case interp::RunStatus::Suspended: {
-      std::unique_ptr<interp::HostPending> p = exec_->take_pending();
+      std::unique_ptr<interp::HostPending> p = exec.take_pending();
       if (auto* exit = dynamic_cast<wasi::ExitRequest*>(p.get())) {
         if (exit->code == 0) return StepResult::done();
         StepResult r = StepResult::fail("exit code " + std::to_string(exit->code));
@@ -150,8 +145,8 @@ void WasmProcess::close() {
   op_.reset();
   completion_.reset();
   deadline_timer_.cancel();
-  exec_.reset();
-  instance_.reset();
+  call_.reset();
+  program_.reset();
   imports_.reset();
 }
 

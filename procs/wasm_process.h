@@ -1,4 +1,5 @@
-// A process that runs one export of a WASM module on the dispatcher, in fuel slices.
+// A process that runs one export of a WASM module or component on the dispatcher,
+// in fuel slices.
 #pragma once
 
 #include <chrono>
@@ -8,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "component/instance.h"
 #include "engine/engine.h"
 #include "procs/async_op.h"
 #include "procs/process.h"
+#include "procs/wasm_program.h"
 
 namespace wippy::procs {
 
@@ -25,7 +28,8 @@ struct WasmLimits {
 // The imports of one instance. Objects the host functions point to (a WasiContext,
 // say) go into keep_alive: they live as long as the instance.
 struct WasmImports {
-  engine::Linker linker;
+  engine::Linker linker;           // core modules
+  component::Linker components;    // components: host functions by interface and name
   std::vector<std::shared_ptr<void>> keep_alive;
 };
 // Fills the imports on the first Step, on a worker thread. May throw; the message
@@ -34,17 +38,20 @@ struct WasmImports {
 using WasmImportsProvider = std::function<void(WasmImports&, ProcessContext&)>;
 
 struct WasmProcessConfig {
-  engine::ModulePtr module;
-  std::string method;        // the export to call
-  std::vector<Value> args;   // converted with to_wasm_args
+  engine::ModulePtr module;  // a core module, or
+  std::shared_ptr<const component::Component> component;  // a component
+  // A core module's method typed by its entry's `wit:` (procs/wit_call.h), or null.
+  component::TypePtr wit_func;
+  std::string method;        // the export to call (a component's: `name` or `iface#func`)
+  std::vector<Value> args;   // converted with to_wasm_args, or by WIT type (component_values.h)
   WasmLimits limits;
   WasmImportsProvider imports;  // empty: no imports
   int64_t slice = 0;            // fuel per Step; 0: the host's slice budget
 };
 
 // Lifecycle: the first Step instantiates (a link or instantiation error ends the
-// process with that error), checks the arguments, runs the start function, then the
-// export. OutOfBudget -> Continue; a suspension on an AsyncOp -> Waiting until it
+// process with that error), checks the arguments, runs the start function and a
+// reactor's `_initialize`, then the export (procs/wasm_program.h). OutOfBudget -> Continue; a suspension on an AsyncOp -> Waiting until it
 // completes; wasi::ExitRequest (proc_exit) -> code 0 gives nil, else error "exit code N"
 // with StepResult::exit_code; a trap -> error with the trap message, and its backtrace. CANCEL is ignored (the host terminates the
 // process after its stop timeout).
@@ -60,14 +67,12 @@ class WasmProcess : public Process {
  private:
   StepResult instantiate(ProcessContext& ctx);
   StepResult drive(ProcessContext& ctx);
-  StepResult call_method();
+  StepResult next_call();
 
   WasmProcessConfig cfg_;
   std::unique_ptr<WasmImports> imports_;
-  std::unique_ptr<engine::Instance> instance_;
-  std::unique_ptr<engine::Execution> exec_;
-  bool in_start_ = false;  // exec_ is the start function
-  std::vector<uint64_t> call_args_;
+  std::unique_ptr<WasmProgram> program_;
+  std::unique_ptr<WasmCall> call_;  // the call being driven
   std::unique_ptr<AsyncOp> op_;
   std::shared_ptr<Completion> completion_;
   std::optional<Clock::time_point> deadline_;

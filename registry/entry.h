@@ -10,7 +10,12 @@
 #include <variant>
 #include <vector>
 
+#include "component/types.h"
 #include "engine/engine.h"
+
+namespace wippy::component {
+struct Component;
+}
 
 namespace wippy::registry {
 
@@ -97,19 +102,23 @@ struct WasmEntry {
   std::string fs;      // fs.directory entry ID
   std::string path;    // path inside the directory, as written ("/worker.wasm")
   std::string hash;    // "sha256:<hex>"
-  std::string method;  // exported function
+  std::string method;  // exported function (a component's: `name` or `iface#func`)
+  std::string wit;     // `wit:` signatures of a core module's exports (component/wit.h)
   std::set<ImportGroup> imports;
   WasiConfig wasi;
   WasmLimits limits;
 
   // Filled by the loader after verification.
   std::filesystem::path file;  // absolute host path of the module
-  engine::ModulePtr module;    // verified against `hash`, decoded and validated
+  engine::ModulePtr module;    // verified against `hash`, decoded and validated, or
+  std::shared_ptr<const component::Component> component;  // the same for a component
+  component::TypePtr wit_func;  // the method's signature from `wit`, or null
 
   bool enables(ImportGroup g) const { return imports.count(g) != 0; }
-  // A WASI command (method `_start`): takes its arguments as argv and ends with an
-  // exit code, not as function parameters and results.
-  bool is_wasi_command() const { return method == "_start"; }
+  // A WASI command (method `_start`, or a component's `wasi:cli/run@0.2.x#run`):
+  // takes its arguments as argv and ends with an exit code, not as function
+  // parameters and results.
+  bool is_wasi_command() const { return method == "_start" || method.starts_with("wasi:cli/run@"); }
 };
 
 // `limits:` of a Lua entry (fuel, memory pages and call depth are WASM limits).

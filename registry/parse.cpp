@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "component/wit.h"
 #include "procs/value.h"
 #include "wasi/fd_table.h"
 
@@ -178,6 +179,14 @@ WasmEntry parse_wasm(const YAML::Node& node, const Fields& f, const FileContext&
     w.hash = *v;
   }
   if (auto v = f.str(node, "method", "method", true)) w.method = *v;
+  if (auto v = f.str(node, "wit", "wit")) {
+    w.wit = *v;
+    try {
+      component::parse_wit_funcs(w.wit);  // the method's signature is picked once the module is loaded
+    } catch (const component::WitError& e) {
+      f.error(std::string("wit: ") + e.what());
+    }
+  }
   if (auto imports = f.str_list(node, "imports", "imports")) {
     for (const std::string& name : *imports) {
       if (auto g = parse_import_group(name)) {
@@ -285,7 +294,7 @@ const std::vector<std::string_view>& entry_keys(Kind kind) {
                                                           "auto_init"};
   static const std::vector<std::string_view> env_variable{"name", "kind", "meta", "variable", "default"};
   static const std::vector<std::string_view> wasm{"name", "kind",   "meta",    "fs",   "path",
-                                                  "hash", "method", "imports", "wasi", "limits"};
+                                                  "hash", "method", "imports", "wasi", "limits", "wit"};
   static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules", "limits"};
   static const std::vector<std::string_view> process_host{"name", "kind", "meta", "host"};
   static const std::vector<std::string_view> terminal_host{"name", "kind", "meta"};

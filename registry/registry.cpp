@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "component/loader.h"
+#include "component/wit.h"
 #include "registry/fields.h"
 #include "registry/parse.h"
 #include "registry/wasi_imports.h"
@@ -104,6 +106,53 @@ void check_references(std::vector<Entry>& entries, Diagnostics& diag) {
   }
 }
 
+// The method's signature from the entry's `wit:` text (parsed without error at
+// parse time).
+void pick_wit_func(WasmEntry& w, const std::string& where, Diagnostics& diag) {
+  auto funcs = component::parse_wit_funcs(w.wit);
+  auto f = funcs.find(w.method);
+  if (f == funcs.end()) {
+    std::string names;
+    for (const auto& [name, _] : funcs) names += (names.empty() ? "" : ", ") + name;
+    diag.add(where + "wit: no signature for the method \"" + w.method + "\" (the wit declares: " +
+             (names.empty() ? "nothing" : names) + ")");
+    return;
+  }
+  w.wit_func = f->second;
+  // The export must have the core type the signature flattens to.
+  component::FlatSignature sig = component::flatten_func(*w.wit_func, component::FlatContext::Lift);
+  interp::FuncType want{sig.params, sig.results};
+  const interp::Export* ex = w.module->find_export(w.method);
+  if (ex && ex->kind == interp::ExternKind::Func && w.module->func_type(ex->index) != want) {
+    diag.add(where + "wit: the signature of \"" + w.method + "\" needs the core type " + interp::to_string(want) +
+             ", the module exports " + interp::to_string(w.module->func_type(ex->index)));
+  }
+}
+
+// A component file: hash, decoding, the method export, the import groups.
+void verify_component(WasmEntry& w, const std::vector<uint8_t>& bytes, const std::string& where,
+                      const std::string& shown, Diagnostics& diag) {
+  try {
+    w.component = component::load_component(bytes, w.hash);
+  } catch (const engine::LoadError& err) {
+    diag.add(where + err.what());
+    return;
+  } catch (const component::ComponentError& err) {
+    diag.add(where + "path: " + shown + " is not a valid component: " + err.describe());
+    return;
+  } catch (const std::exception& err) {
+    diag.add(where + "path: cannot load " + shown + ": " + err.what());
+    return;
+  }
+  if (!w.wit.empty()) diag.add(where + "wit: " + shown + " is a component, which carries its own WIT types; wit: is for core modules");
+  if (!component::find_export_func(*w.component, w.method)) {
+    diag.add(where + "method: " + shown + ": " + component::missing_export_message(*w.component, w.method));
+  }
+  for (const std::string& problem : check_component_imports(*w.component, w.imports)) {
+    diag.add(where + "imports: " + problem);
+  }
+}
+
 // Verifies hashes, decodes modules, checks the method export and the import groups.
 void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::path& project_dir,
                  Diagnostics& diag) {
@@ -123,6 +172,10 @@ void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::
       }
       std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       it = files.emplace(w.file, std::move(bytes)).first;
+    }
+    if (component::is_component(it->second)) {
+      verify_component(w, it->second, where, display_path(w.file, project_dir), diag);
+      continue;
     }
     try {
       w.module = engine.load(it->second, w.hash);
@@ -153,6 +206,7 @@ void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::
     for (const std::string& problem : check_import_groups(*w.module, w.imports)) {
       diag.add(where + "imports: " + problem);
     }
+    if (!w.wit.empty()) pick_wit_func(w, where, diag);
   }
 }
 

@@ -64,4 +64,20 @@ std::vector<std::string> check_import_groups(const interp::Module& module,
   return problems;
 }
 
+std::vector<std::string> check_component_imports(const component::Component& c,
+                                                 const std::set<ImportGroup>& enabled) {
+  std::vector<std::string> problems;
+  for (const component::ImportDef& imp : c.imports) {
+    if (imp.desc.sort == component::Sort::Type) continue;  // a type import provides nothing to call
+    std::optional<ImportGroup> g = parse_import_group(imp.name);
+    if (!g) {
+      problems.push_back("the component imports " + imp.name + ", which no import group provides");
+    } else if (!enabled.count(*g)) {
+      problems.push_back("the component imports " + imp.name + ", which needs import group " +
+                         std::string(import_group_name(*g)) + "; add it to imports");
+    }
+  }
+  return problems;
+}
+
 }  // namespace wippy::registry

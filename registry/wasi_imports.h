@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "component/component.h"
 #include "interp/module.h"
 #include "registry/entry.h"
 #include "wasi/groups.h"
@@ -30,5 +31,11 @@ bool is_preview1_module(std::string_view module);
 // message per import whose group is not enabled, naming the import and the group.
 std::vector<std::string> check_import_groups(const interp::Module& module,
                                              const std::set<ImportGroup>& enabled);
+
+// Checks a component's imports against `enabled`: a `wasi:*` interface needs the
+// group it belongs to; an import that no group provides can never be linked. One
+// message per problem, naming the import and the group to add.
+std::vector<std::string> check_component_imports(const component::Component& c,
+                                                 const std::set<ImportGroup>& enabled);
 
 }  // namespace wippy::registry

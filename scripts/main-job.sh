@@ -3,7 +3,8 @@
 # hello (a WASI command with arguments) and the checksum benchmark, compared with
 # the same program built natively and, when node is present, run by node's WASI;
 # then `wippy run demo` in the example project examples/demo (a Lua process that
-# spawns a WASM worker and prints its result, result=42).
+# spawns a WASM worker and prints its result, result=42), and `wippy run users` in
+# examples/components (a Lua process spawns a component with a list of records).
 #   CHECKSUM_SCALE=N   work size of the checksum program (default 200000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,5 +48,14 @@ demo_out=$(cd "$B/examples/demo" && "$wippy_bin" run demo)
 echo "$demo_out"
 if [[ "$demo_out" != "result=42" ]]; then
   echo "main-job: wippy run demo printed '$demo_out', expected result=42" >&2
+  exit 1
+fi
+
+echo
+echo "== wippy run users (in $B/examples/components: Lua spawns a component with records)"
+users_out=$(cd "$B/examples/components" && "$wippy_bin" run users)
+echo "$users_out"
+if [[ "$(head -n1 <<<"$users_out")" != "user 1: ann-x, 32, tags=admin" || "$(tail -n1 <<<"$users_out")" != "done" ]]; then
+  echo "main-job: wippy run users printed unexpected output" >&2
   exit 1
 fi

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -31,6 +32,7 @@ class LuaWorld {
     h.stop_timeout = std::chrono::milliseconds(500);
     sys_.add_host(h);
     sys_.set_factory([this](const std::string& id, std::vector<Value> args) -> std::unique_ptr<procs::Process> {
+      if (auto n = natives_.find(id); n != natives_.end()) return n->second(std::move(args));
       auto it = scripts_.find(id);
       if (it == scripts_.end()) throw std::runtime_error("unknown entry: " + id);
       lua::LuaProcessConfig cfg;
@@ -57,6 +59,9 @@ class LuaWorld {
     file(name, code);
     scripts_[id] = {dir_ / name, method};
   }
+  // Entry `id` is a process made by `make` (a WASM process, say) from its arguments.
+  using Maker = std::function<std::unique_ptr<procs::Process>(std::vector<Value>)>;
+  void native(const std::string& id, Maker make) { natives_[id] = std::move(make); }
   void modules(std::vector<std::string> m) { modules_ = std::move(m); }
   void limits(const std::string& id, lua::LuaLimits l) { limits_[id] = l; }
   void slice(int64_t instructions) { slice_ = instructions; }
@@ -89,6 +94,7 @@ class LuaWorld {
   std::map<std::string, std::pair<fs::path, std::string>> scripts_;
   std::vector<std::string> modules_;
   std::map<std::string, lua::LuaLimits> limits_;
+  std::map<std::string, Maker> natives_;
   int64_t slice_ = 0;
 };
 

@@ -205,4 +205,18 @@ inline std::unique_ptr<Process> wasm(const std::string& guest, const std::string
   return std::make_unique<WasmProcess>(std::move(cfg));
 }
 
+// Runs `p` alone on a fresh host named "wasm" and returns its EXIT event.
+inline Event run_one(std::unique_ptr<Process> p, unsigned workers = 2) {
+  System sys;
+  HostOptions o;
+  o.name = "wasm";
+  o.workers = workers;
+  sys.add_host(o);
+  ExitCollector c;
+  SpawnResult r = sys.spawn_process("wasm", std::move(p), c.options());
+  EXPECT_TRUE(r) << r.error;
+  EXPECT_TRUE(c.wait_for(1));
+  return c.only();
+}
+
 }  // namespace wippy::procs::test

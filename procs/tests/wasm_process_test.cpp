@@ -15,16 +15,6 @@ HostOptions host_opts(unsigned workers = 2, std::chrono::milliseconds stop = 100
   return o;
 }
 
-Event run_one(std::unique_ptr<Process> p, unsigned workers = 2) {
-  System sys;
-  sys.add_host(host_opts(workers));
-  ExitCollector c;
-  SpawnResult r = sys.spawn_process("wasm", std::move(p), c.options());
-  EXPECT_TRUE(r) << r.error;
-  EXPECT_TRUE(c.wait_for(1));
-  return c.only();
-}
-
 TEST(WasmProcess, SpawnMonitoredComputeReceivesExit42) {
   System sys;
   sys.add_host(host_opts());

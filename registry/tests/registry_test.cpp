@@ -439,7 +439,7 @@ TEST(Registry, UnknownEntryKeysAreRefused) {
     Project p;
     write_good(p, good_wasm_fields() + "    limit:\n      fuel: 1000\n");
     EXPECT_ERROR(p, "src/_index.yaml: entry myns:compute_worker: limit: unknown field (known: name, kind, meta, fs, "
-                    "path, hash, method, imports, wasi, limits)");
+                    "path, hash, method, imports, wasi, limits, wit)");
   }
   {
     Project p;
@@ -653,4 +653,60 @@ TEST(Registry, SkipsWasmVerificationWhenAsked) {
   opts.verify_wasm = false;
   Registry reg = p.load(opts);
   EXPECT_EQ(reg.find("myns:compute_worker")->wasm().module, nullptr);
+}
+
+// --- components and wit: (issue 8) ----------------------------------------------------
+
+namespace {
+
+std::string guest_fields(Project& p, const std::string& guest, const std::string& method, const std::string& rest = "") {
+  fs::copy_file(fs::path(WIPPY_GUEST_DIR) / (guest + ".wasm"), p.dir() / "wasm" / (guest + ".wasm"),
+                fs::copy_options::overwrite_existing);
+  return "    fs: myns:wasm_binaries\n    path: /" + guest + ".wasm\n    hash: " + probe_hash(guest.c_str()) +
+         "\n    method: " + method + "\n" + rest;
+}
+
+}  // namespace
+
+TEST(Registry, LoadsAComponentEntry) {
+  Project p;
+  write_good(p, guest_fields(p, "faults.component", "echo-users"));
+  Registry reg = p.load();
+  const registry::WasmEntry& w = reg.find("myns:compute_worker")->wasm();
+  ASSERT_TRUE(w.component);
+  EXPECT_FALSE(w.module);
+}
+
+TEST(Registry, AComponentMethodMustBeAnExport) {
+  Project p;
+  write_good(p, guest_fields(p, "faults.component", "nope"));
+  EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: method: wasm/faults.component.wasm: "
+                             "no exported function `nope` (the component exports: add, echo-users, echo-result, "
+                             "count-bytes, spin, forever, crash, bad-utf8, bad-list, big)");
+}
+
+TEST(Registry, AComponentHashIsVerified) {
+  Project p;
+  std::string fields = guest_fields(p, "faults.component", "add");
+  fields.replace(fields.find("hash: sha256:") + 13, 4, "0000");
+  write_good(p, fields);
+  EXPECT_TRUE(contains(p.errors(), "hash verification failed")) << p.first_error();
+}
+
+TEST(Registry, WitSignaturesForACoreModule) {
+  Project p;
+  write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(name: string) -> string;\"\n"));
+  Registry reg = p.load();
+  const registry::WasmEntry& w = reg.find("myns:compute_worker")->wasm();
+  ASSERT_TRUE(w.wit_func);
+  EXPECT_EQ(w.wit_func->params().at(0).name, "name");
+
+  write_good(p, guest_fields(p, "wit_core", "sum", "    wit: \"greet: func(name: string) -> string;\"\n"));
+  EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: no signature for the method \"sum\" "
+                             "(the wit declares: greet)");
+  write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(n: u32) -> string;\"\n"));
+  EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: the signature of \"greet\" needs the core "
+                             "type [i32] -> [i32], the module exports [i32 i32] -> [i32]");
+  write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(name: strng) -> string;\"\n"));
+  EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: line 1: unknown type `strng`");
 }
