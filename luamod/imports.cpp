@@ -96,6 +96,9 @@ void link_lua_imports(lua_State* L, int index, const Module& module, Linker& lin
                   lua_State* L = host.L;
                   if (!L) return HostResult::trap(name + ": called outside a Lua call");
                   Coroutine c(L);
+                  if (!lua_checkstack(c.co, static_cast<int>(args.size()) + 1)) {
+                    return HostResult::trap(name + ": too many arguments for a Lua call");
+                  }
                   lua_rawgeti(c.co, LUA_REGISTRYINDEX, ref);
                   for (const Val& v : args) push_val(c.co, v);
                   ImportOutcome r = resume_import(L, c.co, static_cast<int>(args.size()), name, results);

@@ -35,7 +35,7 @@ struct LExec {
 LuaHost& host_of(LInstance& li) { return li.store.data<LuaHost>(); }
 
 int push_results(lua_State* L, const std::vector<Val>& results) {
-  luaL_checkstack(L, static_cast<int>(results.size()), "too many results");
+  ensure_stack(L, static_cast<int>(results.size()));
   for (const Val& v : results) push_val(L, v);
   return static_cast<int>(results.size());
 }
@@ -122,12 +122,14 @@ int exec_step(lua_State* L, LExec& le, int resumed, bool& yield_up) {
   if (resumed >= 0) {
     auto* y = dynamic_cast<LuaYield*>(le.exec.suspension());
     if (!y) throw LuaError(le.name + ": the execution is not waiting for an import");
+    ensure_stack(y->co, resumed);
     lua_xmove(L, y->co, resumed);
     ImportOutcome r = resume_import(L, y->co, resumed, y->name, y->result_types);
     switch (r.kind) {
       case ImportOutcome::Done: le.exec.resume(r.results); break;
       case ImportOutcome::Failed: le.exec.resume_trap(r.error); break;
       case ImportOutcome::Yielded:
+        ensure_stack(L, r.yielded);
         lua_xmove(y->co, L, r.yielded);
         yield_up = true;
         return r.yielded;
@@ -168,6 +170,7 @@ int exec_step(lua_State* L, LExec& le, int resumed, bool& yield_up) {
     le.exec.resume_trap(y->name + ": the Lua import yielded, but resume() was not called from a coroutine");
     throw TrapError(le.exec.trap());
   }
+  ensure_stack(L, y->yielded);
   lua_xmove(y->co, L, y->yielded);
   yield_up = true;
   return y->yielded;
@@ -375,7 +378,10 @@ Limits limits_of(lua_State* L, int index) {
 
 std::string trap_text(const Trap& trap) {
   std::string text = trap.message;
-  if (!trap.backtrace.empty()) text += "\n" + trap.backtrace.substr(0, trap.backtrace.size() - 1);
+  if (!trap.backtrace.empty()) {
+    text += '\n';
+    text.append(trap.backtrace, 0, trap.backtrace.size() - 1);  // without its last newline
+  }
   return text;
 }
 

@@ -67,6 +67,11 @@ T& check_object(lua_State* L, int index, const char* meta, const char* what) {
   return *static_cast<T*>(p);
 }
 
+// Makes room for `n` more values on L's stack, or throws LuaError (a stack overflow).
+inline void ensure_stack(lua_State* L, int n) {
+  if (!lua_checkstack(L, n)) throw LuaError("Lua stack overflow (" + std::to_string(n) + " more values)");
+}
+
 // Lua values <-> WebAssembly values of a given type. `what` names the value in errors
 // ("add: argument 2").
 Val to_val(lua_State* L, int index, ValType type, const std::string& what);

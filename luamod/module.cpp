@@ -1,6 +1,7 @@
 // luaopen_wippy: wasm.load(path_or_bytes [, {hash = "sha256:..."}]) -> module, and the
 // module object: exports(), imports(), instantiate([imports [, limits]]).
 #include <string>
+#include <type_traits>
 
 #include "luamod/lwippy.h"
 
@@ -69,38 +70,31 @@ void set_type_fields(lua_State* L, const ExternType& type) {
   }
 }
 
-int module_exports(lua_State* L) {
-  return protect(L, [&] {
-    Module& m = check_object<Module>(L, 1, kModuleMeta, "exports");
-    std::vector<ExportType> exports = m.exports();
-    lua_createtable(L, static_cast<int>(exports.size()), 0);
-    for (size_t i = 0; i < exports.size(); ++i) {
-      lua_newtable(L);
-      lua_pushstring(L, exports[i].name.c_str());
-      lua_setfield(L, -2, "name");
-      set_type_fields(L, exports[i].type);
-      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+// A list of {module =, name =, kind =, type =, ...}: one entry per import or export
+// (an export has no `module`).
+template <class Entry>
+int push_entries(lua_State* L, const std::vector<Entry>& entries) {
+  lua_createtable(L, static_cast<int>(entries.size()), 0);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    lua_newtable(L);
+    if constexpr (std::is_same_v<Entry, ImportType>) {
+      lua_pushstring(L, entries[i].module.c_str());
+      lua_setfield(L, -2, "module");
     }
-    return 1;
-  });
+    lua_pushstring(L, entries[i].name.c_str());
+    lua_setfield(L, -2, "name");
+    set_type_fields(L, entries[i].type);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  return 1;
+}
+
+int module_exports(lua_State* L) {
+  return protect(L, [&] { return push_entries(L, check_object<Module>(L, 1, kModuleMeta, "exports").exports()); });
 }
 
 int module_imports(lua_State* L) {
-  return protect(L, [&] {
-    Module& m = check_object<Module>(L, 1, kModuleMeta, "imports");
-    std::vector<ImportType> imports = m.imports();
-    lua_createtable(L, static_cast<int>(imports.size()), 0);
-    for (size_t i = 0; i < imports.size(); ++i) {
-      lua_newtable(L);
-      lua_pushstring(L, imports[i].module.c_str());
-      lua_setfield(L, -2, "module");
-      lua_pushstring(L, imports[i].name.c_str());
-      lua_setfield(L, -2, "name");
-      set_type_fields(L, imports[i].type);
-      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-    }
-    return 1;
-  });
+  return protect(L, [&] { return push_entries(L, check_object<Module>(L, 1, kModuleMeta, "imports").imports()); });
 }
 
 int module_instantiate(lua_State* L) {

@@ -70,13 +70,36 @@ TEST(Linker, DerivesTheSignatureFromTheCallable) {
 }
 
 TEST(Linker, TypedFunctionsOfEveryNumberTypeAndTuples) {
-  // Each callable's derived type, read back through a module that imports it.
+  // The module imports exactly these types: it instantiates only if every derived
+  // signature matches, and the calls check the value conversions both ways.
+  wippy::Engine engine;
+  wippy::Module module = engine.load_file(std::string(WIPPY_GUEST_DIR) + "/api_typed_imports.wasm");
+  std::vector<std::string> seen;
   wippy::Linker linker;
-  linker.func("m", "f", [](uint32_t, int64_t, uint64_t, float, double) { return 1.5f; });
-  linker.func("m", "t", []() { return std::tuple<int32_t, double>(1, 2.0); });
-  EXPECT_TRUE(linker.has("m", "f"));
-  EXPECT_TRUE(linker.has("m", "t"));
-  EXPECT_FALSE(linker.has("m", "g"));
+  linker.func("m", "mix", [&](uint32_t a, int64_t b, uint64_t c, float d, double e) {
+    seen.push_back(std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(c) + " " +
+                   std::to_string(d) + " " + std::to_string(e));
+    return d * 2;
+  });
+  linker.func("m", "pair", []() { return std::tuple<int32_t, double>(-7, 2.5); });
+  linker.func("m", "note", [&](wippy::Caller&, int32_t x) { seen.push_back("note " + std::to_string(x)); });
+  EXPECT_TRUE(linker.has("m", "pair"));
+  EXPECT_FALSE(linker.has("m", "other"));
+  wippy::Store store;
+  wippy::Instance instance(store, linker, module);
+
+  std::vector<wippy::Val> r =
+      instance.call("mix", {int32_t{-1}, int64_t{-2}, int64_t{-3}, 1.25f, 0.5});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type(), wippy::ValType::F32);
+  EXPECT_FLOAT_EQ(r[0].f32(), 2.5f);
+  r = instance.call("pair");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].i32(), -7);
+  EXPECT_DOUBLE_EQ(r[1].f64(), 2.5);
+  instance.call("note", {int32_t{9}});
+  EXPECT_EQ(seen, (std::vector<std::string>{"4294967295 -2 18446744073709551613 1.250000 0.500000", "note 9"}));
+  EXPECT_EQ(wippy::to_string(*instance.func_type("mix")), "[i32 i64 i64 f32 f64] -> [f32]");
 }
 
 TEST(Instance, CallsExportsWithTypedValues) {
