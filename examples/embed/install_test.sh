@@ -24,5 +24,13 @@ cmake --build "$tmp/embed" >/dev/null
 echo "== embed (C++)"
 "$tmp/embed/embed" "$guest"
 
+# The pkg-config file gives the same program.
+pc_flags=$(PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags --libs wippy)
+# shellcheck disable=SC2086
+c++ "$src/main.cpp" -o "$tmp/embed-pc" $pc_flags
+out=$("$tmp/embed-pc" "$guest")
+[[ "$out" == *"resumable sum = 50005000"* ]] || { echo "the pkg-config build printed: $out" >&2; exit 1; }
+echo "== embed (C++, built with pkg-config): ok"
+
 echo "== embed.lua"
-LUA_CPATH="$tmp/prefix/lib/lua/5.4/?.so" LUA_PATH="" lua5.4 "$src/embed.lua" "$guest"
+env -u LUA_CPATH_5_4 -u LUA_PATH_5_4 LUA_CPATH="$tmp/prefix/lib/lua/5.4/?.so" LUA_PATH="" lua5.4 "$src/embed.lua" "$guest"
