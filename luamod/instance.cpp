@@ -422,36 +422,24 @@ int instantiate(lua_State* L, const Module& module, int imports, int limits_inde
 }
 
 void register_instance(lua_State* L) {
-  luaL_newmetatable(L, kInstanceMeta);
-  lua_pushcfunction(L, instance_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, instance_index);
-  lua_setfield(L, -2, "__index");
   static const luaL_Reg kInstanceMethods[] = {{"fuel_consumed", instance_fuel_consumed},
                                               {"call_async", instance_call_async},
                                               {"run_command", instance_run_command},
                                               {nullptr, nullptr}};
-  luaL_newlib(L, kInstanceMethods);
-  lua_setfield(L, -2, "methods");
+  // Instances look up `exports` and `memory` first (instance_index), then `methods`.
+  register_class(L, kInstanceMeta, instance_gc, kInstanceMethods, "methods");
+  luaL_getmetatable(L, kInstanceMeta);
+  lua_pushcfunction(L, instance_index);
+  lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
 
-  luaL_newmetatable(L, kMemoryMeta);
-  lua_pushcfunction(L, gc_object<LMemory>);
-  lua_setfield(L, -2, "__gc");
   static const luaL_Reg kMemoryMethods[] = {
       {"read", memory_read}, {"write", memory_write}, {"size", memory_size}, {nullptr, nullptr}};
-  luaL_newlib(L, kMemoryMethods);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  register_class(L, kMemoryMeta, gc_object<LMemory>, kMemoryMethods);
 
-  luaL_newmetatable(L, kExecutionMeta);
-  lua_pushcfunction(L, gc_object<LExec>);
-  lua_setfield(L, -2, "__gc");
   static const luaL_Reg kExecMethods[] = {
       {"resume", exec_resume}, {"fuel_consumed", exec_fuel_consumed}, {nullptr, nullptr}};
-  luaL_newlib(L, kExecMethods);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  register_class(L, kExecutionMeta, gc_object<LExec>, kExecMethods);
 }
 
 }  // namespace wippy::lmod

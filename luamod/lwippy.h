@@ -59,6 +59,19 @@ int gc_object(lua_State* L) {
   static_cast<T*>(lua_touserdata(L, 1))->~T();
   return 0;
 }
+// Registers metatable `meta`: `gc` as __gc, the `methods` table (null-terminated) as
+// `methods_field` ("__index" for plain objects).
+inline void register_class(lua_State* L, const char* meta, lua_CFunction gc, const luaL_Reg* methods,
+                           const char* methods_field = "__index") {
+  luaL_newmetatable(L, meta);
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__gc");
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, methods_field);
+  lua_pop(L, 1);
+}
+
 // The userdata at `index` if it has metatable `meta`, else throws LuaError naming `what`.
 template <class T>
 T& check_object(lua_State* L, int index, const char* meta, const char* what) {

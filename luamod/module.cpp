@@ -118,16 +118,11 @@ int module_instantiate(lua_State* L) {
 
 extern "C" __attribute__((visibility("default"))) int luaopen_wippy(lua_State* L) {
   using namespace wippy::lmod;
-  luaL_newmetatable(L, kModuleMeta);
-  lua_pushcfunction(L, gc_object<wippy::Module>);
-  lua_setfield(L, -2, "__gc");
   static const luaL_Reg kModuleMethods[] = {{"exports", module_exports},
                                             {"imports", module_imports},
                                             {"instantiate", module_instantiate},
                                             {nullptr, nullptr}};
-  luaL_newlib(L, kModuleMethods);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  register_class(L, kModuleMeta, gc_object<wippy::Module>, kModuleMethods);
   register_instance(L);
 
   static const luaL_Reg kFunctions[] = {{"load", wasm_load}, {nullptr, nullptr}};
