@@ -90,7 +90,7 @@ class Linker {
 
   // One extern per import of `module`, in order, allocated in `store` where needed.
   // Throws interp::LinkError "unknown import: module.name" or
-  // "incompatible import type for module.name".
+  // "incompatible import type for module.name" (with both types for a host function).
   std::vector<Extern> resolve(interp::Store& store, const interp::Module& module) const;
 
  private:

@@ -61,9 +61,16 @@ std::vector<Extern> Linker::resolve(interp::Store& store, const interp::Module& 
     const Def& def = it->second;
     Extern ext = def.ext;
     if (def.host) {
-      if (imp.kind != interp::ExternKind::Func ||
-          module.types.at(imp.type_index) != def.host->type) {
-        throw interp::LinkError("incompatible import type for " + qualified(imp.module, imp.name));
+      if (imp.kind != interp::ExternKind::Func) {
+        throw interp::LinkError("incompatible import type for " + qualified(imp.module, imp.name) +
+                                ": the module imports a " + interp::extern_kind_name(imp.kind) +
+                                ", the host defines a function");
+      }
+      const FuncType& wanted = module.types.at(imp.type_index);
+      if (wanted != def.host->type) {
+        throw interp::LinkError("incompatible import type for " + qualified(imp.module, imp.name) +
+                                ": the module imports " + interp::to_string(wanted) +
+                                ", the host function is " + interp::to_string(def.host->type));
       }
       ext = Extern::of(store.new_host_func(def.host));
     }

@@ -261,7 +261,7 @@ trap:
   SYNC_FRAMES();
   ex->set_trap(trap_index < 0 ? std::string(trap_message)
                               : std::string(trap_message) + " " + std::to_string(trap_index),
-               pc);
+               pc, trap_code_of(trap_message));
   status = RunStatus::Trapped;
   goto leave;
 

@@ -20,6 +20,30 @@ const char* run_status_name(RunStatus s) {
   return "?";
 }
 
+TrapCode trap_code_of(std::string_view message) {
+  struct Known {
+    std::string_view text;
+    TrapCode code;
+  };
+  static constexpr Known kKnown[] = {
+      {"fuel exhausted", TrapCode::FuelExhausted},
+      {"call stack exhausted", TrapCode::StackOverflow},
+      {"out of bounds memory access", TrapCode::MemoryOutOfBounds},
+      {"out of bounds table access", TrapCode::TableOutOfBounds},
+      {"unreachable", TrapCode::Unreachable},
+      {"integer divide by zero", TrapCode::IntegerDivideByZero},
+      {"integer overflow", TrapCode::IntegerOverflow},
+      {"invalid conversion to integer", TrapCode::InvalidConversion},
+      {"indirect call type mismatch", TrapCode::IndirectCallTypeMismatch},
+      {"undefined element", TrapCode::UndefinedElement},
+      {"uninitialized element", TrapCode::UninitializedElement},
+  };
+  for (const Known& k : kKnown) {
+    if (message == k.text || (message.starts_with(k.text) && message[k.text.size()] == ' ')) return k.code;
+  }
+  return TrapCode::Host;
+}
+
 // A trap in a deep recursion keeps this many innermost and outermost frames.
 constexpr size_t kBacktraceInner = 24, kBacktraceOuter = 8;
 
@@ -89,11 +113,11 @@ RunStatus Execution::run(int64_t budget) {
       const Function* f = entry_->code;
       size_t need = f->frame_size;
       if (need > stack_.size() && !grow_stack(need)) {
-        set_trap("call stack exhausted", nullptr);
+        set_trap("call stack exhausted", nullptr, TrapCode::StackOverflow);
         return status_ = RunStatus::Trapped;
       }
       if (!frames_.grow(store_.limits().max_call_depth)) {
-        set_trap("call stack exhausted", nullptr);
+        set_trap("call stack exhausted", nullptr, TrapCode::StackOverflow);
         return status_ = RunStatus::Trapped;
       }
       frames_.push(Frame{f, entry_->instance, nullptr, 0});
@@ -130,13 +154,14 @@ RunStatus Execution::call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowe
   HostResult r = h.fn(call, args, results);
   host_fuel_ = call.fuel_charged;
   if (call.refused_fuel) r = HostResult::trap("fuel exhausted");
+  const TrapCode code = call.refused_fuel ? TrapCode::FuelExhausted : TrapCode::Host;
 
   switch (r.kind) {
     case HostResult::Kind::Ok:
       std::copy_n(results, nresults, stack_.begin() + args_at);
       return RunStatus::Ready;
     case HostResult::Kind::Trap:
-      set_trap(r.trap_message, pc_);
+      set_trap(r.trap_message, pc_, code);
       trap_.backtrace.insert(trap_.backtrace.begin(), BacktraceFrame{f->index, h.name, 0});
       return RunStatus::Trapped;
     case HostResult::Kind::Suspend:
@@ -162,7 +187,7 @@ void Execution::resume(std::span<const uint64_t> results) {
 void Execution::resume_trap(std::string message) {
   if (status_ != RunStatus::Suspended) throw std::logic_error("resume_trap() without a suspended host call");
   pending_.reset();
-  set_trap(std::move(message), pc_);
+  set_trap(std::move(message), pc_, TrapCode::Host);
   status_ = RunStatus::Trapped;
 }
 
@@ -174,7 +199,8 @@ static uint32_t function_index(const Instance& inst, const Function* f) {
   return 0;
 }
 
-void Execution::set_trap(std::string message, const Slot* pc) {
+void Execution::set_trap(std::string message, const Slot* pc, TrapCode code) {
+  trap_.code = code;
   trap_.message = std::move(message);
   trap_.backtrace.clear();
   trap_.omitted_frames = 0;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "interp/instance.h"
@@ -28,7 +29,26 @@ struct BacktraceFrame {
   uint32_t code_offset = 0;  // byte offset in the module binary
 };
 
+// What kind of trap it is: the message is for people, the code for programs.
+enum class TrapCode : uint8_t {
+  FuelExhausted,             // "fuel exhausted" (the limit, or a refused host charge)
+  StackOverflow,             // "call stack exhausted" (call depth or value stack)
+  MemoryOutOfBounds,         // "out of bounds memory access"
+  TableOutOfBounds,          // "out of bounds table access"
+  Unreachable,               // "unreachable"
+  IntegerDivideByZero,       // "integer divide by zero"
+  IntegerOverflow,           // "integer overflow"
+  InvalidConversion,         // "invalid conversion to integer"
+  IndirectCallTypeMismatch,  // "indirect call type mismatch"
+  UndefinedElement,          // "undefined element"
+  UninitializedElement,      // "uninitialized element N"
+  Host,                      // a host function trapped (its own message)
+};
+// The code of a run-loop trap message (also with " N" after it); Host for other text.
+TrapCode trap_code_of(std::string_view message);
+
 struct Trap {
+  TrapCode code = TrapCode::Host;
   std::string message;
   std::vector<BacktraceFrame> backtrace;  // innermost first
   size_t omitted_frames = 0;              // deep stacks keep only both ends
@@ -114,7 +134,7 @@ class Execution {
   // the caller to count. A refused charge traps with `fuel exhausted`.
   RunStatus call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowed);
   static const void* const* table_;
-  void set_trap(std::string message, const Slot* pc);
+  void set_trap(std::string message, const Slot* pc, TrapCode code);
   bool grow_stack(size_t needed_cells);
 
   Store& store_;

@@ -15,7 +15,7 @@ if command -v ccache >/dev/null; then
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 cmake -S . -B "$B" -G Ninja -DCMAKE_C_COMPILER="$CLANG" -DCMAKE_CXX_COMPILER="$CLANGXX" \
-  -DWIPPY_FUZZ=ON -DWIPPY_SANITIZE=ON -DWIPPY_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DWIPPY_FUZZ=ON -DWIPPY_SANITIZE=ON -DWIPPY_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link" \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g" "${launcher[@]}"
 ninja -C "$B" -j "$(nproc)" fuzz_decode guests

@@ -183,7 +183,8 @@ TEST(Linker, IncompatibleImportMessage) {
   ModulePtr m = engine.load(kImportModule);
   interp::Store store;
   EXPECT_EQ(error_of<interp::LinkError>([&] { linker.resolve(store, *m); }),
-            "incompatible import type for env.f");
+            "incompatible import type for env.f: the module imports [] -> [], the host "
+            "function is [i64] -> []");
 }
 
 TEST(Linker, ResolvesHostFunction) {
