@@ -23,6 +23,8 @@ bool host_random(std::span<uint8_t> buf) {
 
 }  // namespace
 
+bool fill_random(const WasiContext& ctx, std::span<uint8_t> buf) { return ctx.random ? ctx.random(buf) : host_random(buf); }
+
 void add_random(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // random_get(buf, buf_len)
@@ -32,9 +34,7 @@ void add_random(Definer& df, WasiContext& ctx) {
     uint8_t* p = mem.span(arg_u32(a, 0), len);
     if (!p) return Errno::Fault;
     if (!charge_bytes(call, len)) return kNoFuel;
-    std::span<uint8_t> buf(p, len);
-    bool ok = c->random ? c->random(buf) : host_random(buf);
-    return ok ? Errno::Success : Errno::Io;
+    return fill_random(*c, std::span<uint8_t>(p, len)) ? Errno::Success : Errno::Io;
   });
 }
 
