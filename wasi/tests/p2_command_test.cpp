@@ -51,33 +51,20 @@ TEST(P2Command, SmallFilesLikePreview1) {
             "/data/dir: b.txt c.txt\n"
             "unlink c.txt: 0\n"
             "rmdir non-empty: -1\n"
-            "/data/dir: b.txt\n");
+            "/data/dir: b.txt\n"
+            "big.bin: wrote 204800, read 204800, equal=1\n");
   EXPECT_EQ(got.out, want.out);
   EXPECT_EQ(read_file(p2dir.path() / "dir" / "b.txt"), "hello\nworld\n");
   EXPECT_EQ(snapshot(p2dir.path()).size(), snapshot(p1dir.path()).size());
+  // The reads of 64 KiB ran off the guest's thread (suspended).
+  EXPECT_GE(got.outcome.suspensions, 3u);
 }
 
-// Disabled: after the guest's malloc grows memory, its next write() of the 300 KiB
-// buffer stops in the preview1 adapter itself (`assertion failed at adapter line
-// 2857`) before any host call is made; the same writes from a static buffer work
-// (small_files, and by hand up to 300 KiB). Left for the interpreter/adapter
-// investigation (see the report of branch h-p2).
-TEST(P2Command, DISABLED_FilesLikePreview1) {
-  TempDir p1dir, p2dir;
-  WasiContext p1, p2;
-  p1.mount(p1dir.str(), "/data", false);
-  p2.mount(p2dir.str(), "/data", false);
-  GuestRun want = run_guest("fs_ops", p1);
-  GuestRun got = run_p2("fs_ops", p2);
-  EXPECT_EQ(got.outcome.kind, RunOutcome::Kind::Exited) << got.outcome.trap.message << got.err;
-  EXPECT_EQ(got.outcome.exit_code, 0u) << got.out;
-  EXPECT_EQ(got.out, want.out);
-  EXPECT_NE(got.out.find("failures: 0"), std::string::npos) << got.out;
-  EXPECT_EQ(snapshot(p2dir.path()).size(), snapshot(p1dir.path()).size());
-  EXPECT_EQ(read_file(p2dir.path() / "dir" / "b.txt"), "hello\nworld\n");
-  // The 300 KiB write and read ran off the guest's thread (suspended).
-  EXPECT_GE(got.outcome.suspensions, 2u);
-}
+// fs_ops.c (guest_fs_test.cpp) does not run as a WASI 0.2 command with jco's
+// adapter: after its 300 KiB malloc, the adapter stops with `assertion failed at
+// adapter line 2857` (its state page is overwritten) before any host call, and
+// `jco run` stops at the very same assertion, so the fault is the adapter's with
+// this wasi-libc, not the host's.
 
 TEST(P2Command, ReadOnlyMountRefusesChanges) {
   TempDir ro, rw;

@@ -1,6 +1,9 @@
-// Files without large buffers: create, write, append, read back, list, rename,
-// stat, unlink, rmdir in the mount at /data. Prints what it sees.
+// Files: create, write, append, read back, list, rename, stat, unlink, rmdir in the
+// mount at /data, and a 200 KiB write and read from a static buffer (large I/O,
+// which suspends in wippy). Prints what it sees. (fs_ops.c does more, but its heap
+// buffer trips jco's preview1 adapter: see p2_command_test.cpp.)
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,8 @@ static void list(const char* path) {
   printf("\n");
 }
 
+static unsigned char big[200 * 1024], back[200 * 1024];
+
 int main(void) {
   printf("mkdir: %d\n", mkdir("/data/dir", 0755));
   FILE* f = fopen("/data/dir/a.txt", "w");
@@ -49,5 +54,18 @@ int main(void) {
   printf("unlink c.txt: %d\n", unlink("/data/dir/c.txt"));
   printf("rmdir non-empty: %d\n", rmdir("/data/dir"));
   list("/data/dir");
+  for (size_t i = 0; i < sizeof big; i++) big[i] = (unsigned char)(i * 7 + (i >> 10));
+  int fd = open("/data/big.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ssize_t w = write(fd, big, sizeof big);
+  close(fd);
+  fd = open("/data/big.bin", O_RDONLY);
+  size_t got = 0;
+  for (;;) {
+    ssize_t r = read(fd, back + got, sizeof back - got);
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  printf("big.bin: wrote %zd, read %zu, equal=%d\n", w, got, got == sizeof big && memcmp(big, back, got) == 0);
   return 0;
 }
