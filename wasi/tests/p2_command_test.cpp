@@ -263,5 +263,80 @@ TEST(P2Reference, SameStdoutAndExitCodeAsJcoRun) {
   EXPECT_EQ(static_cast<int>(sleep_ours.outcome.exit_code), sleep_ref.exit_code);
 }
 
+
+// --- hostile calls, straight into the host functions ------------------------------------
+
+class P2Hostile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // escape imports wasi:random, sleep wasi:io/poll; both streams, stdio, files.
+    for (const char* name : {"escape", "sleep"}) {
+      components_.push_back(load_component(name));
+      add_p2_to_linker(linker_, *components_.back(), ctx_);
+      for (const component::ImportDef& imp : components_.back()->imports) names_[imp.name.substr(0, imp.name.find('@'))] = imp.name;
+    }
+  }
+  // Calls `iface#func` as the guest would; a CallError is the trap the guest gets.
+  component::HostReply call(const std::string& iface, const std::string& func, std::vector<component::Value> args,
+                            interp::HostCall* hc = nullptr) {
+    const component::SuspendableHostFunction* f = linker_.find(names_.at(iface), func);
+    if (!f) throw std::runtime_error("no " + iface + "#" + func);
+    component::HostContext ctx{hc};
+    return (*f)(ctx, args);
+  }
+  std::string trap_of(const std::string& iface, const std::string& func, std::vector<component::Value> args) {
+    try {
+      call(iface, func, std::move(args));
+    } catch (const component::CallError& e) {
+      return e.what();
+    }
+    return "no trap";
+  }
+
+  WasiContext ctx_;
+  std::vector<std::shared_ptr<const component::Component>> components_;
+  component::Linker linker_;
+  std::map<std::string, std::string> names_;
+};
+
+using V = component::Value;
+
+TEST_F(P2Hostile, InventedHandlesTrapNamingTheResource) {
+  EXPECT_EQ(trap_of("wasi:io/streams", "[method]input-stream.read", {V::borrow(nullptr, 999), V::u64(10)}),
+            "unknown input-stream handle 999");
+  EXPECT_EQ(trap_of("wasi:io/poll", "[method]pollable.block", {V::borrow(nullptr, 0)}), "unknown pollable handle 0");
+  EXPECT_EQ(trap_of("wasi:filesystem/types", "[method]descriptor.stat", {V::borrow(nullptr, 7)}), "unknown descriptor handle 7");
+}
+
+TEST_F(P2Hostile, OversizedRequestsAreRefusedWithoutAllocating) {
+  EXPECT_EQ(trap_of("wasi:random/random", "get-random-bytes", {V::u64(uint64_t{1} << 40)}),
+            "get-random-bytes of 1099511627776 bytes (at most 1048576)");
+  EXPECT_EQ(trap_of("wasi:io/poll", "poll", {V::list({})}), "poll of an empty list");
+  component::HostReply out = call("wasi:cli/stdout", "get-stdout", {});
+  V stream = V::borrow(nullptr, static_cast<uint32_t>(out.values.at(0).bits));
+  component::HostReply z = call("wasi:io/streams", "[method]output-stream.write-zeroes", {stream, V::u64(uint64_t{1} << 40)});
+  ASSERT_EQ(z.values.size(), 1u);
+  EXPECT_EQ(z.values[0].case_index(), 1u);  // err(last-operation-failed(error))
+  // A read asks for at most 64 KiB, whatever the guest asks.
+  ctx_.stdin_source = string_source(std::string(100000, 'x'));
+  component::HostReply in = call("wasi:cli/stdin", "get-stdin", {});
+  component::HostReply r = call("wasi:io/streams", "[method]input-stream.read",
+                                {V::borrow(nullptr, static_cast<uint32_t>(in.values.at(0).bits)), V::u64(UINT64_MAX)});
+  ASSERT_EQ(r.values.at(0).case_index(), 0u);
+  EXPECT_EQ(r.values[0].payload()->items.size(), 65536u);
+}
+
+TEST_F(P2Hostile, BytesAreChargedAsPreview1Charges) {
+  interp::HostCall hc;
+  hc.fuel_allowed = 100;
+  component::HostReply r = call("wasi:random/random", "get-random-bytes", {V::u64(64 * 100)}, &hc);
+  EXPECT_EQ(hc.fuel_charged, 100u);  // 1 unit per 64 bytes
+  EXPECT_EQ(r.values.at(0).items.size(), 6400u);
+  interp::HostCall poor;
+  poor.fuel_allowed = 10;
+  call("wasi:random/random", "get-random-bytes", {V::u64(64 * 100)}, &poor);
+  EXPECT_TRUE(poor.refused_fuel);  // the call traps with `fuel exhausted`; nothing was generated
+}
+
 }  // namespace
 }  // namespace wippy::wasi::test
