@@ -22,7 +22,7 @@ struct Func {
   interp::FuncInst* core = nullptr;  // lifted
   LiveOptions options;
   const RtInstance* owner = nullptr;  // the component instance that lifted it
-  HostFunction host;                  // or host
+  SuspendableHostFunction host;       // or host
 };
 
 // A runtime entry of a component-level index space.
@@ -51,6 +51,11 @@ struct Runtime {
 // --- Linker -------------------------------------------------------------------------
 
 void Linker::define(std::string iface, std::string func, HostFunction fn) {
+  define_suspendable(std::move(iface), std::move(func),
+                     [fn = std::move(fn)](HostContext&, const std::vector<Value>& args) { return HostReply(fn(args)); });
+}
+
+void Linker::define_suspendable(std::string iface, std::string func, SuspendableHostFunction fn) {
   funcs_[{std::move(iface), std::move(func)}] = std::move(fn);
 }
 
@@ -58,7 +63,7 @@ void Linker::define_resource_drop(std::string iface, std::string resource, std::
   drops_[{std::move(iface), std::move(resource)}] = std::move(fn);
 }
 
-const HostFunction* Linker::find(std::string_view iface, std::string_view func) const {
+const SuspendableHostFunction* Linker::find(std::string_view iface, std::string_view func) const {
   auto it = funcs_.find(std::pair{std::string(iface), std::string(func)});
   return it == funcs_.end() ? nullptr : &it->second;
 }
@@ -76,13 +81,20 @@ std::vector<const Type*> param_types(const Type& f) {
   return ts;
 }
 
-// Calls a function with lifted values, to completion.
-std::vector<Value> invoke(Runtime& rt, const std::shared_ptr<Func>& f, const std::vector<Value>& args) {
+void check_result_count(const Func& f, const std::vector<Value>& out) {
+  size_t want = f.type->result() ? 1 : 0;
+  if (out.size() != want) throw CallError(fmt::format("host function returned {} values, expected {}", out.size(), want));
+}
+
+// Calls a function with lifted values, to completion (a host function may not
+// suspend here: nothing could resume it).
+std::vector<Value> invoke(Runtime& rt, const std::shared_ptr<Func>& f, const std::vector<Value>& args,
+                          HostContext ctx = {}) {
   if (f->host) {
-    std::vector<Value> out = f->host(args);
-    size_t want = f->type->result() ? 1 : 0;
-    if (out.size() != want) throw CallError(fmt::format("host function returned {} values, expected {}", out.size(), want));
-    return out;
+    HostReply reply = f->host(ctx, args);
+    if (reply.suspend) throw CallError("host function suspended where no suspension is possible (a call between components)");
+    check_result_count(*f, reply.values);
+    return std::move(reply.values);
   }
   Call call(rt, f, args);
   interp::RunStatus s = call.run();
@@ -185,7 +197,7 @@ RtItem Instantiator::host_import(const ImportDef& imp) {
   item.space = imp.desc.sort == Sort::Func ? Space::Func : imp.desc.sort == Sort::Type ? Space::Type : Space::Instance;
   item.type = imp.desc.type;
   auto host_func = [&](std::string_view iface, const ExternDesc& e) {
-    const HostFunction* fn = linker_.find(iface, e.name);
+    const SuspendableHostFunction* fn = linker_.find(iface, e.name);
     if (!fn) {
       throw LinkError(iface.empty() ? fmt::format("missing import: function `{}`", e.name)
                                     : fmt::format("missing import: `{}` of interface `{}`", e.name, iface));
@@ -323,20 +335,50 @@ void Instantiator::canon(Spaces& s, const Component& c, const Definition& d) {
     hf.type = {sig.params, sig.results};
     hf.name = target->name.empty() ? fmt::format("func {}", canon.func) : target->name;
     Runtime* rt = &rt_;
-    hf.fn = [rt, target, opts, sig, name = hf.name](interp::HostCall&, const uint64_t* args, uint64_t* results) {
+    hf.fn = [rt, target, opts, sig, name = hf.name](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
       try {
         Abi abi(*rt->store, opts, rt->resources);
         const Type& ft = *target->type;
         size_t nparams = sig.params.size() - (sig.results_in_memory ? 1 : 0);
         std::vector<Value> values = abi.lift_values(param_types(ft), ValueNames{&ft.params()}, {args, nparams}, kMaxFlatParams);
-        std::vector<Value> out = invoke(*rt, target, values);
-        if (ft.result()) {
-          std::optional<uint32_t> out_ptr;
-          if (sig.results_in_memory) out_ptr = static_cast<uint32_t>(args[nparams]);
-          std::vector<uint64_t> cells = abi.lower_values({ft.result().get()}, ValueNames{}, out, kMaxFlatResults, out_ptr);
-          if (!sig.results_in_memory) results[0] = cells.at(0);
+        std::optional<uint32_t> out_ptr;
+        if (sig.results_in_memory) out_ptr = static_cast<uint32_t>(args[nparams]);
+        // Lowers the results into the core result cells (none when they go to out_ptr).
+        auto lower = [rt, target, opts, out_ptr](const std::vector<Value>& out) {
+          check_result_count(*target, out);
+          if (!target->type->result()) return std::vector<uint64_t>{};
+          Abi results_abi(*rt->store, opts, rt->resources);
+          std::vector<uint64_t> cells =
+              results_abi.lower_values({target->type->result().get()}, ValueNames{}, out, kMaxFlatResults, out_ptr);
+          if (out_ptr) cells.clear();
+          return cells;
+        };
+        if (!target->host) {
+          std::vector<uint64_t> cells = lower(invoke(*rt, target, values));
+          std::copy(cells.begin(), cells.end(), results);
+          return interp::HostResult::ok();
         }
-        return interp::HostResult::ok();
+        HostContext ctx{&call};
+        HostReply reply = target->host(ctx, values);
+        if (!reply.suspend) {
+          std::vector<uint64_t> cells = lower(reply.values);
+          std::copy(cells.begin(), cells.end(), results);
+          return interp::HostResult::ok();
+        }
+        // After the suspension: lower on completion; a failure traps on resume.
+        size_t ncells = sig.results.size();
+        interp::Execution* exec = call.execution;
+        LowerResults later = [lower, ncells, exec, name](const std::vector<Value>& out) {
+          try {
+            return lower(out);
+          } catch (const std::exception& e) {
+            if (exec) exec->trap_on_resume(name + ": " + e.what());
+            return std::vector<uint64_t>(ncells, 0);
+          }
+        };
+        std::unique_ptr<interp::HostPending> pending = reply.suspend(std::move(later));
+        if (!pending) throw CallError("host function suspended without a pending operation");
+        return interp::HostResult::suspend(std::move(pending));
       } catch (const std::exception& e) {
         return interp::HostResult::trap(name + ": " + e.what());
       }

@@ -21,19 +21,65 @@ namespace wippy::component {
 // An own/borrow result may leave Value::resource null: the signature's resource.
 using HostFunction = std::function<std::vector<Value>(const std::vector<Value>& args)>;
 
+// --- Host functions that charge fuel or suspend --------------------------------------
+//
+// A host call that waits (a sleep, a read of stdin) must not block the thread: the
+// host function returns a suspension instead of values, the core interp::Execution
+// of the component::Call returns RunStatus::Suspended, and its pending operation
+// (Execution::take_pending) is whatever the host layer built. This layer does not
+// know that type (wasi/ builds a wasi::BlockingOp; component/ does not depend on
+// wasi/): it hands the host a LowerResults, and the host's operation calls it on
+// completion, on the guest's thread, to turn its result Values into the core result
+// cells that the driver passes to Execution::resume. Lowering may call the guest's
+// cabi_realloc: that runs as a separate core execution on the instance's store,
+// which is allowed while the outer one is suspended. If lowering fails (realloc
+// traps, a value does not fit the type) the returned cells are zeros and the
+// execution traps on resume (Execution::trap_on_resume) with the reason.
+
+// What a host function sees of its call. `call` is the core host call (fuel:
+// charge() before the work, as preview1 does); null when the host function is
+// called directly by the embedder (ComponentInstance::call of a re-export).
+struct HostContext {
+  interp::HostCall* call = nullptr;
+  // False when the fuel limit refused the charge: return at once (the call traps
+  // with `fuel exhausted` whatever is returned).
+  bool charge(uint64_t units) { return !call || call->charge(units); }
+};
+
+// Lowers the results of a suspended host call into the core result cells (see above).
+using LowerResults = std::function<std::vector<uint64_t>(const std::vector<Value>& results)>;
+// Builds the pending operation the core execution suspends with; its completion
+// returns lower(results). It may also be an operation that is never resumed (an exit).
+using Suspension = std::function<std::unique_ptr<interp::HostPending>(LowerResults lower)>;
+
+struct HostReply {
+  std::vector<Value> values;  // the results, when `suspend` is empty
+  Suspension suspend;
+
+  HostReply(std::vector<Value> v = {}) : values(std::move(v)) {}  // NOLINT: implicit on purpose
+  static HostReply suspended(Suspension s) {
+    HostReply r;
+    r.suspend = std::move(s);
+    return r;
+  }
+};
+using SuspendableHostFunction = std::function<HostReply(HostContext& ctx, const std::vector<Value>& args)>;
+
 class Linker {
  public:
   // `iface` is the import's name as the component spells it ("test:pkg/host",
   // "wasi:cli/environment@0.2.0"), or "" for a function the world imports directly.
   void define(std::string iface, std::string func, HostFunction fn);
+  // A host function that may charge fuel and suspend (see HostReply).
+  void define_suspendable(std::string iface, std::string func, SuspendableHostFunction fn);
   // What happens when the guest drops its last owned handle of a host resource.
   void define_resource_drop(std::string iface, std::string resource, std::function<void(uint32_t rep)> fn);
 
-  const HostFunction* find(std::string_view iface, std::string_view func) const;
+  const SuspendableHostFunction* find(std::string_view iface, std::string_view func) const;
   const std::function<void(uint32_t)>* find_drop(std::string_view iface, std::string_view resource) const;
 
  private:
-  std::map<std::pair<std::string, std::string>, HostFunction, std::less<>> funcs_;
+  std::map<std::pair<std::string, std::string>, SuspendableHostFunction, std::less<>> funcs_;
   std::map<std::pair<std::string, std::string>, std::function<void(uint32_t)>, std::less<>> drops_;
 };
 
@@ -42,8 +88,8 @@ struct Func;
 
 // One call of an exported function: arguments are lowered when it is created, the
 // core function runs in budgets (run), results are lifted and post-return is called
-// when it is done (results). The core call is an interp::Execution, so a later
-// version can suspend it on host calls the way core processes do.
+// when it is done (results). The core call is an interp::Execution: a host call
+// that suspends makes run() return Suspended (see HostReply for the contract).
 class Call {
  public:
   Call(Runtime& rt, std::shared_ptr<Func> func, const std::vector<Value>& args);

@@ -175,6 +175,12 @@ RunStatus Execution::call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowe
 
 void Execution::resume(std::span<const uint64_t> results) {
   if (status_ != RunStatus::Suspended) throw std::logic_error("resume() without a suspended host call");
+  if (resume_trap_message_) {
+    std::string message = std::move(*resume_trap_message_);
+    resume_trap_message_.reset();
+    resume_trap(std::move(message));
+    return;
+  }
   if (results.size() != pending_results_) {
     throw std::invalid_argument("resume: expected " + std::to_string(pending_results_) + " results, got " +
                                 std::to_string(results.size()));
@@ -186,6 +192,7 @@ void Execution::resume(std::span<const uint64_t> results) {
 
 void Execution::resume_trap(std::string message) {
   if (status_ != RunStatus::Suspended) throw std::logic_error("resume_trap() without a suspended host call");
+  resume_trap_message_.reset();
   pending_.reset();
   set_trap(std::move(message), pc_, TrapCode::Host);
   status_ = RunStatus::Trapped;

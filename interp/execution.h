@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -107,6 +108,10 @@ class Execution {
   void resume(std::span<const uint64_t> results);
   // After Suspended: the pending operation failed; the execution traps.
   void resume_trap(std::string message);
+  // After Suspended, from the pending operation's own completion (which cannot trap
+  // the execution itself: the driver resumes it afterwards): the next resume() traps
+  // with `message` instead, whatever results it is given.
+  void trap_on_resume(std::string message) { resume_trap_message_ = std::move(message); }
 
   RunStatus status() const { return status_; }
   std::span<const uint64_t> results() const { return results_; }  // cells of the results
@@ -149,6 +154,7 @@ class Execution {
   Trap trap_;
   std::unique_ptr<HostPending> pending_;
   uint32_t pending_results_ = 0;  // result cells the suspended host call owes
+  std::optional<std::string> resume_trap_message_;  // trap_on_resume
   uint64_t host_fuel_ = 0;        // fuel the last host call charged (HostCall::charge)
   uint64_t fuel_consumed_ = 0;
 };

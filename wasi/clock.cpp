@@ -23,42 +23,46 @@ uint64_t to_ns(const timespec& ts) {
 
 }  // namespace
 
+bool clock_now(const WasiContext& ctx, uint32_t id, uint64_t& ns) {
+  if (ctx.clock) {
+    auto t = ctx.clock(id);
+    if (!t) return false;
+    ns = *t;
+    return true;
+  }
+  clockid_t cid;
+  timespec ts{};
+  if (!host_clock(id, cid) || clock_gettime(cid, &ts) != 0) return false;
+  ns = to_ns(ts);
+  return true;
+}
+
+bool clock_resolution(const WasiContext& ctx, uint32_t id, uint64_t& ns) {
+  ns = 1;
+  if (ctx.clock) return ctx.clock(id).has_value();
+  clockid_t cid;
+  timespec ts{};
+  if (!host_clock(id, cid) || clock_getres(cid, &ts) != 0) return false;
+  ns = to_ns(ts);
+  return true;
+}
+
 void add_clock(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // clock_res_get(id, resolution_ptr)
   df.errno_fn("clock_res_get", [c](interp::HostCall& call, const uint64_t* a) {
-    uint32_t id = arg_u32(a, 0);
     GuestMemory mem(call);
-    uint64_t res = 1;
-    if (c->clock) {
-      if (!c->clock(id)) return Errno::Inval;
-    } else {
-      clockid_t cid;
-      timespec ts{};
-      if (!host_clock(id, cid)) return Errno::Inval;
-      if (clock_getres(cid, &ts) != 0) return Errno::Inval;
-      res = to_ns(ts);
-    }
+    uint64_t res;
+    if (!clock_resolution(*c, arg_u32(a, 0), res)) return Errno::Inval;
     return mem.store_u64(arg_u32(a, 1), res) ? Errno::Success : Errno::Fault;
   });
   // clock_time_get(id, precision: i64, time_ptr)
   df.errno_fn("clock_time_get", [c](interp::HostCall& call, const uint64_t* a) {
-    uint32_t id = arg_u32(a, 0);
     GuestMemory mem(call);
     uint32_t out = arg_u32(a, 2);
     if (!mem.in_bounds(out, 8)) return Errno::Fault;
     uint64_t now;
-    if (c->clock) {
-      auto t = c->clock(id);
-      if (!t) return Errno::Inval;
-      now = *t;
-    } else {
-      clockid_t cid;
-      timespec ts{};
-      if (!host_clock(id, cid)) return Errno::Inval;
-      if (clock_gettime(cid, &ts) != 0) return Errno::Inval;
-      now = to_ns(ts);
-    }
+    if (!clock_now(*c, arg_u32(a, 0), now)) return Errno::Inval;
     mem.store_u64(out, now);
     return Errno::Success;
   });

@@ -31,6 +31,7 @@ RunOutcome drive(interp::Execution& ex, int64_t slice) {
           // A sleep, a read of stdin, large file I/O, sched_yield: no one else runs
           // here, so do it now and go on.
           std::vector<uint64_t> results = op->run_here();
+          out.suspensions++;
           ex.resume(results);
           continue;
         }
@@ -57,6 +58,7 @@ RunOutcome chain(const RunOutcome& acc, RunOutcome next) {
   next.fuel_consumed += acc.fuel_consumed;
   next.peak_stack_cells = std::max(next.peak_stack_cells, acc.peak_stack_cells);
   next.slices += acc.slices;
+  next.suspensions += acc.suspensions;
   return next;
 }
 

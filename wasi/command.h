@@ -27,11 +27,13 @@ struct RunOutcome {
   uint64_t fuel_consumed = 0;    // by the executions this outcome covers
   size_t peak_stack_cells = 0;   // the largest value stack they allocated (it grows by doubling)
   uint64_t slices = 0;           // number of run() calls
+  uint64_t suspensions = 0;      // BlockingOps completed (sleeps, waits, off-thread I/O)
 };
 
 // Runs `ex` in budgets of `slice` fuel units until it returns, traps, calls proc_exit
 // or suspends on an operation this driver does not know. A wasi::BlockingOp (sleep,
-// stdin, large file I/O, sched_yield) is completed at once on this thread.
+// stdin, large file I/O, sched_yield; preview1 or WASI 0.2) is completed at once on
+// this thread.
 RunOutcome drive(interp::Execution& ex, int64_t slice = INT64_MAX);
 
 // Runs the module's start function (if any), then its `_start` export. A normal

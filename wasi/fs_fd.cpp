@@ -13,48 +13,13 @@
 #include <cerrno>
 #include <memory>
 
+#include "wasi/fs_ops.h"
 #include "wasi/host.h"
 
 namespace wippy::wasi::detail {
 namespace {
 
 using Kind = Descriptor::Kind;
-
-// The outcome of a read or write done by a BlockingOp's work.
-struct IoResult {
-  std::vector<uint8_t> buf;
-  int64_t n = 0;
-  int err = 0;
-};
-
-int64_t host_read(int fd, uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
-  for (;;) {
-    ssize_t n = offset ? ::pread(fd, buf, len, static_cast<off_t>(*offset)) : ::read(fd, buf, len);
-    if (n >= 0) return n;
-    if (errno == EINTR) continue;
-    err = errno;
-    return -1;
-  }
-}
-
-int64_t host_write(int fd, const uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = offset ? ::pwrite(fd, buf + done, len - done, static_cast<off_t>(*offset + done))
-                       : ::write(fd, buf + done, len - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (done == 0) {
-        err = errno;
-        return -1;
-      }
-      break;  // e.g. a full pipe: a short write
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  return static_cast<int64_t>(done);
-}
 
 // readv / writev (preadv / pwritev with `offset`) straight on guest memory.
 Errno vectored(int fd, GuestMemory mem, const std::vector<IoVec>& iovs, std::optional<uint64_t> offset, bool write,
@@ -131,11 +96,7 @@ Errno read_stdin(WasiContext& ctx, interp::HostCall& call, const std::vector<IoV
     if (ctx.stdin_fd >= 0) waits.push_back({ctx.stdin_fd, false});
     suspend_read(call, iovs, total, nread_ptr, std::move(waits),
                  [src = ctx.stdin_source, fd = ctx.stdin_fd](IoResult& r) {
-                   size_t len = r.buf.size();
-                   int avail = 0;
-                   if (fd >= 0 && ::ioctl(fd, FIONREAD, &avail) == 0 && avail > 0)
-                     len = std::min(len, static_cast<size_t>(avail));
-                   r.n = src(std::span<uint8_t>(r.buf.data(), len));
+                   r.n = read_available(src, fd, r.buf);
                    if (r.n < 0) r.err = EIO;
                  },
                  op);
@@ -340,15 +301,6 @@ Errno filestat_set_size(WasiContext& ctx, const uint64_t* a) {
   return Errno::Success;
 }
 
-// utimensat on a descriptor: futimens, or through /proc for O_PATH descriptors.
-Errno set_times_fd(int fd, const struct timespec ts[2]) {
-  if (::futimens(fd, ts) == 0) return Errno::Success;
-  if (errno != EBADF) return errno_from_host(errno);
-  std::string proc = "/proc/self/fd/" + std::to_string(fd);
-  if (::utimensat(AT_FDCWD, proc.c_str(), ts, 0) == 0) return Errno::Success;
-  return errno_from_host(errno);
-}
-
 Errno filestat_set_times(WasiContext& ctx, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
@@ -357,7 +309,7 @@ Errno filestat_set_times(WasiContext& ctx, const uint64_t* a) {
   if (d->is_stdio()) return Errno::Badf;
   if (d->read_only) return Errno::Rofs;
   if (Errno e = need_rights(*d, rights::FdFilestatSetTimes); e != Errno::Success) return e;
-  return set_times_fd(d->fd(), ts);
+  return fs::set_times_fd(d->fd(), ts);
 }
 
 Errno seek(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
@@ -465,41 +417,6 @@ Errno prestat_dir_name(WasiContext& ctx, interp::HostCall& call, const uint64_t*
   return mem.store_bytes(arg_u32(a, 1), d->preopen) ? Errno::Success : Errno::Fault;
 }
 
-// Reads the whole directory (with "." and ".."), in the host's order.
-Errno list_directory(int dirfd, std::vector<DirEntry>& out) {
-  int fd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno_from_host(errno);
-  DIR* dir = ::fdopendir(fd);
-  if (!dir) {
-    int err = errno;
-    ::close(fd);
-    return errno_from_host(err);
-  }
-  out.clear();
-  errno = 0;
-  while (struct dirent* e = ::readdir(dir)) {
-    DirEntry de;
-    de.name = e->d_name;
-    de.ino = e->d_ino;
-    switch (e->d_type) {
-      case DT_REG: de.type = Filetype::RegularFile; break;
-      case DT_DIR: de.type = Filetype::Directory; break;
-      case DT_LNK: de.type = Filetype::SymbolicLink; break;
-      case DT_CHR: de.type = Filetype::CharacterDevice; break;
-      case DT_BLK: de.type = Filetype::BlockDevice; break;
-      case DT_SOCK: de.type = Filetype::SocketStream; break;
-      default: {
-        struct stat st {};
-        if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) de.type = filetype_of(st.st_mode);
-      }
-    }
-    out.push_back(std::move(de));
-  }
-  int err = errno;
-  ::closedir(dir);
-  return err ? errno_from_host(err) : Errno::Success;
-}
-
 // fd_readdir(fd, buf, buf_len, cookie, bufused_ptr). Each entry is a 24-byte dirent
 // (d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20) followed by the name
 // (no NUL); the cookie of an entry is its index, d_next the index after it. The last
@@ -515,7 +432,7 @@ Errno readdir(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used_ptr, 4)) return Errno::Fault;
   if (!charge_bytes(call, buf_len)) return kNoFuel;
   if (cookie == 0 || !d->listing_valid) {
-    if (Errno e = list_directory(d->fd(), d->listing); e != Errno::Success) return e;
+    if (Errno e = fs::list_directory(d->fd(), d->listing); e != Errno::Success) return e;
     d->listing_valid = true;
     // Taking the snapshot is charged as the bytes of its dirents (a refusal traps;
     // the listing is bounded by the directory, whose entries were charged to make).
@@ -544,6 +461,42 @@ Errno readdir(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 }
 
 }  // namespace
+
+int64_t host_read(int fd, uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
+  for (;;) {
+    ssize_t n = offset ? ::pread(fd, buf, len, static_cast<off_t>(*offset)) : ::read(fd, buf, len);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    err = errno;
+    return -1;
+  }
+}
+
+int64_t host_write(int fd, const uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = offset ? ::pwrite(fd, buf + done, len - done, static_cast<off_t>(*offset + done))
+                       : ::write(fd, buf + done, len - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (done == 0) {
+        err = errno;
+        return -1;
+      }
+      break;  // e.g. a full pipe: a short write
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return static_cast<int64_t>(done);
+}
+
+int64_t read_available(const InputSource& src, int fd, std::span<uint8_t> buf) {
+  size_t len = buf.size();
+  int avail = 0;
+  if (fd >= 0 && ::ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) len = std::min(len, static_cast<size_t>(avail));
+  return src(buf.first(len));
+}
 
 void add_fs_fd(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;

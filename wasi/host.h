@@ -147,6 +147,31 @@ inline Errno need_rights(const Descriptor& d, uint64_t needed) {
   return (d.rights_base & needed) == needed ? Errno::Success : Errno::NotCapable;
 }
 
+// The outcome of a read or write, possibly done by a BlockingOp's work off the
+// guest's thread: the buffer, the count (or -1) and the errno.
+struct IoResult {
+  std::vector<uint8_t> buf;
+  int64_t n = 0;
+  int err = 0;
+};
+
+// read(2) / pread(2) at `offset`, retried on EINTR: the count, or -1 with `err` set.
+int64_t host_read(int fd, uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err);
+// write(2) / pwrite(2) of all of `buf` unless the descriptor takes no more (a full
+// pipe): the count written, or -1 with `err` set if nothing was.
+int64_t host_write(int fd, const uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err);
+
+// Reads from a blocking stdin `src` once it is ready: no more than is there (FIONREAD
+// on its host descriptor `fd`, if >= 0), so the read returns at once. As InputSource.
+int64_t read_available(const InputSource& src, int fd, std::span<uint8_t> buf);
+
+// The host's clocks (witx `$clockid` 0-3) or the context's: false for an unknown or
+// unsupported clock.
+bool clock_now(const WasiContext& ctx, uint32_t id, uint64_t& ns);
+bool clock_resolution(const WasiContext& ctx, uint32_t id, uint64_t& ns);
+// Fills `buf` from the context's source, or getrandom(2); false on failure.
+bool fill_random(const WasiContext& ctx, std::span<uint8_t> buf);
+
 // The descriptor `fd` if it is a directory: EBADF if not open, ENOTDIR otherwise.
 Errno directory_of(WasiContext& ctx, uint32_t fd, Descriptor*& out);
 

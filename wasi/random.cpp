@@ -28,6 +28,8 @@ bool host_random(std::span<uint8_t> buf) {
 
 }  // namespace
 
+bool fill_random(const WasiContext& ctx, std::span<uint8_t> buf) { return ctx.random ? ctx.random(buf) : host_random(buf); }
+
 void add_random(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // random_get(buf, buf_len)
@@ -38,9 +40,7 @@ void add_random(Definer& df, WasiContext& ctx) {
     if (!p) return Errno::Fault;
     if (!charge_bytes(call, len)) return kNoFuel;
     if (c->random || len < c->io_suspend_threshold) {
-      std::span<uint8_t> buf(p, len);
-      bool ok = c->random ? c->random(buf) : host_random(buf);
-      return ok ? Errno::Success : Errno::Io;
+      return fill_random(*c, std::span<uint8_t>(p, len)) ? Errno::Success : Errno::Io;
     }
     struct Fill {
       std::vector<uint8_t> bytes;

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.h"
 #include "wasi/command.h"
 #include "wasi/wasi.h"
 
@@ -145,5 +146,26 @@ inline constexpr uint32_t kOk = 0, kEbadf = 8, kEexist = 20, kEfault = 21, kEils
                           kEisdir = 31, kEloop = 32, kEnametoolong = 37, kEnoent = 44, kEnotdir = 54,
                           kEnotempty = 55, kEnotsup = 58, kErofs = 69, kEspipe = 70, kEnotcapable = 76,
                           kEnosys = 52;
+
+// A run of a C guest (preview1 command ${WIPPY_GUEST_DIR}/wasi_NAME.wasm) on `ctx`,
+// with its stdout and stderr.
+struct GuestRun {
+  RunOutcome outcome;
+  std::string out, err;
+};
+
+inline GuestRun run_guest(const std::string& name, WasiContext& ctx, std::vector<std::string> args = {}) {
+  GuestRun r;
+  engine::Engine eng;
+  ctx.args = {name};
+  ctx.args.insert(ctx.args.end(), args.begin(), args.end());
+  ctx.stdout_sink = string_sink(r.out);
+  ctx.stderr_sink = string_sink(r.err);
+  engine::Linker linker;
+  add_to_linker(linker, ctx);
+  engine::Instance inst(linker, eng.load_file(std::string(WIPPY_GUEST_DIR) + "/wasi_" + name + ".wasm"));
+  r.outcome = run_command(inst, 10000);
+  return r;
+}
 
 }  // namespace wippy::wasi::test

@@ -7,25 +7,6 @@
 namespace wippy::wasi::test {
 namespace {
 
-struct GuestRun {
-  RunOutcome outcome;
-  std::string out, err;
-};
-
-GuestRun run_guest(const std::string& name, WasiContext& ctx, std::vector<std::string> args = {}) {
-  GuestRun r;
-  engine::Engine eng;
-  ctx.args = {name};
-  ctx.args.insert(ctx.args.end(), args.begin(), args.end());
-  ctx.stdout_sink = string_sink(r.out);
-  ctx.stderr_sink = string_sink(r.err);
-  engine::Linker linker;
-  add_to_linker(linker, ctx);
-  engine::Instance inst(linker, eng.load_file(std::string(WIPPY_GUEST_DIR) + "/wasi_" + name + ".wasm"));
-  r.outcome = run_command(inst, 10000);
-  return r;
-}
-
 TEST(GuestFs, FilesDirectoriesRenameLinks) {
   TempDir dir;
   WasiContext ctx;
