@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "procs/supervisor.h"
 
 namespace wippy::registry {
 
@@ -23,6 +24,7 @@ enum class Kind {
   FunctionLua,
   ProcessHost,
   TerminalHost,
+  ProcessService,
 };
 
 // "fs.directory", "process.wasm", ...
@@ -151,7 +153,9 @@ struct Entry {
   std::filesystem::path file;  // the YAML file, as shown in messages (relative to the project)
   std::optional<Command> command;
 
-  std::variant<FsDirectory, EnvVariable, WasmEntry, LuaEntry, ProcessHostEntry, TerminalHostEntry>
+  // ProcessService: the supervisor's configuration, IDs resolved (registry/service.h).
+  std::variant<FsDirectory, EnvVariable, WasmEntry, LuaEntry, ProcessHostEntry, TerminalHostEntry,
+               procs::ServiceConfig>
       data;
 
   bool is_process() const { return kind == Kind::ProcessWasm || kind == Kind::ProcessLua; }
@@ -164,6 +168,7 @@ struct Entry {
   const WasmEntry& wasm() const { return std::get<WasmEntry>(data); }
   const LuaEntry& lua() const { return std::get<LuaEntry>(data); }
   const ProcessHostEntry& process_host() const { return std::get<ProcessHostEntry>(data); }
+  const procs::ServiceConfig& service() const { return std::get<procs::ServiceConfig>(data); }
 };
 
 }  // namespace wippy::registry

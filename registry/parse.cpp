@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "registry/service.h"
 #include "wasi/fd_table.h"
 
 namespace wippy::registry::detail {
@@ -284,6 +285,7 @@ const std::vector<std::string_view>& entry_keys(Kind kind) {
   static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules", "limits"};
   static const std::vector<std::string_view> process_host{"name", "kind", "meta", "host"};
   static const std::vector<std::string_view> terminal_host{"name", "kind", "meta"};
+  static const std::vector<std::string_view> service{"name", "kind", "meta", "process", "host", "input", "lifecycle"};
   switch (kind) {
     case Kind::FsDirectory: return fs_directory;
     case Kind::EnvVariable: return env_variable;
@@ -292,6 +294,7 @@ const std::vector<std::string_view>& entry_keys(Kind kind) {
     case Kind::ProcessLua:
     case Kind::FunctionLua: return lua;
     case Kind::ProcessHost: return process_host;
+    case Kind::ProcessService: return service;
     case Kind::TerminalHost: break;
   }
   return terminal_host;
@@ -336,6 +339,7 @@ void parse_entry(const YAML::Node& node, size_t index, const FileContext& fc,
     case Kind::FunctionLua: e.data = parse_lua(node, f, fc); break;
     case Kind::ProcessHost: e.data = parse_process_host(node, f); break;
     case Kind::TerminalHost: e.data = TerminalHostEntry{}; break;
+    case Kind::ProcessService: e.data = parse_service(node, f, e.id, fc.ns); break;
   }
   parse_meta(node, f, e);
   if (f.errors_so_far() == before) out.push_back(std::move(e));

@@ -13,6 +13,7 @@
 
 #include "registry/fields.h"
 #include "registry/parse.h"
+#include "registry/service.h"
 #include "registry/wasi_imports.h"
 
 namespace wippy::registry {
@@ -255,6 +256,7 @@ Registry Registry::load(const fs::path& project_dir, engine::Engine& engine, con
     }
   }
   check_references(unique, diag);
+  detail::check_services(unique, diag);
   for (const Entry& e : unique) {
     if (e.kind != Kind::FsDirectory) continue;
     const FsDirectory& d = e.fs_directory();
