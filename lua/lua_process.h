@@ -55,7 +55,8 @@ class LuaProcess : public procs::Process {
   // Raises a Lua error (never returns) once a hard limit is reached; from then on
   // every instruction raises it again, so pcall cannot keep the process alive.
   void enforce_limits(lua_State* L);
-  int start_call(const std::string& id, std::vector<procs::Value> args, std::string& error);
+  // Spawns `id` on `host` (empty: this process's host) and returns a handle for its result.
+  int start_call(const std::string& id, const std::string& host, std::vector<procs::Value> args, std::string& error);
   std::shared_ptr<Call> find_call(int handle) const;
   void end_call(int handle);
 
