@@ -154,9 +154,20 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
   system_->set_factory([this](const std::string& id, std::vector<procs::Value> args) {
     return make_process(id, std::move(args));
   });
+  std::vector<procs::ServiceConfig> services;
+  for (const Entry* e : reg_->of_kind(registry::Kind::ProcessService)) services.push_back(e->service());
+  procs::SupervisorOptions sopts;
+  sopts.factory = [this](const std::string& id, std::vector<procs::Value> args) {
+    return make_process(id, std::move(args));
+  };
+  sopts.log = [](const std::string& line) { log_line("wippy: " + line); };
+  services_ = std::make_unique<procs::Supervisor>(*system_, std::move(services), std::move(sopts));
 }
 
-ProjectRuntime::~ProjectRuntime() { system_->shutdown(); }
+ProjectRuntime::~ProjectRuntime() {
+  services_->stop_and_wait();
+  system_->shutdown();
+}
 
 std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& id,
                                                              std::vector<procs::Value> args) const {
