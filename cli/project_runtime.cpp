@@ -126,6 +126,8 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
   cfg.modules = l.modules;
   cfg.args = std::move(args);
   cfg.limits.max_execution_ms = l.limits.max_execution_ms.value_or(0);
+  cfg.limits.fuel = l.limits.fuel.value_or(0);
+  cfg.limits.max_memory = l.limits.max_memory.value_or(0);
   return std::make_unique<lua::LuaProcess>(std::move(cfg));
 }
 

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -373,13 +375,38 @@ const luaL_Reg kPrimitives[] = {
 // which passes the preemption up to the dispatcher.
 void count_hook(lua_State* L, lua_Debug*) {
   LuaProcess* self = self_of(L);
+  bool slice_over = self->charge(L);
   self->enforce_limits(L);
-  if (!lua_isyieldable(L)) return;  // inside a C call: runs on, limits still enforced
+  if (!slice_over || !lua_isyieldable(L)) return;  // inside a C call: runs on, limits still enforced
   self->note_preempted(L);
   lua_yield(L, 0);
 }
 
 void check_limits(lua_State* L) { self_of(L)->enforce_limits(L); }
+
+// lua_Alloc with a cap: an allocation (or growth) past it is refused, which Lua
+// raises as a memory error; the process then ends (LuaProcess::limit_reached).
+void* limited_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
+  auto* m = static_cast<LuaProcess::Memory*>(ud);
+  size_t old = ptr != nullptr ? osize : 0;  // for a new block, osize is its type
+  if (nsize == 0) {
+    std::free(ptr);
+    m->used -= old;
+    return nullptr;
+  }
+  if (m->cap != 0 && nsize > old && m->used - old + nsize > m->cap) {
+    m->exceeded = true;
+    return nullptr;
+  }
+  void* p = std::realloc(ptr, nsize);
+  if (p != nullptr) m->used = m->used - old + nsize;
+  return p;
+}
+
+int at_panic(lua_State* L) {
+  std::fprintf(stderr, "wippy: unprotected Lua error: %s\n", lua_tostring(L, -1));
+  return 0;  // Lua aborts
+}
 
 // An error object's __tostring runs under this instruction budget (it is script code
 // and runs after the process failed, without preemption).
@@ -467,8 +494,20 @@ bool LuaProcess::take_preempted(lua_State* thread) {
   return true;
 }
 
+bool LuaProcess::charge(lua_State* L) {
+  int64_t n = lua_gethookcount(L);
+  fuel_used_ += static_cast<uint64_t>(n);
+  slice_used_ += n;
+  if (slice_used_ < slice_) return false;
+  slice_used_ = 0;
+  return true;
+}
+
 std::optional<std::string> LuaProcess::limit_reached() {
   if (ctx_ != nullptr && ctx_->terminate_requested()) return std::string(procs::kErrTerminated);
+  if (mem_.exceeded) return "memory limit exceeded (max_memory " + std::to_string(cfg_.limits.max_memory) + " bytes)";
+  if (cfg_.limits.fuel != 0 && fuel_used_ > cfg_.limits.fuel)
+    return "fuel exhausted (" + std::to_string(cfg_.limits.fuel) + " instructions)";
   if (deadline_ && procs::Clock::now() >= *deadline_) {
     return "execution time limit exceeded (" + std::to_string(cfg_.limits.max_execution_ms) + " ms)";
   }
@@ -499,8 +538,9 @@ StepResult LuaProcess::init() {
   ss << in.rdbuf();
   std::string code = ss.str();
 
-  L_ = luaL_newstate();
+  L_ = lua_newstate(limited_alloc, &mem_);
   if (!L_) return StepResult::fail("cannot create a Lua state");
+  lua_atpanic(L_, at_panic);
   *static_cast<LuaProcess**>(lua_getextraspace(L_)) = this;  // copied into new threads
   luaL_openlibs(L_);
   std::string sandbox_error = apply_sandbox(L_, check_limits);
@@ -546,7 +586,12 @@ StepResult LuaProcess::init() {
   int64_t slice = cfg_.slice > 0 ? cfg_.slice : ctx_->slice_budget();
   if (slice < 100) slice = 100;
   if (slice > INT_MAX) slice = INT_MAX;
-  lua_sethook(co_, count_hook, LUA_MASKCOUNT, static_cast<int>(slice));
+  slice_ = slice;
+  // With a fuel limit the hook fires more often, so that a coroutine that yields
+  // early leaves at most kFuelGrain instructions uncharged; it still yields per slice.
+  int64_t period = cfg_.limits.fuel != 0 ? std::min<int64_t>(slice, kFuelGrain) : slice;
+  lua_sethook(co_, count_hook, LUA_MASKCOUNT, static_cast<int>(period));
+  mem_.cap = cfg_.limits.max_memory > SIZE_MAX ? SIZE_MAX : static_cast<size_t>(cfg_.limits.max_memory);
 
   if (uint64_t ms = cfg_.limits.max_execution_ms) {
     // A limit beyond the clock's range is no limit (it cannot be reached).
@@ -572,8 +617,11 @@ StepResult LuaProcess::step(procs::ProcessContext& ctx) {
   int nres = 0;
   int nargs = pending_args_;
   pending_args_ = 0;
+  slice_used_ = 0;
   int status = lua_resume(co_, L_, nargs, &nres);
   if (!doom_.empty()) return StepResult::fail(doom_);  // whatever the script made of the error
+  // A refused allocation ends the process even if the script caught the error.
+  if (mem_.exceeded) return StepResult::fail(*limit_reached());
   if (status == LUA_YIELD) {
     if (nres >= 1 && lua_touserdata(co_, -nres) == &kMark) {
       std::optional<int64_t> deadline;

@@ -114,6 +114,8 @@ struct WasmEntry {
 // `limits:` of a Lua entry (fuel, memory pages and call depth are WASM limits).
 struct LuaLimits {
   std::optional<uint64_t> max_execution_ms;
+  std::optional<uint64_t> fuel;        // VM instructions
+  std::optional<uint64_t> max_memory;  // bytes the Lua allocator may hold
 };
 
 // `process.lua` and `function.lua`.

@@ -212,8 +212,10 @@ LuaEntry parse_lua(const YAML::Node& node, const Fields& f, const FileContext& f
   if (auto m = f.str(node, "method", "method", true)) l.method = *m;
   if (auto mods = f.str_list(node, "modules", "modules")) l.modules = *mods;
   if (auto limits = f.map(node, "limits", "limits")) {
-    f.refuse_unknown(*limits, {"max_execution_ms"}, "limits");
+    f.refuse_unknown(*limits, {"max_execution_ms", "fuel", "max_memory"}, "limits");
     l.limits.max_execution_ms = f.uint(*limits, "max_execution_ms", "limits.max_execution_ms", 1, UINT64_MAX);
+    l.limits.fuel = f.uint(*limits, "fuel", "limits.fuel", 1, UINT64_MAX);
+    l.limits.max_memory = f.uint(*limits, "max_memory", "limits.max_memory", 1, uint64_t{1} << 40);
   }
   return l;
 }

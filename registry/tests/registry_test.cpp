@@ -455,16 +455,23 @@ TEST(Registry, UnknownEntryKeysAreRefused) {
 TEST(Registry, LuaLimits) {
   {
     Project p;
-    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      max_execution_ms: 250\n");
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) +
+                                   "    limits:\n      max_execution_ms: 250\n      fuel: 1000000\n      max_memory: 8000000\n");
     p.write("src/main.lua", "return {}\n");
     Registry reg = p.load();
     EXPECT_EQ(reg.find("myns:main")->lua().limits.max_execution_ms, 250u);
+    EXPECT_EQ(reg.find("myns:main")->lua().limits.fuel, 1000000u);
+    EXPECT_EQ(reg.find("myns:main")->lua().limits.max_memory, 8000000u);
   }
   {
     Project p;
-    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      fuel: 5\n");
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) +
+                                   "    limits:\n      fuel: 0\n      max_memory: -5\n      max_pages: 3\n");
     p.write("src/main.lua", "return {}\n");
-    EXPECT_ERROR(p, "entry myns:main: limits.fuel: unknown field (known: max_execution_ms)");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/_index.yaml: entry myns:main: limits.fuel must be between 1 and"));
+    EXPECT_TRUE(contains(errs, "src/_index.yaml: entry myns:main: limits.max_memory must be a non-negative integer"));
+    EXPECT_TRUE(contains(errs, "entry myns:main: limits.max_pages: unknown field (known: max_execution_ms, fuel, max_memory)"));
   }
 }
 
