@@ -344,6 +344,27 @@ TEST_F(SupervisorTest, StopTimeoutTerminatesAStubbornService) {
   EXPECT_NE(std::find(lines.begin(), lines.end(), "service w did not stop within 3s: terminating it"), lines.end());
 }
 
+// A WASM service is supervised like any other: it runs out of fuel (a trap) in a
+// later slice, and is restarted after the backoff delay.
+TEST_F(SupervisorTest, WasmServiceRestartedAfterATrap) {
+  SupervisorOptions o;
+  o.clock = clock;
+  o.factory = [](const std::string&, std::vector<Value>) {
+    WasmLimits limits;
+    limits.fuel = 50000;  // five slices of 10,000
+    return wasm("basic", "spin", {}, limits);
+  };
+  Supervisor s(sys, {svc("w")}, o);
+  ASSERT_EQ(s.start_and_wait(), "");
+  ASSERT_TRUE(wait_state(s, "w", State::Backoff));
+  EXPECT_EQ(of(s.status(), "w").last_error, "fuel exhausted");
+  EXPECT_EQ(of(s.status(), "w").last_delay, std::chrono::seconds(1));
+  clock->advance(std::chrono::seconds(1));
+  ASSERT_TRUE(s.wait_until([](const auto& all) { return of(all, "w").starts == 2 && of(all, "w").state == State::Backoff; }));
+  EXPECT_EQ(of(s.status(), "w").last_delay, std::chrono::seconds(2));
+  s.stop_and_wait();
+}
+
 TEST(Duration, GoSyntax) {
   EXPECT_EQ(parse_duration("10s"), 10'000'000'000);
   EXPECT_EQ(parse_duration("250ms"), 250'000'000);
