@@ -250,7 +250,7 @@ struct Supervisor::Impl : std::enable_shared_from_this<Impl> {
       boot_step_done(i);
       return;
     }
-    failed(i, *ev.error);
+    failed(i, ev.backtrace.empty() ? *ev.error : "trap: " + *ev.error);
   }
 
   // An abnormal end (or a failure to start): fails the boot if this is the required

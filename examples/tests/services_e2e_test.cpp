@@ -239,3 +239,18 @@ TEST(Services, SigintAndSigtermRunTheOrderlyStop) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Services, ExampleProject) {
+  wippy::test::ProcessResult r = wippy::test::run_process(
+      {WIPPY_CLI, "run", "services"}, "/dev/null", (fs::path(WIPPY_EXAMPLES_DIR) / "services").string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "kv greeting: hello\nkv answer: 42\nguard went down: linked process {pid} failed: unreachable\n"
+            "services done\n");
+  EXPECT_NE(r.err.find("wippy: service app:flaky failed: trap: unreachable; restarting in 50ms"), std::string::npos)
+      << r.err;
+}
+
+}  // namespace

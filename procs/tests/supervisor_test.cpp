@@ -357,7 +357,7 @@ TEST_F(SupervisorTest, WasmServiceRestartedAfterATrap) {
   Supervisor s(sys, {svc("w")}, o);
   ASSERT_EQ(s.start_and_wait(), "");
   ASSERT_TRUE(wait_state(s, "w", State::Backoff));
-  EXPECT_EQ(of(s.status(), "w").last_error, "fuel exhausted");
+  EXPECT_EQ(of(s.status(), "w").last_error, "trap: fuel exhausted");
   EXPECT_EQ(of(s.status(), "w").last_delay, std::chrono::seconds(1));
   clock->advance(std::chrono::seconds(1));
   ASSERT_TRUE(s.wait_until([](const auto& all) { return of(all, "w").starts == 2 && of(all, "w").state == State::Backoff; }));
