@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "lua/lua_process.h"
+#include "procs/wasm_messages.h"
 #include "procs/wasm_process.h"
 #include "registry/wasi_imports.h"
 #include "wasi/wasi.h"
@@ -111,6 +112,12 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       }
       wasi::add_to_linker(im.linker, *ctx, mask);
       im.keep_alive.push_back(ctx);
+    };
+  }
+  if (w.enables(ImportGroup::Process)) {
+    cfg.imports = [wasi = std::move(cfg.imports)](procs::WasmImports& im, procs::ProcessContext& pc) {
+      if (wasi) wasi(im, pc);
+      procs::add_process_imports(im);
     };
   }
   return std::make_unique<procs::WasmProcess>(std::move(cfg));

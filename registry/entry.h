@@ -35,7 +35,8 @@ std::optional<Kind> parse_kind(std::string_view name);
 std::string known_kinds();
 
 // Host import groups a WASM entry may enable (`imports:`).
-enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs };
+// Process: wippy:runtime/process (self, send, receive: procs/wasm_messages.h).
+enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs, Process };
 
 // "wasi:cli", ..., "funcs".
 std::string_view import_group_name(ImportGroup group);

@@ -247,7 +247,7 @@ TEST(Services, ExampleProject) {
       {WIPPY_CLI, "run", "services"}, "/dev/null", (fs::path(WIPPY_EXAMPLES_DIR) / "services").string());
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "kv greeting: hello\nkv answer: 42\nguard went down: linked process {pid} failed: unreachable\n"
+            "kv greeting: hello\nkv answer: 42\nwasm echo: HELLO FROM LUA\nguard went down: linked process {pid} failed: unreachable\n"
             "services done\n");
   EXPECT_NE(r.err.find("wippy: service app:flaky failed: trap: unreachable; restarting in 50ms"), std::string::npos)
       << r.err;

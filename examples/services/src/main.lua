@@ -11,6 +11,11 @@ local function main()
   ask("put", { key = "answer", value = 42 })
   print("kv answer: " .. tostring(ask("get", { key = "answer" })))
 
+  -- The WASM echo service, by messages: it suspends in receive between them.
+  assert(process.send("echo", "shout", "hello from lua"))
+  local reply = process.inbox():receive()
+  print("wasm " .. reply:topic() .. ": " .. reply:payload():data())
+
   process.set_options({ trap_links = true })
   local guard = assert(process.spawn_linked("app:guard", "app:processes"))
   local ev = process.events():receive()
