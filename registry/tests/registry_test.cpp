@@ -739,3 +739,16 @@ TEST(Registry, ProcessServiceErrorsNameEntryAndField) {
           "  - { name: g, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [e] } }\n");
   EXPECT_EQ(p.first_error(), "src/s.yaml: entry s:e: lifecycle.depends_on: requires forms a cycle: s:e -> s:f -> s:g -> s:e");
 }
+
+TEST(Registry, WippyRuntimeImportsNeedTheirGroup) {
+  Project p;
+  fs::copy_file(fs::path(WIPPY_GUEST_DIR) / "procs_echo.wasm", p.dir() / "wasm/echo.wasm");
+  std::string hash = "sha256:" + engine::sha256_hex(read_bytes(p.dir() / "wasm/echo.wasm"));
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /echo.wasm\n    hash: " + hash + "\n    method: serve\n");
+  EXPECT_ERROR(p, "entry myns:compute_worker: imports: the module imports wippy:runtime/process.receive, which needs "
+                  "import group wippy:runtime; add it to imports");
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /echo.wasm\n    hash: " + hash +
+                    "\n    method: serve\n    imports: [wippy:runtime/process]\n");
+  Registry reg = p.load();
+  EXPECT_TRUE(reg.find("myns:compute_worker")->wasm().enables(registry::ImportGroup::Process));
+}
