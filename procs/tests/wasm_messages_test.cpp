@@ -16,12 +16,17 @@ std::unique_ptr<Process> echo(const std::string& method, std::vector<Value> args
   return wasm("echo", method, std::move(args), {}, process_imports());
 }
 
-TEST(WasmMessages, EchoServerAnswersEachSender) {
-  System sys;
+void add_host(System& sys, unsigned workers, Clock::duration stop_timeout = std::chrono::seconds(10)) {
   HostOptions h;
   h.name = "h";
-  h.workers = 2;
+  h.workers = workers;
+  h.stop_timeout = stop_timeout;
   sys.add_host(h);
+}
+
+TEST(WasmMessages, EchoServerAnswersEachSender) {
+  System sys;
+  add_host(sys, 2);
   ExitCollector server_exit, client_exit;
   Pid server = sys.spawn_process("h", echo("serve", {Value(int64_t{-1})}), server_exit.options()).pid;
   // The client sends three payloads and ends with what came back, in order.
@@ -53,10 +58,7 @@ TEST(WasmMessages, EchoServerAnswersEachSender) {
 
 TEST(WasmMessages, TimeoutLongPayloadAndBadRanges) {
   System sys;
-  HostOptions h;
-  h.name = "h";
-  h.workers = 1;
-  sys.add_host(h);
+  add_host(sys, 1);
   ExitCollector a, b, c, d;
   sys.spawn_process("h", echo("serve", {Value(int64_t{2'000'000})}), a.options());  // 2 ms, nothing comes
   Pid peek = sys.spawn_process("h", echo("peek_len"), b.options()).pid;
@@ -78,11 +80,7 @@ namespace {
 
 TEST(WasmMessages, CancelEndsAWaitingReceive) {
   System sys;
-  HostOptions h;
-  h.name = "h";
-  h.workers = 1;
-  h.stop_timeout = std::chrono::hours(1);  // it must end by itself, not be terminated
-  sys.add_host(h);
+  add_host(sys, 1, std::chrono::hours(1));  // it must end by itself, not be terminated
   ExitCollector a;
   Counter suspended;
   Pid p = sys.spawn_process("h", observed(echo("serve", {Value(int64_t{-1})}), nullptr, &suspended), a.options()).pid;
