@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "lua/lua_process.h"
+#include "procs/wasm_messages.h"
 #include "procs/wasm_process.h"
 #include "registry/wasi_imports.h"
 #include "wasi/wasi.h"
@@ -118,6 +119,12 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       im.keep_alive.push_back(ctx);
     };
   }
+  if (w.enables(ImportGroup::Process)) {
+    cfg.imports = [wasi = std::move(cfg.imports)](procs::WasmImports& im, procs::ProcessContext& pc) {
+      if (wasi) wasi(im, pc);
+      procs::add_process_imports(im);
+    };
+  }
   return std::make_unique<procs::WasmProcess>(std::move(cfg));
 }
 
@@ -131,6 +138,8 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
   cfg.modules = l.modules;
   cfg.args = std::move(args);
   cfg.limits.max_execution_ms = l.limits.max_execution_ms.value_or(0);
+  cfg.limits.fuel = l.limits.fuel.value_or(0);
+  cfg.limits.max_memory = l.limits.max_memory.value_or(0);
   return std::make_unique<lua::LuaProcess>(std::move(cfg));
 }
 
@@ -161,9 +170,20 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
   system_->set_factory([this](const std::string& id, std::vector<procs::Value> args) {
     return make_process(id, std::move(args));
   });
+  std::vector<procs::ServiceConfig> services;
+  for (const Entry* e : reg_->of_kind(registry::Kind::ProcessService)) services.push_back(e->service());
+  procs::SupervisorOptions sopts;
+  sopts.factory = [this](const std::string& id, std::vector<procs::Value> args) {
+    return make_process(id, std::move(args));
+  };
+  sopts.log = [](const std::string& line) { log_line("wippy: " + line); };
+  services_ = std::make_unique<procs::Supervisor>(*system_, std::move(services), std::move(sopts));
 }
 
-ProjectRuntime::~ProjectRuntime() { system_->shutdown(); }
+ProjectRuntime::~ProjectRuntime() {
+  services_->stop_and_wait();
+  system_->shutdown();
+}
 
 std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& id,
                                                              std::vector<procs::Value> args) const {

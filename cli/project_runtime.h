@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "procs/supervisor.h"
 #include "procs/system.h"
 #include "registry/registry.h"
 
@@ -19,9 +20,11 @@ class ProjectRuntime {
   // Creates the hosts and installs the factory. Throws std::runtime_error when a host
   // cannot be created.
   explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg);
-  ~ProjectRuntime();  // supervised shutdown
+  ~ProjectRuntime();  // stops the services (reverse order), then the supervised shutdown
 
   procs::System& system() { return *system_; }
+  // The process.service entries (started by wippy run before its command).
+  procs::Supervisor& services() { return *services_; }
   const registry::Registry& registry() const { return *reg_; }
 
   // The process for entry `id` (process.* or function.*). Throws std::runtime_error
@@ -32,6 +35,7 @@ class ProjectRuntime {
   std::shared_ptr<const registry::Registry> reg_;
   std::set<std::string> terminal_hosts_;  // IDs of the terminal.host entries
   std::unique_ptr<procs::System> system_;
+  std::unique_ptr<procs::Supervisor> services_;
 };
 
 }  // namespace wippy::cli

@@ -14,6 +14,7 @@
 #include "component/loader.h"
 #include "component/value_text.h"
 #include "procs/component_values.h"
+#include "cli/signals.h"
 #include "registry/registry.h"
 
 namespace wippy::cli {
@@ -239,24 +240,51 @@ int run_command(std::span<const std::string> words) {
   }
 
   std::optional<procs::Event> result;
+  std::mutex mu;
+  std::condition_variable cv;
+  ProjectRuntime* live = nullptr;  // while the command may be signalled
+  procs::Pid command;
+  int signalled = 0;
+  // SIGINT/SIGTERM: CANCEL to the command (a second one terminates it); once it
+  // ended, the runtime stops the services in reverse order and shuts down.
+  SignalWatch signals([&](int sig) {
+    std::lock_guard lk(mu);
+    bool first = signalled == 0;
+    if (first) signalled = sig;
+    if (!live || !command.valid() || result) return;
+    if (first) live->system().cancel(procs::Pid{}, command, procs::Value(sig == SIGINT ? "interrupt" : "terminate"));
+    else live->system().terminate(command);
+  });
   {
     ProjectRuntime runtime(reg);
-    std::mutex mu;
-    std::condition_variable cv;
+    std::string boot_error = runtime.services().start_and_wait();
+    if (!boot_error.empty()) {
+      std::fprintf(stderr, "wippy: %s\n", boot_error.c_str());
+      return kExitError;
+    }
     procs::SpawnOptions opts;
     opts.on_exit = [&](const procs::Event& ev) {
       std::lock_guard lk(mu);
       result = ev;
       cv.notify_all();
     };
-    procs::SpawnResult r = runtime.system().spawn(terminal->id, entry->id, std::move(args), std::move(opts));
-    if (!r) {
-      std::fprintf(stderr, "wippy: cannot start %s: %s\n", entry->id.c_str(), r.error.c_str());
-      return kExitError;
-    }
     std::unique_lock lk(mu);
-    cv.wait(lk, [&] { return result.has_value(); });
-  }  // the runtime shuts down: CANCEL to what is left, terminate after the stop timeout
+    if (signalled == 0) {
+      procs::SpawnResult r = runtime.system().spawn(terminal->id, entry->id, std::move(args), std::move(opts));
+      if (!r) {
+        std::fprintf(stderr, "wippy: cannot start %s: %s\n", entry->id.c_str(), r.error.c_str());
+        return kExitError;
+      }
+      command = r.pid;
+      live = &runtime;
+      cv.wait(lk, [&] { return result.has_value(); });
+      live = nullptr;
+    }
+  }  // the services stop in reverse order, then CANCEL to what is left, terminate after the stop timeout
+  if (signalled != 0) {
+    std::fflush(stdout);
+    return 128 + signalled;
+  }
 
   if (result->exit_code) {  // the command chose its exit code and said why itself
     std::fflush(stdout);

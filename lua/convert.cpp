@@ -231,7 +231,11 @@ void push_event(lua_State* L, const procs::Event& ev) {
   lua_pushstring(L, procs::event_type_name(ev.kind));
   lua_setfield(L, -2, "type");
   if (ev.from.valid()) set_string(L, "from", ev.from.to_string());
-  if (ev.kind == procs::EventKind::Cancel) return;
+  if (ev.kind == procs::EventKind::Cancel) {
+    push_value(L, ev.value);  // cancel(pid, reason)
+    lua_setfield(L, -2, "reason");
+    return;
+  }
   lua_createtable(L, 0, 2);  // result = {value, error}
   push_value(L, ev.value);
   lua_setfield(L, -2, "value");

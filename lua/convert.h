@@ -63,7 +63,7 @@ void push_value(lua_State* L, const procs::Value& v);
 // Pushes an event as a table:
 //   EXIT:      {kind="pid.exit", type="EXIT", from, result={value, error}, value, error}
 //   LINK_DOWN: {kind="pid.link.down", type="LINK_DOWN", from, result={error=...}, error}
-//   CANCEL:    {kind="pid.cancel", type="CANCEL", from}
+//   CANCEL:    {kind="pid.cancel", type="CANCEL", from, reason}
 void push_event(lua_State* L, const procs::Event& ev);
 
 // Pushes a message as {type="MESSAGE", from, topic, payload}.

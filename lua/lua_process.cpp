@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -20,6 +22,7 @@
 #include "lua/convert.h"
 #include "lua/prelude.h"
 #include "lua/sandbox.h"
+#include "procs/duration.h"
 
 namespace wippy::lua {
 
@@ -60,11 +63,15 @@ std::string arg_string(lua_State* L, int idx, const char* fn, const char* what) 
   return std::string(s, len);
 }
 
-procs::Pid arg_pid(lua_State* L, int idx, const char* fn) {
+// A pid ("{host|N}") or a name registered with process.registry.register; nullopt
+// with `error` set for a name nobody holds.
+std::optional<procs::Pid> arg_target(lua_State* L, int idx, const char* fn, std::string& error) {
   std::string text = arg_string(L, idx, fn, "pid");
-  std::optional<procs::Pid> pid = procs::Pid::parse(text);
-  if (!pid) throw std::runtime_error(std::string(fn) + ": invalid pid \"" + text + "\" (expected {host|N})");
-  return *pid;
+  if (std::optional<procs::Pid> pid = procs::Pid::parse(text)) return pid;
+  if (std::optional<procs::Pid> named = self_of(L)->ctx().system().names().lookup(text)) return named;
+  error = text.starts_with("{") ? "invalid pid \"" + text + "\" (expected {host|N})"
+                                : "no process is registered as \"" + text + "\"";
+  return std::nullopt;
 }
 
 // The limits of a message sent by the process of `L`.
@@ -135,11 +142,14 @@ int p_cancelled(lua_State* L) {
   return 1;
 }
 
-// spawn(mode, id, host, args...): mode bit 0 = monitor, bit 1 = link.
+// spawn(mode, id, host, args...): mode bit 0 = monitor, bit 1 = link, bit 2 = the
+// child traps links.
 int p_spawn(lua_State* L) {
   return guarded(L, [&] {
     procs::ProcessContext& ctx = self_of(L)->ctx();
     lua_Integer mode = lua_tointeger(L, 1);
+    bool trap_links = (mode & 4) != 0;
+    mode &= 3;
     const char* fn = mode == 1 ? "process.spawn_monitored" : mode == 2 ? "process.spawn_linked" : "process.spawn";
     std::string id = arg_string(L, 2, fn, "entry ID");
     std::string host = lua_isnoneornil(L, 3) ? ctx.pid().host : arg_string(L, 3, fn, "host");
@@ -153,6 +163,7 @@ int p_spawn(lua_State* L) {
       opts.parent = ctx.pid();
       opts.monitor = (mode & 1) != 0;
       opts.link = (mode & 2) != 0;
+      opts.trap_links = trap_links;
       procs::SpawnResult r = ctx.system().spawn(host, id, std::move(args), std::move(opts));
       if (r) {
         pid = r.pid.to_string();
@@ -173,10 +184,13 @@ int p_spawn(lua_State* L) {
 int p_send(lua_State* L) {
   return guarded(L, [&] {
     procs::ProcessContext& ctx = self_of(L)->ctx();
-    procs::Pid to = arg_pid(L, 1, "process.send");
+    std::string error;
+    std::optional<procs::Pid> to = arg_target(L, 1, "process.send", error);
+    if (!to) return push_bool_result(L, false, error.c_str());
     std::string topic = lua_isnoneornil(L, 2) ? std::string() : arg_string(L, 2, "process.send", "topic");
+    if (topic.starts_with("@")) throw std::runtime_error("process.send: topics starting with @ are reserved");
     Value payload = to_value(L, 3, message_limits(L), "payload");
-    procs::SendResult sent = ctx.system().try_send(ctx.pid(), to, std::move(topic), std::move(payload));
+    procs::SendResult sent = ctx.system().try_send(ctx.pid(), *to, std::move(topic), std::move(payload));
     return push_bool_result(L, sent.ok(), sent.error.c_str());
   });
 }
@@ -184,20 +198,97 @@ int p_send(lua_State* L) {
 template <bool (*Op)(procs::ProcessContext&, const procs::Pid&)>
 int pid_op(lua_State* L, const char* fn) {
   return guarded(L, [&] {
-    procs::Pid target = arg_pid(L, 1, fn);
-    return push_bool_result(L, Op(self_of(L)->ctx(), target), "no such process");
+    std::string error;
+    std::optional<procs::Pid> target = arg_target(L, 1, fn, error);
+    if (!target) return push_bool_result(L, false, error.c_str());
+    return push_bool_result(L, Op(self_of(L)->ctx(), *target), "no such process");
   });
 }
 
 bool op_terminate(procs::ProcessContext& c, const procs::Pid& p) { return c.system().terminate(p); }
-bool op_cancel(procs::ProcessContext& c, const procs::Pid& p) { return c.system().cancel(c.pid(), p); }
 bool op_monitor(procs::ProcessContext& c, const procs::Pid& p) { return c.system().monitor(c.pid(), p); }
 bool op_demonitor(procs::ProcessContext& c, const procs::Pid& p) { return c.system().demonitor(c.pid(), p); }
 bool op_link(procs::ProcessContext& c, const procs::Pid& p) { return c.system().link(c.pid(), p); }
 bool op_unlink(procs::ProcessContext& c, const procs::Pid& p) { return c.system().unlink(c.pid(), p); }
 
 int p_terminate(lua_State* L) { return pid_op<op_terminate>(L, "process.terminate"); }
-int p_cancel(lua_State* L) { return pid_op<op_cancel>(L, "process.cancel"); }
+// cancel(pid, reason): the reason (any value) is the CANCEL event's `reason`.
+int p_cancel(lua_State* L) {
+  return guarded(L, [&] {
+    std::string error;
+    std::optional<procs::Pid> target = arg_target(L, 1, "process.cancel", error);
+    if (!target) return push_bool_result(L, false, error.c_str());
+    procs::ProcessContext& ctx = self_of(L)->ctx();
+    return push_bool_result(L, ctx.system().cancel(ctx.pid(), *target, to_value(L, 2)), "no such process");
+  });
+}
+
+// trap_links([on]): the current setting, after setting it when `on` is given.
+int p_trap_links(lua_State* L) {
+  procs::ProcessContext& ctx = self_of(L)->ctx();
+  if (!lua_isnoneornil(L, 1)) ctx.set_trap_links(lua_toboolean(L, 1));
+  lua_pushboolean(L, ctx.trap_links());
+  return 1;
+}
+
+// register(name[, pid]) -> true | false, err; lookup(name) -> pid | nil, err;
+// unregister(name) -> bool.
+int p_register(lua_State* L) {
+  return guarded(L, [&] {
+    procs::ProcessContext& ctx = self_of(L)->ctx();
+    std::string name = arg_string(L, 1, "process.registry.register", "name");
+    procs::Pid pid = ctx.pid();
+    if (!lua_isnoneornil(L, 2)) {
+      std::string error;
+      std::optional<procs::Pid> p = arg_target(L, 2, "process.registry.register", error);
+      if (!p) return push_bool_result(L, false, error.c_str());
+      if (!ctx.system().alive(*p)) return push_bool_result(L, false, "no such process");
+      pid = *p;
+    }
+    std::string error = ctx.system().names().add(name, pid);
+    return push_bool_result(L, error.empty(), error.c_str());
+  });
+}
+
+int p_lookup(lua_State* L) {
+  return guarded(L, [&] {
+    std::string name = arg_string(L, 1, "process.registry.lookup", "name");
+    std::optional<procs::Pid> pid = self_of(L)->ctx().system().names().lookup(name);
+    if (pid) {
+      std::string text = pid->to_string();
+      lua_pushlstring(L, text.data(), text.size());
+      return 1;
+    }
+    lua_pushnil(L);
+    std::string error = "no process is registered as \"" + name + "\"";
+    lua_pushlstring(L, error.data(), error.size());
+    return 2;
+  });
+}
+
+int p_unregister(lua_State* L) {
+  return guarded(L, [&] {
+    std::string name = arg_string(L, 1, "process.registry.unregister", "name");
+    lua_pushboolean(L, self_of(L)->ctx().system().names().remove(name, procs::Pid{}));
+    return 1;
+  });
+}
+
+// parse_duration(text) -> nanoseconds | nil, err (Go syntax, procs/duration.h).
+int p_parse_duration(lua_State* L) {
+  return guarded(L, [&] {
+    std::string text = arg_string(L, 1, "time.parse_duration", "duration");
+    std::string error;
+    std::optional<int64_t> ns = procs::parse_duration(text, &error);
+    if (ns) {
+      lua_pushinteger(L, static_cast<lua_Integer>(*ns));
+      return 1;
+    }
+    lua_pushnil(L);
+    lua_pushlstring(L, error.data(), error.size());
+    return 2;
+  });
+}
 int p_monitor(lua_State* L) { return pid_op<op_monitor>(L, "process.monitor"); }
 int p_demonitor(lua_State* L) { return pid_op<op_demonitor>(L, "process.demonitor"); }
 int p_link(lua_State* L) { return pid_op<op_link>(L, "process.link"); }
@@ -206,9 +297,10 @@ int p_unlink(lua_State* L) { return pid_op<op_unlink>(L, "process.unlink"); }
 int p_call_start(lua_State* L) {
   return guarded(L, [&] {
     std::string id = arg_string(L, 1, "funcs.call", "function ID");
-    std::vector<Value> args = args_from(L, 2);
+    std::string host = lua_isnoneornil(L, 2) ? std::string() : arg_string(L, 2, "process.exec", "host");
+    std::vector<Value> args = args_from(L, 3);
     std::string error;
-    int h = self_of(L)->start_call(id, std::move(args), error);
+    int h = self_of(L)->start_call(id, host, std::move(args), error);
     if (h > 0) {
       lua_pushinteger(L, h);
       return 1;
@@ -272,6 +364,11 @@ const luaL_Reg kPrimitives[] = {
     {"call_start", p_call_start},
     {"call_poll", p_call_poll},
     {"take_preempted", p_take_preempted},
+    {"trap_links", p_trap_links},
+    {"register", p_register},
+    {"lookup", p_lookup},
+    {"unregister", p_unregister},
+    {"parse_duration", p_parse_duration},
     {"pass_preemption", p_pass_preemption},
     {nullptr, nullptr},
 };
@@ -282,13 +379,38 @@ const luaL_Reg kPrimitives[] = {
 // which passes the preemption up to the dispatcher.
 void count_hook(lua_State* L, lua_Debug*) {
   LuaProcess* self = self_of(L);
+  bool slice_over = self->charge(L);
   self->enforce_limits(L);
-  if (!lua_isyieldable(L)) return;  // inside a C call: runs on, limits still enforced
+  if (!slice_over || !lua_isyieldable(L)) return;  // inside a C call: runs on, limits still enforced
   self->note_preempted(L);
   lua_yield(L, 0);
 }
 
 void check_limits(lua_State* L) { self_of(L)->enforce_limits(L); }
+
+// lua_Alloc with a cap: an allocation (or growth) past it is refused, which Lua
+// raises as a memory error; the process then ends (LuaProcess::limit_reached).
+void* limited_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
+  auto* m = static_cast<LuaProcess::Memory*>(ud);
+  size_t old = ptr != nullptr ? osize : 0;  // for a new block, osize is its type
+  if (nsize == 0) {
+    std::free(ptr);
+    m->used -= old;
+    return nullptr;
+  }
+  if (m->cap != 0 && nsize > old && m->used - old + nsize > m->cap) {
+    m->exceeded = true;
+    return nullptr;
+  }
+  void* p = std::realloc(ptr, nsize);
+  if (p != nullptr) m->used = m->used - old + nsize;
+  return p;
+}
+
+int at_panic(lua_State* L) {
+  std::fprintf(stderr, "wippy: unprotected Lua error: %s\n", lua_tostring(L, -1));
+  return 0;  // Lua aborts
+}
 
 // An error object's __tostring runs under this instruction budget (it is script code
 // and runs after the process failed, without preemption).
@@ -376,8 +498,20 @@ bool LuaProcess::take_preempted(lua_State* thread) {
   return true;
 }
 
+bool LuaProcess::charge(lua_State* L) {
+  int64_t n = lua_gethookcount(L);
+  fuel_used_ += static_cast<uint64_t>(n);
+  slice_used_ += n;
+  if (slice_used_ < slice_) return false;
+  slice_used_ = 0;
+  return true;
+}
+
 std::optional<std::string> LuaProcess::limit_reached() {
   if (ctx_ != nullptr && ctx_->terminate_requested()) return std::string(procs::kErrTerminated);
+  if (mem_.exceeded) return "memory limit exceeded (max_memory " + std::to_string(cfg_.limits.max_memory) + " bytes)";
+  if (cfg_.limits.fuel != 0 && fuel_used_ > cfg_.limits.fuel)
+    return "fuel exhausted (" + std::to_string(cfg_.limits.fuel) + " instructions)";
   if (deadline_ && procs::Clock::now() >= *deadline_) {
     return "execution time limit exceeded (" + std::to_string(cfg_.limits.max_execution_ms) + " ms)";
   }
@@ -408,8 +542,9 @@ StepResult LuaProcess::init() {
   ss << in.rdbuf();
   std::string code = ss.str();
 
-  L_ = luaL_newstate();
+  L_ = lua_newstate(limited_alloc, &mem_);
   if (!L_) return StepResult::fail("cannot create a Lua state");
+  lua_atpanic(L_, at_panic);
   *static_cast<LuaProcess**>(lua_getextraspace(L_)) = this;  // copied into new threads
   luaL_openlibs(L_);
   std::string sandbox_error = apply_sandbox(L_, check_limits);
@@ -455,7 +590,12 @@ StepResult LuaProcess::init() {
   int64_t slice = cfg_.slice > 0 ? cfg_.slice : ctx_->slice_budget();
   if (slice < 100) slice = 100;
   if (slice > INT_MAX) slice = INT_MAX;
-  lua_sethook(co_, count_hook, LUA_MASKCOUNT, static_cast<int>(slice));
+  slice_ = slice;
+  // With a fuel limit the hook fires more often, so that a coroutine that yields
+  // early leaves at most kFuelGrain instructions uncharged; it still yields per slice.
+  int64_t period = cfg_.limits.fuel != 0 ? std::min<int64_t>(slice, kFuelGrain) : slice;
+  lua_sethook(co_, count_hook, LUA_MASKCOUNT, static_cast<int>(period));
+  mem_.cap = cfg_.limits.max_memory > SIZE_MAX ? SIZE_MAX : static_cast<size_t>(cfg_.limits.max_memory);
 
   if (uint64_t ms = cfg_.limits.max_execution_ms) {
     // A limit beyond the clock's range is no limit (it cannot be reached).
@@ -481,8 +621,11 @@ StepResult LuaProcess::step(procs::ProcessContext& ctx) {
   int nres = 0;
   int nargs = pending_args_;
   pending_args_ = 0;
+  slice_used_ = 0;
   int status = lua_resume(co_, L_, nargs, &nres);
   if (!doom_.empty()) return StepResult::fail(doom_);  // whatever the script made of the error
+  // A refused allocation ends the process even if the script caught the error.
+  if (mem_.exceeded) return StepResult::fail(*limit_reached());
   if (status == LUA_YIELD) {
     if (nres >= 1 && lua_touserdata(co_, -nres) == &kMark) {
       std::optional<int64_t> deadline;
@@ -516,7 +659,8 @@ StepResult LuaProcess::finish(int nres) {
   }
 }
 
-int LuaProcess::start_call(const std::string& id, std::vector<Value> args, std::string& error) {
+int LuaProcess::start_call(const std::string& id, const std::string& host, std::vector<Value> args,
+                           std::string& error) {
   auto call = std::make_shared<Call>();
   procs::SpawnOptions opts;
   opts.parent = ctx_->pid();
@@ -529,7 +673,8 @@ int LuaProcess::start_call(const std::string& id, std::vector<Value> args, std::
     }
     waker.wake();
   };
-  procs::SpawnResult r = ctx_->system().spawn(ctx_->pid().host, id, std::move(args), std::move(opts));
+  procs::SpawnResult r =
+      ctx_->system().spawn(host.empty() ? ctx_->pid().host : host, id, std::move(args), std::move(opts));
   if (!r) {
     error = r.error;
     return 0;

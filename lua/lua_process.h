@@ -22,9 +22,19 @@ struct lua_State;
 
 namespace wippy::lua {
 
+// 0: no limit.
 struct LuaLimits {
   uint64_t max_execution_ms = 0;  // wall clock incl. waiting -> "execution time limit exceeded (N ms)"
+  // VM instructions, counted by the count hook in every coroutine (to within
+  // kFuelGrain per coroutine run) -> "fuel exhausted (N instructions)".
+  uint64_t fuel = 0;
+  // Bytes the Lua allocator may hold; an allocation beyond it is refused and the
+  // process ends with "memory limit exceeded (max_memory N bytes)".
+  uint64_t max_memory = 0;
 };
+
+// With a fuel limit the hook fires at least every this many instructions.
+inline constexpr int kFuelGrain = 1000;
 
 struct LuaProcessConfig {
   std::string entry_id;                 // for messages
@@ -55,7 +65,19 @@ class LuaProcess : public procs::Process {
   // Raises a Lua error (never returns) once a hard limit is reached; from then on
   // every instruction raises it again, so pcall cannot keep the process alive.
   void enforce_limits(lua_State* L);
-  int start_call(const std::string& id, std::vector<procs::Value> args, std::string& error);
+  // Called by the count hook: charges the instructions since its last call; true
+  // when the slice is used up.
+  bool charge(lua_State* L);
+
+  // The allocator's account (its lua_Alloc user data). The cap is armed once the
+  // runtime's own setup is done, so that setup never fails half-way.
+  struct Memory {
+    size_t used = 0;
+    size_t cap = 0;  // 0: none
+    bool exceeded = false;
+  };
+  // Spawns `id` on `host` (empty: this process's host) and returns a handle for its result.
+  int start_call(const std::string& id, const std::string& host, std::vector<procs::Value> args, std::string& error);
   std::shared_ptr<Call> find_call(int handle) const;
   void end_call(int handle);
 
@@ -74,6 +96,9 @@ class LuaProcess : public procs::Process {
   // Nested coroutines yielded by a preemption and not yet resumed: at most one per
   // level of nesting (each resumer takes its coroutine's entry as soon as it runs).
   std::vector<lua_State*> preempted_;
+  Memory mem_;
+  uint64_t fuel_used_ = 0;
+  int64_t slice_ = 0, slice_used_ = 0;  // instructions per step, and used in this step
   std::optional<procs::Clock::time_point> deadline_;  // max_execution_ms
   std::string doom_;                                  // the hard limit reached, once reached
   procs::TimerHandle timer_;

@@ -50,6 +50,9 @@ class AsyncOp : public interp::HostPending {
   virtual void start(std::shared_ptr<Completion> done, EventLoop& loop) = 0;
   // The process ended while waiting (terminate, time limit): stop if possible.
   virtual void cancel() {}
+  // Called on the process's thread at each wake-up while the operation is not done
+  // (a message, an event): an operation that waits for one completes here.
+  virtual void poll(ProcessContext& ctx) { (void)ctx; }
   // Called on the process's thread once the operation completed, right before the
   // guest resumes: the place to finish on the guest's side (copy into its memory)
   // and to rewrite the result.

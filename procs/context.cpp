@@ -39,6 +39,9 @@ bool ProcessContext::has_event() const {
   return !rec_.events.empty();
 }
 
+void ProcessContext::set_trap_links(bool on) { rec_.trap_links.store(on); }
+bool ProcessContext::trap_links() const { return rec_.trap_links.load(); }
+
 bool ProcessContext::cancelled() const { return rec_.cancelled.load(); }
 bool ProcessContext::terminate_requested() const { return rec_.terminate_requested.load(); }
 

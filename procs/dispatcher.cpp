@@ -80,6 +80,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   }
   rec->proc.reset();
   remove(rec->pid.id);
+  system_.names().release(rec->pid);
 
   for (const Pid& m : monitors) system_.deliver_event(m, ev);
   for (const Pid& l : links) {

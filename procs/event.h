@@ -31,7 +31,7 @@ const char* event_type_name(EventKind k);
 struct Event {
   EventKind kind = EventKind::Exit;
   Pid from;                          // the process that ended / the canceller (may be invalid)
-  Value value;                       // Exit: the result value (nil on error)
+  Value value;                       // Exit: the result value (nil on error); Cancel: the reason
   std::optional<std::string> error;  // Exit / LinkDown: why it ended abnormally
   // Exit only, for a command line to report; the error text stays the short message.
   std::string backtrace;              // a WASM trap: one line per frame, innermost first

@@ -87,6 +87,11 @@ class ProcessContext {
   std::optional<Event> take_event();
   bool has_event() const;
 
+  // Whether LINK_DOWN arrives as an event (true) or ends this process with
+  // "linked process P failed: ERROR" (false, the default), as in Erlang.
+  void set_trap_links(bool on);
+  bool trap_links() const;
+
   // True once CANCEL was delivered (thread-safe).
   bool cancelled() const;
   // True once the process was terminated (thread-safe): a step that cannot return at

@@ -98,6 +98,8 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   std::mutex wake_mu;
   std::atomic<bool> terminate_requested{false};
   std::atomic<bool> cancelled{false};
+  // LINK_DOWN is queued as an event; without it a LINK_DOWN ends the process.
+  std::atomic<bool> trap_links{false};
 
   mutable std::mutex mu;  // everything below
   Mailbox inbox;

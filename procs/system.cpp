@@ -119,6 +119,7 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
   {
     std::lock_guard lk(rec->mu);
     if (opts.monitor) rec->monitors.push_back(opts.parent);
+    rec->trap_links.store(opts.trap_links);
     if (opts.on_exit) rec->on_exit.push_back(std::move(opts.on_exit));
   }
   h->start(rec);
@@ -132,7 +133,11 @@ bool System::deliver_event(const Pid& to, Event ev) {
     std::lock_guard lk(rec->mu);
     if (rec->finished) return false;
     size_t max = rec->host.options().max_mailbox_messages;
-    if (max && rec->events.size() >= max) {
+    if (ev.kind == EventKind::LinkDown && !rec->trap_links.load()) {
+      // A linked process failed: this one fails too (Erlang's exit propagation).
+      if (!rec->terminate_requested.exchange(true))
+        rec->termination_error = "linked process " + ev.from.to_string() + " failed: " + ev.error.value_or("?");
+    } else if (max && rec->events.size() >= max) {
       // It lets events pile up unread (e.g. monitors a dead pid again and again):
       // end it, rather than drop an event silently or hold memory without bound.
       if (!rec->terminate_requested.exchange(true))
@@ -203,7 +208,7 @@ bool System::unlink(const Pid& a, const Pid& b) {
   return any;
 }
 
-bool System::cancel(const Pid& from, const Pid& target) {
+bool System::cancel(const Pid& from, const Pid& target, Value reason, std::optional<Clock::duration> stop_timeout) {
   auto rec = find(target);
   if (!rec) return false;
   {
@@ -211,8 +216,10 @@ bool System::cancel(const Pid& from, const Pid& target) {
     if (rec->finished) return false;
     // One CANCEL per process: repeated cancels cannot fill its event queue.
     if (rec->cancelled.exchange(true)) return true;
-    rec->events.push(Event{EventKind::Cancel, from, {}, std::nullopt, {}, std::nullopt});
-    rec->cancel_timer = loop_.after(rec->host.options().stop_timeout, [this, target] { terminate(target); });
+    rec->events.push(Event{EventKind::Cancel, from, std::move(reason), std::nullopt, {}, std::nullopt});
+    Clock::duration timeout = stop_timeout.value_or(rec->host.options().stop_timeout);
+    if (timeout != Clock::duration::max())
+      rec->cancel_timer = loop_.after(timeout, [this, target] { terminate(target); });
   }
   rec->wake();
   return true;

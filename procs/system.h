@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "procs/event_loop.h"
 #include "procs/host.h"
+#include "procs/names.h"
 #include "procs/process.h"
 
 namespace wippy::procs {
@@ -27,6 +29,7 @@ struct SpawnOptions {
   Pid parent;            // the spawning process (needed for monitor/link)
   bool monitor = false;  // parent receives EXIT when the child ends
   bool link = false;     // parent and child are linked (LINK_DOWN on abnormal exit)
+  bool trap_links = false;  // the child receives LINK_DOWN as an event instead of failing
   // Called once (on a worker thread) with the EXIT event when the process ends;
   // lets code outside any process (tests, the CLI) wait for a result.
   std::function<void(const Event&)> on_exit;
@@ -54,6 +57,8 @@ class System {
   System& operator=(const System&) = delete;
 
   EventLoop& loop() { return loop_; }
+  // Process names; a process's names are released when it ends.
+  NameRegistry& names() { return names_; }
 
   // Adds a host and starts its workers. Throws std::invalid_argument if the name is
   // empty or taken.
@@ -88,9 +93,12 @@ class System {
   // ended, even while this runs) neither and this returns false.
   bool link(const Pid& a, const Pid& b);
   bool unlink(const Pid& a, const Pid& b);
-  // Delivers CANCEL (once: later cancels of the same process queue nothing more);
-  // the target is terminated if it has not ended after its host's stop timeout.
-  bool cancel(const Pid& from, const Pid& target);
+  // Delivers CANCEL (once: later cancels of the same process queue nothing more)
+  // with `reason` as the event's value; the target is terminated if it has not ended
+  // after `stop_timeout` (default: its host's; Clock::duration::max(): never, the
+  // caller terminates it itself).
+  bool cancel(const Pid& from, const Pid& target, Value reason = {},
+              std::optional<Clock::duration> stop_timeout = std::nullopt);
   // Ends the target at once (a running process at the end of its current slice);
   // its EXIT error is "terminated".
   bool terminate(const Pid& target);
@@ -103,12 +111,14 @@ class System {
   size_t shutdown();
 
   // ---- Internal (dispatcher): routes an event to a process. A process that has
-  // max_mailbox_messages events unread is ended with "event queue full: ...". ----
+  // max_mailbox_messages events unread is ended with "event queue full: ..."; a
+  // LINK_DOWN to one that does not trap links ends it. ----
   bool deliver_event(const Pid& to, Event ev);
   std::shared_ptr<detail::ProcessRecord> find(const Pid& pid) const;
 
  private:
   EventLoop loop_;
+  NameRegistry names_;
   mutable std::shared_mutex mu_;  // hosts_, factory_
   std::map<std::string, std::unique_ptr<ProcessHost>, std::less<>> hosts_;
   ProcessFactory factory_;

@@ -83,6 +83,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
   if (deadline_ && Clock::now() >= *deadline_)
     return StepResult::fail(time_limit_message(cfg_.limits.max_execution_ms));
   if (op_) {
+    if (!completion_->ready()) op_->poll(ctx);
     if (!completion_->ready()) return StepResult::waiting();  // a spurious wake-up
     std::optional<AsyncResult> res = completion_->take();
     if (res) op_->finish(*res);

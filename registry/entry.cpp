@@ -9,7 +9,7 @@ namespace wippy::registry {
 
 namespace {
 
-constexpr std::array<std::pair<Kind, std::string_view>, 8> kKinds{{
+constexpr std::array<std::pair<Kind, std::string_view>, 9> kKinds{{
     {Kind::FsDirectory, "fs.directory"},
     {Kind::EnvVariable, "env.variable"},
     {Kind::ProcessWasm, "process.wasm"},
@@ -18,9 +18,10 @@ constexpr std::array<std::pair<Kind, std::string_view>, 8> kKinds{{
     {Kind::FunctionLua, "function.lua"},
     {Kind::ProcessHost, "process.host"},
     {Kind::TerminalHost, "terminal.host"},
+    {Kind::ProcessService, "process.service"},
 }};
 
-constexpr std::array<std::pair<ImportGroup, std::string_view>, 8> kGroups{{
+constexpr std::array<std::pair<ImportGroup, std::string_view>, 9> kGroups{{
     {ImportGroup::Cli, "wasi:cli"},
     {ImportGroup::Io, "wasi:io"},
     {ImportGroup::Poll, "wasi:poll"},
@@ -29,6 +30,7 @@ constexpr std::array<std::pair<ImportGroup, std::string_view>, 8> kGroups{{
     {ImportGroup::Random, "wasi:random"},
     {ImportGroup::Http, "wasi:http"},
     {ImportGroup::Funcs, "funcs"},
+    {ImportGroup::Process, "wippy:runtime"},
 }};
 
 }  // namespace

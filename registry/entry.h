@@ -12,6 +12,7 @@
 
 #include "component/types.h"
 #include "engine/engine.h"
+#include "procs/supervisor.h"
 
 namespace wippy::component {
 struct Component;
@@ -28,6 +29,7 @@ enum class Kind {
   FunctionLua,
   ProcessHost,
   TerminalHost,
+  ProcessService,
 };
 
 // "fs.directory", "process.wasm", ...
@@ -38,7 +40,8 @@ std::optional<Kind> parse_kind(std::string_view name);
 std::string known_kinds();
 
 // Host import groups a WASM entry may enable (`imports:`).
-enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs };
+// Process: wippy:runtime/process (self, send, receive: procs/wasm_messages.h).
+enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs, Process };
 
 // "wasi:cli", ..., "funcs".
 std::string_view import_group_name(ImportGroup group);
@@ -124,6 +127,8 @@ struct WasmEntry {
 // `limits:` of a Lua entry (fuel, memory pages and call depth are WASM limits).
 struct LuaLimits {
   std::optional<uint64_t> max_execution_ms;
+  std::optional<uint64_t> fuel;        // VM instructions
+  std::optional<uint64_t> max_memory;  // bytes the Lua allocator may hold
 };
 
 // `process.lua` and `function.lua`.
@@ -165,7 +170,9 @@ struct Entry {
   std::filesystem::path file;  // the YAML file, as shown in messages (relative to the project)
   std::optional<Command> command;
 
-  std::variant<FsDirectory, EnvVariable, WasmEntry, LuaEntry, ProcessHostEntry, TerminalHostEntry>
+  // ProcessService: the supervisor's configuration, IDs resolved (registry/service.h).
+  std::variant<FsDirectory, EnvVariable, WasmEntry, LuaEntry, ProcessHostEntry, TerminalHostEntry,
+               procs::ServiceConfig>
       data;
 
   bool is_process() const { return kind == Kind::ProcessWasm || kind == Kind::ProcessLua; }
@@ -178,6 +185,7 @@ struct Entry {
   const WasmEntry& wasm() const { return std::get<WasmEntry>(data); }
   const LuaEntry& lua() const { return std::get<LuaEntry>(data); }
   const ProcessHostEntry& process_host() const { return std::get<ProcessHostEntry>(data); }
+  const procs::ServiceConfig& service() const { return std::get<procs::ServiceConfig>(data); }
 };
 
 }  // namespace wippy::registry

@@ -5,6 +5,7 @@
 
 #include "component/wit.h"
 #include "procs/value.h"
+#include "registry/service.h"
 #include "wasi/fd_table.h"
 
 namespace wippy::registry::detail {
@@ -222,8 +223,10 @@ LuaEntry parse_lua(const YAML::Node& node, const Fields& f, const FileContext& f
   if (auto m = f.str(node, "method", "method", true)) l.method = *m;
   if (auto mods = f.str_list(node, "modules", "modules")) l.modules = *mods;
   if (auto limits = f.map(node, "limits", "limits")) {
-    f.refuse_unknown(*limits, {"max_execution_ms"}, "limits");
+    f.refuse_unknown(*limits, {"max_execution_ms", "fuel", "max_memory"}, "limits");
     l.limits.max_execution_ms = f.uint(*limits, "max_execution_ms", "limits.max_execution_ms", 1, UINT64_MAX);
+    l.limits.fuel = f.uint(*limits, "fuel", "limits.fuel", 1, UINT64_MAX);
+    l.limits.max_memory = f.uint(*limits, "max_memory", "limits.max_memory", 1, uint64_t{1} << 40);
   }
   return l;
 }
@@ -298,6 +301,7 @@ const std::vector<std::string_view>& entry_keys(Kind kind) {
   static const std::vector<std::string_view> lua{"name", "kind", "meta", "source", "method", "modules", "limits"};
   static const std::vector<std::string_view> process_host{"name", "kind", "meta", "host"};
   static const std::vector<std::string_view> terminal_host{"name", "kind", "meta"};
+  static const std::vector<std::string_view> service{"name", "kind", "meta", "process", "host", "input", "lifecycle"};
   switch (kind) {
     case Kind::FsDirectory: return fs_directory;
     case Kind::EnvVariable: return env_variable;
@@ -306,6 +310,7 @@ const std::vector<std::string_view>& entry_keys(Kind kind) {
     case Kind::ProcessLua:
     case Kind::FunctionLua: return lua;
     case Kind::ProcessHost: return process_host;
+    case Kind::ProcessService: return service;
     case Kind::TerminalHost: break;
   }
   return terminal_host;
@@ -350,6 +355,7 @@ void parse_entry(const YAML::Node& node, size_t index, const FileContext& fc,
     case Kind::FunctionLua: e.data = parse_lua(node, f, fc); break;
     case Kind::ProcessHost: e.data = parse_process_host(node, f); break;
     case Kind::TerminalHost: e.data = TerminalHostEntry{}; break;
+    case Kind::ProcessService: e.data = parse_service(node, f, e.id, fc.ns); break;
   }
   parse_meta(node, f, e);
   if (f.errors_so_far() == before) out.push_back(std::move(e));

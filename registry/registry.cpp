@@ -15,6 +15,7 @@
 #include "component/wit.h"
 #include "registry/fields.h"
 #include "registry/parse.h"
+#include "registry/service.h"
 #include "registry/wasi_imports.h"
 
 namespace wippy::registry {
@@ -309,6 +310,7 @@ Registry Registry::load(const fs::path& project_dir, engine::Engine& engine, con
     }
   }
   check_references(unique, diag);
+  detail::check_services(unique, diag);
   for (const Entry& e : unique) {
     if (e.kind != Kind::FsDirectory) continue;
     const FsDirectory& d = e.fs_directory();

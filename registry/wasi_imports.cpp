@@ -43,6 +43,12 @@ std::vector<std::string> check_import_groups(const interp::Module& module,
                                              const std::set<ImportGroup>& enabled) {
   std::vector<std::string> problems;
   for (const interp::Import& imp : module.imports) {
+    if (imp.kind == interp::ExternKind::Func && imp.module.starts_with("wippy:runtime/") &&
+        !enabled.count(ImportGroup::Process)) {
+      problems.push_back("the module imports " + imp.module + "." + imp.name +
+                         ", which needs import group wippy:runtime; add it to imports");
+      continue;
+    }
     if (imp.kind != interp::ExternKind::Func || !is_preview1_module(imp.module)) continue;
     std::vector<ImportGroup> groups = groups_for_preview1(imp.name);
     if (groups.empty()) continue;  // not a preview1 function: linking reports it

@@ -189,7 +189,7 @@ TEST(LuaHostile, TerminateInsideCCalls) {
     return { main = function()
       local pid = process.spawn_monitored("t:stuck", nil, process.pid())
       local msg = assert(process.inbox():receive())
-      assert(msg.topic == "inside")
+      assert(msg:topic() == "inside")
       process.terminate(pid)
       local ev = assert(process.receive(time.seconds(10)), "no EXIT")
       return ev.error

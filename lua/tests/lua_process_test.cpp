@@ -99,7 +99,7 @@ TEST(LuaProcess, MessagesBothWays) {
   w.script("t:echo", R"(
     return { main = function(parent)
       local msg = process.inbox():receive()
-      process.send(parent, "echo", { got = msg.payload, topic = msg.topic, from = msg.from })
+      process.send(parent, "echo", { got = msg:payload():data(), topic = msg:topic(), from = msg:from() })
       return "ok"
     end })");
   w.script("t:main", R"(
@@ -176,6 +176,7 @@ TEST(LuaProcess, LinkDownOnAbnormalExit) {
   w.script("t:good", "return { main = function() return 1 end }");
   w.script("t:main", R"(
     return { main = function()
+      process.set_options({ trap_links = true })
       local good = process.spawn_linked("t:good", nil)
       local bad = process.spawn_linked("t:bad", nil)
       local ev = process.receive(time.seconds(5))

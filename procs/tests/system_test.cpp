@@ -200,6 +200,7 @@ Event parent_sees(System& sys, std::unique_ptr<Process> child, bool monitor, boo
   Pid parent = sys.spawn_process("h", fn_process([&, slot](ProcessContext& ctx) {
                                    if (!spawned) {
                                      spawned = true;
+                                     ctx.set_trap_links(true);
                                      SpawnOptions o = child_exit.options();
                                      o.parent = ctx.pid();
                                      o.monitor = monitor;
@@ -250,7 +251,9 @@ TEST(System, MonitorAndLinkAfterSpawn) {
   sys.add_host(host_opts());
   ExitCollector w1, w2;
   Pid watcher = sys.spawn_process("h", event_waiter(), w1.options()).pid;
-  Pid linked = sys.spawn_process("h", event_waiter(), w2.options()).pid;
+  SpawnOptions trapping;
+  trapping.trap_links = true;
+  Pid linked = sys.spawn_process("h", event_waiter(), w2.options(trapping)).pid;
   Pid target = sys.spawn_process("h", sleeper()).pid;
   EXPECT_TRUE(sys.monitor(watcher, target));
   EXPECT_TRUE(sys.link(linked, target));
@@ -448,7 +451,9 @@ TEST(System, LinkRacingWithExitIsAllOrNothing) {
   // `a` counts LINK_DOWN events; on a message it ends with the count.
   ExitCollector a_exit;
   int link_downs = 0;
-  Pid a = sys.spawn_process("h", counts_events(EventKind::LinkDown, link_downs), a_exit.options()).pid;
+  SpawnOptions trapping;
+  trapping.trap_links = true;
+  Pid a = sys.spawn_process("h", counts_events(EventKind::LinkDown, link_downs), a_exit.options(trapping)).pid;
   const int kRounds = 300;
   int linked = 0;
   for (int i = 0; i < kRounds; i++) {
@@ -603,6 +608,28 @@ TEST(System, CancelIsDeliveredOnce) {
   sys.send(Pid{}, p, "report", {});
   ASSERT_TRUE(c.wait_for(1));
   EXPECT_EQ(c.only().value, Value(1));
+}
+
+// Without trap_links a LINK_DOWN fails the linked process (and so on down a chain);
+// with it, the LINK_DOWN is an event.
+TEST(System, LinkDownFailsAProcessThatDoesNotTrapLinks) {
+  System sys;
+  sys.add_host(host_opts());
+  ExitCollector a_exit, b_exit, c_exit;
+  Pid a = sys.spawn_process("h", event_waiter(), a_exit.options()).pid;
+  Pid b = sys.spawn_process("h", event_waiter(), b_exit.options()).pid;
+  Pid c = sys.spawn_process("h", fn_process([](ProcessContext& ctx) {
+                              return ctx.take_message() ? StepResult::fail("boom") : StepResult::waiting();
+                            }),
+                            c_exit.options())
+              .pid;
+  ASSERT_TRUE(sys.link(a, b));
+  ASSERT_TRUE(sys.link(b, c));
+  sys.send(Pid{}, c, "die", {});
+  ASSERT_TRUE(a_exit.wait_for(1) && b_exit.wait_for(1));
+  EXPECT_EQ(*b_exit.only().error, "linked process " + c.to_string() + " failed: boom");
+  EXPECT_EQ(*a_exit.only().error, "linked process " + b.to_string() + " failed: linked process " + c.to_string() +
+                                      " failed: boom");
 }
 
 }  // namespace

@@ -465,16 +465,23 @@ TEST(Registry, UnknownEntryKeysAreRefused) {
 TEST(Registry, LuaLimits) {
   {
     Project p;
-    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      max_execution_ms: 250\n");
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) +
+                                   "    limits:\n      max_execution_ms: 250\n      fuel: 1000000\n      max_memory: 8000000\n");
     p.write("src/main.lua", "return {}\n");
     Registry reg = p.load();
     EXPECT_EQ(reg.find("myns:main")->lua().limits.max_execution_ms, 250u);
+    EXPECT_EQ(reg.find("myns:main")->lua().limits.fuel, 1000000u);
+    EXPECT_EQ(reg.find("myns:main")->lua().limits.max_memory, 8000000u);
   }
   {
     Project p;
-    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) + "    limits:\n      fuel: 5\n");
+    p.write("src/_index.yaml", index_yaml(good_wasm_fields()) +
+                                   "    limits:\n      fuel: 0\n      max_memory: -5\n      max_pages: 3\n");
     p.write("src/main.lua", "return {}\n");
-    EXPECT_ERROR(p, "entry myns:main: limits.fuel: unknown field (known: max_execution_ms)");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/_index.yaml: entry myns:main: limits.fuel must be between 1 and"));
+    EXPECT_TRUE(contains(errs, "src/_index.yaml: entry myns:main: limits.max_memory must be a non-negative integer"));
+    EXPECT_TRUE(contains(errs, "entry myns:main: limits.max_pages: unknown field (known: max_execution_ms, fuel, max_memory)"));
   }
 }
 
@@ -709,4 +716,108 @@ TEST(Registry, WitSignaturesForACoreModule) {
                              "type [i32] -> [i32], the module exports [i32 i32] -> [i32]");
   write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(name: strng) -> string;\"\n"));
   EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: line 1: unknown type `strng`");
+TEST(Registry, ProcessServiceBecomesASupervisorConfig) {
+  Project p;
+  write_good(p);
+  p.write("src/s.yaml",
+          "version: \"1\"\nnamespace: svc\nentries:\n"
+          "  - name: db\n    kind: process.service\n    process: myns:main\n    host: myns:processes\n"
+          "  - name: api\n    kind: process.service\n    process: myns:compute_worker\n    host: myns:processes\n"
+          "    input: [6, 7.5, \"8\", true, x, [1], {k: v}]\n"
+          "    lifecycle:\n      auto_start: true\n      start_timeout: 1m30s\n      stop_timeout: 250000000\n"
+          "      stable_threshold: 1.5s\n      requires: [db]\n      startup: optional\n"
+          "      restart: { initial_delay: 500ms, max_delay: 1m, backoff_factor: 3, jitter: 0.25, max_attempts: 4 }\n");
+  Registry reg = p.load();
+  const procs::ServiceConfig& c = reg.find("svc:api")->service();
+  using namespace std::chrono;
+  EXPECT_EQ(c.id, "svc:api");
+  EXPECT_EQ(c.process, "myns:compute_worker");
+  EXPECT_EQ(c.host, "myns:processes");
+  EXPECT_EQ(procs::Value(c.input).to_string(), "[6, 7.5, \"8\", true, \"x\", [1], {k = \"v\"}]");
+  EXPECT_TRUE(c.auto_start);
+  EXPECT_EQ(c.start_timeout, seconds(90));
+  EXPECT_EQ(c.stop_timeout, milliseconds(250));  // an integer is nanoseconds
+  EXPECT_EQ(c.stable_threshold, milliseconds(1500));
+  EXPECT_EQ(c.depends_on, std::vector<std::string>{"svc:db"});
+  EXPECT_FALSE(c.required);
+  EXPECT_EQ(c.restart.initial_delay, milliseconds(500));
+  EXPECT_EQ(c.restart.max_delay, minutes(1));
+  EXPECT_EQ(c.restart.backoff_factor, 3.0);
+  EXPECT_EQ(c.restart.jitter, 0.25);
+  EXPECT_EQ(c.restart.max_attempts, 4u);
+  const procs::ServiceConfig& d = reg.find("svc:db")->service();  // the design's defaults
+  EXPECT_FALSE(d.auto_start);
+  EXPECT_EQ(d.start_timeout, seconds(10));
+  EXPECT_EQ(d.stable_threshold, seconds(5));
+  EXPECT_TRUE(d.required);
+  EXPECT_EQ(d.restart.initial_delay, seconds(1));
+  EXPECT_EQ(d.restart.max_delay, seconds(90));
+}
+
+TEST(Registry, ProcessServiceErrorsNameEntryAndField) {
+  Project p;
+  write_good(p);
+  p.write("src/s.yaml",
+          "version: \"1\"\nnamespace: s\nentries:\n"
+          "  - { name: a, kind: process.service, host: myns:processes }\n"
+          "  - { name: b, kind: process.service, process: myns:main }\n"
+          "  - { name: c, kind: process.service, process: myns:nope, host: myns:terminal }\n"
+          "  - { name: d, kind: process.service, process: myns:main, host: myns:processes,\n"
+          "      lifecycle: { start_timeout: \"10 s\", stop_timeout: 0, stable_threshold: -1s, startup: maybe,\n"
+          "                   restart: { initial_delay: 5s, max_delay: 1s, jitter: 2, backoff_factor: 0.5, delay: 1 } } }\n"
+          "  - { name: e, kind: process.service, process: myns:main, host: myns:processes,\n"
+          "      lifecycle: { requires: [f], start_timeout: \"10\" } }\n"
+          "  - { name: f, kind: process.service, process: myns:main, host: myns:processes,\n"
+          "      lifecycle: { requires: [g] } }\n"
+          "  - { name: g, kind: process.service, process: myns:main, host: myns:processes,\n"
+          "      lifecycle: { requires: [e] } }\n");
+  auto errs = p.errors();
+  std::string all;
+  for (const auto& e : errs) all += e + "\n";
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:a: process is required")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:b: host is required")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.start_timeout: invalid duration \"10 s\": unknown unit")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.stop_timeout must be positive, got 0")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.stable_threshold must be zero or more, got -1s")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.startup must be required or optional, got \"maybe\"")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.restart.max_delay must not be less than initial_delay")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.restart.jitter must be a number from 0.0 to 1.0")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.restart.backoff_factor must be a number from 1.0")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:d: lifecycle.restart.delay: unknown field")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:e: lifecycle.start_timeout: invalid duration \"10\": missing unit")) << all;
+  // References are checked once every entry parsed, so this file's other errors come first.
+  p.write("src/s.yaml",
+          "version: \"1\"\nnamespace: s\nentries:\n"
+          "  - { name: c, kind: process.service, process: myns:nope, host: myns:terminal }\n"
+          "  - { name: h, kind: process.service, process: myns:main, host: myns:processes,\n"
+          "      lifecycle: { requires: [myns:main, zzz] } }\n"
+          "  - { name: e, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [f] } }\n"
+          "  - { name: f, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [g] } }\n"
+          "  - { name: g, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [e] } }\n");
+  errs = p.errors();
+  all.clear();
+  for (const auto& e : errs) all += e + "\n";
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:c: process: myns:nope is not defined (declare a process.wasm or process.lua entry with that ID)")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:c: host: myns:terminal is a terminal.host, expected process.host")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:h: lifecycle.depends_on[0]: myns:main is a process.lua, expected process.service")) << all;
+  EXPECT_TRUE(contains(errs, "src/s.yaml: entry s:h: lifecycle.depends_on[1]: s:zzz is not defined")) << all;
+  p.write("src/s.yaml",
+          "version: \"1\"\nnamespace: s\nentries:\n"
+          "  - { name: e, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [f] } }\n"
+          "  - { name: f, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [g] } }\n"
+          "  - { name: g, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [e] } }\n");
+  EXPECT_EQ(p.first_error(), "src/s.yaml: entry s:e: lifecycle.depends_on: requires forms a cycle: s:e -> s:f -> s:g -> s:e");
+}
+
+TEST(Registry, WippyRuntimeImportsNeedTheirGroup) {
+  Project p;
+  fs::copy_file(fs::path(WIPPY_GUEST_DIR) / "procs_echo.wasm", p.dir() / "wasm/echo.wasm");
+  std::string hash = "sha256:" + engine::sha256_hex(read_bytes(p.dir() / "wasm/echo.wasm"));
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /echo.wasm\n    hash: " + hash + "\n    method: serve\n");
+  EXPECT_ERROR(p, "entry myns:compute_worker: imports: the module imports wippy:runtime/process.receive, which needs "
+                  "import group wippy:runtime; add it to imports");
+  write_good(p, "    fs: myns:wasm_binaries\n    path: /echo.wasm\n    hash: " + hash +
+                    "\n    method: serve\n    imports: [wippy:runtime/process]\n");
+  Registry reg = p.load();
+  EXPECT_TRUE(reg.find("myns:compute_worker")->wasm().enables(registry::ImportGroup::Process));
 }

@@ -14,7 +14,7 @@ local function collect(n)
   for _ = 1, n do
     local r = channel.select { process.inbox():case_receive(), time.after(time.seconds(5)):case_receive() }
     if r.channel ~= process.inbox() then error("timed out waiting for results") end
-    sum = sum + r.value.payload.square
+    sum = sum + r.value:payload():data().square
   end
   return sum
 end
@@ -52,7 +52,9 @@ local function main()
   local t = process.receive(time.seconds(5))
   report.line("worker 2 terminated: %s", t.error)
 
-  -- A linked process that fails sends us LINK_DOWN.
+  -- A linked process that fails sends us LINK_DOWN, as we trap links (else we
+  -- would fail with it).
+  process.set_options({ trap_links = true })
   local fragile = process.spawn_linked("sup:fragile", HOST)
   local down = process.receive(time.seconds(5))
   assert(down and down.type == "LINK_DOWN" and down.from == fragile)

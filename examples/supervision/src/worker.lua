@@ -8,9 +8,9 @@ local function worker(parent, id)
       if r.value.kind == process.event.CANCEL then return "cancelled" end
     else
       local msg = r.value
-      if msg.topic == "stop" then return "stopped" end
-      if msg.topic == "job" then
-        local n = msg.payload.n
+      if msg:topic() == "stop" then return "stopped" end
+      if msg:topic() == "job" then
+        local n = msg:payload():data().n
         if n < 0 then error("negative input " .. n, 0) end
         process.send(parent, "result", { id = id, n = n, square = n * n })
       end
@@ -18,7 +18,8 @@ local function worker(parent, id)
   end
 end
 
--- Crashes shortly after it starts; whoever is linked to it gets LINK_DOWN.
+-- Crashes shortly after it starts; whoever is linked to it gets LINK_DOWN (or fails
+-- too, unless it traps links).
 local function fragile()
   time.sleep(time.milliseconds(20))
   error("fragile process gave up", 0)

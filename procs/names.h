@@ -1,0 +1,30 @@
+// Process names (Lua's process.registry): a name maps to one live process; a name is
+// released when its process ends. Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "procs/pid.h"
+
+namespace wippy::procs {
+
+class NameRegistry {
+ public:
+  // "" on success, else why not ("name X is already registered by {h|1}").
+  std::string add(const std::string& name, const Pid& pid);
+  std::optional<Pid> lookup(const std::string& name) const;
+  // Removes `name` if `owner` holds it (any owner when `owner` is invalid).
+  bool remove(const std::string& name, const Pid& owner);
+  // Releases every name of `pid` (when it ends).
+  void release(const Pid& pid);
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Pid, std::less<>> by_name_;
+  std::multimap<Pid, std::string> by_pid_;
+};
+
+}  // namespace wippy::procs

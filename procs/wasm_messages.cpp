@@ -1,0 +1,169 @@
+// wippy:runtime/process: self, send, receive (suspending), last_from, last_topic.
+#include "procs/wasm_messages.h"
+
+#include <cstring>
+#include <optional>
+
+#include "procs/system.h"
+
+namespace wippy::procs {
+
+namespace {
+
+using interp::FuncType;
+using interp::HostCall;
+using interp::HostResult;
+using interp::ValType;
+
+// The process's side of its mailbox: the message receive() holds (when it did not
+// fit) and the last one delivered.
+struct Mailbox {
+  std::optional<Message> held;
+  Message last;
+};
+
+ProcessContext& context(HostCall& call) { return *static_cast<ProcessContext*>(call.user); }
+
+bool in_memory(interp::Memory* m, uint64_t ptr, uint64_t len) { return m && ptr <= m->size && len <= m->size - ptr; }
+
+std::string payload_text(const Value& v) { return v.is_string() ? v.as_string() : v.to_string(); }
+
+// Copies `text` to buf when it fits; the length either way (-1 cell for a trap).
+std::optional<uint32_t> put(HostCall& call, uint32_t buf, uint32_t cap, const std::string& text) {
+  if (text.size() > cap) return static_cast<uint32_t>(text.size());
+  interp::Memory* m = call.memory();
+  if (!in_memory(m, buf, text.size())) return std::nullopt;
+  if (!call.charge(1 + text.size() / 64)) return static_cast<uint32_t>(text.size());
+  if (!text.empty()) std::memcpy(m->data + buf, text.data(), text.size());
+  return static_cast<uint32_t>(text.size());
+}
+
+std::optional<std::string> get(HostCall& call, uint32_t ptr, uint32_t len) {
+  interp::Memory* m = call.memory();
+  if (!in_memory(m, ptr, len)) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(m->data) + ptr, len);
+}
+
+// Delivers the held message (or the next one) if one is there: its payload's length,
+// copied when it fits. nullopt: no message; a trap message in `trap`.
+std::optional<int32_t> deliver(HostCall& call, Mailbox& box, uint32_t buf, uint32_t cap, std::string& trap) {
+  if (!box.held) box.held = context(call).take_message();
+  if (!box.held) return std::nullopt;
+  std::string text = payload_text(box.held->payload);
+  if (text.size() > cap) return static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
+  std::optional<uint32_t> n = put(call, buf, cap, text);
+  if (!n) {
+    trap = "receive: buffer at " + std::to_string(buf) + " (" + std::to_string(text.size()) + " bytes) is outside memory";
+    return -1;
+  }
+  box.last = std::move(*box.held);
+  box.held.reset();
+  return static_cast<int32_t>(*n);
+}
+
+// Waits for a message or the timeout. poll() completes it when a wake-up finds a
+// message; finish() delivers it on the process's thread, into the guest's memory.
+class ReceiveOp : public AsyncOp {
+ public:
+  ReceiveOp(std::shared_ptr<Mailbox> box, HostCall call, uint32_t buf, uint32_t cap, int64_t timeout_ns)
+      : box_(std::move(box)), call_(call), buf_(buf), cap_(cap), timeout_ns_(timeout_ns) {}
+  void start(std::shared_ptr<Completion> done, EventLoop& loop) override {
+    done_ = done;
+    if (timeout_ns_ >= 0)
+      timer_ = loop.after(std::chrono::nanoseconds(timeout_ns_), [done] { done->complete(AsyncResult{{}, std::nullopt}); });
+  }
+  void poll(ProcessContext& ctx) override {
+    if (ctx.has_message() || ctx.cancelled()) done_->complete(AsyncResult{{}, std::nullopt});
+  }
+  void cancel() override { timer_.cancel(); }
+  void finish(AsyncResult& result) override {
+    timer_.cancel();
+    std::string trap;
+    std::optional<int32_t> n = deliver(call_, *box_, buf_, cap_, trap);
+    if (!trap.empty()) {
+      result.trap = trap;
+      return;
+    }
+    result.values = {static_cast<uint32_t>(n.value_or(context(call_).cancelled() ? -2 : -1))};
+  }
+
+ private:
+  std::shared_ptr<Mailbox> box_;
+  HostCall call_;  // the caller's instance and process: both outlive the wait
+  uint32_t buf_, cap_;
+  int64_t timeout_ns_;
+  std::shared_ptr<Completion> done_;
+  TimerHandle timer_;
+};
+
+}  // namespace
+
+void add_process_imports(WasmImports& imports) {
+  auto box = std::make_shared<Mailbox>();
+  imports.keep_alive.push_back(box);
+  const std::string mod = kProcessImportModule;
+  const ValType I32 = ValType::I32, I64 = ValType::I64;
+
+  imports.linker.define_func(mod, "self", FuncType{{I32, I32}, {I32}},
+                             [](HostCall& call, const uint64_t* a, uint64_t* r) {
+                               std::optional<uint32_t> n = put(call, static_cast<uint32_t>(a[0]),
+                                                               static_cast<uint32_t>(a[1]), context(call).pid().to_string());
+                               if (!n) return HostResult::trap("self: buffer outside memory");
+                               r[0] = *n;
+                               return HostResult::ok();
+                             });
+  imports.linker.define_func(
+      mod, "send", FuncType{{I32, I32, I32, I32, I32, I32}, {I32}}, [](HostCall& call, const uint64_t* a, uint64_t* r) {
+        auto at = [&](int i) { return static_cast<uint32_t>(a[i]); };
+        std::optional<std::string> pid = get(call, at(0), at(1)), topic = get(call, at(2), at(3)),
+                                   data = get(call, at(4), at(5));
+        if (!pid || !topic || !data) return HostResult::trap("send: a range is outside memory");
+        if (!call.charge(1 + (pid->size() + topic->size() + data->size()) / 64)) return HostResult::ok();
+        ProcessContext& ctx = context(call);
+        std::optional<Pid> to = Pid::parse(*pid);
+        if (!to) {
+          if (std::optional<Pid> named = ctx.system().names().lookup(*pid)) to = named;
+        }
+        SendResult sent;
+        if (to) sent = ctx.system().try_send(ctx.pid(), *to, std::move(*topic), Value(std::move(*data)));
+        r[0] = !to || sent.error == kErrNoProcess ? 1 : sent.ok() ? 0 : 2;
+        return HostResult::ok();
+      });
+  imports.linker.define_func(
+      mod, "receive", FuncType{{I64, I32, I32}, {I32}}, [box](HostCall& call, const uint64_t* a, uint64_t* r) {
+        auto timeout = static_cast<int64_t>(a[0]);
+        auto buf = static_cast<uint32_t>(a[1]), cap = static_cast<uint32_t>(a[2]);
+        std::string trap;
+        std::optional<int32_t> n = deliver(call, *box, buf, cap, trap);
+        if (!trap.empty()) return HostResult::trap(trap);
+        if (n || timeout == 0 || context(call).cancelled()) {
+          r[0] = static_cast<uint32_t>(n.value_or(context(call).cancelled() ? -2 : -1));
+          return HostResult::ok();
+        }
+        return HostResult::suspend(std::make_unique<ReceiveOp>(box, call, buf, cap, timeout));
+      });
+  imports.linker.define_func(mod, "register", FuncType{{I32, I32}, {I32}},
+                             [](HostCall& call, const uint64_t* a, uint64_t* r) {
+                               std::optional<std::string> name =
+                                   get(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]));
+                               if (!name) return HostResult::trap("register: name outside memory");
+                               ProcessContext& ctx = context(call);
+                               r[0] = ctx.system().names().add(*name, ctx.pid()).empty() ? 0 : 1;
+                               return HostResult::ok();
+                             });
+  // last_topic / last_from: a text of the last message delivered.
+  auto last = [box](const char* name, std::string (*text)(const Message&)) {
+    return [box, name, text](HostCall& call, const uint64_t* a, uint64_t* r) {
+      std::optional<uint32_t> n = put(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), text(box->last));
+      if (!n) return HostResult::trap(std::string(name) + ": buffer outside memory");
+      r[0] = *n;
+      return HostResult::ok();
+    };
+  };
+  imports.linker.define_func(mod, "last_topic", FuncType{{I32, I32}, {I32}},
+                             last("last_topic", [](const Message& m) { return m.topic; }));
+  imports.linker.define_func(mod, "last_from", FuncType{{I32, I32}, {I32}},
+                             last("last_from", [](const Message& m) { return m.from.to_string(); }));
+}
+
+}  // namespace wippy::procs
