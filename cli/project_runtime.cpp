@@ -10,6 +10,7 @@
 #include "procs/wasm_messages.h"
 #include "procs/wasm_process.h"
 #include "registry/wasi_imports.h"
+#include "wasi/p2.h"
 #include "wasi/wasi.h"
 
 namespace wippy::cli {
@@ -83,7 +84,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     // cannot be opened fails the start.
     cfg.imports = [argv = std::move(argv), env = std::move(env), mounts = std::move(mounts), cwd = w.wasi.cwd,
                    mask = *groups, id = entry->id, max_open_files = w.wasi.max_open_files,
-                   max_write_bytes = w.wasi.max_write_bytes, &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
+                   max_write_bytes = w.wasi.max_write_bytes, component = w.component,
+                   &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
       auto ctx = std::make_shared<wasi::WasiContext>();
       ctx->args = argv;
       bool has_pwd = false;
@@ -114,8 +116,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log_line);
         ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log_line);
       }
-      wasi::add_to_linker(im.linker, *ctx, mask);  // preview1, for core modules
-      // (a component's WASI 0.2 host functions go into im.components here)
+      if (component) wasi::add_p2_to_linker(im.components, *component, *ctx, mask);
+      else wasi::add_to_linker(im.linker, *ctx, mask);
       im.keep_alive.push_back(ctx);
     };
   }

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "procs/wasm_program.h"
 #include "wasi/command.h"
+#include "wasi/p2.h"
 #include "wasi/wasi.h"
 
 namespace wippy::cli {
@@ -165,12 +166,13 @@ int run_component(const WasmOptions& opt, std::span<const uint8_t> bytes, const 
   }
   wasi::WasiContext ctx;
   if (std::string err = setup_context(opt, ctx); !err.empty()) return fail(err);
-  component::Linker linker;  // the WASI 0.2 host functions (on ctx) go here
+  component::Linker linker;
   engine::Limits limits;
   limits.fuel = opt.fuel;
   std::unique_ptr<component::ComponentInstance> inst;
   std::unique_ptr<component::Call> call;
   try {
+    wasi::add_p2_to_linker(linker, *comp, ctx);  // every group: `wippy wasm` is the user's own command
     procs::check_wasi_imports(*comp, linker);
     inst = std::make_unique<component::ComponentInstance>(comp, linker, limits);
     call = inst->prepare(name, args);

@@ -64,8 +64,10 @@ std::string missing_export_message(const Component& c, std::string_view name) {
   return fmt::format("no exported function `{}` (the component exports: {})", name, list.empty() ? "none" : list);
 }
 
-std::string cli_run_export(const Component& c) {
-  for (const std::string& n : exported_funcs(c)) {
+std::string cli_run_export(const Component& c) { return cli_run_export(exported_funcs(c)); }
+
+std::string cli_run_export(const std::vector<std::string>& function_names) {
+  for (const std::string& n : function_names) {
     if (n.starts_with("wasi:cli/run@0.2.") && n.ends_with("#run")) return n;
   }
   return "";

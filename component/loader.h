@@ -28,5 +28,7 @@ std::vector<std::string> exported_funcs(const Component& c);
 std::string missing_export_message(const Component& c, std::string_view name);
 // The component's `wasi:cli/run@0.2.x#run` export (a WASI command), or "".
 std::string cli_run_export(const Component& c);
+// The same among the names of exported functions (`exported_funcs`).
+std::string cli_run_export(const std::vector<std::string>& function_names);
 
 }  // namespace wippy::component

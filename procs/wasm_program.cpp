@@ -16,9 +16,6 @@ namespace wippy::procs {
 
 namespace {
 
-// The parenthesis a missing wasi:* import gets until the WASI 0.2 host is linked.
-constexpr const char* kNoWasi02Host = " (the WASI 0.2 host is not available yet)";
-
 class CoreCall : public WasmCall {
  public:
   explicit CoreCall(std::unique_ptr<interp::Execution> exec) : exec_(std::move(exec)) {}
@@ -147,8 +144,8 @@ void check_wasi_imports(const component::Component& c, const component::Linker& 
     if (!imp.name.starts_with("wasi:") || imp.desc.sort != component::Sort::Instance || !imp.desc.type) continue;
     for (const component::ExternDesc& e : imp.desc.type->exports) {
       if (e.sort == component::Sort::Func && !linker.find(imp.name, e.name)) {
-        throw component::LinkError(fmt::format("component imports {} (function `{}`), which this host does not provide{}",
-                                               imp.name, e.name, kNoWasi02Host));
+        throw component::LinkError(
+            fmt::format("component imports {} (function `{}`), which this host does not provide", imp.name, e.name));
       }
     }
   }

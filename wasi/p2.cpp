@@ -4,6 +4,8 @@
 // p2_filesystem.cpp and p2_random.cpp.
 #include "wasi/p2.h"
 
+#include "component/loader.h"
+
 #include <fmt/format.h>
 
 #include "component/error.h"
@@ -88,18 +90,8 @@ void add_p2_to_linker(component::Linker& linker, const component::Component& com
   }
 }
 
-std::string p2_run_export(const component::Component& component) {
-  for (const component::ExportDef& e : component.exports) {
-    if (without_version(e.name) == "wasi:cli/run" && is_p2_version(e.name)) return e.name + "#run";
-  }
-  return "";
-}
-
 RunOutcome run_p2_command(component::ComponentInstance& instance, int64_t slice) {
-  std::string run;
-  for (const std::string& f : instance.exported_functions()) {
-    if (without_version(f.substr(0, f.find('#'))) == "wasi:cli/run" && f.ends_with("#run")) run = f;
-  }
+  std::string run = component::cli_run_export(instance.exported_functions());
   if (run.empty()) throw component::CallError("the component exports no wasi:cli/run (it is not a command)");
   std::unique_ptr<component::Call> call = instance.prepare(run, {});
   RunOutcome out = drive(call->execution(), slice);

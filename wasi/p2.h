@@ -50,10 +50,6 @@ void check_p2_imports(const component::Component& component, GroupMask enabled);
 void add_p2_to_linker(component::Linker& linker, const component::Component& component, WasiContext& ctx,
                       GroupMask enabled = kAllGroups);
 
-// The name of the component's `wasi:cli/run@0.2.x` export's function
-// (`wasi:cli/run@0.2.3#run`), or "" if it exports none.
-std::string p2_run_export(const component::Component& component);
-
 // Runs `wasi:cli/run#run` to its end with drive(): Exited with 0 when it returns
 // ok, 1 when it returns err, the code of wasi:cli/exit; Trapped with the trap.
 // Throws component::CallError if the component is no command.

@@ -55,11 +55,15 @@ TEST(CliComponent, InvokeErrors) {
   EXPECT_EQ(r.err.rfind("wippy: " + guest("faults.component") + " is a component without a wasi:cli/run export", 0), 0u) << r.err;
 }
 
-TEST(CliComponent, ACommandComponentNeedsTheWasi02Host) {
-  ProcessResult r = wasm({guest("hello.component"), "a"});
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("component imports wasi:"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("(the WASI 0.2 host is not available yet)"), std::string::npos) << r.err;
+TEST(CliComponent, ACommandComponentRunsOnTheWasi02Host) {
+  // hello.c wrapped with jco's preview1 command adapter: wasi:cli/run, streams, exit.
+  ProcessResult r = wasm({guest("hello.component"), "a", "b c"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "hello from wasm\narg 1: a\narg 2: b c\n");
+  // WASI 0.2's exit has only ok and err: exit(3) through the adapter is a failure, 1.
+  r = wasm({guest("hello.component"), "exit=3"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.out, "hello from wasm\narg 1: exit=3\n");
 }
 
 TEST(CliReactor, InvokeCallsInitializeFirst) {
