@@ -716,6 +716,8 @@ TEST(Registry, WitSignaturesForACoreModule) {
                              "type [i32] -> [i32], the module exports [i32 i32] -> [i32]");
   write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(name: strng) -> string;\"\n"));
   EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: line 1: unknown type `strng`");
+}
+
 TEST(Registry, ProcessServiceBecomesASupervisorConfig) {
   Project p;
   write_good(p);
