@@ -142,7 +142,7 @@ int p_spawn(lua_State* L) {
     lua_Integer mode = lua_tointeger(L, 1);
     const char* fn = mode == 1 ? "process.spawn_monitored" : mode == 2 ? "process.spawn_linked" : "process.spawn";
     std::string id = arg_string(L, 2, fn, "entry ID");
-    std::string host = lua_isnoneornil(L, 3) ? ctx.pid().host : arg_string(L, 3, fn, "host");
+    std::string host = lua_isnoneornil(L, 3) ? std::string(ctx.pid().local_host()) : arg_string(L, 3, fn, "host");
     std::vector<Value> args = args_from(L, 4);
     std::string error;
     std::string pid;
@@ -529,7 +529,7 @@ int LuaProcess::start_call(const std::string& id, std::vector<Value> args, std::
     }
     waker.wake();
   };
-  procs::SpawnResult r = ctx_->system().spawn(ctx_->pid().host, id, std::move(args), std::move(opts));
+  procs::SpawnResult r = ctx_->system().spawn(std::string(ctx_->pid().local_host()), id, std::move(args), std::move(opts));
   if (!r) {
     error = r.error;
     return 0;

@@ -16,8 +16,8 @@ System::~System() { shutdown(); }
 
 ProcessHost& System::add_host(HostOptions options) {
   if (options.name.empty()) throw std::invalid_argument("host name is empty");
-  if (options.name.find_first_of("{}|") != std::string::npos)
-    throw std::invalid_argument("host name may not contain '{', '}' or '|': " + options.name);
+  if (options.name.find_first_of("{}|@") != std::string::npos)
+    throw std::invalid_argument("host name may not contain '{', '}', '|' or '@': " + options.name);
   std::unique_lock lk(mu_);
   if (shut_down_) throw std::invalid_argument("system is shut down");
   if (hosts_.count(options.name)) throw std::invalid_argument("duplicate host: " + options.name);
@@ -46,9 +46,29 @@ void System::set_factory(ProcessFactory factory) {
   factory_ = std::move(factory);
 }
 
+void System::set_node(std::string node) {
+  std::unique_lock lk(mu_);
+  if (!hosts_.empty()) throw std::logic_error("set_node must come before the first host");
+  node_ = std::move(node);
+}
+
+void System::set_remote_router(std::shared_ptr<RemoteRouter> router) {
+  std::unique_lock lk(mu_);
+  router_ = std::move(router);
+}
+
+bool System::is_remote(const Pid& pid) const {
+  std::string_view n = pid.node();
+  return !n.empty() && n != node_;
+}
+
+std::string System::pid_host(const std::string& name) const {
+  return node_.empty() ? name : node_ + "@" + name;
+}
+
 std::shared_ptr<ProcessRecord> System::find(const Pid& pid) const {
-  if (!pid.valid()) return nullptr;
-  ProcessHost* h = host(pid.host);
+  if (!pid.valid() || is_remote(pid)) return nullptr;
+  ProcessHost* h = host(pid.local_host());
   return h ? h->find(pid.id) : nullptr;
 }
 
@@ -148,6 +168,15 @@ bool System::deliver_event(const Pid& to, Event ev) {
 }
 
 SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, Value payload) {
+  if (is_remote(to)) {
+    std::shared_ptr<RemoteRouter> router;
+    {
+      std::shared_lock lk(mu_);
+      router = router_;
+    }
+    if (!router) return {"no route to node " + std::string(to.node())};
+    return router->send(from, to, std::move(topic), std::move(payload));
+  }
   auto rec = find(to);
   if (!rec) return {kErrNoProcess};
   size_t bytes = 0;

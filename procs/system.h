@@ -46,6 +46,16 @@ struct SendResult {
   explicit operator bool() const { return ok(); }
 };
 
+// Carries operations on pids of other cluster nodes (cluster/ implements it over
+// NATS; procs knows nothing of the transport). Called on the sender's thread.
+class RemoteRouter {
+ public:
+  virtual ~RemoteRouter() = default;
+  // Queues `payload` for `to` on node to.node(); an error when it cannot (the
+  // message is too large, the node link is closed). Delivery is at most once.
+  virtual SendResult send(const Pid& from, const Pid& to, std::string topic, Value payload) = 0;
+};
+
 class System {
  public:
   System();
@@ -62,6 +72,18 @@ class System {
   std::vector<std::string> host_names() const;
 
   void set_factory(ProcessFactory factory);
+
+  // Clustering. set_node names this node before any host is added (throws
+  // std::logic_error after): its pids are then "{node@host|N}". Pids of other nodes
+  // go to the router (sends to them fail with "no route to node X" without one;
+  // monitor/link of them is not supported yet and behaves as for a dead pid).
+  void set_node(std::string node);
+  const std::string& node() const { return node_; }
+  void set_remote_router(std::shared_ptr<RemoteRouter> router);
+  // True for a pid of another node.
+  bool is_remote(const Pid& pid) const;
+  // The host part of the pids of host `name` ("node@name" on a clustered node).
+  std::string pid_host(const std::string& name) const;
 
   // Spawns the process the factory makes for `entry_id` on host `host`. Errors:
   // "unknown host: X", the factory's message, "host X is shutting down",
@@ -112,6 +134,8 @@ class System {
   mutable std::shared_mutex mu_;  // hosts_, factory_
   std::map<std::string, std::unique_ptr<ProcessHost>, std::less<>> hosts_;
   ProcessFactory factory_;
+  std::string node_;                       // set before hosts exist, then constant
+  std::shared_ptr<RemoteRouter> router_;   // under mu_
   bool shut_down_ = false;
 };
 

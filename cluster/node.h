@@ -1,0 +1,82 @@
+// A cluster node: joins a process system to a NATS cluster so that pids of other
+// nodes ({node@host|N}) can be sent to. Each node subscribes to its own subject
+// (wippy.node.<name>); a send publishes one encoded envelope there. NATS keeps
+// the order of one connection's messages on one subject and delivers at most once,
+// and each node delivers its subject's messages on one thread in arrival order: so
+// messages of one sender to one receiver arrive in order, at most once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "cluster/value_codec.h"
+#include "procs/system.h"
+
+struct __natsConnection;
+struct __natsSubscription;
+struct __natsMsg;
+
+namespace wippy::cluster {
+
+struct NodeOptions {
+  std::string name;      // 1-64 of [A-Za-z0-9_-]: a NATS subject token and a pid prefix
+  std::string nats_url;  // "nats://127.0.0.1:4222"
+  CodecLimits limits;    // of one message's payload
+};
+
+struct NodeStats {
+  uint64_t sent = 0;        // envelopes published
+  uint64_t delivered = 0;   // received and queued in a local inbox
+  uint64_t dropped = 0;     // received but not deliverable (bad bytes, no such process, mailbox full)
+};
+
+class Node : public procs::RemoteRouter {
+ public:
+  // Names the system's node (before any of its hosts exist), connects to NATS,
+  // subscribes, and becomes the system's remote router. Throws std::invalid_argument
+  // for a bad name, std::runtime_error naming the URL when NATS cannot be reached.
+  static std::shared_ptr<Node> join(procs::System& system, NodeOptions options);
+  ~Node() override;  // leave()
+
+  // Stops routing: unsubscribes (waiting for a delivery in progress), closes the
+  // connection. Later sends to other nodes fail with "no route to node X".
+  void leave();
+
+  procs::SendResult send(const procs::Pid& from, const procs::Pid& to, std::string topic,
+                         procs::Value payload) override;
+
+  const std::string& name() const { return opts_.name; }
+  NodeStats stats() const;
+  // The last reason a received message was dropped ("" if none).
+  std::string last_drop() const;
+
+  static std::string subject_of(std::string_view node) { return "wippy.node." + std::string(node); }
+  // Throws std::invalid_argument unless `name` is a valid node name.
+  static void check_name(std::string_view name);
+
+  Node(procs::System& system, NodeOptions options);  // use join()
+
+ private:
+  static void on_message(__natsConnection*, __natsSubscription*, __natsMsg* msg, void* self);
+  static void on_complete(void* self);
+  void receive(std::string_view bytes);
+  void drop(std::string why);
+
+  procs::System& system_;
+  NodeOptions opts_;
+  __natsConnection* conn_ = nullptr;
+  __natsSubscription* sub_ = nullptr;
+  mutable std::shared_mutex conn_mu_;  // conn_ / sub_ lifetime: sends share it, leave() owns it
+  mutable std::mutex mu_;              // sub_done_, last_drop_
+  std::condition_variable sub_done_cv_;
+  bool sub_done_ = false;
+  std::string last_drop_;
+  std::atomic<uint64_t> sent_{0}, delivered_{0}, dropped_{0};
+};
+
+}  // namespace wippy::cluster
