@@ -6,6 +6,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -22,7 +23,9 @@ const char* const kRunUsage =
     "usage: wippy run [--host <id>] <command> [args...]     run a command of the project in this directory\n"
     "       wippy run list                                  list the project's commands\n"
     "       wippy run [--host <id>] -x <entry-id> [args...] run a process entry that has no command\n"
-    "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n";
+    "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n"
+    "  --node NAME --nats URL  join a cluster as node NAME (also WIPPY_NODE, WIPPY_NATS): pids\n"
+    "               are then {NAME@host|N} and process.send reaches processes of other nodes\n";
 
 namespace {
 
@@ -159,13 +162,21 @@ int run_command(std::span<const std::string> words) {
   }
 
   std::string host_id;
-  if (words[0] == "--host") {
+  ClusterOptions cluster;
+  if (const char* env = std::getenv("WIPPY_NODE")) cluster.node = env;
+  if (const char* env = std::getenv("WIPPY_NATS")) cluster.nats_url = env;
+  while (!words.empty() && (words[0] == "--host" || words[0] == "--node" || words[0] == "--nats")) {
     if (words.size() < 3) {
-      std::fprintf(stderr, "wippy: --host needs a terminal.host entry ID and a command\n%s", kRunUsage);
+      std::fprintf(stderr, "wippy: %s needs a value and a command\n%s", words[0].c_str(), kRunUsage);
       return kExitUsage;
     }
-    host_id = words[1];
+    (words[0] == "--host" ? host_id : words[0] == "--node" ? cluster.node : cluster.nats_url) = words[1];
     words = words.subspan(2);
+  }
+  if (cluster.node.empty() != cluster.nats_url.empty()) {
+    std::fprintf(stderr, "wippy: joining a cluster needs both a node name and a NATS URL "
+                         "(--node NAME --nats nats://HOST:PORT, or WIPPY_NODE and WIPPY_NATS)\n");
+    return kExitUsage;
   }
   const bool listing = words[0] == "list";
 
@@ -239,8 +250,15 @@ int run_command(std::span<const std::string> words) {
   }
 
   std::optional<procs::Event> result;
+  std::unique_ptr<ProjectRuntime> runtime_holder;
+  try {
+    runtime_holder = std::make_unique<ProjectRuntime>(reg, cluster);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "wippy: %s\n", e.what());
+    return kExitError;
+  }
   {
-    ProjectRuntime runtime(reg);
+    ProjectRuntime& runtime = *runtime_holder;
     std::mutex mu;
     std::condition_variable cv;
     procs::SpawnOptions opts;
@@ -256,7 +274,8 @@ int run_command(std::span<const std::string> words) {
     }
     std::unique_lock lk(mu);
     cv.wait(lk, [&] { return result.has_value(); });
-  }  // the runtime shuts down: CANCEL to what is left, terminate after the stop timeout
+  }
+  runtime_holder.reset();  // shuts down: CANCEL to what is left, terminate after the stop timeout
 
   if (result->exit_code) {  // the command chose its exit code and said why itself
     std::fflush(stdout);
