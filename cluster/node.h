@@ -4,11 +4,20 @@
 // the order of one connection's messages on one subject and delivers at most once,
 // and each node delivers its subject's messages on one thread in arrival order: so
 // messages of one sender to one receiver arrive in order, at most once.
+// Nodes publish a heartbeat (wippy.heartbeat.<name>); a node that watches processes
+// of another node and hears nothing from it for `node_timeout` (or hears it leave)
+// delivers EXIT "node down: NAME" to each such watcher.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
+#include <set>
+#include <thread>
+#include <utility>
+#include <vector>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -27,6 +36,8 @@ struct NodeOptions {
   std::string name;      // 1-64 of [A-Za-z0-9_-]: a NATS subject token and a pid prefix
   std::string nats_url;  // "nats://127.0.0.1:4222"
   CodecLimits limits;    // of one message's payload
+  std::chrono::milliseconds heartbeat_interval{1000};
+  std::chrono::milliseconds node_timeout{3000};  // silence after which a node is down
 };
 
 struct NodeStats {
@@ -46,9 +57,15 @@ class Node : public procs::RemoteRouter {
   // Stops routing: unsubscribes (waiting for a delivery in progress), closes the
   // connection. Later sends to other nodes fail with "no route to node X".
   void leave();
+  // Drops out as a crashed node would: no goodbye, no more heartbeats (for tests of
+  // the node-down path). Then as leave().
+  void vanish();
 
   procs::SendResult send(const procs::Pid& from, const procs::Pid& to, std::string topic,
                          procs::Value payload) override;
+  void monitor(const procs::Pid& watcher, const procs::Pid& target) override;
+  void demonitor(const procs::Pid& watcher, const procs::Pid& target) override;
+  bool deliver_event(const procs::Pid& to, procs::Event ev) override;
 
   const std::string& name() const { return opts_.name; }
   NodeStats stats() const;
@@ -63,19 +80,32 @@ class Node : public procs::RemoteRouter {
 
  private:
   static void on_message(__natsConnection*, __natsSubscription*, __natsMsg* msg, void* self);
+  static void on_heartbeat(__natsConnection*, __natsSubscription*, __natsMsg* msg, void* self);
   static void on_complete(void* self);
+  void subscribe(const std::string& subject, void (*handler)(__natsConnection*, __natsSubscription*, __natsMsg*, void*));
   void receive(std::string_view bytes);
   void drop(std::string why);
+  std::string publish(const std::string& subject, std::string_view bytes);  // "" or the error
+  std::string publish_envelope(std::string_view node, procs::Value envelope);
+  void heartbeat_loop();
+  void node_down(const std::string& node);
+  void stop(bool goodbye);
 
   procs::System& system_;
   NodeOptions opts_;
   __natsConnection* conn_ = nullptr;
-  __natsSubscription* sub_ = nullptr;
+  std::vector<__natsSubscription*> subs_;
   mutable std::shared_mutex conn_mu_;  // conn_ / sub_ lifetime: sends share it, leave() owns it
-  mutable std::mutex mu_;              // sub_done_, last_drop_
+  mutable std::mutex mu_;              // everything below up to heartbeat_
   std::condition_variable sub_done_cv_;
-  bool sub_done_ = false;
+  size_t subs_done_ = 0;
   std::string last_drop_;
+  // Remote processes watched from here, by node: (watcher, target).
+  std::map<std::string, std::set<std::pair<procs::Pid, procs::Pid>>> watches_;
+  std::map<std::string, std::chrono::steady_clock::time_point> last_heard_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread heartbeat_;
   std::atomic<uint64_t> sent_{0}, delivered_{0}, dropped_{0};
 };
 

@@ -57,6 +57,11 @@ void System::set_remote_router(std::shared_ptr<RemoteRouter> router) {
   router_ = std::move(router);
 }
 
+std::shared_ptr<RemoteRouter> System::remote_router() const {
+  std::shared_lock lk(mu_);
+  return router_;
+}
+
 bool System::is_remote(const Pid& pid) const {
   std::string_view n = pid.node();
   return !n.empty() && n != node_;
@@ -146,6 +151,10 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
 }
 
 bool System::deliver_event(const Pid& to, Event ev) {
+  if (is_remote(to)) {
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    return router && router->deliver_event(to, std::move(ev));
+  }
   auto rec = find(to);
   if (!rec) return false;
   {
@@ -169,11 +178,7 @@ bool System::deliver_event(const Pid& to, Event ev) {
 
 SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, Value payload) {
   if (is_remote(to)) {
-    std::shared_ptr<RemoteRouter> router;
-    {
-      std::shared_lock lk(mu_);
-      router = router_;
-    }
+    std::shared_ptr<RemoteRouter> router = remote_router();
     if (!router) return {"no route to node " + std::string(to.node())};
     return router->send(from, to, std::move(topic), std::move(payload));
   }
@@ -193,6 +198,13 @@ SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, V
 
 bool System::monitor(const Pid& watcher, const Pid& target) {
   Event ev{EventKind::Exit, target, {}, std::string(kErrNoProcess), {}, std::nullopt};
+  if (is_remote(target)) {
+    if (std::shared_ptr<RemoteRouter> router = remote_router()) {
+      router->monitor(watcher, target);
+      return true;
+    }
+    ev.error = "no route to node " + std::string(target.node());
+  }
   if (auto rec = find(target)) {
     std::lock_guard lk(rec->mu);
     if (!rec->finished) {
@@ -207,6 +219,11 @@ bool System::monitor(const Pid& watcher, const Pid& target) {
 }
 
 bool System::demonitor(const Pid& watcher, const Pid& target) {
+  if (is_remote(target)) {
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    if (router) router->demonitor(watcher, target);
+    return router != nullptr;
+  }
   auto rec = find(target);
   if (!rec) return false;
   std::lock_guard lk(rec->mu);

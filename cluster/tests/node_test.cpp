@@ -65,10 +65,11 @@ class TwoNodes : public ::testing::Test {
   void SetUp() override {
     if (NatsServer::binary().empty()) GTEST_SKIP() << NatsServer::kMissing;
     ASSERT_FALSE(server_.url().empty()) << "nats-server did not start";
-    node_a_ = Node::join(a_, {"a", server_.url(), {}});
+    node_a_ = Node::join(a_, opts_a_);
     node_b_ = Node::join(b_, {"b", server_.url(), {}});
     procs::HostOptions h;
     h.name = "h";
+    h.stop_timeout = 100ms;  // the teardown ends processes left waiting
     a_.add_host(h);
     b_.add_host(h);
   }
@@ -81,6 +82,7 @@ class TwoNodes : public ::testing::Test {
   using NatsServer = testing::NatsServer;
 
   NatsServer server_;
+  NodeOptions opts_a_{"a", server_.url(), {}};
   procs::System a_, b_;
   std::shared_ptr<Node> node_a_, node_b_;
 };
@@ -91,6 +93,32 @@ std::unique_ptr<procs::Process> collector(size_t n) {
   return std::make_unique<FnProcess>([got, n](procs::ProcessContext& ctx) {
     while (auto m = ctx.take_message()) got->push_back(m->payload);
     if (got->size() >= n) return StepResult::done(Value(*got));
+    return StepResult::waiting();
+  });
+}
+
+// Waits for a message with topic "stop", then ends with `result`.
+std::unique_ptr<procs::Process> stopper(Value result) {
+  return std::make_unique<FnProcess>([result](procs::ProcessContext& ctx) {
+    while (auto m = ctx.take_message())
+      if (m->topic == "stop") return StepResult::done(result);
+    return StepResult::waiting();
+  });
+}
+
+// Monitors `target`, runs `then` once, and ends with the first event as
+// "KIND from error|value".
+std::unique_ptr<procs::Process> watcher(Pid target, std::function<void(procs::ProcessContext&)> then = {}) {
+  auto started = std::make_shared<bool>(false);
+  return std::make_unique<FnProcess>([=](procs::ProcessContext& ctx) {
+    if (!*started) {
+      *started = true;
+      ctx.system().monitor(ctx.pid(), target);
+      if (then) then(ctx);
+    }
+    if (auto ev = ctx.take_event())
+      return StepResult::done(std::string(procs::event_type_name(ev->kind)) + " " + ev->from.to_string() + " " +
+                              (ev->error ? *ev->error : ev->value.to_string()));
     return StepResult::waiting();
   });
 }
@@ -199,6 +227,67 @@ TEST_F(TwoNodes, SendErrors) {
   node_a_->leave();
   r = a_.try_send({}, to, "t", 1);
   EXPECT_NE(r.error.find("no route to node b"), std::string::npos) << r.error;
+}
+
+TEST_F(TwoNodes, MonitorOfARemoteProcessGetsItsExit) {
+  auto target = b_.spawn_process("h", stopper(42));
+  ASSERT_TRUE(target.ok());
+  Result r;
+  // Monitor, then ask it to stop: the monitor request travels first on the same subject.
+  auto w = a_.spawn_process("h", watcher(target.pid, [t = target.pid](procs::ProcessContext& ctx) {
+    ctx.system().try_send(ctx.pid(), t, "stop", Value());
+  }), r.options());
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} 42"));
+}
+
+TEST_F(TwoNodes, MonitorOfADeadRemotePidGetsNoSuchProcess) {
+  Result r;
+  ASSERT_TRUE(a_.spawn_process("h", watcher(Pid{"b@h", 99}), r.options()).ok());
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|99} no such process"));
+}
+
+TEST_F(TwoNodes, NodeThatLeavesIsDownForItsWatchers) {
+  auto target = b_.spawn_process("h", stopper(1));
+  Result r;
+  // Whether b's goodbye comes before or after the monitor request, a's watcher gets
+  // "node down" (after it: at once; before it: after a's node_timeout).
+  auto w = a_.spawn_process("h", watcher(target.pid, [t = target.pid](procs::ProcessContext& ctx) {
+    ctx.system().try_send(ctx.pid(), t, "hello", Value());
+  }), r.options());
+  ASSERT_TRUE(w.ok());
+  node_b_->leave();  // a goodbye: no need to wait for the 3 s timeout
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} node down: b"));
+}
+
+class FastHeartbeat : public TwoNodes {
+ protected:
+  FastHeartbeat() {
+    opts_a_.heartbeat_interval = 10ms;
+    opts_a_.node_timeout = 200ms;
+  }
+};
+
+TEST_F(FastHeartbeat, SilentNodeIsDownAfterTheTimeout) {
+  auto target = b_.spawn_process("h", stopper(1));
+  Result r;
+  ASSERT_TRUE(a_.spawn_process("h", watcher(target.pid), r.options()).ok());
+  node_b_->vanish();  // as if b's machine died: no goodbye, no heartbeats
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} node down: b"));
+  EXPECT_TRUE(b_.alive(target.pid));  // b's process never ended: a's view is "down"
+}
+
+TEST(NoRouter, RemotePidsWithoutARouterFailClearly) {
+  procs::System sys;
+  sys.set_node("a");
+  procs::HostOptions h;
+  h.name = "h";
+  sys.add_host(h);
+  EXPECT_EQ(sys.try_send({}, Pid{"b@h", 1}, "t", 1).error, "no route to node b");
+  Result r;
+  ASSERT_TRUE(sys.spawn_process("h", watcher(Pid{"b@h", 1}), r.options()).ok());
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} no route to node b"));
+  EXPECT_THROW(sys.set_node("c"), std::logic_error);
 }
 
 }  // namespace
