@@ -100,23 +100,30 @@ void Node::leave() { stop(true); }
 void Node::vanish() { stop(false); }
 
 void Node::stop(bool goodbye) {
+  std::lock_guard once(stop_mu_);
   {
     std::lock_guard lk(mu_);
     stopping_ = true;
     stop_cv_.notify_all();
   }
   if (heartbeat_.joinable()) heartbeat_.join();
-  if (goodbye) publish(kHeartbeatPrefix + opts_.name, std::string_view(&kLeaving, 1));
-  std::unique_lock lk(conn_mu_);
-  if (!conn_) return;
-  if (goodbye) natsConnection_FlushTimeout(conn_, 1000);
-  // No delivery may touch this node once stop returns: wait for the last ones.
+  {
+    std::shared_lock lk(conn_mu_);
+    if (!conn_) return;
+    if (goodbye) {
+      publish_locked(kHeartbeatPrefix + opts_.name, std::string_view(&kLeaving, 1));
+      natsConnection_FlushTimeout(conn_, 1000);
+    }
+  }
+  // No delivery may touch this node once stop returns: wait for the last ones. A
+  // delivery may still publish (an EXIT back), so the connection stays open meanwhile.
   size_t waiting = 0;
   for (natsSubscription* sub : subs_) waiting += natsSubscription_Unsubscribe(sub) == NATS_OK;
   {
     std::unique_lock dl(mu_);
     sub_done_cv_.wait(dl, [&] { return subs_done_ >= waiting; });
   }
+  std::unique_lock lk(conn_mu_);
   for (natsSubscription* sub : subs_) natsSubscription_Destroy(sub);
   subs_.clear();
   natsConnection_Close(conn_);
@@ -133,6 +140,10 @@ void Node::on_complete(void* self) {
 
 std::string Node::publish(const std::string& subject, std::string_view bytes) {
   std::shared_lock lk(conn_mu_);
+  return publish_locked(subject, bytes);
+}
+
+std::string Node::publish_locked(const std::string& subject, std::string_view bytes) {
   if (!conn_) return "node " + opts_.name + " left the cluster";
   int64_t max = natsConnection_GetMaxPayload(conn_);
   if (max > 0 && static_cast<int64_t>(bytes.size()) > max)
@@ -241,15 +252,20 @@ void Node::receive(std::string_view bytes) {
         return drop("bad event envelope: " + env.to_string(200));
       Event ev{static_cast<EventKind>(ek), from.value_or(Pid{}), (*a)[4], std::nullopt, {}, std::nullopt};
       if ((*a)[5].is_string()) ev.error = (*a)[5].as_string();
-      if (ev.kind == EventKind::Exit && from) {
-        std::lock_guard lk(mu_);
-        if (auto it = watches_.find(std::string(from->node())); it != watches_.end()) it->second.erase({*p1, *from});
-      }
+      if (ev.kind == EventKind::Exit && !unwatch(*p1, from))  // one EXIT per monitor
+        return drop("EXIT from " + (*a)[3].as_string() + " for " + p1->to_string() + ", which no longer watches it");
       if (!system_.deliver_event(*p1, std::move(ev))) return drop("event to " + p1->to_string() + ": no such process");
       break;
     }
   }
   delivered_++;
+}
+
+bool Node::unwatch(const Pid& watcher, const std::optional<Pid>& target) {
+  if (!target) return false;
+  std::lock_guard lk(mu_);
+  auto it = watches_.find(std::string(target->node()));
+  return it != watches_.end() && it->second.erase({watcher, *target}) > 0;
 }
 
 void Node::on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {

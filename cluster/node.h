@@ -20,6 +20,7 @@
 #include <vector>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
@@ -86,16 +87,21 @@ class Node : public procs::RemoteRouter {
   void receive(std::string_view bytes);
   void drop(std::string why);
   std::string publish(const std::string& subject, std::string_view bytes);  // "" or the error
+  std::string publish_locked(const std::string& subject, std::string_view bytes);  // conn_mu_ held
   std::string publish_envelope(std::string_view node, procs::Value envelope);
   void heartbeat_loop();
   void node_down(const std::string& node);
+  // Ends the watch of (watcher, target); false if there was none (after "node down",
+  // a demonitor, or never).
+  bool unwatch(const procs::Pid& watcher, const std::optional<procs::Pid>& target);
   void stop(bool goodbye);
 
   procs::System& system_;
   NodeOptions opts_;
   __natsConnection* conn_ = nullptr;
   std::vector<__natsSubscription*> subs_;
-  mutable std::shared_mutex conn_mu_;  // conn_ / sub_ lifetime: sends share it, leave() owns it
+  std::mutex stop_mu_;                 // one stop() at a time
+  mutable std::shared_mutex conn_mu_;  // conn_ lifetime: publishes share it, stop() owns it to close
   mutable std::mutex mu_;              // everything below up to heartbeat_
   std::condition_variable sub_done_cv_;
   size_t subs_done_ = 0;

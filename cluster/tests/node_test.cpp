@@ -87,6 +87,20 @@ class TwoNodes : public ::testing::Test {
   std::shared_ptr<Node> node_a_, node_b_;
 };
 
+// A plain NATS client posing as a peer node: publishes forged or hostile bytes.
+class RawPeer {
+ public:
+  explicit RawPeer(const std::string& url) { EXPECT_EQ(natsConnection_ConnectTo(&conn_, url.c_str()), NATS_OK); }
+  ~RawPeer() { natsConnection_Destroy(conn_); }
+  void publish(std::string_view node, std::string_view bytes) {
+    std::string subject = Node::subject_of(node);
+    ASSERT_EQ(natsConnection_Publish(conn_, subject.c_str(), bytes.data(), static_cast<int>(bytes.size())), NATS_OK);
+  }
+
+ private:
+  natsConnection* conn_ = nullptr;
+};
+
 // Collects `n` messages, then ends with [payloads...].
 std::unique_ptr<procs::Process> collector(size_t n) {
   auto got = std::make_shared<Value::Array>();
@@ -196,14 +210,10 @@ TEST_F(TwoNodes, PingPong) {
 }
 
 TEST_F(TwoNodes, HostileEnvelopesAreDroppedAndCounted) {
-  natsConnection* raw = nullptr;
-  ASSERT_EQ(natsConnection_ConnectTo(&raw, server_.url().c_str()), NATS_OK);
+  RawPeer raw(server_.url());
   Result r;
   auto s = b_.spawn_process("h", collector(1), r.options());
-  std::string subject = Node::subject_of("b");
-  auto publish = [&](std::string_view bytes) {
-    ASSERT_EQ(natsConnection_Publish(raw, subject.c_str(), bytes.data(), static_cast<int>(bytes.size())), NATS_OK);
-  };
+  auto publish = [&](std::string_view bytes) { raw.publish("b", bytes); };
   publish("garbage");
   publish(encode_value(Value::Array{1, "{a@h|1}"}));
   publish(encode_value(Value::Array{1, "{a@h|1}", "not a pid", "t", 1}));
@@ -213,7 +223,6 @@ TEST_F(TwoNodes, HostileEnvelopesAreDroppedAndCounted) {
   EXPECT_EQ(r.get(), Value(Value::Array{"ok"}));  // the good one after the bad ones
   EXPECT_EQ(node_b_->stats().dropped, 5u);
   EXPECT_NE(node_b_->last_drop().find("no such process"), std::string::npos) << node_b_->last_drop();
-  natsConnection_Destroy(raw);
 }
 
 TEST_F(TwoNodes, SendErrors) {
@@ -258,6 +267,18 @@ TEST_F(TwoNodes, NodeThatLeavesIsDownForItsWatchers) {
   ASSERT_TRUE(w.ok());
   node_b_->leave();  // a goodbye: no need to wait for the 3 s timeout
   EXPECT_EQ(r.get(), Value("EXIT {b@h|1} node down: b"));
+}
+
+TEST_F(TwoNodes, ExitForAPairNotWatchedIsDropped) {
+  RawPeer raw(server_.url());
+  Result r;
+  auto s = a_.spawn_process("h", collector(1), r.options());
+  // As if b sent an EXIT after a had reported b down (or after a demonitor).
+  raw.publish("a", encode_value(Value::Array{4, s.pid.to_string(), 0, "{b@h|5}", 1, Value()}));
+  raw.publish("a", encode_value(Value::Array{1, "{b@h|1}", s.pid.to_string(), "t", "ok"}));
+  EXPECT_EQ(r.get(), Value(Value::Array{"ok"}));
+  EXPECT_EQ(node_a_->stats().dropped, 1u);
+  EXPECT_NE(node_a_->last_drop().find("no longer watches it"), std::string::npos) << node_a_->last_drop();
 }
 
 class FastHeartbeat : public TwoNodes {
