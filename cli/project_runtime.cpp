@@ -147,8 +147,15 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
 
 }  // namespace
 
-ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
+ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster)
     : reg_(std::move(reg)), system_(std::make_unique<procs::System>()) {
+  if (!cluster.node.empty()) {
+    try {
+      node_ = cluster::Node::join(*system_, {cluster.node, cluster.nats_url, {}});
+    } catch (const std::logic_error& e) {  // a bad node name
+      throw std::runtime_error(e.what());
+    }
+  }
   for (const Entry* e : reg_->of_kind(registry::Kind::ProcessHost)) {
     const registry::ProcessHostEntry& h = e->process_host();
     procs::HostOptions opts;
@@ -185,6 +192,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg)
 ProjectRuntime::~ProjectRuntime() {
   services_->stop_and_wait();
   system_->shutdown();
+  if (node_) node_->leave();
 }
 
 std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& id,

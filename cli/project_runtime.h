@@ -9,18 +9,28 @@
 #include <string>
 #include <vector>
 
+#include "cluster/node.h"
 #include "procs/supervisor.h"
 #include "procs/system.h"
 #include "registry/registry.h"
 
 namespace wippy::cli {
 
+// Joining a cluster (`--node`/`--nats`): both empty keeps everything local.
+struct ClusterOptions {
+  std::string node;
+  std::string nats_url;
+};
+
 class ProjectRuntime {
  public:
-  // Creates the hosts and installs the factory. Throws std::runtime_error when a host
-  // cannot be created.
-  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg);
-  ~ProjectRuntime();  // stops the services (reverse order), then the supervised shutdown
+  // Joins the cluster (when `cluster` names a node), creates the hosts and installs
+  // the factory. Throws std::runtime_error when a host cannot be created or the
+  // cluster cannot be joined.
+  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster = {});
+  // Stops the services (reverse order), then the supervised shutdown, then leaves the
+  // cluster.
+  ~ProjectRuntime();
 
   procs::System& system() { return *system_; }
   // The process.service entries (started by wippy run before its command).
@@ -36,6 +46,7 @@ class ProjectRuntime {
   std::set<std::string> terminal_hosts_;  // IDs of the terminal.host entries
   std::unique_ptr<procs::System> system_;
   std::unique_ptr<procs::Supervisor> services_;
+  std::shared_ptr<cluster::Node> node_;  // null when not clustered
 };
 
 }  // namespace wippy::cli

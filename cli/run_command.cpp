@@ -6,6 +6,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -23,7 +24,9 @@ const char* const kRunUsage =
     "usage: wippy run [--host <id>] <command> [args...]     run a command of the project in this directory\n"
     "       wippy run list                                  list the project's commands\n"
     "       wippy run [--host <id>] -x <entry-id> [args...] run a process entry that has no command\n"
-    "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n";
+    "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n"
+    "  --node NAME --nats URL  join a cluster as node NAME (also WIPPY_NODE, WIPPY_NATS): pids\n"
+    "               are then {NAME@host|N} and process.send reaches processes of other nodes\n";
 
 namespace {
 
@@ -160,13 +163,21 @@ int run_command(std::span<const std::string> words) {
   }
 
   std::string host_id;
-  if (words[0] == "--host") {
+  ClusterOptions cluster;
+  if (const char* env = std::getenv("WIPPY_NODE")) cluster.node = env;
+  if (const char* env = std::getenv("WIPPY_NATS")) cluster.nats_url = env;
+  while (!words.empty() && (words[0] == "--host" || words[0] == "--node" || words[0] == "--nats")) {
     if (words.size() < 3) {
-      std::fprintf(stderr, "wippy: --host needs a terminal.host entry ID and a command\n%s", kRunUsage);
+      std::fprintf(stderr, "wippy: %s needs a value and a command\n%s", words[0].c_str(), kRunUsage);
       return kExitUsage;
     }
-    host_id = words[1];
+    (words[0] == "--host" ? host_id : words[0] == "--node" ? cluster.node : cluster.nats_url) = words[1];
     words = words.subspan(2);
+  }
+  if (cluster.node.empty() != cluster.nats_url.empty()) {
+    std::fprintf(stderr, "wippy: joining a cluster needs both a node name and a NATS URL "
+                         "(--node NAME --nats nats://HOST:PORT, or WIPPY_NODE and WIPPY_NATS)\n");
+    return kExitUsage;
   }
   const bool listing = words[0] == "list";
 
@@ -256,7 +267,14 @@ int run_command(std::span<const std::string> words) {
     else live->system().terminate(command);
   });
   {
-    ProjectRuntime runtime(reg);
+    std::unique_ptr<ProjectRuntime> runtime_holder;
+    try {
+      runtime_holder = std::make_unique<ProjectRuntime>(reg, cluster);
+    } catch (const std::runtime_error& e) {  // a host or the cluster could not be set up
+      std::fprintf(stderr, "wippy: %s\n", e.what());
+      return kExitError;
+    }
+    ProjectRuntime& runtime = *runtime_holder;
     std::string boot_error = runtime.services().start_and_wait();
     if (!boot_error.empty()) {
       std::fprintf(stderr, "wippy: %s\n", boot_error.c_str());

@@ -152,7 +152,7 @@ int p_spawn(lua_State* L) {
     mode &= 3;
     const char* fn = mode == 1 ? "process.spawn_monitored" : mode == 2 ? "process.spawn_linked" : "process.spawn";
     std::string id = arg_string(L, 2, fn, "entry ID");
-    std::string host = lua_isnoneornil(L, 3) ? ctx.pid().host : arg_string(L, 3, fn, "host");
+    std::string host = lua_isnoneornil(L, 3) ? std::string(ctx.pid().local_host()) : arg_string(L, 3, fn, "host");
     std::vector<Value> args = args_from(L, 4);
     std::string error;
     std::string pid;
@@ -673,8 +673,8 @@ int LuaProcess::start_call(const std::string& id, const std::string& host, std::
     }
     waker.wake();
   };
-  procs::SpawnResult r =
-      ctx_->system().spawn(host.empty() ? ctx_->pid().host : host, id, std::move(args), std::move(opts));
+  procs::SpawnResult r = ctx_->system().spawn(host.empty() ? std::string(ctx_->pid().local_host()) : host, id,
+                                              std::move(args), std::move(opts));
   if (!r) {
     error = r.error;
     return 0;

@@ -61,7 +61,7 @@ std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, c
   std::lock_guard lk(mu_);
   if (shutting_down_) return nullptr;
   uint64_t id = next_id_++;
-  auto rec = std::make_shared<ProcessRecord>(*this, Pid{opts_.name, id}, parent, std::move(p));
+  auto rec = std::make_shared<ProcessRecord>(*this, Pid{system_.pid_host(opts_.name), id}, parent, std::move(p));
   table_.emplace(id, rec);
   spawned_++;
   return rec;

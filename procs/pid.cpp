@@ -9,6 +9,16 @@ std::string Pid::to_string() const {
   return "{" + host + "|" + std::to_string(id) + "}";
 }
 
+std::string_view Pid::node() const {
+  size_t at = host.find('@');
+  return at == std::string::npos ? std::string_view() : std::string_view(host).substr(0, at);
+}
+
+std::string_view Pid::local_host() const {
+  size_t at = host.find('@');
+  return at == std::string::npos ? std::string_view(host) : std::string_view(host).substr(at + 1);
+}
+
 std::optional<Pid> Pid::parse(std::string_view text) {
   if (text.size() < 4 || text.front() != '{' || text.back() != '}') return std::nullopt;
   std::string_view body = text.substr(1, text.size() - 2);

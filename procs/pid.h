@@ -1,5 +1,5 @@
 // Process identity: the host's name and a number unique within that host,
-// written "{host|N}".
+// written "{host|N}"; on a clustered node the host part is "node@host" ({node@host|N}).
 #pragma once
 
 #include <compare>
@@ -16,6 +16,9 @@ struct Pid {
   uint64_t id = 0;  // 0: no process
 
   bool valid() const { return id != 0; }
+  // The cluster node of "node@host" ("" for an unclustered pid) and the host without it.
+  std::string_view node() const;
+  std::string_view local_host() const;
   std::string to_string() const;  // "{host|N}"; "{}" for an invalid pid
   // Parses "{host|N}" (N >= 1). Returns nullopt for anything else.
   static std::optional<Pid> parse(std::string_view text);

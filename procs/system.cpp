@@ -16,8 +16,8 @@ System::~System() { shutdown(); }
 
 ProcessHost& System::add_host(HostOptions options) {
   if (options.name.empty()) throw std::invalid_argument("host name is empty");
-  if (options.name.find_first_of("{}|") != std::string::npos)
-    throw std::invalid_argument("host name may not contain '{', '}' or '|': " + options.name);
+  if (options.name.find_first_of("{}|@") != std::string::npos)
+    throw std::invalid_argument("host name may not contain '{', '}', '|' or '@': " + options.name);
   std::unique_lock lk(mu_);
   if (shut_down_) throw std::invalid_argument("system is shut down");
   if (hosts_.count(options.name)) throw std::invalid_argument("duplicate host: " + options.name);
@@ -46,9 +46,34 @@ void System::set_factory(ProcessFactory factory) {
   factory_ = std::move(factory);
 }
 
+void System::set_node(std::string node) {
+  std::unique_lock lk(mu_);
+  if (!hosts_.empty()) throw std::logic_error("set_node must come before the first host");
+  node_ = std::move(node);
+}
+
+void System::set_remote_router(std::shared_ptr<RemoteRouter> router) {
+  std::unique_lock lk(mu_);
+  router_ = std::move(router);
+}
+
+std::shared_ptr<RemoteRouter> System::remote_router() const {
+  std::shared_lock lk(mu_);
+  return router_;
+}
+
+bool System::is_remote(const Pid& pid) const {
+  std::string_view n = pid.node();
+  return !n.empty() && n != node_;
+}
+
+std::string System::pid_host(const std::string& name) const {
+  return node_.empty() ? name : node_ + "@" + name;
+}
+
 std::shared_ptr<ProcessRecord> System::find(const Pid& pid) const {
-  if (!pid.valid()) return nullptr;
-  ProcessHost* h = host(pid.host);
+  if (!pid.valid() || is_remote(pid)) return nullptr;
+  ProcessHost* h = host(pid.local_host());
   return h ? h->find(pid.id) : nullptr;
 }
 
@@ -127,6 +152,10 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
 }
 
 bool System::deliver_event(const Pid& to, Event ev) {
+  if (is_remote(to)) {
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    return router && router->deliver_event(to, std::move(ev));
+  }
   auto rec = find(to);
   if (!rec) return false;
   {
@@ -153,6 +182,11 @@ bool System::deliver_event(const Pid& to, Event ev) {
 }
 
 SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, Value payload) {
+  if (is_remote(to)) {
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    if (!router) return {"no route to node " + std::string(to.node())};
+    return router->send(from, to, std::move(topic), std::move(payload));
+  }
   auto rec = find(to);
   if (!rec) return {kErrNoProcess};
   size_t bytes = 0;
@@ -169,6 +203,13 @@ SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, V
 
 bool System::monitor(const Pid& watcher, const Pid& target) {
   Event ev{EventKind::Exit, target, {}, std::string(kErrNoProcess), {}, std::nullopt};
+  if (is_remote(target)) {
+    if (std::shared_ptr<RemoteRouter> router = remote_router()) {
+      router->monitor(watcher, target);
+      return true;
+    }
+    ev.error = "no route to node " + std::string(target.node());
+  }
   if (auto rec = find(target)) {
     std::lock_guard lk(rec->mu);
     if (!rec->finished) {
@@ -183,6 +224,11 @@ bool System::monitor(const Pid& watcher, const Pid& target) {
 }
 
 bool System::demonitor(const Pid& watcher, const Pid& target) {
+  if (is_remote(target)) {
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    if (router) router->demonitor(watcher, target);
+    return router != nullptr;
+  }
   auto rec = find(target);
   if (!rec) return false;
   std::lock_guard lk(rec->mu);

@@ -49,6 +49,24 @@ struct SendResult {
   explicit operator bool() const { return ok(); }
 };
 
+// Carries operations on pids of other cluster nodes (cluster/ implements it over
+// NATS; procs knows nothing of the transport). Called on the sender's thread.
+class RemoteRouter {
+ public:
+  virtual ~RemoteRouter() = default;
+  // Queues `payload` for `to` on node to.node(); an error when it cannot (the
+  // message is too large, the node link is closed). Delivery is at most once.
+  virtual SendResult send(const Pid& from, const Pid& to, std::string topic, Value payload) = 0;
+  // `watcher` (local) watches `target` (remote): the target's node delivers its EXIT
+  // back through deliver_event; if the node is or goes down, the router delivers EXIT
+  // itself. demonitor ends that.
+  virtual void monitor(const Pid& watcher, const Pid& target) = 0;
+  virtual void demonitor(const Pid& watcher, const Pid& target) = 0;
+  // An event for a process of another node (EXIT to a remote watcher). False when it
+  // cannot be sent.
+  virtual bool deliver_event(const Pid& to, Event ev) = 0;
+};
+
 class System {
  public:
   System();
@@ -67,6 +85,20 @@ class System {
   std::vector<std::string> host_names() const;
 
   void set_factory(ProcessFactory factory);
+
+  // Clustering. set_node names this node before any host is added (throws
+  // std::logic_error after): its pids are then "{node@host|N}". Pids of other nodes
+  // go to the router (sends to them fail with "no route to node X" without one,
+  // monitors get EXIT "no route to node X"; link of them is not supported yet and
+  // behaves as for a dead pid).
+  void set_node(std::string node);
+  const std::string& node() const { return node_; }
+  void set_remote_router(std::shared_ptr<RemoteRouter> router);
+  // True for a pid of another node.
+  bool is_remote(const Pid& pid) const;
+  std::shared_ptr<RemoteRouter> remote_router() const;
+  // The host part of the pids of host `name` ("node@name" on a clustered node).
+  std::string pid_host(const std::string& name) const;
 
   // Spawns the process the factory makes for `entry_id` on host `host`. Errors:
   // "unknown host: X", the factory's message, "host X is shutting down",
@@ -122,6 +154,8 @@ class System {
   mutable std::shared_mutex mu_;  // hosts_, factory_
   std::map<std::string, std::unique_ptr<ProcessHost>, std::less<>> hosts_;
   ProcessFactory factory_;
+  std::string node_;                       // set before hosts exist, then constant
+  std::shared_ptr<RemoteRouter> router_;   // under mu_
   bool shut_down_ = false;
 };
 

@@ -1,0 +1,315 @@
+#include "cluster/node.h"
+
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+#include "cluster/tests/nats_server.h"
+#include "procs/system.h"
+
+namespace wippy::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+using procs::Pid;
+using procs::StepResult;
+using procs::Value;
+
+// A native process whose Step is a function.
+class FnProcess : public procs::Process {
+ public:
+  using Fn = std::function<StepResult(procs::ProcessContext&)>;
+  explicit FnProcess(Fn fn) : fn_(std::move(fn)) {}
+  StepResult step(procs::ProcessContext& ctx) override { return fn_(ctx); }
+
+ private:
+  Fn fn_;
+};
+
+// Waits for a process's result from the test thread (event-based).
+class Result {
+ public:
+  procs::SpawnOptions options() {
+    procs::SpawnOptions o;
+    o.on_exit = [this](const procs::Event& ev) {
+      std::lock_guard lk(mu_);
+      value_ = ev.value;
+      error_ = ev.error.value_or("");
+      done_ = true;
+      cv_.notify_all();
+    };
+    return o;
+  }
+  // The result, or "hang" when none came within a generous bound (a failure).
+  Value get() {
+    std::unique_lock lk(mu_);
+    if (!cv_.wait_for(lk, 30s, [&] { return done_; })) return "hang";
+    return error_.empty() ? value_ : Value("error: " + error_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  Value value_;
+  std::string error_;
+};
+
+// Two process systems joined to one NATS server as nodes "a" and "b", each with a host "h".
+class TwoNodes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (NatsServer::binary().empty()) GTEST_SKIP() << NatsServer::kMissing;
+    ASSERT_FALSE(server_.url().empty()) << "nats-server did not start";
+    node_a_ = Node::join(a_, opts_a_);
+    node_b_ = Node::join(b_, {"b", server_.url(), {}});
+    procs::HostOptions h;
+    h.name = "h";
+    h.stop_timeout = 100ms;  // the teardown ends processes left waiting
+    a_.add_host(h);
+    b_.add_host(h);
+  }
+  void TearDown() override {
+    a_.shutdown();
+    b_.shutdown();
+    if (node_a_) node_a_->leave();
+    if (node_b_) node_b_->leave();
+  }
+  using NatsServer = testing::NatsServer;
+
+  NatsServer server_;
+  NodeOptions opts_a_{"a", server_.url(), {}};
+  procs::System a_, b_;
+  std::shared_ptr<Node> node_a_, node_b_;
+};
+
+// A plain NATS client posing as a peer node: publishes forged or hostile bytes.
+class RawPeer {
+ public:
+  explicit RawPeer(const std::string& url) { EXPECT_EQ(natsConnection_ConnectTo(&conn_, url.c_str()), NATS_OK); }
+  ~RawPeer() { natsConnection_Destroy(conn_); }
+  void publish(std::string_view node, std::string_view bytes) {
+    std::string subject = Node::subject_of(node);
+    ASSERT_EQ(natsConnection_Publish(conn_, subject.c_str(), bytes.data(), static_cast<int>(bytes.size())), NATS_OK);
+  }
+
+ private:
+  natsConnection* conn_ = nullptr;
+};
+
+// Collects `n` messages, then ends with [payloads...].
+std::unique_ptr<procs::Process> collector(size_t n) {
+  auto got = std::make_shared<Value::Array>();
+  return std::make_unique<FnProcess>([got, n](procs::ProcessContext& ctx) {
+    while (auto m = ctx.take_message()) got->push_back(m->payload);
+    if (got->size() >= n) return StepResult::done(Value(*got));
+    return StepResult::waiting();
+  });
+}
+
+// Waits for a message with topic "stop", then ends with `result`.
+std::unique_ptr<procs::Process> stopper(Value result) {
+  return std::make_unique<FnProcess>([result](procs::ProcessContext& ctx) {
+    while (auto m = ctx.take_message())
+      if (m->topic == "stop") return StepResult::done(result);
+    return StepResult::waiting();
+  });
+}
+
+// Monitors `target`, runs `then` once, and ends with the first event as
+// "KIND from error|value".
+std::unique_ptr<procs::Process> watcher(Pid target, std::function<void(procs::ProcessContext&)> then = {}) {
+  auto started = std::make_shared<bool>(false);
+  return std::make_unique<FnProcess>([=](procs::ProcessContext& ctx) {
+    if (!*started) {
+      *started = true;
+      ctx.system().monitor(ctx.pid(), target);
+      if (then) then(ctx);
+    }
+    if (auto ev = ctx.take_event())
+      return StepResult::done(std::string(procs::event_type_name(ev->kind)) + " " + ev->from.to_string() + " " +
+                              (ev->error ? *ev->error : ev->value.to_string()));
+    return StepResult::waiting();
+  });
+}
+
+TEST(NodeName, RejectsBadNamesAndUnreachableServers) {
+  procs::System sys;
+  for (const char* bad : {"", "a.b", "a@b", "a b", "*", ">"})
+    EXPECT_THROW(Node::join(sys, {bad, "nats://127.0.0.1:1", {}}), std::invalid_argument) << bad;
+  try {
+    Node::join(sys, {"a", "nats://127.0.0.1:1", {}});
+    FAIL() << "joined without a server";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot connect to NATS at nats://127.0.0.1:1"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(sys.node(), "");  // a failed join leaves the system local
+}
+
+TEST_F(TwoNodes, PidsNameTheirNode) {
+  Result r;
+  auto s = a_.spawn_process("h", std::make_unique<FnProcess>([](auto&) { return StepResult::done(1); }), r.options());
+  ASSERT_TRUE(s.ok()) << s.error;
+  EXPECT_EQ(s.pid.host, "a@h");
+  EXPECT_EQ(s.pid.node(), "a");
+  EXPECT_EQ(s.pid.local_host(), "h");
+  EXPECT_TRUE(b_.is_remote(s.pid));
+  EXPECT_FALSE(a_.is_remote(s.pid));
+  EXPECT_EQ(r.get(), Value(1));
+}
+
+TEST_F(TwoNodes, ThousandMessagesArriveInOrderWithTheirValues) {
+  Result r;
+  auto s = b_.spawn_process("h", collector(1001), r.options());
+  ASSERT_TRUE(s.ok());
+  Pid from{"a@h", 7};
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(a_.try_send(from, s.pid, "n", Value(i)).ok());
+  Value table(Value::Map{{"f", 1.0}, {"i", 1}, {"s", "x"}, {"t", true}, {"n", Value()}, {"pid", from.to_string()}});
+  ASSERT_TRUE(a_.try_send(from, s.pid, "t", table).ok());
+  Value got = r.get();
+  ASSERT_TRUE(got.is_array()) << got.to_string(300);
+  ASSERT_EQ(got.as_array().size(), 1001u);
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(got.as_array()[i], Value(i)) << "at " << i;
+  EXPECT_EQ(got.as_array()[1000], table);
+  EXPECT_EQ(node_a_->stats().sent, 1001u);
+  EXPECT_EQ(node_b_->stats().delivered, 1001u);
+}
+
+TEST_F(TwoNodes, PingPong) {
+  // b echoes each message to its sender, with topic "pong".
+  auto echo = b_.spawn_process("h", std::make_unique<FnProcess>([](procs::ProcessContext& ctx) {
+    while (auto m = ctx.take_message()) {
+      ctx.system().try_send(ctx.pid(), m->from, "pong", m->payload);
+      if (m->topic == "last") return StepResult::done();
+    }
+    return StepResult::waiting();
+  }));
+  ASSERT_TRUE(echo.ok());
+  Result r;
+  auto sent = std::make_shared<int>(0);
+  auto ping = a_.spawn_process("h", std::make_unique<FnProcess>([sent, to = echo.pid](procs::ProcessContext& ctx) {
+    bool answered = *sent == 0;  // the first step starts the exchange
+    while (auto m = ctx.take_message()) {
+      if (m->from != to || m->topic != "pong" || m->payload != Value(*sent)) return StepResult::fail("bad pong");
+      if (*sent == 100) return StepResult::done(*sent);
+      answered = true;
+    }
+    if (answered) {  // one ping in flight at a time (a wake-up without a pong sends nothing)
+      ++*sent;
+      ctx.system().try_send(ctx.pid(), to, *sent == 100 ? "last" : "ping", Value(*sent));
+    }
+    return StepResult::waiting();
+  }), r.options());
+  ASSERT_TRUE(ping.ok());
+  EXPECT_EQ(r.get(), Value(100));
+}
+
+TEST_F(TwoNodes, HostileEnvelopesAreDroppedAndCounted) {
+  RawPeer raw(server_.url());
+  Result r;
+  auto s = b_.spawn_process("h", collector(1), r.options());
+  auto publish = [&](std::string_view bytes) { raw.publish("b", bytes); };
+  publish("garbage");
+  publish(encode_value(Value::Array{1, "{a@h|1}"}));
+  publish(encode_value(Value::Array{1, "{a@h|1}", "not a pid", "t", 1}));
+  publish(encode_value(Value::Array{1, "{a@h|1}", "{c@h|1}", "t", 1}));
+  publish(encode_value(Value::Array{1, "{a@h|1}", "{b@h|999}", "t", 1}));
+  publish(encode_value(Value::Array{1, "{a@h|1}", s.pid.to_string(), "t", "ok"}));
+  EXPECT_EQ(r.get(), Value(Value::Array{"ok"}));  // the good one after the bad ones
+  EXPECT_EQ(node_b_->stats().dropped, 5u);
+  EXPECT_NE(node_b_->last_drop().find("no such process"), std::string::npos) << node_b_->last_drop();
+}
+
+TEST_F(TwoNodes, SendErrors) {
+  Pid to{"b@h", 1};
+  Value deep = Value::Array{};
+  for (int i = 0; i < 70; ++i) deep = Value(Value::Array{deep});
+  auto r = a_.try_send({}, to, "t", deep);
+  EXPECT_NE(r.error.find("too deep"), std::string::npos) << r.error;
+  r = a_.try_send({}, to, "t", Value(std::string(2 << 20, 'x')));  // over the server's 1 MiB max_payload
+  EXPECT_NE(r.error.find("message too large for NATS"), std::string::npos) << r.error;
+  node_a_->leave();
+  r = a_.try_send({}, to, "t", 1);
+  EXPECT_NE(r.error.find("no route to node b"), std::string::npos) << r.error;
+}
+
+TEST_F(TwoNodes, MonitorOfARemoteProcessGetsItsExit) {
+  auto target = b_.spawn_process("h", stopper(42));
+  ASSERT_TRUE(target.ok());
+  Result r;
+  // Monitor, then ask it to stop: the monitor request travels first on the same subject.
+  auto w = a_.spawn_process("h", watcher(target.pid, [t = target.pid](procs::ProcessContext& ctx) {
+    ctx.system().try_send(ctx.pid(), t, "stop", Value());
+  }), r.options());
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} 42"));
+}
+
+TEST_F(TwoNodes, MonitorOfADeadRemotePidGetsNoSuchProcess) {
+  Result r;
+  ASSERT_TRUE(a_.spawn_process("h", watcher(Pid{"b@h", 99}), r.options()).ok());
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|99} no such process"));
+}
+
+TEST_F(TwoNodes, NodeThatLeavesIsDownForItsWatchers) {
+  auto target = b_.spawn_process("h", stopper(1));
+  Result r;
+  // Whether b's goodbye comes before or after the monitor request, a's watcher gets
+  // "node down" (after it: at once; before it: after a's node_timeout).
+  auto w = a_.spawn_process("h", watcher(target.pid, [t = target.pid](procs::ProcessContext& ctx) {
+    ctx.system().try_send(ctx.pid(), t, "hello", Value());
+  }), r.options());
+  ASSERT_TRUE(w.ok());
+  node_b_->leave();  // a goodbye: no need to wait for the 3 s timeout
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} node down: b"));
+}
+
+TEST_F(TwoNodes, ExitForAPairNotWatchedIsDropped) {
+  RawPeer raw(server_.url());
+  Result r;
+  auto s = a_.spawn_process("h", collector(1), r.options());
+  // As if b sent an EXIT after a had reported b down (or after a demonitor).
+  raw.publish("a", encode_value(Value::Array{4, s.pid.to_string(), 0, "{b@h|5}", 1, Value()}));
+  raw.publish("a", encode_value(Value::Array{1, "{b@h|1}", s.pid.to_string(), "t", "ok"}));
+  EXPECT_EQ(r.get(), Value(Value::Array{"ok"}));
+  EXPECT_EQ(node_a_->stats().dropped, 1u);
+  EXPECT_NE(node_a_->last_drop().find("no longer watches it"), std::string::npos) << node_a_->last_drop();
+}
+
+class FastHeartbeat : public TwoNodes {
+ protected:
+  FastHeartbeat() {
+    opts_a_.heartbeat_interval = 10ms;
+    opts_a_.node_timeout = 200ms;
+  }
+};
+
+TEST_F(FastHeartbeat, SilentNodeIsDownAfterTheTimeout) {
+  auto target = b_.spawn_process("h", stopper(1));
+  Result r;
+  ASSERT_TRUE(a_.spawn_process("h", watcher(target.pid), r.options()).ok());
+  node_b_->vanish();  // as if b's machine died: no goodbye, no heartbeats
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} node down: b"));
+  EXPECT_TRUE(b_.alive(target.pid));  // b's process never ended: a's view is "down"
+}
+
+TEST(NoRouter, RemotePidsWithoutARouterFailClearly) {
+  procs::System sys;
+  sys.set_node("a");
+  procs::HostOptions h;
+  h.name = "h";
+  sys.add_host(h);
+  EXPECT_EQ(sys.try_send({}, Pid{"b@h", 1}, "t", 1).error, "no route to node b");
+  Result r;
+  ASSERT_TRUE(sys.spawn_process("h", watcher(Pid{"b@h", 1}), r.options()).ok());
+  EXPECT_EQ(r.get(), Value("EXIT {b@h|1} no route to node b"));
+  EXPECT_THROW(sys.set_node("c"), std::logic_error);
+}
+
+}  // namespace
+}  // namespace wippy::cluster
