@@ -210,7 +210,7 @@ Event parent_sees(System& sys, std::unique_ptr<Process> child, bool monitor, boo
                                    }
                                    if (auto ev = ctx.take_event()) {
                                      Value::Map m{{"type", event_type_name(ev->kind)}, {"value", ev->value}};
-                                     if (ev->error) m.emplace_back("error", *ev->error);
+                                     if (ev->error) m.push_back({"error", Value(std::string_view(*ev->error))});
                                      return StepResult::done(Value(std::move(m)));
                                    }
                                    if (ctx.take_message()) return StepResult::done("nothing");
