@@ -25,7 +25,7 @@ namespace {
 // Linear memory comes straight from the kernel: pages are zero and cost no RSS
 // until the guest touches them, so an idle process with a big memory stays small.
 uint8_t* map_zero_pages(uint64_t bytes) {
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
 }
 
@@ -274,17 +274,22 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
     }
   }
 
-  for (size_t i = 0; i < m.functions.size(); ++i) {
-    const uint32_t index = m.num_imported_funcs + static_cast<uint32_t>(i);
-    const Function& fn = *m.functions[i];
-    auto f = std::make_unique<FuncInst>();
-    f->type_id = fn.type_id;
-    f->type = &m.types[fn.type_index];
-    f->instance = inst;
-    f->code = &fn;
-    f->index = index;
-    funcs_.push_back(std::move(f));
-    inst->funcs.push_back(funcs_.back().get());
+  // One block for all defined functions: a module with thousands of them costs one
+  // allocation per instance, not one per function.
+  if (!m.functions.empty()) {
+    func_blocks_.push_back(std::make_unique<FuncInst[]>(m.functions.size()));
+    FuncInst* block = func_blocks_.back().get();
+    inst->funcs.reserve(inst->funcs.size() + m.functions.size());
+    for (size_t i = 0; i < m.functions.size(); ++i) {
+      const Function& fn = *m.functions[i];
+      FuncInst& f = block[i];
+      f.type_id = fn.type_id;
+      f.type = &m.types[fn.type_index];
+      f.instance = inst;
+      f.code = &fn;
+      f.index = m.num_imported_funcs + static_cast<uint32_t>(i);
+      inst->funcs.push_back(&f);
+    }
   }
 
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst->tables.push_back(new_table(m.tables[i]));
