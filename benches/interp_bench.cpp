@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -213,15 +214,11 @@ std::string largest_workload() {
   return best;
 }
 
-// Decode + validate + translate (a fresh Engine each time, so the cache never hits).
-// bytes/s counts the whole module; the code_bytes/s counter only its code section.
-void BM_ModuleLoad(benchmark::State& state) {
-  std::string name = largest_workload();
-  if (name.empty()) {
-    state.SkipWithError("no workload module built");
-    return;
-  }
-  std::vector<uint8_t> bytes = read_file(guest_path(name));
+// Decode + validate + translate of `path` (a fresh Engine each time, so the cache
+// never hits). bytes/s counts the whole module; the code_bytes/s counter only its
+// code section.
+void module_load(benchmark::State& state, const std::string& path) {
+  std::vector<uint8_t> bytes = read_file(path);
   size_t code = code_section_size(bytes);
   for (auto _ : state) {
     Engine engine;
@@ -230,10 +227,39 @@ void BM_ModuleLoad(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
   state.counters["code_bytes/s"] = benchmark::Counter(static_cast<double>(state.iterations() * code),
-                                                      benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
-  state.SetLabel(name + ".wasm: " + std::to_string(bytes.size()) + " bytes, code " + std::to_string(code));
+                                                      benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.SetLabel(std::filesystem::path(path).filename().string() + ": " + std::to_string(bytes.size()) +
+                 " bytes, code " + std::to_string(code));
+}
+
+void BM_ModuleLoad(benchmark::State& state) {
+  std::string name = largest_workload();
+  if (name.empty()) {
+    state.SkipWithError("no workload module built");
+    return;
+  }
+  module_load(state, guest_path(name));
 }
 BENCHMARK(BM_ModuleLoad)->Unit(benchmark::kMicrosecond);
+
+// Big real-world modules: the core modules jco ships (build/jco, scripts/install-jco.sh;
+// wasm-tools 2.4 MB, StarlingMonkey 10.5 MB) and $WIPPY_BENCH_MODULE if set.
+std::vector<std::string> big_modules() {
+  const std::string jco = std::string(WIPPY_GUEST_DIR) + "/../jco/node_modules/@bytecodealliance/";
+  std::vector<std::string> out;
+  for (const char* p : {"jco-transpile/vendor/wasm-tools.core.wasm", "componentize-js/lib/starlingmonkey_embedding.wasm"})
+    if (std::filesystem::exists(jco + p)) out.push_back(jco + p);
+  if (const char* env = std::getenv("WIPPY_BENCH_MODULE")) out.push_back(env);
+  return out;
+}
+
+const bool kBigModulesRegistered = [] {
+  for (const std::string& path : big_modules())
+    benchmark::RegisterBenchmark(("BM_ModuleLoadBig/" + std::filesystem::path(path).stem().string()).c_str(),
+                                 [path](benchmark::State& s) { module_load(s, path); })
+        ->Unit(benchmark::kMillisecond);
+  return true;
+}();
 
 }  // namespace
 }  // namespace wippy::engine

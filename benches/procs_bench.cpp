@@ -176,11 +176,12 @@ struct Forever : AsyncOp {
 };
 
 // N processes that all wait at once; RSS delta / N. range(1): 0 = native process
-// waiting for a message, 1 = WASM guest (1 page of memory) suspended on a host call.
+// waiting for a message, 1 = WASM guest (1 page of memory, one store into it)
+// suspended on a host call, 2 = WASM guest with 16 pages it never touches.
 void BM_IdleProcessMemory(benchmark::State& state) {
   const int kN = static_cast<int>(state.range(0));
   const bool wasm = state.range(1) != 0;
-  auto module = guest("bench_idle");
+  auto module = guest(state.range(1) == 2 ? "bench_idle_untouched" : "bench_idle");
   double per_process = 0, heap_per_process = 0;
   for (auto _ : state) {
     System sys;
@@ -229,6 +230,8 @@ void BM_IdleProcessMemory(benchmark::State& state) {
 BENCHMARK(BM_IdleProcessMemory)
     ->Args({10000, 0})
     ->Args({10000, 1})
+    ->Args({10000, 2})
+    ->Args({100000, 2})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

@@ -9,6 +9,12 @@
 
 namespace wippy::interp {
 
+namespace {
+// Value stack cells a new execution starts with (512 bytes); it doubles when a frame
+// does not fit. Small, because tens of thousands of idle processes each hold one.
+constexpr size_t kInitialStackCells = 64;
+}  // namespace
+
 const char* run_status_name(RunStatus s) {
   switch (s) {
     case RunStatus::Ready: return "ready";
@@ -75,7 +81,7 @@ Execution::Execution(Store& store, FuncInst* func, std::span<const uint64_t> arg
     throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(nparams) +
                                 " cells, got " + std::to_string(args.size()));
   }
-  stack_.resize(std::max<size_t>({256, nparams, cell_count(func->type->results)}));
+  stack_.resize(std::max<size_t>({kInitialStackCells, nparams, cell_count(func->type->results)}));
   std::copy(args.begin(), args.end(), stack_.begin());
 }
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <iterator>
 
+#include <sys/mman.h>
+
 namespace wippy::interp {
 
 Memory* HostCall::memory(uint32_t index) const {
@@ -17,6 +19,30 @@ Memory* HostCall::memory(uint32_t index) const {
 }
 
 // --- Memory ---------------------------------------------------------------------
+
+namespace {
+
+// Linear memory comes straight from the kernel: pages are zero and cost no RSS
+// until the guest touches them, so an idle process with a big memory stays small.
+uint8_t* map_zero_pages(uint64_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
+// Grows a mapping (moving it if need be); the added pages are zero.
+uint8_t* remap_zero_pages(uint8_t* data, uint64_t old_bytes, uint64_t new_bytes) {
+  void* p = ::mremap(data, old_bytes, new_bytes, MREMAP_MAYMOVE);
+  return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
+// An empty memory still has a valid pointer, so that zero-length accesses at address
+// 0 never touch a null pointer; nothing is ever written through it.
+uint8_t* empty_memory() {
+  alignas(16) static uint8_t none[16];
+  return none;
+}
+
+}  // namespace
 
 Memory::Memory(MemoryType t, uint32_t limit_pages, StoreBudget* shared_budget)
     : type(t), budget(shared_budget) {
@@ -31,25 +57,29 @@ Memory::Memory(MemoryType t, uint32_t limit_pages, StoreBudget* shared_budget)
                     std::to_string(budget->used) + " in use)");
   pages = t.limits.min;
   size = uint64_t{pages} * kPageSize;
-  // Keep a valid pointer even for an empty memory, so that zero-length accesses at
-  // address 0 never touch a null pointer.
-  data = static_cast<uint8_t*>(std::calloc(size ? size : 1, 1));
-  if (data == nullptr) throw LinkError("memory allocation failed");
+  if (size) {
+    data = map_zero_pages(size);
+    if (data == nullptr) throw LinkError("memory allocation failed");
+  } else {
+    data = empty_memory();
+  }
   if (budget) budget->take(pages);
 }
 
 // The pages go back to the store's budget only with the store: a memory lives as
 // long as its store.
-Memory::~Memory() { std::free(data); }
+Memory::~Memory() {
+  if (size) ::munmap(data, size);
+}
 
 int64_t Memory::grow(uint32_t delta) {
   const uint32_t old = pages;
   if (!can_grow(delta)) return -1;
   if (delta == 0) return old;
   const uint64_t new_size = (uint64_t{old} + delta) * kPageSize;
-  auto* p = static_cast<uint8_t*>(std::realloc(data, new_size));
+  // The kernel zero-fills the new pages when they are first touched.
+  uint8_t* p = size ? remap_zero_pages(data, size, new_size) : map_zero_pages(new_size);
   if (p == nullptr) return -1;
-  std::memset(p + size, 0, new_size - size);
   data = p;
   size = new_size;
   pages = old + delta;
@@ -244,17 +274,22 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
     }
   }
 
-  for (size_t i = 0; i < m.functions.size(); ++i) {
-    const uint32_t index = m.num_imported_funcs + static_cast<uint32_t>(i);
-    const Function& fn = *m.functions[i];
-    auto f = std::make_unique<FuncInst>();
-    f->type_id = fn.type_id;
-    f->type = &m.types[fn.type_index];
-    f->instance = inst;
-    f->code = &fn;
-    f->index = index;
-    funcs_.push_back(std::move(f));
-    inst->funcs.push_back(funcs_.back().get());
+  // One block for all defined functions: a module with thousands of them costs one
+  // allocation per instance, not one per function.
+  if (!m.functions.empty()) {
+    func_blocks_.push_back(std::make_unique<FuncInst[]>(m.functions.size()));
+    FuncInst* block = func_blocks_.back().get();
+    inst->funcs.reserve(inst->funcs.size() + m.functions.size());
+    for (size_t i = 0; i < m.functions.size(); ++i) {
+      const Function& fn = *m.functions[i];
+      FuncInst& f = block[i];
+      f.type_id = fn.type_id;
+      f.type = &m.types[fn.type_index];
+      f.instance = inst;
+      f.code = &fn;
+      f.index = m.num_imported_funcs + static_cast<uint32_t>(i);
+      inst->funcs.push_back(&f);
+    }
   }
 
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst->tables.push_back(new_table(m.tables[i]));

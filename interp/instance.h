@@ -218,7 +218,8 @@ class Store {
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;
-  std::vector<std::unique_ptr<FuncInst>> funcs_;
+  std::vector<std::unique_ptr<FuncInst>> funcs_;             // host functions
+  std::vector<std::unique_ptr<FuncInst[]>> func_blocks_;     // defined functions, per instance
   std::vector<std::shared_ptr<const HostFunc>> host_funcs_;
   std::vector<std::unique_ptr<Instance>> instances_;
 };

@@ -48,12 +48,13 @@ class Reader {
     return r;
   }
 
-  uint32_t u32() { return static_cast<uint32_t>(leb_unsigned(32)); }
-  uint64_t u64() { return leb_unsigned(64); }
-  int32_t s32() { return static_cast<int32_t>(leb_signed(32)); }
-  int64_t s64() { return leb_signed(64); }
+  // Most integers in code fit in one byte: that case is inline, the rest out of line.
+  uint32_t u32() { return one_byte() ? bytes_[pos_++] : static_cast<uint32_t>(leb_unsigned(32)); }
+  uint64_t u64() { return one_byte() ? bytes_[pos_++] : leb_unsigned(64); }
+  int32_t s32() { return one_byte() ? static_cast<int32_t>(one_byte_signed()) : static_cast<int32_t>(leb_signed(32)); }
+  int64_t s64() { return one_byte() ? one_byte_signed() : leb_signed(64); }
   // The signed 33-bit block type index.
-  int64_t s33() { return leb_signed(33); }
+  int64_t s33() { return one_byte() ? one_byte_signed() : leb_signed(33); }
 
   uint32_t f32_bits() {
     auto b = bytes(4);
@@ -72,6 +73,10 @@ class Reader {
   std::string name();
 
  private:
+  // The next LEB128 integer is a single byte (no continuation bit).
+  bool one_byte() const { return pos_ < bytes_.size() && bytes_[pos_] < 0x80; }
+  // Consumes it as a signed value: bit 6 is the sign.
+  int64_t one_byte_signed() { return static_cast<int8_t>(static_cast<uint8_t>(bytes_[pos_++] << 1)) >> 1; }
   uint64_t leb_unsigned(unsigned bits);
   int64_t leb_signed(unsigned bits);
 

@@ -130,6 +130,24 @@ TEST(Reader, SignedLeb) {
   EXPECT_THROW(Reader(bad64).s64(), ModuleError);
 }
 
+// One-byte integers take an inline path: it must agree with the general decoder (the
+// same value in a non-minimal two-byte form) and consume exactly one byte.
+TEST(Reader, OneByteLebMatchesTheLongForm) {
+  for (unsigned b = 0; b < 0x80; ++b) {
+    const auto byte = static_cast<uint8_t>(b);
+    const Bytes one = {byte, 0x2a};
+    const Bytes two_unsigned = {static_cast<uint8_t>(byte | 0x80), 0x00};
+    const Bytes two_signed = {static_cast<uint8_t>(byte | 0x80), static_cast<uint8_t>(byte & 0x40 ? 0x7f : 0x00)};
+    Reader u(one), s(one), s64(one), s33(one);
+    EXPECT_EQ(u.u32(), Reader(two_unsigned).u32()) << b;
+    EXPECT_EQ(s.s32(), Reader(two_signed).s32()) << b;
+    EXPECT_EQ(s64.s64(), Reader(two_signed).s64()) << b;
+    EXPECT_EQ(s33.s33(), Reader(two_signed).s33()) << b;
+    EXPECT_EQ(u.u8(), 0x2a);
+    EXPECT_EQ(s.u8(), 0x2a);
+  }
+}
+
 TEST(Reader, Names) {
   EXPECT_EQ(Reader(Bytes{0x02, 'h', 'i'}).name(), "hi");
   try {
