@@ -1,0 +1,146 @@
+// The `funcs` import group through the `wippy` binary: a component calls Lua and WASM
+// function entries by ID (wippy:runtime/funcs call-string / call-bytes), and every
+// failure comes back to it as an err naming the target.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli/tests/project.h"
+
+namespace {
+
+using wippy::test::ProcessResult;
+using wippy::test::Project;
+
+// The caller commands run on the terminal host, which has exactly one worker, and
+// the callee is spawned on the caller's host: a caller that held its worker while
+// waiting would never see its callee run. Every call completing shows it suspended.
+void write_project(const Project& p, const std::string& caller_imports = "[funcs]") {
+  p.write("wippy.lock", "directories:\n  src: ./src\n");
+  std::string hash = p.guest("funcs_caller.component");
+  auto wasm = [&](const std::string& name, const std::string& kind, const std::string& method,
+                  const std::string& imports, const std::string& rest = "") {
+    return "  - { name: " + name + ", kind: " + kind + ", fs: app:bin, path: /funcs_caller.component.wasm, hash: " +
+           hash + ", method: " + method + ", imports: " + imports + rest + " }\n";
+  };
+  p.write("src/_index.yaml",
+          "version: \"1.0\"\nnamespace: app\nentries:\n"
+          "  - { name: bin, kind: fs.directory, directory: ./bin }\n"
+          "  - { name: terminal, kind: terminal.host }\n" +
+              wasm("call", "process.wasm", "call", caller_imports, ", meta: { command: { name: call } }") +
+              wasm("raw", "process.wasm", "call-raw", caller_imports, ", meta: { command: { name: call-raw } }") +
+              wasm("shout", "function.wasm", "shout", "[funcs]") +
+              wasm("relay", "function.wasm", "relay", "[funcs]") +
+              "  - { name: upper, kind: function.lua, source: file://f.lua, method: upper }\n"
+              "  - { name: fail, kind: function.lua, source: file://f.lua, method: fail }\n"
+              "  - { name: number, kind: function.lua, source: file://f.lua, method: number }\n"
+              "  - { name: binary, kind: function.lua, source: file://f.lua, method: binary }\n"
+              "  - { name: spin, kind: function.lua, source: file://f.lua, method: spin, limits: { fuel: 5000 } }\n"
+              "  - { name: svc, kind: process.lua, source: file://f.lua, method: upper }\n");
+  std::string core = p.guest("funcs_core");
+  for (const char* method : {"call", "call-raw", "bad-range"}) {
+    p.write(std::string("src/core_") + method + ".yaml",
+            std::string("version: \"1.0\"\nnamespace: core\nentries:\n  - name: ") + method +
+                "\n    kind: process.wasm\n    fs: app:bin\n    path: /funcs_core.wasm\n    hash: " + core +
+                "\n    method: " + method + "\n    imports: [funcs]\n    meta: { command: { name: core-" + method +
+                " } }\n    wit: |\n      call: func(target: string, input: string) -> string;\n"
+                "      call-raw: func(target: string, input: string) -> string;\n"
+                "      bad-range: func() -> string;\n");
+  }
+  p.write("src/f.lua", R"(
+    return {
+      upper = function(s) return s:upper() .. "!" end,
+      fail = function(s) error("boom on " .. s) end,
+      number = function() return 42 end,
+      binary = function() return "\255\0\254" end,
+      spin = function() while true do end end,
+    })");
+}
+
+TEST(FuncsProject, ACallReachesLuaAndWasmFunctions) {
+  Project p;
+  write_project(p);
+  ProcessResult r = p.run({"run", "call", "app:upper", "hello"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: HELLO!\n");
+  r = p.run({"run", "call", "app:shout", "wasm h\xc3\xa9llo"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: WASM H\xc3\xa9LLO\n");
+  r = p.run({"run", "call-raw", "app:binary", "x"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: ff00fe\n");
+}
+
+TEST(FuncsProject, ACalleeThatCallsWaitsInTurn) {
+  // call -> relay (a WASM function that calls in turn) -> upper: two suspended callers
+  // and the Lua callee, all on the terminal host's one worker.
+  Project p;
+  write_project(p);
+  ProcessResult r = p.run({"run", "call", "app:relay", "app:upper hi"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: ok: HI!\n");
+  r = p.run({"run", "call", "app:relay", "app:nope hi"});
+  EXPECT_EQ(r.out, "ok: err: funcs call to app:nope failed: unknown entry: app:nope\n");
+}
+
+TEST(FuncsProject, FailuresComeBackAsErrNamingTheTarget) {
+  Project p;
+  write_project(p);
+  struct Case {
+    const char* command;
+    const char* target;
+    std::string out;
+  };
+  const Case cases[] = {
+      {"call", "app:nope", "err: funcs call to app:nope failed: unknown entry: app:nope\n"},
+      {"call", "app:svc", "err: funcs call to app:svc failed: app:svc is a process.lua, not a function entry\n"},
+      {"call", "app:terminal", "err: funcs call to app:terminal failed: app:terminal is a terminal.host, not a function entry\n"},
+      {"call", "app:number", "err: funcs call to app:number failed: it returned integer, not a string\n"},
+      {"call", "app:binary", "err: funcs call to app:binary failed: its result is not valid UTF-8\n"},
+      {"call-raw", "app:nope", "err: funcs call to app:nope failed: unknown entry: app:nope\n"},
+  };
+  for (const Case& c : cases) {
+    ProcessResult r = p.run({"run", c.command, c.target, "x"});
+    EXPECT_EQ(r.code, 0) << c.target << ": " << r.err;
+    EXPECT_EQ(r.out, c.out) << c.target;
+  }
+  ProcessResult r = p.run({"run", "call", "app:fail", "x"});
+  EXPECT_EQ(r.out.rfind("err: funcs call to app:fail failed: ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("boom on x"), std::string::npos) << r.out;
+  // The callee runs with its own entry's limits: its fuel ends it, not the caller.
+  r = p.run({"run", "call", "app:spin", "x"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("err: funcs call to app:spin failed: fuel exhausted", 0), 0u) << r.out;
+}
+
+TEST(FuncsProject, ACoreModuleCallsThroughPointersAndLengths) {
+  Project p;
+  write_project(p);
+  ProcessResult r = p.run({"run", "core-call", "app:upper", "core"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: CORE!\n");
+  r = p.run({"run", "core-call", "app:shout", "to a component"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: TO A COMPONENT\n");
+  r = p.run({"run", "core-call-raw", "app:binary", "x"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: ff00fe\n");
+  r = p.run({"run", "core-call", "app:svc", "x"});
+  EXPECT_EQ(r.out, "err: funcs call to app:svc failed: app:svc is a process.lua, not a function entry\n");
+  r = p.run({"run", "core-bad-range"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("trap: call_string: a range is outside memory"), std::string::npos) << r.err;
+}
+
+TEST(FuncsProject, TheImportNeedsTheFuncsGroup) {
+  Project p;
+  write_project(p, "[wasi:cli]");
+  ProcessResult r = p.run({"run", "call", "app:upper", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("entry app:call: imports: the component imports wippy:runtime/funcs@0.1.0, which needs import "
+                       "group funcs; add it to imports"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
