@@ -716,6 +716,8 @@ TEST(Registry, WitSignaturesForACoreModule) {
                              "type [i32] -> [i32], the module exports [i32 i32] -> [i32]");
   write_good(p, guest_fields(p, "wit_core", "greet", "    wit: \"greet: func(name: strng) -> string;\"\n"));
   EXPECT_EQ(p.first_error(), "src/_index.yaml: entry myns:compute_worker: wit: line 1: unknown type `strng`");
+}
+
 TEST(Registry, ProcessServiceBecomesASupervisorConfig) {
   Project p;
   write_good(p);
@@ -807,6 +809,15 @@ TEST(Registry, ProcessServiceErrorsNameEntryAndField) {
           "  - { name: f, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [g] } }\n"
           "  - { name: g, kind: process.service, process: myns:main, host: myns:processes, lifecycle: { requires: [e] } }\n");
   EXPECT_EQ(p.first_error(), "src/s.yaml: entry s:e: lifecycle.depends_on: requires forms a cycle: s:e -> s:f -> s:g -> s:e");
+}
+
+TEST(Registry, FuncsInterfaceNamesTheFuncsGroup) {
+  // wippy:runtime/funcs is the funcs group; the rest of wippy:runtime is the process group.
+  EXPECT_EQ(registry::parse_import_group("funcs"), registry::ImportGroup::Funcs);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime/funcs"), registry::ImportGroup::Funcs);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime/funcs@0.1.0"), registry::ImportGroup::Funcs);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime/process"), registry::ImportGroup::Process);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime"), registry::ImportGroup::Process);
 }
 
 TEST(Registry, WippyRuntimeImportsNeedTheirGroup) {
