@@ -57,18 +57,20 @@ void write_project(const Project& p, const std::string& caller_imports = "[funcs
     })");
 }
 
+// Runs `wippy run COMMAND TARGET INPUT`: the command succeeds and prints `out`.
+void expect_call(const Project& p, const std::string& command, const std::string& target, const std::string& input,
+                 const std::string& out) {
+  ProcessResult r = p.run({"run", command, target, input});
+  EXPECT_EQ(r.code, 0) << command << " " << target << ": " << r.err;
+  EXPECT_EQ(r.out, out) << command << " " << target;
+}
+
 TEST(FuncsProject, ACallReachesLuaAndWasmFunctions) {
   Project p;
   write_project(p);
-  ProcessResult r = p.run({"run", "call", "app:upper", "hello"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "ok: HELLO!\n");
-  r = p.run({"run", "call", "app:shout", "wasm h\xc3\xa9llo"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "ok: WASM H\xc3\xa9LLO\n");
-  r = p.run({"run", "call-raw", "app:binary", "x"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "ok: ff00fe\n");
+  expect_call(p, "call", "app:upper", "hello", "ok: HELLO!\n");
+  expect_call(p, "call", "app:shout", "wasm h\xc3\xa9llo", "ok: WASM H\xc3\xa9LLO\n");
+  expect_call(p, "call-raw", "app:binary", "x", "ok: ff00fe\n");
 }
 
 TEST(FuncsProject, ACalleeThatCallsWaitsInTurn) {
@@ -99,11 +101,7 @@ TEST(FuncsProject, FailuresComeBackAsErrNamingTheTarget) {
       {"call", "app:binary", "err: funcs call to app:binary failed: its result is not valid UTF-8\n"},
       {"call-raw", "app:nope", "err: funcs call to app:nope failed: unknown entry: app:nope\n"},
   };
-  for (const Case& c : cases) {
-    ProcessResult r = p.run({"run", c.command, c.target, "x"});
-    EXPECT_EQ(r.code, 0) << c.target << ": " << r.err;
-    EXPECT_EQ(r.out, c.out) << c.target;
-  }
+  for (const Case& c : cases) expect_call(p, c.command, c.target, "x", c.out);
   ProcessResult r = p.run({"run", "call", "app:fail", "x"});
   EXPECT_EQ(r.out.rfind("err: funcs call to app:fail failed: ", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("boom on x"), std::string::npos) << r.out;
@@ -116,18 +114,13 @@ TEST(FuncsProject, FailuresComeBackAsErrNamingTheTarget) {
 TEST(FuncsProject, ACoreModuleCallsThroughPointersAndLengths) {
   Project p;
   write_project(p);
-  ProcessResult r = p.run({"run", "core-call", "app:upper", "core"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "ok: CORE!\n");
-  r = p.run({"run", "core-call", "app:shout", "to a component"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "ok: TO A COMPONENT\n");
-  r = p.run({"run", "core-call-raw", "app:binary", "x"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "ok: ff00fe\n");
-  r = p.run({"run", "core-call", "app:svc", "x"});
-  EXPECT_EQ(r.out, "err: funcs call to app:svc failed: app:svc is a process.lua, not a function entry\n");
-  r = p.run({"run", "core-bad-range"});
+  expect_call(p, "core-call", "app:upper", "core", "ok: CORE!\n");
+  expect_call(p, "core-call", "app:shout", "to a component", "ok: TO A COMPONENT\n");
+  expect_call(p, "core-call-raw", "app:binary", "x", "ok: ff00fe\n");
+  expect_call(p, "core-call", "app:number", "x", "err: funcs call to app:number failed: it returned integer, not a string\n");
+  expect_call(p, "core-call", "app:svc", "x",
+              "err: funcs call to app:svc failed: app:svc is a process.lua, not a function entry\n");
+  ProcessResult r = p.run({"run", "core-bad-range"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("trap: call_string: a range is outside memory"), std::string::npos) << r.err;
 }
