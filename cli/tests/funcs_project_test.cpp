@@ -29,6 +29,8 @@ void write_project(const Project& p, const std::string& caller_imports = "[funcs
           "  - { name: terminal, kind: terminal.host }\n" +
               wasm("call", "process.wasm", "call", caller_imports, ", meta: { command: { name: call } }") +
               wasm("raw", "process.wasm", "call-raw", caller_imports, ", meta: { command: { name: call-raw } }") +
+              wasm("impatient", "process.wasm", "call", caller_imports,
+                   ", limits: { max_execution_ms: 300 }, meta: { command: { name: impatient } }") +
               wasm("shout", "function.wasm", "shout", "[funcs]") +
               wasm("relay", "function.wasm", "relay", "[funcs]") +
               "  - { name: upper, kind: function.lua, source: file://f.lua, method: upper }\n"
@@ -36,6 +38,7 @@ void write_project(const Project& p, const std::string& caller_imports = "[funcs
               "  - { name: number, kind: function.lua, source: file://f.lua, method: number }\n"
               "  - { name: binary, kind: function.lua, source: file://f.lua, method: binary }\n"
               "  - { name: spin, kind: function.lua, source: file://f.lua, method: spin, limits: { fuel: 5000 } }\n"
+              "  - { name: forever, kind: function.lua, source: file://f.lua, method: spin }\n"
               "  - { name: svc, kind: process.lua, source: file://f.lua, method: upper }\n");
   std::string core = p.guest("funcs_core");
   for (const char* method : {"call", "call-raw", "bad-range"}) {
@@ -109,6 +112,16 @@ TEST(FuncsProject, FailuresComeBackAsErrNamingTheTarget) {
   r = p.run({"run", "call", "app:spin", "x"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("err: funcs call to app:spin failed: fuel exhausted", 0), 0u) << r.out;
+}
+
+TEST(FuncsProject, TheCallersTimeLimitEndsItsWait) {
+  // The callee never ends; the caller's max_execution_ms (wall clock, waiting included)
+  // ends the caller, and its callee is terminated with it.
+  Project p;
+  write_project(p);
+  ProcessResult r = p.run({"run", "impatient", "app:forever", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("execution time limit exceeded (300 ms)"), std::string::npos) << r.err;
 }
 
 TEST(FuncsProject, ACoreModuleCallsThroughPointersAndLengths) {
