@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "lua/lua_process.h"
+#include "procs/wasm_funcs.h"
 #include "procs/wasm_messages.h"
 #include "procs/wasm_process.h"
 #include "registry/wasi_imports.h"
@@ -125,6 +126,20 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     cfg.imports = [wasi = std::move(cfg.imports)](procs::WasmImports& im, procs::ProcessContext& pc) {
       if (wasi) wasi(im, pc);
       procs::add_process_imports(im);
+    };
+  }
+  if (w.enables(ImportGroup::Funcs)) {
+    // Only function entries may be called (the registry outlives every process).
+    procs::FuncsTargetCheck check = [&reg](const std::string& id) -> std::optional<std::string> {
+      const Entry* e = reg.find(id);
+      if (!e) return "unknown entry: " + id;
+      if (e->kind == registry::Kind::FunctionWasm || e->kind == registry::Kind::FunctionLua) return std::nullopt;
+      return id + " is a " + std::string(registry::kind_name(e->kind)) + ", not a function entry";
+    };
+    cfg.imports = [before = std::move(cfg.imports), check = std::move(check),
+                   component = w.component](procs::WasmImports& im, procs::ProcessContext& pc) {
+      if (before) before(im, pc);
+      procs::add_funcs_imports(im, component.get(), check);
     };
   }
   return std::make_unique<procs::WasmProcess>(std::move(cfg));

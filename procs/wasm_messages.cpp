@@ -1,9 +1,9 @@
 // wippy:runtime/process: self, send, receive (suspending), last_from, last_topic.
 #include "procs/wasm_messages.h"
 
-#include <cstring>
 #include <optional>
 
+#include "procs/guest_memory.h"
 #include "procs/system.h"
 
 namespace wippy::procs {
@@ -24,25 +24,7 @@ struct Mailbox {
 
 ProcessContext& context(HostCall& call) { return *static_cast<ProcessContext*>(call.user); }
 
-bool in_memory(interp::Memory* m, uint64_t ptr, uint64_t len) { return m && ptr <= m->size && len <= m->size - ptr; }
-
 std::string payload_text(const Value& v) { return v.is_string() ? v.as_string() : v.to_string(); }
-
-// Copies `text` to buf when it fits; the length either way (-1 cell for a trap).
-std::optional<uint32_t> put(HostCall& call, uint32_t buf, uint32_t cap, const std::string& text) {
-  if (text.size() > cap) return static_cast<uint32_t>(text.size());
-  interp::Memory* m = call.memory();
-  if (!in_memory(m, buf, text.size())) return std::nullopt;
-  if (!call.charge(1 + text.size() / 64)) return static_cast<uint32_t>(text.size());
-  if (!text.empty()) std::memcpy(m->data + buf, text.data(), text.size());
-  return static_cast<uint32_t>(text.size());
-}
-
-std::optional<std::string> get(HostCall& call, uint32_t ptr, uint32_t len) {
-  interp::Memory* m = call.memory();
-  if (!in_memory(m, ptr, len)) return std::nullopt;
-  return std::string(reinterpret_cast<const char*>(m->data) + ptr, len);
-}
 
 // Delivers the held message (or the next one) if one is there: its payload's length,
 // copied when it fits. nullopt: no message; a trap message in `trap`.
@@ -51,7 +33,7 @@ std::optional<int32_t> deliver(HostCall& call, Mailbox& box, uint32_t buf, uint3
   if (!box.held) return std::nullopt;
   std::string text = payload_text(box.held->payload);
   if (text.size() > cap) return static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
-  std::optional<uint32_t> n = put(call, buf, cap, text);
+  std::optional<uint32_t> n = write_guest(call, buf, cap, text);
   if (!n) {
     trap = "receive: buffer at " + std::to_string(buf) + " (" + std::to_string(text.size()) + " bytes) is outside memory";
     return -1;
@@ -106,7 +88,7 @@ void add_process_imports(WasmImports& imports) {
 
   imports.linker.define_func(mod, "self", FuncType{{I32, I32}, {I32}},
                              [](HostCall& call, const uint64_t* a, uint64_t* r) {
-                               std::optional<uint32_t> n = put(call, static_cast<uint32_t>(a[0]),
+                               std::optional<uint32_t> n = write_guest(call, static_cast<uint32_t>(a[0]),
                                                                static_cast<uint32_t>(a[1]), context(call).pid().to_string());
                                if (!n) return HostResult::trap("self: buffer outside memory");
                                r[0] = *n;
@@ -115,8 +97,8 @@ void add_process_imports(WasmImports& imports) {
   imports.linker.define_func(
       mod, "send", FuncType{{I32, I32, I32, I32, I32, I32}, {I32}}, [](HostCall& call, const uint64_t* a, uint64_t* r) {
         auto at = [&](int i) { return static_cast<uint32_t>(a[i]); };
-        std::optional<std::string> pid = get(call, at(0), at(1)), topic = get(call, at(2), at(3)),
-                                   data = get(call, at(4), at(5));
+        std::optional<std::string> pid = read_guest(call, at(0), at(1)), topic = read_guest(call, at(2), at(3)),
+                                   data = read_guest(call, at(4), at(5));
         if (!pid || !topic || !data) return HostResult::trap("send: a range is outside memory");
         if (!call.charge(1 + (pid->size() + topic->size() + data->size()) / 64)) return HostResult::ok();
         ProcessContext& ctx = context(call);
@@ -145,7 +127,7 @@ void add_process_imports(WasmImports& imports) {
   imports.linker.define_func(mod, "register", FuncType{{I32, I32}, {I32}},
                              [](HostCall& call, const uint64_t* a, uint64_t* r) {
                                std::optional<std::string> name =
-                                   get(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]));
+                                   read_guest(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]));
                                if (!name) return HostResult::trap("register: name outside memory");
                                ProcessContext& ctx = context(call);
                                r[0] = ctx.system().names().add(*name, ctx.pid()).empty() ? 0 : 1;
@@ -154,7 +136,7 @@ void add_process_imports(WasmImports& imports) {
   // last_topic / last_from: a text of the last message delivered.
   auto last = [box](const char* name, std::string (*text)(const Message&)) {
     return [box, name, text](HostCall& call, const uint64_t* a, uint64_t* r) {
-      std::optional<uint32_t> n = put(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), text(box->last));
+      std::optional<uint32_t> n = write_guest(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), text(box->last));
       if (!n) return HostResult::trap(std::string(name) + ": buffer outside memory");
       r[0] = *n;
       return HostResult::ok();

@@ -66,6 +66,8 @@ std::string_view import_group_name(ImportGroup group) {
 }
 
 std::optional<ImportGroup> parse_import_group(std::string_view name) {
+  // "wippy:runtime/funcs@0.1.0" -> funcs (the rest of wippy:runtime is the process group).
+  if (name.substr(0, name.find('@')) == "wippy:runtime/funcs") return ImportGroup::Funcs;
   // "wasi:cli/environment@0.2.3" -> "wasi:cli"; "wasi:clocks@0.2.0" -> "wasi:clocks".
   std::string_view group = name.substr(0, name.find_first_of("/@"));
   for (const auto& [g, n] : kGroups) {

@@ -41,6 +41,7 @@ std::string known_kinds();
 
 // Host import groups a WASM entry may enable (`imports:`).
 // Process: wippy:runtime/process (self, send, receive: procs/wasm_messages.h).
+// Funcs: wippy:runtime/funcs (call other function entries: procs/wasm_funcs.h).
 enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs, Process };
 
 // "wasi:cli", ..., "funcs".

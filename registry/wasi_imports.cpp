@@ -43,10 +43,11 @@ std::vector<std::string> check_import_groups(const interp::Module& module,
                                              const std::set<ImportGroup>& enabled) {
   std::vector<std::string> problems;
   for (const interp::Import& imp : module.imports) {
-    if (imp.kind == interp::ExternKind::Func && imp.module.starts_with("wippy:runtime/") &&
-        !enabled.count(ImportGroup::Process)) {
-      problems.push_back("the module imports " + imp.module + "." + imp.name +
-                         ", which needs import group wippy:runtime; add it to imports");
+    if (imp.kind == interp::ExternKind::Func && imp.module.starts_with("wippy:runtime/")) {
+      ImportGroup g = parse_import_group(imp.module).value_or(ImportGroup::Process);
+      if (!enabled.count(g))
+        problems.push_back("the module imports " + imp.module + "." + imp.name + ", which needs import group " +
+                           std::string(import_group_name(g)) + "; add it to imports");
       continue;
     }
     if (imp.kind != interp::ExternKind::Func || !is_preview1_module(imp.module)) continue;

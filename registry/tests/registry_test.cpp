@@ -811,6 +811,15 @@ TEST(Registry, ProcessServiceErrorsNameEntryAndField) {
   EXPECT_EQ(p.first_error(), "src/s.yaml: entry s:e: lifecycle.depends_on: requires forms a cycle: s:e -> s:f -> s:g -> s:e");
 }
 
+TEST(Registry, FuncsInterfaceNamesTheFuncsGroup) {
+  // wippy:runtime/funcs is the funcs group; the rest of wippy:runtime is the process group.
+  EXPECT_EQ(registry::parse_import_group("funcs"), registry::ImportGroup::Funcs);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime/funcs"), registry::ImportGroup::Funcs);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime/funcs@0.1.0"), registry::ImportGroup::Funcs);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime/process"), registry::ImportGroup::Process);
+  EXPECT_EQ(registry::parse_import_group("wippy:runtime"), registry::ImportGroup::Process);
+}
+
 TEST(Registry, WippyRuntimeImportsNeedTheirGroup) {
   Project p;
   fs::copy_file(fs::path(WIPPY_GUEST_DIR) / "procs_echo.wasm", p.dir() / "wasm/echo.wasm");
