@@ -1,6 +1,7 @@
 // A JavaScript guest (world greeter in greet.wit), componentized by componentize-js:
 // the SpiderMonkey engine plus this source in one component.
 export function greet(name) {
+  if (name === 'throw') throw new Error(`greet refused: ${name}`);
   return `Hello, ${name}!`;
 }
 
