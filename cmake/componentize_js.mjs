@@ -1,0 +1,29 @@
+// Turns a JavaScript guest into a component with componentize-js (SpiderMonkey
+// inside), then transpiles that component with `jco transpile` for the reference run
+// on node. Writes STATUS last: "built", or "skipped: <why>" when componentize-js is
+// not installed (the test that needs the component then reports a skip).
+//   node componentize_js.mjs JCO_DIR SOURCE WIT WORLD OUT TRANSPILED_DIR STATUS
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [jcoDir, source, wit, world, out, transpiled, status] = process.argv.slice(2);
+const modules = path.join(jcoDir, 'node_modules/@bytecodealliance');
+const entry = path.join(modules, 'componentize-js/src/componentize.js');
+await rm(out, { force: true });
+if (!existsSync(entry)) {
+  await writeFile(status, `skipped: componentize-js is not installed in ${jcoDir} (scripts/install-jco.sh)\n`);
+  process.exit(0);
+}
+const { componentize } = await import(pathToFileURL(entry).href);
+// No wasi:http: the guest does not fetch, and with both features off the engine
+// imports no wasi:http interface at all (this host does not provide wasi:http yet).
+const { component } = await componentize({
+  sourcePath: source, witPath: wit, worldName: world, disableFeatures: ['http', 'fetch-event'],
+});
+await writeFile(out, component);
+execFileSync(process.execPath, [path.join(modules, 'jco/dist/jco.js'), 'transpile', out, '--instantiation', 'async',
+  '--name', path.basename(out, '.component.wasm'), '-o', transpiled, '--quiet'], { stdio: 'inherit' });
+await writeFile(status, 'built\n');
