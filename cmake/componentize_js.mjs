@@ -13,9 +13,13 @@ const [jcoDir, source, wit, world, out, transpiled, status] = process.argv.slice
 const modules = path.join(jcoDir, 'node_modules/@bytecodealliance');
 const entry = path.join(modules, 'componentize-js/src/componentize.js');
 await rm(out, { force: true });
-if (!existsSync(entry)) {
-  await writeFile(status, `skipped: componentize-js is not installed in ${jcoDir} (scripts/install-jco.sh)\n`);
-  process.exit(0);
+// componentize-js needs preview2-shim at run time (only a dev dependency of its own),
+// so a tree where jco pulled in componentize-js alone counts as not installed.
+for (const needed of [entry, path.join(modules, 'preview2-shim/package.json')]) {
+  if (!existsSync(needed)) {
+    await writeFile(status, `skipped: ${needed} is not installed (scripts/install-jco.sh ${jcoDir})\n`);
+    process.exit(0);
+  }
 }
 const { componentize } = await import(pathToFileURL(entry).href);
 // No wasi:http: the guest does not fetch, and with both features off the engine
