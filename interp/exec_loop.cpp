@@ -259,9 +259,7 @@ tail_enter_function: {
 trap:
   ex->pc_ = pc;
   SYNC_FRAMES();
-  ex->set_trap(trap_index < 0 ? std::string(trap_message)
-                              : std::string(trap_message) + " " + std::to_string(trap_index),
-               pc, trap_code_of(trap_message));
+  ex->set_loop_trap(trap_message, trap_index, pc);
   status = RunStatus::Trapped;
   goto leave;
 

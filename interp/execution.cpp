@@ -212,6 +212,11 @@ static uint32_t function_index(const Instance& inst, const Function* f) {
   return 0;
 }
 
+void Execution::set_loop_trap(const char* message, int64_t index, const Slot* pc) {
+  set_trap(index < 0 ? std::string(message) : std::string(message) + " " + std::to_string(index), pc,
+           trap_code_of(message));
+}
+
 void Execution::set_trap(std::string message, const Slot* pc, TrapCode code) {
   trap_.code = code;
   trap_.message = std::move(message);

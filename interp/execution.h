@@ -140,6 +140,9 @@ class Execution {
   RunStatus call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowed);
   static const void* const* table_;
   void set_trap(std::string message, const Slot* pc, TrapCode code);
+  // The run loop's trap: `message`, with " <index>" when index >= 0. Out of line, so
+  // the loop keeps only a call on its cold path.
+  [[gnu::noinline, gnu::cold]] void set_loop_trap(const char* message, int64_t index, const Slot* pc);
   bool grow_stack(size_t needed_cells);
 
   Store& store_;
