@@ -99,7 +99,7 @@ wippy::test::ProcessResult run_wippy(const Project& p, const std::string& env, c
 }
 
 TEST(ClusterProject, PingPongAndOrderedThousandAcrossTwoWippyProcesses) {
-  if (NatsServer::binary().empty()) GTEST_SKIP() << NatsServer::kMissing;
+  if (NatsServer::binary().empty()) GTEST_FAIL() << NatsServer::kMissing;
   NatsServer server;
   ASSERT_FALSE(server.url().empty()) << "nats-server did not start";
   Project p;
@@ -119,7 +119,7 @@ TEST(ClusterProject, PingPongAndOrderedThousandAcrossTwoWippyProcesses) {
 }
 
 TEST(ClusterProject, MonitorGetsNodeDownWhenItsNodeIsKilled) {
-  if (NatsServer::binary().empty()) GTEST_SKIP() << NatsServer::kMissing;
+  if (NatsServer::binary().empty()) GTEST_FAIL() << NatsServer::kMissing;
   NatsServer server;
   ASSERT_FALSE(server.url().empty()) << "nats-server did not start";
   Project p;

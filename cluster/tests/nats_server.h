@@ -23,7 +23,7 @@ class NatsServer {
     return "";
   }
   static constexpr const char* kMissing =
-      "nats-server is not installed (scripts/install-deps.sh installs it): cluster test skipped";
+      "nats-server is not installed; scripts/install-deps.sh installs it, and the cluster tests need it";
 
   // Starts the server; url() is empty when it did not come up.
   NatsServer() {

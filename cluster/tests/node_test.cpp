@@ -63,7 +63,7 @@ class Result {
 class TwoNodes : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (NatsServer::binary().empty()) GTEST_SKIP() << NatsServer::kMissing;
+    if (NatsServer::binary().empty()) GTEST_FAIL() << NatsServer::kMissing;
     ASSERT_FALSE(server_.url().empty()) << "nats-server did not start";
     node_a_ = Node::join(a_, opts_a_);
     node_b_ = Node::join(b_, {"b", server_.url(), {}});
