@@ -85,7 +85,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     // cannot be opened fails the start.
     cfg.imports = [argv = std::move(argv), env = std::move(env), mounts = std::move(mounts), cwd = w.wasi.cwd,
                    mask = *groups, id = entry->id, max_open_files = w.wasi.max_open_files,
-                   max_write_bytes = w.wasi.max_write_bytes, component = w.component,
+                   max_write_bytes = w.wasi.max_write_bytes, network = w.wasi.network, component = w.component,
                    &terminal_hosts](procs::WasmImports& im, procs::ProcessContext& pc) {
       auto ctx = std::make_shared<wasi::WasiContext>();
       ctx->args = argv;
@@ -104,6 +104,9 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       if (!cwd.empty() && !has_pwd) ctx->env.push_back("PWD=" + cwd);
       if (max_open_files) ctx->fds.set_max_descriptors(*max_open_files);
       if (max_write_bytes) ctx->max_write_bytes = *max_write_bytes;
+      ctx->network = network;
+      ctx->entry = id;
+      ctx->warn = log_line;
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
       if (!cwd.empty()) ctx->set_cwd(cwd);
       if (terminal_hosts.count(pc.host().name())) {

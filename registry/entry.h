@@ -12,6 +12,7 @@
 
 #include "component/types.h"
 #include "engine/engine.h"
+#include "wasi/net_policy.h"
 #include "procs/supervisor.h"
 
 namespace wippy::component {
@@ -91,6 +92,8 @@ struct WasiConfig {
   // Bytes the process may add to files on its mounts (wasi::WasiContext::
   // kDefaultMaxWriteBytes when unset; 0: no limit); beyond it, ENOSPC.
   std::optional<uint64_t> max_write_bytes;
+  // `network: {allow: [HOST:PORT...], listen: [HOST:PORT...]}` (wasi/net_policy.h).
+  wasi::NetworkPolicy network;
 };
 
 // `limits:`. Unset fields use the runtime's defaults.

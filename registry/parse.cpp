@@ -83,8 +83,24 @@ EnvVariable parse_env_variable(const YAML::Node& node, const Fields& f) {
   return e;
 }
 
+// wasi.network.allow / .listen: lists of HOST:PORT rules.
+void parse_network(const YAML::Node& net, const Fields& f, wasi::NetworkPolicy& out) {
+  f.refuse_unknown(net, {"allow", "listen"}, "wasi.network");
+  for (auto [key, rules] : {std::pair{"allow", &out.connect}, std::pair{"listen", &out.bind}}) {
+    std::string field = std::string("wasi.network.") + key;
+    auto list = f.str_list(net, key, field);
+    if (!list) continue;
+    for (size_t i = 0; i < list->size(); ++i) {
+      std::string why;
+      if (auto rule = wasi::NetRule::parse((*list)[i], why)) rules->push_back(*rule);
+      else f.error(field + "[" + std::to_string(i) + "]: \"" + (*list)[i] + "\": " + why);
+    }
+  }
+}
+
 void parse_wasi(const YAML::Node& wasi, const Fields& f, const FileContext& fc, WasiConfig& out) {
-  f.refuse_unknown(wasi, {"args", "cwd", "env", "mounts", "max_open_files", "max_write_bytes"}, "wasi");
+  f.refuse_unknown(wasi, {"args", "cwd", "env", "mounts", "max_open_files", "max_write_bytes", "network"}, "wasi");
+  if (auto net = f.map(wasi, "network", "wasi.network")) parse_network(*net, f, out.network);
   if (auto args = f.str_list(wasi, "args", "wasi.args")) out.args = *args;
   if (auto n = f.uint(wasi, "max_open_files", "wasi.max_open_files", 3, wasi::FdTable::kMaxMaxDescriptors))
     out.max_open_files = static_cast<uint32_t>(*n);

@@ -17,6 +17,7 @@
 
 #include "interp/instance.h"
 #include "wasi/fd_table.h"
+#include "wasi/net_policy.h"
 
 namespace wippy::wasi {
 
@@ -93,6 +94,15 @@ struct WasiContext {
   static constexpr uint64_t kDefaultMaxWriteBytes = uint64_t{1} << 30;
   uint64_t max_write_bytes = kDefaultMaxWriteBytes;
   uint64_t written_bytes = 0;  // counted so far
+
+  // Where the guest may connect and listen (wasi.network); empty: nowhere. A refused
+  // destination gets the interface's access-denied error and one `warn` line
+  // naming `entry` (network_denial()).
+  NetworkPolicy network;
+  std::string entry = "wasm";
+  std::function<void(std::string_view line)> warn = [](std::string_view line) {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+  };
 
   ClockFn clock;       // empty: the host's clocks (clock_gettime)
   RandomFn random;     // empty: getrandom(2)

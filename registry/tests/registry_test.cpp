@@ -161,6 +161,7 @@ TEST(Registry, FullFieldSet) {
                     "        - { fs: myns:wasm_binaries, guest: /data/, read_only: true }\n"
                     "      max_open_files: 64\n"
                     "      max_write_bytes: 10_000_000\n"
+                    "      network: { allow: [\"api.example.com:443\", \"127.0.0.1:8080\"], listen: [\"*:9000\"] }\n"
                     "    limits:\n"
                     "      max_execution_ms: 5000\n"
                     "      fuel: 1_000_000\n"
@@ -196,6 +197,10 @@ TEST(Registry, FullFieldSet) {
   EXPECT_TRUE(w.wasi.mounts[0].read_only);
   EXPECT_EQ(w.wasi.max_open_files, 64u);
   EXPECT_EQ(w.wasi.max_write_bytes, 10000000u);
+  ASSERT_EQ(w.wasi.network.connect.size(), 2u);
+  EXPECT_EQ(w.wasi.network.connect[1].to_string(), "127.0.0.1:8080");
+  ASSERT_EQ(w.wasi.network.bind.size(), 1u);
+  EXPECT_EQ(w.wasi.network.bind[0].to_string(), "*:9000");
   EXPECT_EQ(w.limits.max_execution_ms, 5000u);
   EXPECT_EQ(w.limits.fuel, 1000000u);
   EXPECT_EQ(w.limits.max_memory_pages, 16u);
@@ -406,6 +411,16 @@ TEST(Registry, WasiRules) {
     Project p;
     write_good(p, good_wasm_fields() + "    wasi:\n      max_write_bytes: -5\n");
     EXPECT_ERROR(p, "entry myns:compute_worker: wasi.max_write_bytes must be a non-negative integer");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      network: { allow: [\"ok.example:80\", \"bad:70000\"] }\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.network.allow[1]: \"bad:70000\": bad port \"70000\"");
+  }
+  {
+    Project p;
+    write_good(p, good_wasm_fields() + "    wasi:\n      network: { connect: [\"x:1\"] }\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: wasi.network.connect: unknown field");
   }
 }
 
