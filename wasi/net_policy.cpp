@@ -198,10 +198,10 @@ std::string NetRule::to_string() const {
   switch (host) {
     case Host::Any: h = "*"; break;
     case Host::Name: h = name; break;
-    case Host::NameSuffix: h = "*" + name; break;
+    case Host::NameSuffix: h = std::string("*").append(name); break;
     case Host::Cidr:
-      h = address.v6 ? "[" + address.to_string() + "]" : address.to_string();
-      if (prefix != (address.v6 ? 128 : 32)) h += "/" + std::to_string(prefix);
+      h = address.v6 ? std::string("[").append(address.to_string()).append("]") : address.to_string();
+      if (prefix != (address.v6 ? 128 : 32)) h.append("/").append(std::to_string(prefix));
       break;
   }
   std::string p = port_lo == 0 && port_hi == 65535 ? "*"
@@ -271,10 +271,10 @@ bool NetworkPolicy::may_bind(const IpAddress& raw, uint16_t port) const {
 std::string network_denial(std::string_view entry, std::string_view host, std::optional<uint16_t> port,
                            std::string_view list) {
   std::string dest(host);
-  if (dest.find(':') != std::string::npos && dest.front() != '[') dest = "[" + dest + "]";
-  if (port) dest += ":" + std::to_string(*port);
-  return "entry " + std::string(entry) + ": network access to " + dest + " denied (not in " + std::string(list) +
-         ")";
+  if (dest.find(':') != std::string::npos && dest.front() != '[') dest = std::string("[").append(dest).append("]");
+  if (port) dest.append(":").append(std::to_string(*port));
+  return std::string("entry ").append(entry).append(": network access to ").append(dest).append(" denied (not in ")
+      .append(list).append(")");
 }
 
 }  // namespace wippy::wasi
