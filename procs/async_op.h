@@ -23,6 +23,8 @@ namespace wippy::procs {
 struct AsyncResult {
   std::vector<uint64_t> values;
   std::optional<std::string> trap;
+  // The host call is not over: suspend on this next instead of resuming the guest.
+  std::unique_ptr<interp::HostPending> next;
 };
 
 // A one-shot, thread-safe completion slot shared by the waiting process and whoever

@@ -67,6 +67,7 @@ void WasiBlockingOp::cancel() {
 
 void WasiBlockingOp::finish(AsyncResult& result) {
   if (op_->finish) result.values = op_->finish();
+  if (op_->next) result.next = std::move(op_->next);
 }
 
 }  // namespace wippy::procs

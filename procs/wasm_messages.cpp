@@ -52,10 +52,10 @@ class ReceiveOp : public AsyncOp {
   void start(std::shared_ptr<Completion> done, EventLoop& loop) override {
     done_ = done;
     if (timeout_ns_ >= 0)
-      timer_ = loop.after(std::chrono::nanoseconds(timeout_ns_), [done] { done->complete(AsyncResult{{}, std::nullopt}); });
+      timer_ = loop.after(std::chrono::nanoseconds(timeout_ns_), [done] { done->complete(AsyncResult{}); });
   }
   void poll(ProcessContext& ctx) override {
-    if (ctx.has_message() || ctx.cancelled()) done_->complete(AsyncResult{{}, std::nullopt});
+    if (ctx.has_message() || ctx.cancelled()) done_->complete(AsyncResult{});
   }
   void cancel() override { timer_.cancel(); }
   void finish(AsyncResult& result) override {

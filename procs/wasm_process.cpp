@@ -89,6 +89,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
     if (res) op_->finish(*res);
     op_.reset();
     completion_.reset();
+    if (res && res->next) return suspend(std::move(res->next), ctx);  // the host call goes on
     interp::Execution& exec = call_->execution();
     if (res && res->trap)
       exec.resume_trap(*res->trap);
@@ -96,6 +97,25 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
       exec.resume(res ? std::span<const uint64_t>(res->values) : std::span<const uint64_t>());
   }
   return drive(ctx);
+}
+
+// Waits for what a host call suspended on: its operation runs on the event loop or
+// the I/O pool and wakes the process when done.
+StepResult WasmProcess::suspend(std::unique_ptr<interp::HostPending> p, ProcessContext& ctx) {
+  if (auto* b = dynamic_cast<wasi::BlockingOp*>(p.get())) {
+    p.release();
+    p = std::make_unique<WasiBlockingOp>(std::unique_ptr<wasi::BlockingOp>(b));
+  }
+  if (auto* op = dynamic_cast<AsyncOp*>(p.get())) {
+    p.release();
+    op_.reset(op);
+    completion_ = std::make_shared<Completion>(ctx.waker());
+    op_->start(completion_, ctx.loop());
+    // If it completed already, the wake-up arrived during this step and the
+    // dispatcher runs the process again at once.
+    return StepResult::waiting();
+  }
+  return StepResult::fail("a host function suspended with an operation the process host cannot run");
 }
 
 StepResult WasmProcess::drive(ProcessContext& ctx) {
@@ -121,20 +141,7 @@ StepResult WasmProcess::drive(ProcessContext& ctx) {
         r.exit_code = exit->code;
         return r;
       }
-      if (auto* b = dynamic_cast<wasi::BlockingOp*>(p.get())) {
-        p.release();
-        p = std::make_unique<WasiBlockingOp>(std::unique_ptr<wasi::BlockingOp>(b));
-      }
-      if (auto* op = dynamic_cast<AsyncOp*>(p.get())) {
-        p.release();
-        op_.reset(op);
-        completion_ = std::make_shared<Completion>(ctx.waker());
-        op_->start(completion_, ctx.loop());
-        // If it completed already, the wake-up arrived during this step and the
-        // dispatcher runs the process again at once.
-        return StepResult::waiting();
-      }
-      return StepResult::fail("a host function suspended with an operation the process host cannot run");
+      return suspend(std::move(p), ctx);
     }
     default:
       return StepResult::fail(std::string("unexpected execution status: ") + interp::run_status_name(st));

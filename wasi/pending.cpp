@@ -24,12 +24,18 @@ void wait_for_fds(const std::vector<BlockingOp::FdWait>& waits, std::optional<Bl
 }
 
 std::vector<uint64_t> BlockingOp::run_here() {
-  if (!fd_waits.empty())
-    wait_for_fds(fd_waits, deadline);
-  else if (deadline)
-    std::this_thread::sleep_until(*deadline);
-  if (work) work();
-  return finish ? finish() : std::vector<uint64_t>{};
+  std::unique_ptr<BlockingOp> later;  // keeps the op of each later round alive
+  for (BlockingOp* op = this;;) {
+    if (!op->fd_waits.empty())
+      wait_for_fds(op->fd_waits, op->deadline);
+    else if (op->deadline)
+      std::this_thread::sleep_until(*op->deadline);
+    if (op->work) op->work();
+    std::vector<uint64_t> results = op->finish ? op->finish() : std::vector<uint64_t>{};
+    if (!op->next) return results;
+    later = std::move(op->next);
+    op = later.get();
+  }
 }
 
 }  // namespace wippy::wasi

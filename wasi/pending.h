@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -47,12 +48,18 @@ struct BlockingOp : interp::HostPending {
   // Runs on the guest's thread once the deadline passed and `work` returned: stores
   // results into guest memory and returns the suspended function's result cells.
   std::function<std::vector<uint64_t>()> finish;
+  // Set by finish() when the call is not over: the driver runs this operation next
+  // instead of resuming the guest (its finish() gives the results, or sets `next`
+  // again). Long host work (a large random_get) goes in pieces this way, one piece
+  // per slice, taking turns with other processes as guest code does.
+  std::unique_ptr<BlockingOp> next;
 
   // Neither a deadline, a descriptor nor work: the op only ends the current slice
   // (sched_yield).
   bool yield_only() const { return !deadline && fd_waits.empty() && !work; }
 
-  // Runs the whole operation on the calling thread and returns the result cells.
+  // Runs the whole operation (and any `next`) on the calling thread and returns the
+  // result cells.
   std::vector<uint64_t> run_here();
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "wasi/command.h"
+#include "wasi/pending.h"
 #include "wasi/wasi.h"
 
 namespace wasi = wippy::wasi;
@@ -19,6 +20,22 @@ namespace {
 
 constexpr uint32_t kBuf = 65536;             // where the guest's big buffer starts
 constexpr uint32_t k16MiB = 16u * 1024 * 1024;
+
+// Does what a suspended run waits for, here, and resumes it.
+void resume_here(interp::Execution& ex) {
+  std::unique_ptr<interp::HostPending> pending = ex.take_pending();
+  auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
+  ASSERT_NE(op, nullptr);
+  ex.resume(op->run_here());
+}
+
+interp::RunStatus run_to_end(interp::Execution& ex) {
+  for (;;) {
+    interp::RunStatus st = ex.run();
+    if (st != interp::RunStatus::Suspended) return st;
+    resume_here(ex);
+  }
+}
 
 // An instance of fuel_probe with its own context; random_get fills with 0xab.
 struct FuelProbe {
@@ -44,10 +61,11 @@ struct FuelProbe {
   std::unique_ptr<interp::Execution> start(const char* name, std::vector<uint64_t> args) {
     return inst->call(name, args);
   }
-  // Runs `name(args)` unsliced; returns the fuel it consumed (and expects it returned 0).
+  // Runs `name(args)` unsliced, doing what it suspends on here; returns the fuel it
+  // consumed (and expects it returned 0).
   uint64_t fuel_of(const char* name, std::vector<uint64_t> args) {
     auto ex = inst->call(name, args);
-    EXPECT_EQ(ex->run(), interp::RunStatus::Done) << ex->trap().message;
+    EXPECT_EQ(run_to_end(*ex), interp::RunStatus::Done) << ex->trap().message;
     EXPECT_EQ(ex->results().size(), 1u);
     if (!ex->results().empty()) {
       EXPECT_EQ(ex->results()[0], 0u);
@@ -57,6 +75,36 @@ struct FuelProbe {
 };
 
 }  // namespace
+
+TEST(HostFuel, ALargeRandomGetFillsAPiecePerRoundAndYieldsBetween) {
+  FuelProbe p;
+  auto ex = p.start("random_get", {kBuf, k16MiB});
+  ASSERT_EQ(ex->run(), interp::RunStatus::Suspended);
+  auto pending = ex->take_pending();
+  auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
+  ASSERT_NE(op, nullptr);
+  EXPECT_TRUE(op->yield_only()) << "nothing runs on another thread";
+  constexpr uint32_t kPiece = 256 * 1024;
+  EXPECT_EQ(p.mem()[kBuf + kPiece - 1], 0xab) << "the first piece is filled in the call";
+  EXPECT_EQ(p.mem()[kBuf + kPiece], 0);
+  int rounds = 1;
+  std::vector<uint64_t> results;
+  std::unique_ptr<wasi::BlockingOp> later;
+  for (wasi::BlockingOp* round = op;;) {
+    ASSERT_TRUE(round->yield_only());
+    results = round->finish();
+    ++rounds;
+    EXPECT_EQ(p.mem()[kBuf + uint64_t{kPiece} * rounds - 1], 0xab);
+    if (!round->next) break;
+    EXPECT_EQ(p.mem()[kBuf + uint64_t{kPiece} * rounds], 0) << "one piece per round";
+    later = std::move(round->next);
+    round = later.get();
+  }
+  EXPECT_EQ(rounds, int(k16MiB / kPiece));
+  ex->resume(results);
+  ASSERT_EQ(ex->run(), interp::RunStatus::Done);
+  EXPECT_EQ(ex->results()[0], 0u);
+}
 
 TEST(HostFuel, RandomGetCostsOneUnitPer64Bytes) {
   FuelProbe p;
@@ -105,7 +153,7 @@ TEST(HostFuel, TheLimitIsExactForHostCharges) {
   EXPECT_EQ(fits.fuel_of("random_loop", {kBuf, 4096, 10}), need);
   FuelProbe short_by_one(need - 1);
   auto ex = short_by_one.start("random_loop", {kBuf, 4096, 10});
-  ASSERT_EQ(ex->run(), interp::RunStatus::Trapped);
+  ASSERT_EQ(run_to_end(*ex), interp::RunStatus::Trapped);
   EXPECT_EQ(ex->trap().message, "fuel exhausted");
 }
 
@@ -125,6 +173,10 @@ TEST(HostFuel, ASliceEndsRightAfterACallThatSpentItsBudget) {
   do {
     st = ex->run(10000);
     ++runs;
+    if (st == interp::RunStatus::Suspended) {
+      resume_here(*ex);  // a fill larger than one piece
+      st = interp::RunStatus::OutOfBudget;
+    }
     uint64_t used = ex->fuel_consumed() - before;
     before = ex->fuel_consumed();
     EXPECT_LE(used, 10000u + 16384u + 100u) << "a slice ran past its budget by more than one call";
