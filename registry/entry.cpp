@@ -29,6 +29,7 @@ constexpr std::array<std::pair<ImportGroup, std::string_view>, 9> kGroups{{
     {ImportGroup::Filesystem, "wasi:filesystem"},
     {ImportGroup::Random, "wasi:random"},
     {ImportGroup::Http, "wasi:http"},
+    {ImportGroup::Sockets, "wasi:sockets"},
     {ImportGroup::Funcs, "funcs"},
     {ImportGroup::Process, "wippy:runtime"},
 }};
