@@ -52,6 +52,7 @@ struct TcpSocket {
   bool v6 = false;
   std::shared_ptr<Descriptor> sock;  // a non-blocking stream Descriptor
   uint64_t backlog = 128;
+  int connect_errno = 0;  // a connect that failed at once: finish-connect reports it
   bool streams_given = false;  // finish-connect / accept handed out the streams
 };
 

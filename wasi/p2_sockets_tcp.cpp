@@ -52,9 +52,10 @@ HostReply start_connect(State& st, const Args& a) {
   sockaddr_storage ss;
   socklen_t len = to_sockaddr(*addr, ss);
   if (::connect(s->sock->fd(), reinterpret_cast<sockaddr*>(&ss), len) != 0 && errno != EINPROGRESS) {
-    Value e = err_from_errno();
-    s->phase = Phase::Closed;
-    return {{e}};
+    // As WASI says: a bad argument fails here, what the network answered (refused,
+    // unreachable...) in finish-connect, however fast it came.
+    if (errno == EINVAL || errno == EAFNOSUPPORT || errno == EISCONN || errno == EALREADY) return {{err_from_errno()}};
+    s->connect_errno = errno;
   }
   s->phase = Phase::ConnectStarted;
   return {{Value::ok()}};
@@ -63,10 +64,12 @@ HostReply start_connect(State& st, const Args& a) {
 HostReply finish_connect(State& st, const Args& a) {
   std::shared_ptr<TcpSocket> s = self(st, a);
   if (s->phase != Phase::ConnectStarted) return {{sock_err(SockError::NotInProgress)}};
-  if (!fd_ready(s->sock->fd(), true)) return {{sock_err(SockError::WouldBlock)}};
-  int err = 0;
-  socklen_t len = sizeof err;
-  if (::getsockopt(s->sock->fd(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  int err = s->connect_errno;
+  if (err == 0) {
+    if (!fd_ready(s->sock->fd(), true)) return {{sock_err(SockError::WouldBlock)}};
+    socklen_t len = sizeof err;
+    if (::getsockopt(s->sock->fd(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  }
   if (err != 0) {
     s->phase = Phase::Closed;
     return {{sock_err(sock_error_from_errno(err))}};
@@ -171,7 +174,8 @@ void define_tcp(Iface& i) {
   i.fn("[method]tcp-socket.subscribe", [](State& st, HostContext&, const Args& a) -> HostReply {
     std::shared_ptr<TcpSocket> s = self(st, a);
     auto p = std::make_shared<Pollable>();
-    if (s->phase == Phase::ConnectStarted || s->phase == Phase::Listening) {
+    bool failed = s->phase == Phase::ConnectStarted && s->connect_errno != 0;  // ready at once
+    if ((s->phase == Phase::ConnectStarted && !failed) || s->phase == Phase::Listening) {
       p->kind = s->phase == Phase::Listening ? Pollable::Kind::Readable : Pollable::Kind::Writable;
       p->fd = s->sock->fd();
       p->keep = s->sock;

@@ -11,6 +11,8 @@
 #include <cctype>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "component/tests/guest_util.h"
 #include "wasi/p2.h"
 
