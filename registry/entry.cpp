@@ -21,7 +21,7 @@ constexpr std::array<std::pair<Kind, std::string_view>, 9> kKinds{{
     {Kind::ProcessService, "process.service"},
 }};
 
-constexpr std::array<std::pair<ImportGroup, std::string_view>, 9> kGroups{{
+constexpr std::array<std::pair<ImportGroup, std::string_view>, 10> kGroups{{
     {ImportGroup::Cli, "wasi:cli"},
     {ImportGroup::Io, "wasi:io"},
     {ImportGroup::Poll, "wasi:poll"},

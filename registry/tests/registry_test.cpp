@@ -340,8 +340,8 @@ TEST(Registry, UnknownKindAndImportGroup) {
   }
   {
     Project p;
-    write_good(p, good_wasm_fields() + "    imports: [wasi:cli, wasi:sockets]\n");
-    EXPECT_ERROR(p, "entry myns:compute_worker: imports: unknown import group \"wasi:sockets\" (known: wasi:cli,");
+    write_good(p, good_wasm_fields() + "    imports: [wasi:cli, wasi:keyvalue]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: imports: unknown import group \"wasi:keyvalue\" (known: wasi:cli,");
   }
 }
 

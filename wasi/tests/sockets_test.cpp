@@ -230,6 +230,13 @@ TEST(Sockets, OpenSocketsAreCappedPerInstance) {
   EXPECT_EQ(p.call("open-many", {Value::u32(5)}), "opened 5");
 }
 
+TEST(Sockets, AHandleTheGuestNeverHadTraps) {
+  Probe p;
+  std::string got = p.call("bad-handle", {});
+  EXPECT_EQ(got.rfind("trap: ", 0), 0u) << got;
+  EXPECT_NE(got.find("4242"), std::string::npos) << got;
+}
+
 TEST(Sockets, ImportsNeedTheSocketsGroup) {
   auto c = component::test::load_guest("sockets_probe.component.wasm");
   component::Linker linker;

@@ -288,6 +288,12 @@ EXPORT("udp-echo") str_t* udp_echo(uint32_t port, const char* msg, uint32_t msg_
   return reply();
 }
 
+EXPORT("bad-handle") str_t* bad_handle(void) {
+  tcp_subscribe(4242);
+  puts_("not trapped");
+  return reply();
+}
+
 EXPORT("open-many") str_t* open_many(uint32_t n) {
   static uint32_t socks[100000];
   uint32_t k = 0;
