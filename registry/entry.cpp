@@ -21,7 +21,7 @@ constexpr std::array<std::pair<Kind, std::string_view>, 9> kKinds{{
     {Kind::ProcessService, "process.service"},
 }};
 
-constexpr std::array<std::pair<ImportGroup, std::string_view>, 9> kGroups{{
+constexpr std::array<std::pair<ImportGroup, std::string_view>, 10> kGroups{{
     {ImportGroup::Cli, "wasi:cli"},
     {ImportGroup::Io, "wasi:io"},
     {ImportGroup::Poll, "wasi:poll"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<ImportGroup, std::string_view>, 9> kGroups{{
     {ImportGroup::Filesystem, "wasi:filesystem"},
     {ImportGroup::Random, "wasi:random"},
     {ImportGroup::Http, "wasi:http"},
+    {ImportGroup::Sockets, "wasi:sockets"},
     {ImportGroup::Funcs, "funcs"},
     {ImportGroup::Process, "wippy:runtime"},
 }};

@@ -43,7 +43,7 @@ std::string known_kinds();
 // Host import groups a WASM entry may enable (`imports:`).
 // Process: wippy:runtime/process (self, send, receive: procs/wasm_messages.h).
 // Funcs: wippy:runtime/funcs (call other function entries: procs/wasm_funcs.h).
-enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Funcs, Process };
+enum class ImportGroup { Cli, Io, Poll, Clocks, Filesystem, Random, Http, Sockets, Funcs, Process };
 
 // "wasi:cli", ..., "funcs".
 std::string_view import_group_name(ImportGroup group);

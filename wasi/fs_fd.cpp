@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -475,8 +476,10 @@ int64_t host_read(int fd, uint8_t* buf, size_t len, std::optional<uint64_t> offs
 int64_t host_write(int fd, const uint8_t* buf, size_t len, std::optional<uint64_t> offset, int& err) {
   size_t done = 0;
   while (done < len) {
+    // A socket whose peer has gone gets EPIPE, not SIGPIPE (which would end the host).
     ssize_t n = offset ? ::pwrite(fd, buf + done, len - done, static_cast<off_t>(*offset + done))
-                       : ::write(fd, buf + done, len - done);
+                       : ::send(fd, buf + done, len - done, MSG_NOSIGNAL);
+    if (n < 0 && !offset && errno == ENOTSOCK) n = ::write(fd, buf + done, len - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (done == 0) {

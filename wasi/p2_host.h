@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,6 +112,13 @@ struct FsDescriptor {
 };
 inline constexpr uint32_t kFlagRead = 1, kFlagWrite = 2, kFlagMutateDirectory = 32;
 
+// wasi:sockets resources (p2_sockets.h).
+struct Network {};
+struct TcpSocket;
+struct UdpSocket;
+struct DatagramStream;
+struct ResolveStream;
+
 struct DirectoryEntryStream {
   std::vector<DirEntry> entries;
   size_t next = 0;
@@ -126,6 +134,15 @@ struct State {
   HandleTable<IoError> errors{"error"};
   HandleTable<FsDescriptor> descriptors{"descriptor"};
   HandleTable<DirectoryEntryStream> dir_streams{"directory-entry-stream"};
+  HandleTable<Network> networks{"network"};
+  HandleTable<TcpSocket> tcp_sockets{"tcp-socket"};
+  HandleTable<UdpSocket> udp_sockets{"udp-socket"};
+  HandleTable<DatagramStream> incoming_datagrams{"incoming-datagram-stream"};
+  HandleTable<DatagramStream> outgoing_datagrams{"outgoing-datagram-stream"};
+  HandleTable<ResolveStream> resolve_streams{"resolve-address-stream"};
+  // Address -> the name a lookup of this instance resolved it from, so that a
+  // connect to it is checked against name rules too (p2_sockets_lookup.cpp).
+  std::map<std::string, std::string> resolved_names;
 };
 
 // Defines the functions of one imported interface, under the exact name the
@@ -157,6 +174,7 @@ void define_io(Iface& i, std::string_view iface);
 void define_clocks(Iface& i, std::string_view iface);
 void define_filesystem(Iface& i, std::string_view iface);
 void define_random(Iface& i, std::string_view iface);
+void define_sockets(Iface& i, std::string_view iface);
 
 // --- values ---------------------------------------------------------------------------
 

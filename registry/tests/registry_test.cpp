@@ -224,6 +224,16 @@ TEST(Registry, FullFieldSet) {
   EXPECT_EQ(out.mode, 0700u);
 }
 
+TEST(Registry, SocketsImportGroup) {
+  Project p;
+  write_good(p, good_wasm_fields() + "    imports: [wasi:cli, wasi:sockets]\n");
+  Registry reg = p.load();
+  const auto& w = reg.find("myns:compute_worker")->wasm();
+  EXPECT_TRUE(w.enables(registry::ImportGroup::Sockets));
+  EXPECT_FALSE(w.enables(registry::ImportGroup::Http));
+  EXPECT_EQ(registry::parse_import_group("wasi:sockets/tcp@0.2.0"), registry::ImportGroup::Sockets);
+}
+
 TEST(Registry, LockFileMissing) {
   Project p;
   write_good(p);
@@ -340,8 +350,8 @@ TEST(Registry, UnknownKindAndImportGroup) {
   }
   {
     Project p;
-    write_good(p, good_wasm_fields() + "    imports: [wasi:cli, wasi:sockets]\n");
-    EXPECT_ERROR(p, "entry myns:compute_worker: imports: unknown import group \"wasi:sockets\" (known: wasi:cli,");
+    write_good(p, good_wasm_fields() + "    imports: [wasi:cli, wasi:keyvalue]\n");
+    EXPECT_ERROR(p, "entry myns:compute_worker: imports: unknown import group \"wasi:keyvalue\" (known: wasi:cli,");
   }
 }
 

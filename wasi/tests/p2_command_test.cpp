@@ -192,7 +192,10 @@ TEST(P2Groups, InterfacesMapToTheDesignGroups) {
   EXPECT_EQ(p2_group_of("wasi:clocks/monotonic-clock@0.2.1"), Group::Clocks);
   EXPECT_EQ(p2_group_of("wasi:filesystem/preopens"), Group::Filesystem);
   EXPECT_EQ(p2_group_of("wasi:random/insecure-seed@0.2.0"), Group::Random);
-  EXPECT_EQ(p2_group_of("wasi:sockets/tcp@0.2.0"), std::nullopt);
+  EXPECT_EQ(p2_group_of("wasi:sockets/tcp@0.2.0"), Group::Sockets);
+  EXPECT_EQ(p2_group_of("wasi:sockets/ip-name-lookup@0.2.3"), Group::Sockets);
+  EXPECT_EQ(p2_group_of("wasi:sockets/udp@0.2.0"), Group::Sockets);
+  EXPECT_EQ(p2_group_of("wasi:sockets/udp-create-socket@0.2.0"), Group::Sockets);
 }
 
 TEST(P2Groups, ImportOfADisabledGroupIsRefusedAtLoad) {
