@@ -14,6 +14,7 @@ ImportGroup to_import_group(wasi::Group g) {
     case wasi::Group::Clocks: return ImportGroup::Clocks;
     case wasi::Group::Filesystem: return ImportGroup::Filesystem;
     case wasi::Group::Random: return ImportGroup::Random;
+    case wasi::Group::Http: return ImportGroup::Http;
   }
   return ImportGroup::Cli;
 }

@@ -73,6 +73,7 @@ std::string_view group_name(Group g) {
     case Group::Clocks: return "wasi:clocks";
     case Group::Filesystem: return "wasi:filesystem";
     case Group::Random: return "wasi:random";
+    case Group::Http: return "wasi:http";
   }
   return "?";
 }

@@ -123,6 +123,8 @@ struct DirectoryEntryStream {
   size_t next = 0;
 };
 
+struct HttpTables;  // p2_http.cpp
+
 // Everything one instance's WASI 0.2 host functions share.
 struct State {
   explicit State(WasiContext& c) : ctx(c) {}
@@ -133,6 +135,7 @@ struct State {
   HandleTable<IoError> errors{"error"};
   HandleTable<FsDescriptor> descriptors{"descriptor"};
   HandleTable<DirectoryEntryStream> dir_streams{"directory-entry-stream"};
+  std::shared_ptr<HttpTables> http;  // made by the first wasi:http call
 };
 
 // Defines the functions of one imported interface, under the exact name the
@@ -169,6 +172,7 @@ void define_io(Iface& i, std::string_view iface);
 void define_clocks(Iface& i, std::string_view iface);
 void define_filesystem(Iface& i, std::string_view iface);
 void define_random(Iface& i, std::string_view iface);
+void define_http(Iface& i, std::string_view iface);
 
 // --- values ---------------------------------------------------------------------------
 
