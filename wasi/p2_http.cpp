@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <tuple>
 
 #include "wasi/http_client.h"
 #include "wasi/p2_host.h"
@@ -307,15 +308,6 @@ void define_request(Iface& i) {
     req(st, a)->method = name;
     return {{Value::ok()}};
   });
-  i.fn("[method]outgoing-request.path-with-query", [req](State& st, HostContext&, const Args& a) -> HostReply {
-    return {{optional_string(req(st, a)->path)}};
-  });
-  i.fn("[method]outgoing-request.set-path-with-query", [req](State& st, HostContext&, const Args& a) -> HostReply {
-    const Value& p = a.at(1);
-    if (p.case_index() == 1 && !valid_path(p.payload()->str)) return {{Value::err()}};
-    req(st, a)->path = p.case_index() == 1 ? std::optional<std::string>(p.payload()->str) : std::nullopt;
-    return {{Value::ok()}};
-  });
   i.fn("[method]outgoing-request.scheme", [req](State& st, HostContext&, const Args& a) -> HostReply {
     const std::optional<std::string>& s = req(st, a)->scheme;
     if (!s) return {{Value::none()}};
@@ -334,15 +326,21 @@ void define_request(Iface& i) {
     req(st, a)->scheme = scheme;
     return {{Value::ok()}};
   });
-  i.fn("[method]outgoing-request.authority", [req](State& st, HostContext&, const Args& a) -> HostReply {
-    return {{optional_string(req(st, a)->authority)}};
-  });
-  i.fn("[method]outgoing-request.set-authority", [req](State& st, HostContext&, const Args& a) -> HostReply {
-    const Value& v = a.at(1);
-    if (v.case_index() == 1 && !valid_authority(v.payload()->str)) return {{Value::err()}};
-    req(st, a)->authority = v.case_index() == 1 ? std::optional<std::string>(v.payload()->str) : std::nullopt;
-    return {{Value::ok()}};
-  });
+  // path-with-query and authority: optional strings, checked when set.
+  using Text = std::optional<std::string> OutgoingRequest::*;
+  const std::tuple<const char*, Text, bool (*)(std::string_view)> kTexts[] = {
+      {"path-with-query", &OutgoingRequest::path, &valid_path}, {"authority", &OutgoingRequest::authority, &valid_authority}};
+  for (const auto& [name, field, valid] : kTexts) {
+    i.fn(std::string("[method]outgoing-request.") + name, [req, field](State& st, HostContext&, const Args& a) -> HostReply {
+      return {{optional_string((*req(st, a)).*field)}};
+    });
+    i.fn(std::string("[method]outgoing-request.set-") + name, [req, field, valid](State& st, HostContext&, const Args& a) -> HostReply {
+      const Value& v = a.at(1);
+      if (v.case_index() == 1 && !valid(v.payload()->str)) return {{Value::err()}};
+      (*req(st, a)).*field = v.case_index() == 1 ? std::optional<std::string>(v.payload()->str) : std::nullopt;
+      return {{Value::ok()}};
+    });
+  }
   i.fn("[method]outgoing-request.headers", [req](State& st, HostContext&, const Args& a) -> HostReply {
     return {{own(add_fields(st, req(st, a)->headers, true))}};
   });
