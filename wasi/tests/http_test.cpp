@@ -20,7 +20,8 @@ namespace {
 using component::Value;
 
 // error-code cases the tests expect.
-constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kResponseTimeout = 33;
+constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kUriInvalid = 19,
+              kResponseTimeout = 33;
 
 struct Fetch {
   std::string method = "GET";
@@ -174,6 +175,14 @@ TEST_F(HttpTest, NameResolvingToADeniedAddressIsRefusedAtConnect) {
   EXPECT_EQ(o.text, error_text(kIpProhibited));
   EXPECT_EQ(o.warnings.size(), 1u);
   EXPECT_EQ(server.answered(), 0);
+}
+
+TEST_F(HttpTest, BadMethodAuthorityAndPortAreRefused) {
+  EXPECT_EQ(fetch({.method = "BAD METHOD", .authority = server.authority()}).text.substr(0, 11), "bad method\n");
+  EXPECT_EQ(fetch({.authority = "user@127.0.0.1"}).text, "bad authority\n" + error_text(kUriInvalid));
+  EXPECT_EQ(fetch({.authority = "127.0.0.1:99999"}).text, error_text(kUriInvalid));
+  EXPECT_EQ(fetch({.authority = server.authority(), .path = "no-slash"}).text.substr(0, 9), "bad path\n");
+  EXPECT_EQ(server.answered(), 2);  // a refused set-method/set-path leaves the old value: sent
 }
 
 TEST_F(HttpTest, ForbiddenHeaderIsRefused) {
