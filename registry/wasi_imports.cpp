@@ -15,6 +15,7 @@ ImportGroup to_import_group(wasi::Group g) {
     case wasi::Group::Filesystem: return ImportGroup::Filesystem;
     case wasi::Group::Random: return ImportGroup::Random;
     case wasi::Group::Sockets: return ImportGroup::Sockets;
+    case wasi::Group::Http: return ImportGroup::Http;
   }
   return ImportGroup::Cli;
 }

@@ -74,6 +74,7 @@ std::string_view group_name(Group g) {
     case Group::Filesystem: return "wasi:filesystem";
     case Group::Random: return "wasi:random";
     case Group::Sockets: return "wasi:sockets";
+    case Group::Http: return "wasi:http";
   }
   return "?";
 }

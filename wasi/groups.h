@@ -11,14 +11,16 @@
 namespace wippy::wasi {
 
 // The preview1 side of the design's import groups (`imports:` in an entry).
-enum class Group : uint8_t { Cli, Io, Poll, Clocks, Filesystem, Random, Sockets };
-inline constexpr Group kAllGroupList[] = {Group::Cli,        Group::Io,     Group::Poll, Group::Clocks,
-                                          Group::Filesystem, Group::Random, Group::Sockets};
+// Sockets and Http have no preview1 functions (WASI 0.2 only).
+enum class Group : uint8_t { Cli, Io, Poll, Clocks, Filesystem, Random, Sockets, Http };
+inline constexpr Group kAllGroupList[] = {Group::Cli,    Group::Io,         Group::Poll,
+                                          Group::Clocks, Group::Filesystem, Group::Random,
+                                          Group::Sockets, Group::Http};
 
 // A set of groups (bit i = Group(i)).
 using GroupMask = uint32_t;
 inline constexpr GroupMask group_bit(Group g) { return GroupMask{1} << static_cast<unsigned>(g); }
-inline constexpr GroupMask kAllGroups = (GroupMask{1} << 7) - 1;
+inline constexpr GroupMask kAllGroups = (GroupMask{1} << 8) - 1;
 
 // "wasi:cli", "wasi:io", ...
 std::string_view group_name(Group g);

@@ -1,7 +1,7 @@
 // The WASI 0.2 host's entry points (p2.h): which import group provides which
 // interface, the import check, defining a component's wasi:* imports, and running
 // a command. The interfaces themselves are in p2_cli.cpp, p2_io.cpp, p2_clocks.cpp,
-// p2_filesystem.cpp, p2_random.cpp and p2_sockets*.cpp.
+// p2_filesystem.cpp, p2_random.cpp, p2_sockets*.cpp and p2_http.cpp.
 #include "wasi/p2.h"
 
 #include "component/loader.h"
@@ -35,6 +35,7 @@ constexpr P2Interface kInterfaces[] = {
     {"wasi:sockets/tcp", Group::Sockets},       {"wasi:sockets/tcp-create-socket", Group::Sockets},
     {"wasi:sockets/udp", Group::Sockets},       {"wasi:sockets/udp-create-socket", Group::Sockets},
     {"wasi:sockets/ip-name-lookup", Group::Sockets},
+    {"wasi:http/types", Group::Http},           {"wasi:http/outgoing-handler", Group::Http},
 };
 
 std::string_view without_version(std::string_view name) { return name.substr(0, name.find('@')); }
@@ -92,6 +93,7 @@ void add_p2_to_linker(component::Linker& linker, const component::Component& com
     else if (package == "wasi:filesystem") p2::define_filesystem(i, iface);
     else if (package == "wasi:random") p2::define_random(i, iface);
     else if (package == "wasi:sockets") p2::define_sockets(i, iface);
+    else if (package == "wasi:http") p2::define_http(i, iface);
   }
 }
 

@@ -16,6 +16,7 @@
 #include "component/instance.h"
 #include "wasi/context.h"
 #include "wasi/errno.h"
+#include "wasi/p2_host_stream.h"
 #include "wasi/pending.h"
 
 namespace wippy::wasi::p2 {
@@ -73,30 +74,36 @@ class HandleTable {
   size_t live_ = 0;
 };
 
-// wasi:io/streams input-stream: stdin, a file (read-via-stream) or a pipe/device.
+// wasi:io/streams input-stream: stdin, a file (read-via-stream) or a pipe/device, or
+// a host stream (an HTTP body, a socket).
 struct InputStream {
-  enum class Kind { Stdin, File } kind = Kind::Stdin;
+  enum class Kind { Stdin, File, Host } kind = Kind::Stdin;
   std::shared_ptr<Descriptor> file;
+  std::shared_ptr<HostStream> host;  // Host
   uint64_t offset = 0;  // File (regular files: pread at it)
   bool closed = false;  // end of input seen
 };
 
 // wasi:io/streams output-stream: stdout, stderr or a file (write-via-stream,
-// append-via-stream) or pipe/device.
+// append-via-stream) or pipe/device, or a host stream (an HTTP body, a socket).
 struct OutputStream {
-  enum class Kind { Stdout, Stderr, File } kind = Kind::Stdout;
+  enum class Kind { Stdout, Stderr, File, Host } kind = Kind::Stdout;
   std::shared_ptr<Descriptor> file;
+  std::shared_ptr<HostStream> host;  // Host
   uint64_t offset = 0;
   bool append = false;
 };
 
 // wasi:io/poll pollable: ready at once, at a monotonic-clock instant, or when a host
-// descriptor is ready.
+// descriptor is ready, or when a host object is (Host: a stream, a pending HTTP
+// response).
 struct Pollable {
-  enum class Kind { Ready, Deadline, Readable, Writable } kind = Kind::Ready;
+  enum class Kind { Ready, Deadline, Readable, Writable, Host } kind = Kind::Ready;
   uint64_t deadline_ns = 0;           // Deadline: monotonic-clock instant
   int fd = -1;                        // Readable, Writable
   std::shared_ptr<Descriptor> keep;   // keeps `fd` open (null for stdin)
+  std::shared_ptr<HostWaitable> host; // Host: ready when host->ready(host_write)
+  bool host_write = false;
 };
 
 // wasi:io/error error: a message and, for file errors, the errno behind it.
@@ -124,6 +131,8 @@ struct DirectoryEntryStream {
   size_t next = 0;
 };
 
+struct HttpTables;  // p2_http.cpp
+
 // Everything one instance's WASI 0.2 host functions share.
 struct State {
   explicit State(WasiContext& c) : ctx(c) {}
@@ -143,6 +152,7 @@ struct State {
   // Address -> the name a lookup of this instance resolved it from, so that a
   // connect to it is checked against name rules too (p2_sockets_lookup.cpp).
   std::map<std::string, std::string> resolved_names;
+  std::shared_ptr<HttpTables> http;  // made by the first wasi:http call
 };
 
 // Defines the functions of one imported interface, under the exact name the
@@ -166,6 +176,11 @@ struct Iface {
 
 // A new pollable, ready at the monotonic-clock instant `at` (p2_io.cpp).
 uint32_t subscribe_instant(State& st, uint64_t at);
+// New resources for a host object (p2_io.cpp): an input-stream, an output-stream,
+// and a pollable ready when `w` is ready to read (or write).
+uint32_t add_host_input(State& st, std::shared_ptr<HostStream> s);
+uint32_t add_host_output(State& st, std::shared_ptr<HostStream> s);
+uint32_t subscribe_host(State& st, std::shared_ptr<HostWaitable> w, bool write);
 
 // Each family defines the functions of `iface` (the interface name without package
 // and version: "streams", "environment") if it is one of its own.
@@ -175,6 +190,7 @@ void define_clocks(Iface& i, std::string_view iface);
 void define_filesystem(Iface& i, std::string_view iface);
 void define_random(Iface& i, std::string_view iface);
 void define_sockets(Iface& i, std::string_view iface);
+void define_http(Iface& i, std::string_view iface);
 
 // --- values ---------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 // wasi:io: error, streams (input-stream, output-stream) and poll. Streams are stdin,
-// stdout, stderr and files (descriptor.read-via-stream and friends). A read that
+// stdout, stderr, files (descriptor.read-via-stream and friends) and host streams
+// (p2_host_stream.h: HTTP bodies, sockets), which never block. A read that
 // would wait (a blocking stdin with no input, an empty pipe) returns no bytes, or,
 // for the blocking-* functions, suspends until the descriptor is ready; file reads
 // and writes of at least WasiContext::io_suspend_threshold bytes suspend and run off
@@ -47,6 +48,30 @@ void read_now(const WasiContext& ctx, const InputStream& s, IoJob& j) {
   j.n = detail::host_read(s.file->fd(), j.buf.data(), j.buf.size(), at, j.err);
 }
 
+// A BlockingOp that ends when `w` may be ready to read (or write).
+std::unique_ptr<BlockingOp> wait_host(HostWaitable& w, bool write) {
+  auto op = std::make_unique<BlockingOp>();
+  int fd = w.wait_fd(write);
+  if (fd >= 0) op->fd_waits.push_back({fd, w.wait_fd_writes(write)});
+  return op;
+}
+
+// read / blocking-read of a host stream: what is there; blocking-read with nothing
+// there waits for it first.
+HostReply read_host(State& st, const std::shared_ptr<InputStream>& s, uint64_t len, bool blocking) {
+  auto result = [state = &st, s, len] {
+    HostRead r = s->host->read(len);
+    if (r.error) return Value::err(stream_failed(*state, *r.error));
+    if (r.bytes.empty() && r.closed) {
+      s->closed = true;
+      return Value::err(stream_closed());
+    }
+    return Value::ok(bytes_value(reinterpret_cast<const uint8_t*>(r.bytes.data()), r.bytes.size()));
+  };
+  if (!blocking || len == 0 || s->host->ready(false)) return {{result()}};
+  return suspend_on(wait_host(*s->host, false), [result] { return std::vector<Value>{result()}; });
+}
+
 // read / blocking-read: at most `len` bytes (kMaxStreamBytes).
 HostReply read(State& st, HostContext& ctx, const Args& a, bool blocking) {
   std::shared_ptr<InputStream> s = st.inputs.get(rep_of(a.at(0)));
@@ -56,6 +81,7 @@ HostReply read(State& st, HostContext& ctx, const Args& a, bool blocking) {
     s->closed = true;
     return {{Value::err(stream_closed())}};
   }
+  if (s->kind == InputStream::Kind::Host) return read_host(st, s, len, blocking);
   auto j = std::make_shared<IoJob>();
   j->buf.resize(len);
   if (len == 0) return {{read_result(st, *s, *j, 0)}};
@@ -114,6 +140,11 @@ HostReply skip(State& st, HostContext& ctx, const Args& a, bool blocking) {
 
 Pollable input_pollable(const State& st, const InputStream& s) {
   Pollable p;
+  if (s.kind == InputStream::Kind::Host) {
+    p.kind = Pollable::Kind::Host;
+    p.host = s.host;
+    return p;
+  }
   if (s.kind == InputStream::Kind::Stdin && st.ctx.stdin_blocks && st.ctx.stdin_fd >= 0) {
     p.kind = Pollable::Kind::Readable;
     p.fd = st.ctx.stdin_fd;
@@ -139,12 +170,54 @@ HostReply too_large(State& st, uint64_t n) {
       st, "write of " + std::to_string(n) + " bytes is more than the check-write permit of " + std::to_string(kMaxStreamBytes)))}};
 }
 
+// The check-write permit of a host stream, or its failure.
+std::optional<uint64_t> host_room(State& st, HostStream& h, Value& failure) {
+  std::optional<std::string> error;
+  uint64_t room = std::min(h.write_room(error), kMaxStreamBytes);
+  if (!error) return room;
+  failure = Value::err(stream_failed(st, *error));
+  return std::nullopt;
+}
+
+// write / blocking-write-and-flush of a host stream. `write` takes at most the
+// check-write permit; the blocking one waits for room, then hands over all of `data`
+// (the owner's buffer may exceed its bound by this one write, at most
+// kMaxStreamBytes), then waits until it is flushed.
+HostReply write_host(State& st, const std::shared_ptr<OutputStream>& s, std::string data, bool blocking) {
+  HostStream& h = *s->host;
+  Value failure;
+  std::optional<uint64_t> room = host_room(st, h, failure);
+  if (!room) return {{failure}};
+  auto put = [state = &st, s](const std::string& bytes) {
+    std::optional<std::string> error = s->host->write(bytes);
+    return error ? Value::err(stream_failed(*state, *error)) : Value::ok();
+  };
+  if (!blocking) {
+    if (data.size() > *room) {
+      return {{Value::err(stream_failed(st, "write of " + std::to_string(data.size()) +
+                                                " bytes is more than the check-write permit of " + std::to_string(*room)))}};
+    }
+    return {{put(data)}};
+  }
+  if (*room > 0 || data.empty()) {
+    Value v = put(data);
+    if (v.case_index() != 0 || h.flushed()) return {{v}};
+    return suspend_on(wait_host(h, true), [v] { return std::vector<Value>{v}; });
+  }
+  return suspend_on(wait_host(h, true), [state = &st, s, data, put] {
+    Value failed;
+    if (!host_room(*state, *s->host, failed)) return std::vector<Value>{failed};
+    return std::vector<Value>{put(data)};
+  });
+}
+
 // write, blocking-write-and-flush, write-zeroes...: all of `data` (at most the
 // check-write permit).
-HostReply write(State& st, HostContext& ctx, const Value& stream, std::string data) {
+HostReply write(State& st, HostContext& ctx, const Value& stream, std::string data, bool blocking) {
   std::shared_ptr<OutputStream> s = st.outputs.get(rep_of(stream));
   if (!charge_bytes(ctx, data.size())) return no_fuel();
   if (data.size() > kMaxStreamBytes) return too_large(st, data.size());
+  if (s->kind == OutputStream::Kind::Host) return write_host(st, s, std::move(data), blocking);
   if (s->kind != OutputStream::Kind::File) {
     const OutputSink& sink = s->kind == OutputStream::Kind::Stdout ? st.ctx.stdout_sink : st.ctx.stderr_sink;
     if (sink && !data.empty() && !sink(data)) return {{Value::err(stream_failed(st, "write to stdio failed", Errno::Io))}};
@@ -185,6 +258,7 @@ bool is_ready(const WasiContext& ctx, const Pollable& p) {
     case Pollable::Kind::Deadline: return monotonic_now(ctx) >= p.deadline_ns;
     case Pollable::Kind::Readable: return fd_ready(p.fd, false);
     case Pollable::Kind::Writable: return fd_ready(p.fd, true);
+    case Pollable::Kind::Host: return p.host->ready(p.host_write);
   }
   return true;
 }
@@ -198,6 +272,9 @@ std::unique_ptr<BlockingOp> wait_for(const WasiContext& ctx, const std::vector<s
     if (p->kind == Pollable::Kind::Deadline) {
       Clock::time_point at = Clock::now() + std::chrono::nanoseconds(p->deadline_ns > now ? p->deadline_ns - now : 0);
       if (!op->deadline || at < *op->deadline) op->deadline = at;
+    } else if (p->kind == Pollable::Kind::Host) {
+      int fd = p->host->wait_fd(p->host_write);
+      if (fd >= 0) op->fd_waits.push_back({fd, p->host->wait_fd_writes(p->host_write)});
     } else if (p->kind != Pollable::Kind::Ready) {
       op->fd_waits.push_back({p->fd, p->kind == Pollable::Kind::Writable});
     }
@@ -217,7 +294,7 @@ std::vector<Value> ready_indices(const WasiContext& ctx, const std::vector<std::
   }
   if (out.empty() && after_wait) {
     for (size_t k = 0; k < ps.size(); k++) {
-      if (ps[k]->kind == Pollable::Kind::Readable || ps[k]->kind == Pollable::Kind::Writable) out.push_back(Value::u32(static_cast<uint32_t>(k)));
+      if (ps[k]->kind != Pollable::Kind::Ready && ps[k]->kind != Pollable::Kind::Deadline) out.push_back(Value::u32(static_cast<uint32_t>(k)));
     }
   }
   return out;
@@ -236,29 +313,42 @@ void define_streams(Iface& i) {
   });
   i.fn("[method]output-stream.check-write", [](State& st, HostContext&, const Args& a) -> HostReply {
     std::shared_ptr<OutputStream> s = st.outputs.get(rep_of(a.at(0)));
+    if (s->kind == OutputStream::Kind::Host) {
+      Value failure;
+      std::optional<uint64_t> room = host_room(st, *s->host, failure);
+      return {{room ? Value::ok(u64(*room)) : failure}};
+    }
     bool room = s->kind != OutputStream::Kind::File || is_regular(s->file) || fd_ready(s->file->fd(), true);
     return {{Value::ok(u64(room ? kMaxStreamBytes : 0))}};
   });
-  auto write_fn = [](State& st, HostContext& c, const Args& a) { return write(st, c, a.at(0), value_bytes(a.at(1))); };
-  i.fn("[method]output-stream.write", write_fn);
-  i.fn("[method]output-stream.blocking-write-and-flush", write_fn);
-  auto zeroes = [](State& st, HostContext& c, const Args& a) {
-    if (a.at(1).bits > kMaxStreamBytes) return too_large(st, a.at(1).bits);
-    return write(st, c, a.at(0), std::string(a.at(1).bits, '\0'));
-  };
-  i.fn("[method]output-stream.write-zeroes", zeroes);
-  i.fn("[method]output-stream.blocking-write-zeroes-and-flush", zeroes);
-  // Writes go straight to the sink or file: there is nothing to flush.
-  auto flush = [](State& st, HostContext&, const Args& a) -> HostReply {
+  for (bool blocking : {false, true}) {
+    i.fn(blocking ? "[method]output-stream.blocking-write-and-flush" : "[method]output-stream.write",
+         [blocking](State& st, HostContext& c, const Args& a) { return write(st, c, a.at(0), value_bytes(a.at(1)), blocking); });
+    i.fn(blocking ? "[method]output-stream.blocking-write-zeroes-and-flush" : "[method]output-stream.write-zeroes",
+         [blocking](State& st, HostContext& c, const Args& a) {
+           if (a.at(1).bits > kMaxStreamBytes) return too_large(st, a.at(1).bits);
+           return write(st, c, a.at(0), std::string(a.at(1).bits, '\0'), blocking);
+         });
+  }
+  // Writes go straight to the sink or file: there is nothing to flush. A host
+  // stream's blocking-flush waits until its owner sent what it buffered.
+  i.fn("[method]output-stream.flush", [](State& st, HostContext&, const Args& a) -> HostReply {
     st.outputs.get(rep_of(a.at(0)));
     return {{Value::ok()}};
-  };
-  i.fn("[method]output-stream.flush", flush);
-  i.fn("[method]output-stream.blocking-flush", flush);
+  });
+  i.fn("[method]output-stream.blocking-flush", [](State& st, HostContext&, const Args& a) -> HostReply {
+    std::shared_ptr<OutputStream> s = st.outputs.get(rep_of(a.at(0)));
+    if (s->kind != OutputStream::Kind::Host || s->host->flushed()) return {{Value::ok()}};
+    return suspend_on(wait_host(*s->host, true), [] { return std::vector<Value>{Value::ok()}; });
+  });
   i.fn("[method]output-stream.subscribe", [](State& st, HostContext&, const Args& a) -> HostReply {
     std::shared_ptr<OutputStream> s = st.outputs.get(rep_of(a.at(0)));
     auto p = std::make_shared<Pollable>();
-    if (s->kind == OutputStream::Kind::File && !is_regular(s->file)) {
+    if (s->kind == OutputStream::Kind::Host) {
+      p->kind = Pollable::Kind::Host;
+      p->host = s->host;
+      p->host_write = true;
+    } else if (s->kind == OutputStream::Kind::File && !is_regular(s->file)) {
       p->kind = Pollable::Kind::Writable;
       p->fd = s->file->fd();
       p->keep = s->file;
@@ -271,7 +361,7 @@ void define_streams(Iface& i) {
     if (r.suspend || r.values.empty()) return {{Value::ok(u64(0))}};
     const Value& got = r.values[0];
     if (got.case_index() != 0) return {{got}};
-    HostReply w = write(st, c, a.at(0), value_bytes(*got.payload()));
+    HostReply w = write(st, c, a.at(0), value_bytes(*got.payload()), false);
     if (w.suspend || w.values.empty()) return w;
     if (w.values[0].case_index() != 0) return w;
     return {{Value::ok(u64(got.payload()->items.size()))}};
@@ -312,6 +402,28 @@ uint32_t subscribe_instant(State& st, uint64_t at) {
   auto p = std::make_shared<Pollable>();
   p->kind = Pollable::Kind::Deadline;
   p->deadline_ns = at;
+  return st.pollables.add(std::move(p));
+}
+
+uint32_t add_host_input(State& st, std::shared_ptr<HostStream> s) {
+  auto in = std::make_shared<InputStream>();
+  in->kind = InputStream::Kind::Host;
+  in->host = std::move(s);
+  return st.inputs.add(std::move(in));
+}
+
+uint32_t add_host_output(State& st, std::shared_ptr<HostStream> s) {
+  auto out = std::make_shared<OutputStream>();
+  out->kind = OutputStream::Kind::Host;
+  out->host = std::move(s);
+  return st.outputs.add(std::move(out));
+}
+
+uint32_t subscribe_host(State& st, std::shared_ptr<HostWaitable> w, bool write) {
+  auto p = std::make_shared<Pollable>();
+  p->kind = Pollable::Kind::Host;
+  p->host = std::move(w);
+  p->host_write = write;
   return st.pollables.add(std::move(p));
 }
 

@@ -213,9 +213,12 @@ TEST(P2Groups, ImportOfADisabledGroupIsRefusedAtLoad) {
 
 TEST(P2Groups, UnknownInterfaceAndOtherVersionsAreRefused) {
   component::Component c;
-  c.imports.push_back({"wasi:http/outgoing-handler@0.2.0", {}});
+  c.imports.push_back({"wasi:http/incoming-handler@0.2.0", {}});
   EXPECT_EQ(load_error(c, kAllGroups),
-            "import wasi:http/outgoing-handler@0.2.0: no import group of this host provides this interface");
+            "import wasi:http/incoming-handler@0.2.0: no import group of this host provides this interface");
+  c.imports[0].name = "wasi:http/outgoing-handler@0.2.0";
+  EXPECT_EQ(load_error(c, kAllGroups & ~group_bit(Group::Http)),
+            "import wasi:http/outgoing-handler@0.2.0 needs the import group wasi:http");
   c.imports[0].name = "wasi:cli/environment@0.3.0";
   EXPECT_EQ(load_error(c, kAllGroups), "import wasi:cli/environment@0.3.0: only WASI 0.2.x interfaces are supported");
   c.imports[0].name = "wasi:cli/environment@0.2.99";
