@@ -2,12 +2,15 @@
 // start-connect starts a non-blocking connect; finish-connect says would-block until
 // the socket is writable (the guest waits on `subscribe`, which suspends the process
 // through an fd readiness Pollable, never a thread). The connected socket's streams
-// are the fd-backed wasi:io streams pipes use (p2_io.cpp). Policy: start-connect
+// are host streams (SocketStream): writes are buffered so that a send the kernel
+// takes only part of loses nothing. Policy: start-connect
 // checks wasi.network.allow (may_connect), start-bind wasi.network.listen (may_bind).
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "wasi/p2_sockets.h"
 
@@ -18,17 +21,75 @@ using Phase = TcpSocket::Phase;
 
 std::shared_ptr<TcpSocket> self(State& st, const Args& a) { return st.tcp_sockets.get(rep_of(a.at(0))); }
 
+// Both streams of a connected socket. Written bytes wait in `pending` (at most
+// kMaxStreamBytes, so check-write reports the room left) until the kernel takes
+// them: every check-write, readiness check and flush sends what it can without
+// blocking. A send error fails the stream; bytes still pending when the guest drops
+// the stream without a blocking-flush are dropped with it.
+class SocketStream : public HostStream {
+ public:
+  explicit SocketStream(std::shared_ptr<Descriptor> sock) : sock_(std::move(sock)) {}
+
+  bool ready(bool write) override {
+    if (!write) return fd_ready(sock_->fd(), false);
+    send_pending();
+    return error_ || pending_.size() < kMaxStreamBytes;
+  }
+  int wait_fd(bool) override { return sock_->fd(); }
+
+  HostRead read(size_t max) override {
+    HostRead r;
+    r.bytes.resize(max);
+    ssize_t n = ::recv(sock_->fd(), r.bytes.data(), max, MSG_DONTWAIT);
+    if (n < 0) {
+      r.bytes.clear();
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) r.error = std::strerror(errno);
+      return r;
+    }
+    r.bytes.resize(static_cast<size_t>(n));
+    r.closed = n == 0 && max > 0;
+    return r;
+  }
+  uint64_t write_room(std::optional<std::string>& error) override {
+    send_pending();
+    error = error_;
+    return error_ ? 0 : kMaxStreamBytes - std::min<size_t>(pending_.size(), kMaxStreamBytes);
+  }
+  std::optional<std::string> write(std::string_view data) override {
+    if (error_) return error_;
+    pending_.append(data);
+    send_pending();
+    return std::nullopt;
+  }
+  bool flushed() override {
+    send_pending();
+    return error_ || pending_.empty();
+  }
+
+ private:
+  void send_pending() {
+    size_t sent = 0;
+    while (sent < pending_.size() && !error_) {
+      ssize_t n = ::send(sock_->fd(), pending_.data() + sent, pending_.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) sent += static_cast<size_t>(n);
+      else if (n < 0 && errno == EINTR) continue;
+      else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      else error_ = std::strerror(n < 0 ? errno : EPIPE);
+    }
+    pending_.erase(0, error_ ? pending_.size() : sent);
+  }
+
+  std::shared_ptr<Descriptor> sock_;
+  std::string pending_;
+  std::optional<std::string> error_;
+};
+
 // input-stream and output-stream of a connected socket.
 std::pair<uint32_t, uint32_t> add_streams(State& st, TcpSocket& s) {
-  auto in = std::make_shared<InputStream>();
-  in->kind = InputStream::Kind::File;
-  in->file = s.sock;
-  auto out = std::make_shared<OutputStream>();
-  out->kind = OutputStream::Kind::File;
-  out->file = s.sock;
+  auto stream = std::make_shared<SocketStream>(s.sock);
   s.streams_given = true;
-  uint32_t i = st.inputs.add(std::move(in));
-  return {i, st.outputs.add(std::move(out))};
+  uint32_t in = add_host_input(st, stream);
+  return {in, add_host_output(st, stream)};
 }
 
 HostReply start_bind(State& st, const Args& a) {
