@@ -1,6 +1,7 @@
 // connect_nats: the natsOptions of a node (credentials, TLS, reconnects).
 #include "cluster/nats_connect.h"
 
+#include <atomic>
 #include <stdexcept>
 
 namespace wippy::cluster {
@@ -11,6 +12,8 @@ std::string nats_error(natsStatus s) {
 }
 
 namespace {
+
+std::atomic<bool> library_used{false};
 
 // Applies the credentials and TLS settings; "" or what failed.
 std::string apply_security(natsOptions* o, const NatsSecurity& sec) {
@@ -46,7 +49,7 @@ natsConnection* connect_nats(const std::string& url, const std::string& client_n
   natsStatus s = natsOptions_Create(&nopts);
   if (s != NATS_OK) throw std::runtime_error("cannot connect to NATS at " + url + ": " + nats_error(s));
   std::string err;
-  if (s == NATS_OK) s = natsOptions_SetURL(nopts, url.c_str());
+  s = natsOptions_SetURL(nopts, url.c_str());
   if (s == NATS_OK) s = natsOptions_SetName(nopts, client_name.c_str());
   // Keep reconnecting while the server is away; sends meanwhile wait in the
   // client's reconnect buffer (lost, not duplicated, if it overflows).
@@ -55,11 +58,16 @@ natsConnection* connect_nats(const std::string& url, const std::string& client_n
   if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(nopts, true);
   if (s == NATS_OK) err = apply_security(nopts, security);
   natsConnection* conn = nullptr;
+  library_used = true;
   if (s == NATS_OK && err.empty()) s = natsConnection_Connect(&conn, nopts);
   natsOptions_Destroy(nopts);
   if (s != NATS_OK) err = nats_error(s);
   if (!err.empty()) throw std::runtime_error("cannot connect to NATS at " + url + ": " + err);
   return conn;
+}
+
+void close_nats_library() {
+  if (library_used.exchange(false)) nats_CloseAndWait(2000);
 }
 
 }  // namespace wippy::cluster

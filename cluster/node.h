@@ -162,4 +162,8 @@ class Node : public procs::RemoteRouter {
   std::atomic<uint64_t> sent_{0}, delivered_{0}, dropped_{0};
 };
 
+// Frees the NATS client library (its threads and memory) if a node ever connected:
+// call once at program exit, after every Node has left.
+void close_nats_library();
+
 }  // namespace wippy::cluster
