@@ -177,6 +177,10 @@ TEST(NoRouter, RemotePidsWithoutARouterFailClearly) {
   Result r;
   ASSERT_TRUE(sys.spawn_process("h", watcher(Pid{"b@h", 1}), r.options()).ok());
   EXPECT_EQ(r.get(), Value("EXIT {b@h|1} no route to node b"));
+  EXPECT_EQ(sys.spawn("b@h", "e", {}).error, "no route to node b: this process system is not in a cluster");
+  EXPECT_FALSE(sys.link(Pid{"a@h", 1}, Pid{"b@h", 1}));
+  EXPECT_FALSE(sys.cancel({}, Pid{"b@h", 1}));
+  EXPECT_EQ(sys.lookup_name("x"), std::nullopt);
   EXPECT_THROW(sys.set_node("c"), std::logic_error);
 }
 
