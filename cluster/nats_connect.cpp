@@ -56,6 +56,9 @@ natsConnection* connect_nats(const std::string& url, const std::string& client_n
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(nopts, -1);
   // One delivery thread for all of the node's subscriptions (one per name otherwise).
   if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(nopts, true);
+  // Publish at once rather than through the client's flusher thread: a message or a
+  // spawn request is one hop, not a hop plus the flusher's wake-up.
+  if (s == NATS_OK) s = natsOptions_SetSendAsap(nopts, true);
   if (s == NATS_OK) err = apply_security(nopts, security);
   natsConnection* conn = nullptr;
   library_used = true;

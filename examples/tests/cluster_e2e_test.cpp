@@ -18,7 +18,7 @@ using wippy::cluster::testing::NatsServer;
 // hang (not a timing assertion).
 wippy::test::ProcessResult run_node(const std::string& node, const std::string& url,
                                     const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"timeout", "120", WIPPY_CLI, "run", "--node", node, "--nats", url};
+  std::vector<std::string> argv{"/usr/bin/timeout", "120", WIPPY_CLI, "run", "--node", node, "--nats", url};
   argv.insert(argv.end(), args.begin(), args.end());
   return wippy::test::run_process(argv, "/dev/null",
                                   (std::filesystem::path(WIPPY_EXAMPLES_DIR) / "cluster").string());
