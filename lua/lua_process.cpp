@@ -242,6 +242,8 @@ int p_register(lua_State* L) {
       std::string error;
       std::optional<procs::Pid> p = arg_target(L, 2, "process.registry.register", error);
       if (!p) return push_bool_result(L, false, error.c_str());
+      if (ctx.system().is_remote(*p))  // the owning node answers lookups of its names
+        return push_bool_result(L, false, "a name can only be registered on the node of its process");
       if (!ctx.system().alive(*p)) return push_bool_result(L, false, "no such process");
       pid = *p;
     }

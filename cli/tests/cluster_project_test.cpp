@@ -213,6 +213,8 @@ void write_remote_project(const Project& p) {
       local waiting = assert(process.spawn_monitored("app:double", "b@app:workers", "wait"))
       process.cancel(waiting, "enough")
       out[#out + 1] = tostring(exit_of(waiting).value)
+      local named, nerr = process.with_options({ name = "remote.child" }):spawn("app:double", "b@app:workers", "wait")
+      out[#out + 1] = tostring(named) .. " " .. tostring(nerr)
       process.send("svc.b", "stop", true)
       return table.concat(out, "; ")
     end })");
@@ -232,7 +234,8 @@ TEST(ClusterProject, RemoteSpawnNamesLinksAndCancelBetweenWippyProcessesWithAuth
   EXPECT_EQ(a.code, 0) << a.err;
   EXPECT_EQ(a.out,
             "remote pid; result 42; spawn on node b: entry app:secret is not marked meta.remote_spawn: true there; "
-            "no route to node z: it is not in the cluster; LINK_DOWN true; cancelled: enough\n");
+            "no route to node z: it is not in the cluster; LINK_DOWN true; cancelled: enough; "
+            "nil a name can only be registered on the node of its process\n");
   EXPECT_EQ(b.code, 0) << b.err;
   EXPECT_EQ(b.out, "b stopped\n");
   // Without the password the server refuses the node.
