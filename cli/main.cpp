@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/run_command.h"
+#include "cluster/node.h"
 #include "cli/wasm_command.h"
 
 namespace {
@@ -32,7 +33,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "wasm") return wippy::cli::wasm_command(std::span<const std::string>(args).subspan(1));
-  if (cmd == "run") return wippy::cli::run_command(std::span<const std::string>(args).subspan(1));
+  if (cmd == "run") {
+    int code = wippy::cli::run_command(std::span<const std::string>(args).subspan(1));
+    wippy::cluster::close_nats_library();  // after the node has left
+    return code;
+  }
   std::fprintf(stderr, "wippy: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return wippy::cli::kExitUsage;
 }

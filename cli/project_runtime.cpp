@@ -169,7 +169,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, co
     : reg_(std::move(reg)), system_(std::make_unique<procs::System>()) {
   if (!cluster.node.empty()) {
     try {
-      node_ = cluster::Node::join(*system_, {cluster.node, cluster.nats_url, {}});
+      node_ = cluster::Node::join(*system_, node_options(cluster, reg_));
     } catch (const std::logic_error& e) {  // a bad node name
       throw std::runtime_error(e.what());
     }

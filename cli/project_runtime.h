@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster_options.h"
 #include "cluster/node.h"
 #include "procs/supervisor.h"
 #include "procs/system.h"
@@ -16,11 +17,6 @@
 
 namespace wippy::cli {
 
-// Joining a cluster (`--node`/`--nats`): both empty keeps everything local.
-struct ClusterOptions {
-  std::string node;
-  std::string nats_url;
-};
 
 class ProjectRuntime {
  public:

@@ -25,8 +25,7 @@ const char* const kRunUsage =
     "       wippy run list                                  list the project's commands\n"
     "       wippy run [--host <id>] -x <entry-id> [args...] run a process entry that has no command\n"
     "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n"
-    "  --node NAME --nats URL  join a cluster as node NAME (also WIPPY_NODE, WIPPY_NATS): pids\n"
-    "               are then {NAME@host|N} and process.send reaches processes of other nodes\n";
+    "  cluster options:\n";
 
 namespace {
 
@@ -159,19 +158,23 @@ int exit_code_for(const procs::Value& value, bool failed) {
 int run_command(std::span<const std::string> words) {
   if (words.empty() || words[0] == "-h" || words[0] == "--help") {
     std::fputs(kRunUsage, words.empty() ? stderr : stdout);
+    std::fputs(kClusterUsage, words.empty() ? stderr : stdout);
     return words.empty() ? kExitUsage : 0;
   }
 
   std::string host_id;
   ClusterOptions cluster;
-  if (const char* env = std::getenv("WIPPY_NODE")) cluster.node = env;
-  if (const char* env = std::getenv("WIPPY_NATS")) cluster.nats_url = env;
-  while (!words.empty() && (words[0] == "--host" || words[0] == "--node" || words[0] == "--nats")) {
+  read_cluster_env(cluster);
+  while (!words.empty() && (words[0] == "--host" || is_cluster_flag(words[0]))) {
     if (words.size() < 3) {
-      std::fprintf(stderr, "wippy: %s needs a value and a command\n%s", words[0].c_str(), kRunUsage);
+      std::fprintf(stderr, "wippy: %s needs a value and a command\n%s%s", words[0].c_str(), kRunUsage, kClusterUsage);
       return kExitUsage;
     }
-    (words[0] == "--host" ? host_id : words[0] == "--node" ? cluster.node : cluster.nats_url) = words[1];
+    if (words[0] == "--host") {
+      host_id = words[1];
+    } else {
+      take_cluster_flag(words[0], words[1], cluster);
+    }
     words = words.subspan(2);
   }
   if (cluster.node.empty() != cluster.nats_url.empty()) {

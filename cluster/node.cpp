@@ -1,10 +1,11 @@
-// Node: the NATS connection, the envelopes of remote sends, monitors and events,
-// heartbeats, and inbound delivery.
+// Node: joining and leaving, the envelopes of remote sends, monitors, links, cancels
+// and events, heartbeats and node-down, and inbound delivery.
 #include "cluster/node.h"
 
-#include <nats/nats.h>
-
 #include <stdexcept>
+
+#include "cluster/envelope.h"
+#include "cluster/nats_connect.h"
 
 namespace wippy::cluster {
 
@@ -13,27 +14,13 @@ using procs::EventKind;
 using procs::Pid;
 using procs::SendResult;
 using procs::Value;
+using namespace envelope;
 
 namespace {
 
-// Envelopes on a node's subject (encoded arrays, first element the kind):
-//   [1, from, to, topic, payload]              a message
-//   [2, watcher, target] / [3, watcher, target] monitor / demonitor a local target
-//   [4, to, event kind, from, value, error]    an event (EXIT, LINK_DOWN, CANCEL); error nil or a string
-constexpr int64_t kSend = 1, kMonitor = 2, kDemonitor = 3, kEvent = 4;
 // Heartbeats on wippy.heartbeat.<node>: one byte, alive or leaving.
 constexpr char kAlive = 'H', kLeaving = 'L';
 const std::string kHeartbeatPrefix = "wippy.heartbeat.";
-
-std::string nats_error(natsStatus s) {
-  const char* last = nats_GetLastError(nullptr);
-  return std::string(natsStatus_GetText(s)) + (last && *last ? std::string(": ") + last : std::string());
-}
-
-CodecLimits envelope_limits(CodecLimits payload) {
-  payload.max_depth += 1;  // the envelope array around the payload
-  return payload;
-}
 
 }  // namespace
 
@@ -48,8 +35,7 @@ void Node::check_name(std::string_view name) {
 
 Node::Node(procs::System& system, NodeOptions options) : system_(system), opts_(std::move(options)) {}
 
-void Node::subscribe(const std::string& subject,
-                     void (*handler)(natsConnection*, natsSubscription*, natsMsg*, void*)) {
+natsSubscription* Node::subscribe(const std::string& subject, Handler handler) {
   natsSubscription* sub = nullptr;
   natsStatus s = natsConnection_Subscribe(&sub, conn_, subject.c_str(), handler, this);
   if (s == NATS_OK) {
@@ -58,6 +44,7 @@ void Node::subscribe(const std::string& subject,
   }
   if (s != NATS_OK)
     throw std::runtime_error("cannot subscribe to " + subject + " at " + opts_.nats_url + ": " + nats_error(s));
+  return sub;
 }
 
 std::shared_ptr<Node> Node::join(procs::System& system, NodeOptions options) {
@@ -67,17 +54,9 @@ std::shared_ptr<Node> Node::join(procs::System& system, NodeOptions options) {
   if (options.nats_url.empty()) throw std::invalid_argument("node " + options.name + ": no NATS URL");
   auto node = std::make_shared<Node>(system, std::move(options));
   const NodeOptions& o = node->opts_;
-  natsOptions* nopts = nullptr;
-  natsStatus s = natsOptions_Create(&nopts);
-  if (s == NATS_OK) s = natsOptions_SetURL(nopts, o.nats_url.c_str());
-  if (s == NATS_OK) s = natsOptions_SetName(nopts, ("wippy node " + o.name).c_str());
-  // Keep reconnecting while the server is away; sends meanwhile wait in the
-  // client's reconnect buffer (lost, not duplicated, if it overflows).
-  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(nopts, -1);
-  if (s == NATS_OK) s = natsConnection_Connect(&node->conn_, nopts);
-  natsOptions_Destroy(nopts);
-  if (s != NATS_OK) throw std::runtime_error("cannot connect to NATS at " + o.nats_url + ": " + nats_error(s));
+  node->conn_ = connect_nats(o.nats_url, "wippy node " + o.name, o.security);
   try {
+    std::shared_lock lk(node->conn_mu_);
     node->subscribe(subject_of(o.name), &Node::on_message);
     node->subscribe(kHeartbeatPrefix + "*", &Node::on_heartbeat);
     // The subscriptions are known to the server before join returns: a message sent
@@ -91,6 +70,10 @@ std::shared_ptr<Node> Node::join(procs::System& system, NodeOptions options) {
   node->heartbeat_ = std::thread([raw = node.get()] { raw->heartbeat_loop(); });
   system.set_node(o.name);
   system.set_remote_router(node);
+  std::weak_ptr<Node> weak = node;
+  system.names().set_listener([weak](const std::string& name) {
+    if (std::shared_ptr<Node> n = weak.lock()) n->sync_name(name);
+  });
   return node;
 }
 
@@ -117,11 +100,18 @@ void Node::stop(bool goodbye) {
   }
   // No delivery may touch this node once stop returns: wait for the last ones. A
   // delivery may still publish (an EXIT back), so the connection stays open meanwhile.
-  size_t waiting = 0;
-  for (natsSubscription* sub : subs_) waiting += natsSubscription_Unsubscribe(sub) == NATS_OK;
+  {
+    std::lock_guard nl(names_mu_);
+    name_subs_.clear();  // their subscriptions are among subs_
+    for (natsSubscription* sub : subs_)
+      if (natsSubscription_Unsubscribe(sub) == NATS_OK) {
+        std::lock_guard lk(mu_);
+        unsubscribed_++;
+      }
+  }
   {
     std::unique_lock dl(mu_);
-    sub_done_cv_.wait(dl, [&] { return subs_done_ >= waiting; });
+    sub_done_cv_.wait(dl, [&] { return subs_done_ >= unsubscribed_; });
   }
   std::unique_lock lk(conn_mu_);
   for (natsSubscription* sub : subs_) natsSubscription_Destroy(sub);
@@ -156,7 +146,7 @@ std::string Node::publish_locked(const std::string& subject, std::string_view by
 std::string Node::publish_envelope(std::string_view node, Value envelope) {
   std::string bytes;
   try {
-    bytes = encode_value(envelope, envelope_limits(opts_.limits));
+    bytes = encode_value(envelope, limits_of(opts_.limits));
   } catch (const CodecError& e) {
     return e.what();
   }
@@ -204,7 +194,42 @@ void Node::demonitor(const Pid& watcher, const Pid& target) {
   publish_envelope(node, Value::Array{kDemonitor, watcher.to_string(), target.to_string()});
 }
 
+void Node::track_link(const Pid& local, const Pid& remote) {
+  std::lock_guard lk(mu_);
+  std::string node(remote.node());
+  links_[node].insert({local, remote});
+  last_heard_.try_emplace(node, std::chrono::steady_clock::now());
+}
+
+bool Node::untrack_link(const Pid& local, const Pid& remote) {
+  std::lock_guard lk(mu_);
+  auto it = links_.find(std::string(remote.node()));
+  return it != links_.end() && it->second.erase({local, remote}) > 0;
+}
+
+void Node::link(const Pid& local, const Pid& remote) {
+  track_link(local, remote);
+  std::string err = publish_envelope(remote.node(), Value::Array{kLink, local.to_string(), remote.to_string()});
+  if (!err.empty() && untrack_link(local, remote)) {
+    system_.remove_remote_link(local, remote);
+    system_.deliver_event(local, Event{EventKind::LinkDown, remote, {},
+                                       "no route to node " + std::string(remote.node()) + ": " + err, {},
+                                       std::nullopt});
+  }
+}
+
+void Node::unlink(const Pid& local, const Pid& remote) {
+  untrack_link(local, remote);
+  publish_envelope(remote.node(), Value::Array{kUnlink, local.to_string(), remote.to_string()});
+}
+
+void Node::cancel(const Pid& from, const Pid& target, Value reason) {
+  publish_envelope(target.node(), Value::Array{kCancel, from.to_string(), target.to_string(), std::move(reason)});
+}
+
 bool Node::deliver_event(const Pid& to, Event ev) {
+  // A local process that ended and told a linked remote one: the link is over.
+  if (ev.kind == EventKind::LinkDown) untrack_link(ev.from, to);
   Value error = ev.error ? Value(*ev.error) : Value();
   return publish_envelope(to.node(), Value::Array{kEvent, to.to_string(), static_cast<int64_t>(ev.kind),
                                                   ev.from.to_string(), std::move(ev.value), std::move(error)})
@@ -212,14 +237,19 @@ bool Node::deliver_event(const Pid& to, Event ev) {
 }
 
 void Node::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
-  static_cast<Node*>(self)->receive(std::string_view(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)));
+  static_cast<Node*>(self)->receive(std::string_view(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)),
+                                    natsMsg_GetReply(msg));
   natsMsg_Destroy(msg);
 }
 
-void Node::receive(std::string_view bytes) {
+void Node::note_ended(const Pid& local, const Pid& remote) {
+  if (spawning_.count(local)) ended_.insert({local, remote});
+}
+
+void Node::receive(std::string_view bytes, const char* reply) {
   Value env;
   try {
-    env = decode_value(bytes, envelope_limits(opts_.limits));
+    env = decode_value(bytes, limits_of(opts_.limits));
   } catch (const CodecError& e) {
     return drop(e.what());
   }
@@ -228,22 +258,32 @@ void Node::receive(std::string_view bytes) {
     return i < a->size() && (*a)[i].is_string() ? Pid::parse((*a)[i].as_string()) : std::nullopt;
   };
   int64_t kind = a && !a->empty() && (*a)[0].is_int() ? (*a)[0].as_int() : 0;
-  size_t want = kind == kSend ? 5 : kind == kMonitor || kind == kDemonitor ? 3 : kind == kEvent ? 6 : 0;
+  static constexpr size_t kSizes[] = {0, 5, 3, 3, 6, 6, 3, 3, 4};
+  size_t want = kind >= kSend && kind <= kCancel ? kSizes[kind] : 0;
   if (!want || a->size() != want) return drop("not an envelope: " + env.to_string(200));
+  if (kind == kSpawn) return serve_spawn(*a, reply);
   std::optional<Pid> p1 = pid_at(1), p2 = pid_at(2);
-  std::optional<Pid> local = kind == kSend || kind == kEvent ? (kind == kSend ? p2 : p1) : p2;
-  if (!local || (kind != kEvent && !p1) || (kind == kEvent && !(*a)[3].is_string()))
+  // The local pid: the receiver of a message, the target of the rest, the event's addressee.
+  std::optional<Pid> local = kind == kEvent ? p1 : p2;
+  bool from_optional = kind == kCancel || kind == kSend;  // "{}": from outside any process
+  if (!local || (kind != kEvent && !p1 && !(from_optional && (*a)[1] == Value("{}"))) ||
+      (kind == kEvent && !(*a)[3].is_string()))
     return drop("bad pid in envelope: " + env.to_string(200));
   if (local->node() != opts_.name) return drop("envelope for " + local->to_string() + " reached node " + opts_.name);
   switch (kind) {
     case kSend: {
       if (!(*a)[3].is_string()) return drop("bad topic in envelope: " + env.to_string(200));
-      SendResult r = system_.try_send(*p1, *p2, (*a)[3].as_string(), (*a)[4]);
+      SendResult r = system_.try_send(p1.value_or(Pid{}), *p2, (*a)[3].as_string(), (*a)[4]);
       if (!r) return drop("to " + p2->to_string() + ": " + r.error);
       break;
     }
     case kMonitor: system_.monitor(*p1, *p2); break;  // EXIT (now, if it is gone) goes back as kEvent
     case kDemonitor: system_.demonitor(*p1, *p2); break;
+    case kLink:
+    case kUnlink: receive_link(kind, *p1, *p2); break;
+    case kCancel:
+      if (!system_.cancel(p1.value_or(Pid{}), *p2, (*a)[3])) return drop("cancel of " + p2->to_string() + ": no such process");
+      break;
     case kEvent: {
       int64_t ek = (*a)[2].is_int() ? (*a)[2].as_int() : -1;
       std::optional<Pid> from = Pid::parse((*a)[3].as_string());
@@ -252,13 +292,40 @@ void Node::receive(std::string_view bytes) {
         return drop("bad event envelope: " + env.to_string(200));
       Event ev{static_cast<EventKind>(ek), from.value_or(Pid{}), (*a)[4], std::nullopt, {}, std::nullopt};
       if ((*a)[5].is_string()) ev.error = (*a)[5].as_string();
-      if (ev.kind == EventKind::Exit && !unwatch(*p1, from))  // one EXIT per monitor
-        return drop("EXIT from " + (*a)[3].as_string() + " for " + p1->to_string() + ", which no longer watches it");
+      if (ev.kind == EventKind::Exit && !unwatch(*p1, from)) {  // one EXIT per monitor
+        bool spawning = false;
+        if (from) {
+          std::lock_guard lk(mu_);
+          spawning = spawning_.count(*p1) > 0;
+          note_ended(*p1, *from);  // the child of a spawn still waiting for its answer
+        }
+        if (!spawning)
+          return drop("EXIT from " + (*a)[3].as_string() + " for " + p1->to_string() + ", which no longer watches it");
+      }
+      if (ev.kind == EventKind::LinkDown && from) {
+        untrack_link(*p1, *from);
+        system_.remove_remote_link(*p1, *from);
+        std::lock_guard lk(mu_);
+        note_ended(*p1, *from);
+      }
       if (!system_.deliver_event(*p1, std::move(ev))) return drop("event to " + p1->to_string() + ": no such process");
       break;
     }
   }
   delivered_++;
+}
+
+void Node::receive_link(int64_t kind, const Pid& remote, const Pid& local) {
+  if (kind == kUnlink) {
+    untrack_link(local, remote);
+    system_.remove_remote_link(local, remote);
+    std::lock_guard lk(mu_);
+    note_ended(local, remote);
+    return;
+  }
+  if (system_.add_remote_link(local, remote)) return track_link(local, remote);
+  // Linking a dead process: the linker gets LINK_DOWN at once, as in Erlang.
+  deliver_event(remote, Event{EventKind::LinkDown, local, {}, std::string(procs::kErrNoProcess), {}, std::nullopt});
 }
 
 bool Node::unwatch(const Pid& watcher, const std::optional<Pid>& target) {
@@ -287,9 +354,10 @@ void Node::heartbeat_loop() {
     publish(kHeartbeatPrefix + opts_.name, std::string_view(&kAlive, 1));
     lk.lock();
     auto now = std::chrono::steady_clock::now();
-    std::vector<std::string> down;
-    for (const auto& [node, watched] : watches_)
-      if (!watched.empty() && now - last_heard_[node] > opts_.node_timeout) down.push_back(node);
+    std::set<std::string> down;
+    for (const auto* by_node : {&watches_, &links_})
+      for (const auto& [node, pairs] : *by_node)
+        if (!pairs.empty() && now - last_heard_[node] > opts_.node_timeout) down.insert(node);
     lk.unlock();
     for (const std::string& n : down) node_down(n);
     lk.lock();
@@ -298,14 +366,19 @@ void Node::heartbeat_loop() {
 }
 
 void Node::node_down(const std::string& node) {
-  std::set<std::pair<Pid, Pid>> watched;
+  std::set<std::pair<Pid, Pid>> watched, linked;
   {
     std::lock_guard lk(mu_);
     if (auto it = watches_.find(node); it != watches_.end()) watched.swap(it->second);
+    if (auto it = links_.find(node); it != links_.end()) linked.swap(it->second);
     last_heard_.erase(node);
   }
+  std::string why = "node down: " + node;
   for (const auto& [watcher, target] : watched)
-    system_.deliver_event(watcher, Event{EventKind::Exit, target, {}, "node down: " + node, {}, std::nullopt});
+    system_.deliver_event(watcher, Event{EventKind::Exit, target, {}, why, {}, std::nullopt});
+  for (const auto& [local, remote] : linked)
+    if (system_.remove_remote_link(local, remote))
+      system_.deliver_event(local, Event{EventKind::LinkDown, remote, {}, why, {}, std::nullopt});
 }
 
 void Node::drop(std::string why) {

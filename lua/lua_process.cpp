@@ -68,7 +68,7 @@ std::string arg_string(lua_State* L, int idx, const char* fn, const char* what) 
 std::optional<procs::Pid> arg_target(lua_State* L, int idx, const char* fn, std::string& error) {
   std::string text = arg_string(L, idx, fn, "pid");
   if (std::optional<procs::Pid> pid = procs::Pid::parse(text)) return pid;
-  if (std::optional<procs::Pid> named = self_of(L)->ctx().system().names().lookup(text)) return named;
+  if (std::optional<procs::Pid> named = self_of(L)->ctx().system().lookup_name(text)) return named;
   error = text.starts_with("{") ? "invalid pid \"" + text + "\" (expected {host|N})"
                                 : "no process is registered as \"" + text + "\"";
   return std::nullopt;
@@ -156,7 +156,7 @@ int p_spawn(lua_State* L) {
     std::vector<Value> args = args_from(L, 4);
     std::string error;
     std::string pid;
-    if (ctx.system().host(host) == nullptr) {
+    if (host.find('@') == std::string::npos && ctx.system().host(host) == nullptr) {  // "node@host": a node's
       error = "unknown host " + host + ": declare a process.host entry with that ID";
     } else {
       procs::SpawnOptions opts;
@@ -242,10 +242,12 @@ int p_register(lua_State* L) {
       std::string error;
       std::optional<procs::Pid> p = arg_target(L, 2, "process.registry.register", error);
       if (!p) return push_bool_result(L, false, error.c_str());
+      if (ctx.system().is_remote(*p))  // the owning node answers lookups of its names
+        return push_bool_result(L, false, "a name can only be registered on the node of its process");
       if (!ctx.system().alive(*p)) return push_bool_result(L, false, "no such process");
       pid = *p;
     }
-    std::string error = ctx.system().names().add(name, pid);
+    std::string error = ctx.system().register_name(name, pid);
     return push_bool_result(L, error.empty(), error.c_str());
   });
 }
@@ -253,7 +255,7 @@ int p_register(lua_State* L) {
 int p_lookup(lua_State* L) {
   return guarded(L, [&] {
     std::string name = arg_string(L, 1, "process.registry.lookup", "name");
-    std::optional<procs::Pid> pid = self_of(L)->ctx().system().names().lookup(name);
+    std::optional<procs::Pid> pid = self_of(L)->ctx().system().lookup_name(name);
     if (pid) {
       std::string text = pid->to_string();
       lua_pushlstring(L, text.data(), text.size());

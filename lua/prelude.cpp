@@ -479,7 +479,7 @@ local function spawner_spawn(self, mode, id, host, ...)
   if self.opts.name then
     local ok, rerr = P.register(self.opts.name, pid)
     if not ok then
-      P.terminate(pid)
+      if not P.terminate(pid) then P.cancel(pid, rerr) end  -- a remote child: CANCEL
       return nil, rerr
     end
   end

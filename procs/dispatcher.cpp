@@ -88,7 +88,11 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
       std::lock_guard lk(other->mu);
       std::erase(other->links, rec->pid);
     }
-    if (ev.error) system_.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error, {}, std::nullopt});
+    if (ev.error) {
+      system_.deliver_event(l, Event{EventKind::LinkDown, rec->pid, {}, ev.error, {}, std::nullopt});
+    } else if (system_.is_remote(l)) {
+      system_.unlink(rec->pid, l);  // its node drops the link too
+    }
   }
   for (auto& cb : on_exit) {
     try {

@@ -4,13 +4,15 @@ namespace wippy::procs {
 
 std::string NameRegistry::add(const std::string& name, const Pid& pid) {
   if (name.empty()) return "a process name may not be empty";
-  std::lock_guard lk(mu_);
+  std::unique_lock lk(mu_);
   auto [it, inserted] = by_name_.emplace(name, pid);
   if (!inserted) {
     if (it->second == pid) return "";
     return "name " + name + " is already registered by " + it->second.to_string();
   }
   by_pid_.emplace(pid, name);
+  lk.unlock();
+  notify({name});
   return "";
 }
 
@@ -22,7 +24,7 @@ std::optional<Pid> NameRegistry::lookup(const std::string& name) const {
 }
 
 bool NameRegistry::remove(const std::string& name, const Pid& owner) {
-  std::lock_guard lk(mu_);
+  std::unique_lock lk(mu_);
   auto it = by_name_.find(name);
   if (it == by_name_.end() || (owner.valid() && it->second != owner)) return false;
   auto [b, e] = by_pid_.equal_range(it->second);
@@ -33,14 +35,38 @@ bool NameRegistry::remove(const std::string& name, const Pid& owner) {
     }
   }
   by_name_.erase(it);
+  lk.unlock();
+  notify({name});
   return true;
 }
 
 void NameRegistry::release(const Pid& pid) {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lk(mu_);
+    auto [b, e] = by_pid_.equal_range(pid);
+    for (auto p = b; p != e; ++p) {
+      by_name_.erase(p->second);
+      names.push_back(p->second);
+    }
+    by_pid_.erase(b, e);
+  }
+  if (!names.empty()) notify(names);
+}
+
+void NameRegistry::set_listener(std::function<void(const std::string&)> listener) {
   std::lock_guard lk(mu_);
-  auto [b, e] = by_pid_.equal_range(pid);
-  for (auto p = b; p != e; ++p) by_name_.erase(p->second);
-  by_pid_.erase(b, e);
+  listener_ = std::move(listener);
+}
+
+void NameRegistry::notify(const std::vector<std::string>& names) const {
+  std::function<void(const std::string&)> listener;
+  {
+    std::lock_guard lk(mu_);
+    listener = listener_;
+  }
+  if (listener)
+    for (const std::string& n : names) listener(n);
 }
 
 }  // namespace wippy::procs

@@ -2,10 +2,12 @@
 // released when its process ends. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "procs/pid.h"
 
@@ -20,9 +22,15 @@ class NameRegistry {
   bool remove(const std::string& name, const Pid& owner);
   // Releases every name of `pid` (when it ends).
   void release(const Pid& pid);
+  // Called (outside the registry's lock, on the changing thread) with each name that
+  // was added or removed; the cluster node uses it to answer lookups of other nodes.
+  void set_listener(std::function<void(const std::string& name)> listener);
 
  private:
+  void notify(const std::vector<std::string>& names) const;
+
   mutable std::mutex mu_;
+  std::function<void(const std::string&)> listener_;  // under mu_
   std::map<std::string, Pid, std::less<>> by_name_;
   std::multimap<Pid, std::string> by_pid_;
 };

@@ -79,6 +79,14 @@ std::shared_ptr<ProcessRecord> System::find(const Pid& pid) const {
 
 SpawnResult System::spawn(const std::string& host_name, const std::string& entry_id,
                           std::vector<Value> args, SpawnOptions opts) {
+  if (size_t at = host_name.find('@'); at != std::string::npos) {  // "node@host"
+    std::string node = host_name.substr(0, at), local = host_name.substr(at + 1);
+    if (node == node_) return spawn(local, entry_id, std::move(args), std::move(opts));
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    if (!router) return {{}, "no route to node " + node + ": this process system is not in a cluster"};
+    if (opts.on_exit) return {{}, "spawn on node " + node + ": an exit callback works only for local spawns"};
+    return router->spawn(node, local, entry_id, std::move(args), opts);
+  }
   if (!host(host_name)) return {{}, "unknown host: " + host_name};
   ProcessFactory factory;
   {
@@ -129,7 +137,8 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
   if ((opts.monitor || opts.link) && !opts.parent.valid())
     return {{}, "monitor/link requires a parent process"};
   std::shared_ptr<ProcessRecord> parent;
-  if (opts.link) {
+  bool remote_parent = is_remote(opts.parent);  // spawned for another node's process
+  if (opts.link && !remote_parent) {
     parent = find(opts.parent);
     if (!parent) return {{}, "parent process is not alive: " + opts.parent.to_string()};
   }
@@ -144,6 +153,7 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
   {
     std::lock_guard lk(rec->mu);
     if (opts.monitor) rec->monitors.push_back(opts.parent);
+    if (opts.link && remote_parent) rec->links.push_back(opts.parent);
     rec->trap_links.store(opts.trap_links);
     if (opts.on_exit) rec->on_exit.push_back(std::move(opts.on_exit));
   }
@@ -237,11 +247,42 @@ bool System::demonitor(const Pid& watcher, const Pid& target) {
 
 bool System::link(const Pid& a, const Pid& b) {
   if (a == b) return false;
+  if (is_remote(a) != is_remote(b)) {
+    const Pid& local = is_remote(a) ? b : a;
+    const Pid& remote = is_remote(a) ? a : b;
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    if (!router || !add_remote_link(local, remote)) return false;
+    router->link(local, remote);
+    return true;
+  }
   auto ra = find(a), rb = find(b);
   return ra && rb && link_records(*ra, *rb);
 }
 
+bool System::add_remote_link(const Pid& local, const Pid& remote) {
+  auto rec = find(local);
+  if (!rec) return false;
+  std::lock_guard lk(rec->mu);
+  if (rec->finished) return false;
+  if (std::find(rec->links.begin(), rec->links.end(), remote) == rec->links.end()) rec->links.push_back(remote);
+  return true;
+}
+
+bool System::remove_remote_link(const Pid& local, const Pid& remote) {
+  auto rec = find(local);
+  if (!rec) return false;
+  std::lock_guard lk(rec->mu);
+  return std::erase(rec->links, remote) > 0;
+}
+
 bool System::unlink(const Pid& a, const Pid& b) {
+  if (is_remote(a) != is_remote(b)) {
+    const Pid& local = is_remote(a) ? b : a;
+    const Pid& remote = is_remote(a) ? a : b;
+    bool had = remove_remote_link(local, remote);
+    if (std::shared_ptr<RemoteRouter> router = remote_router()) router->unlink(local, remote);
+    return had;
+  }
   bool any = false;
   if (auto ra = find(a)) {
     std::lock_guard lk(ra->mu);
@@ -255,6 +296,11 @@ bool System::unlink(const Pid& a, const Pid& b) {
 }
 
 bool System::cancel(const Pid& from, const Pid& target, Value reason, std::optional<Clock::duration> stop_timeout) {
+  if (is_remote(target)) {
+    std::shared_ptr<RemoteRouter> router = remote_router();
+    if (router) router->cancel(from, target, std::move(reason));
+    return router != nullptr;
+  }
   auto rec = find(target);
   if (!rec) return false;
   {
@@ -288,6 +334,21 @@ bool System::alive(const Pid& pid) const {
   if (!rec) return false;
   std::lock_guard lk(rec->mu);
   return !rec->finished;
+}
+
+std::string System::register_name(const std::string& name, const Pid& pid) {
+  if (!names_.lookup(name)) {
+    if (std::shared_ptr<RemoteRouter> router = remote_router())
+      if (std::optional<Pid> held = router->lookup(name); held && *held != pid)
+        return "name " + name + " is already registered by " + held->to_string();
+  }
+  return names_.add(name, pid);
+}
+
+std::optional<Pid> System::lookup_name(const std::string& name) {
+  if (std::optional<Pid> here = names_.lookup(name)) return here;
+  std::shared_ptr<RemoteRouter> router = remote_router();
+  return router ? router->lookup(name) : std::nullopt;
 }
 
 size_t System::process_count() const {

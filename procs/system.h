@@ -65,6 +65,18 @@ class RemoteRouter {
   // An event for a process of another node (EXIT to a remote watcher). False when it
   // cannot be sent.
   virtual bool deliver_event(const Pid& to, Event ev) = 0;
+  // Spawns `entry_id` on host `host` of node `node` and waits for its answer (the
+  // pid, or why not). opts.on_exit is not supported there (an error).
+  virtual SpawnResult spawn(const std::string& node, const std::string& host, const std::string& entry_id,
+                            std::vector<Value> args, const SpawnOptions& opts) = 0;
+  // `local` (already holding `remote` in its links) links `remote`: the other node
+  // adds the link, or answers LINK_DOWN "no such process". unlink ends that.
+  virtual void link(const Pid& local, const Pid& remote) = 0;
+  virtual void unlink(const Pid& local, const Pid& remote) = 0;
+  // CANCEL to a remote process (its node applies its own stop timeout).
+  virtual void cancel(const Pid& from, const Pid& target, Value reason) = 0;
+  // The pid another node holds `name` for, if any.
+  virtual std::optional<Pid> lookup(const std::string& name) = 0;
 };
 
 class System {
@@ -89,8 +101,11 @@ class System {
   // Clustering. set_node names this node before any host is added (throws
   // std::logic_error after): its pids are then "{node@host|N}". Pids of other nodes
   // go to the router (sends to them fail with "no route to node X" without one,
-  // monitors get EXIT "no route to node X"; link of them is not supported yet and
-  // behaves as for a dead pid).
+  // monitors get EXIT "no route to node X").
+  // On a clustered node a spawn host "node@host" of another node spawns there, link,
+  // unlink and cancel of remote pids go to the router (asynchronous: they return
+  // true, and a dead remote answers LINK_DOWN "no such process"), and names are
+  // looked up on other nodes when not held here.
   void set_node(std::string node);
   const std::string& node() const { return node_; }
   void set_remote_router(std::shared_ptr<RemoteRouter> router);
@@ -135,6 +150,11 @@ class System {
   // its EXIT error is "terminated".
   bool terminate(const Pid& target);
   bool alive(const Pid& pid) const;
+  // Names (Lua's process.registry): register fails when this node or (clustered)
+  // another node holds the name already; lookup asks other nodes when this one does
+  // not hold it.
+  std::string register_name(const std::string& name, const Pid& pid);
+  std::optional<Pid> lookup_name(const std::string& name);
   size_t process_count() const;
 
   // Supervised shutdown: CANCEL to every process on every host, wait up to the
@@ -147,6 +167,10 @@ class System {
   // LINK_DOWN to one that does not trap links ends it. ----
   bool deliver_event(const Pid& to, Event ev);
   std::shared_ptr<detail::ProcessRecord> find(const Pid& pid) const;
+  // The cluster node's side of a link with a remote pid: adds or removes `remote` in
+  // the links of local process `local` (false when it is not alive).
+  bool add_remote_link(const Pid& local, const Pid& remote);
+  bool remove_remote_link(const Pid& local, const Pid& remote);
 
  private:
   EventLoop loop_;

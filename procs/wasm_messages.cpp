@@ -104,7 +104,7 @@ void add_process_imports(WasmImports& imports) {
         ProcessContext& ctx = context(call);
         std::optional<Pid> to = Pid::parse(*pid);
         if (!to) {
-          if (std::optional<Pid> named = ctx.system().names().lookup(*pid)) to = named;
+          if (std::optional<Pid> named = ctx.system().lookup_name(*pid)) to = named;
         }
         SendResult sent;
         if (to) sent = ctx.system().try_send(ctx.pid(), *to, std::move(*topic), Value(std::move(*data)));
@@ -130,7 +130,7 @@ void add_process_imports(WasmImports& imports) {
                                    read_guest(call, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]));
                                if (!name) return HostResult::trap("register: name outside memory");
                                ProcessContext& ctx = context(call);
-                               r[0] = ctx.system().names().add(*name, ctx.pid()).empty() ? 0 : 1;
+                               r[0] = ctx.system().register_name(*name, ctx.pid()).empty() ? 0 : 1;
                                return HostResult::ok();
                              });
   // last_topic / last_from: a text of the last message delivered.

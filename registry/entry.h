@@ -173,6 +173,7 @@ struct Entry {
   Kind kind;
   std::filesystem::path file;  // the YAML file, as shown in messages (relative to the project)
   std::optional<Command> command;
+  bool remote_spawn = false;  // meta.remote_spawn: other cluster nodes may spawn it
 
   // ProcessService: the supervisor's configuration, IDs resolved (registry/service.h).
   std::variant<FsDirectory, EnvVariable, WasmEntry, LuaEntry, ProcessHostEntry, TerminalHostEntry,

@@ -286,6 +286,10 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
 void parse_meta(const YAML::Node& node, const Fields& f, Entry& e) {
   auto meta = f.map(node, "meta", "meta");
   if (!meta) return;
+  if (auto r = f.boolean(*meta, "remote_spawn", "meta.remote_spawn")) {
+    if (*r && !e.is_process()) f.error("meta.remote_spawn: only process.wasm and process.lua entries can be spawned");
+    e.remote_spawn = *r;
+  }
   auto cmd = f.map(*meta, "command", "meta.command");
   if (!cmd) return;
   if (!e.is_process()) {

@@ -151,6 +151,99 @@ TEST(ClusterProject, MonitorGetsNodeDownWhenItsNodeIsKilled) {
   natsConnection_Destroy(nc);
 }
 
+// Node b serves: registers "svc.b" cluster-wide and waits for "stop". Node a finds it
+// by name, spawns on b (an allowed entry with a result, a refused one, a linked one
+// that fails), cancels a remote process, and stops b.
+void write_remote_project(const Project& p) {
+  p.write("wippy.lock", "directories:\n  src: ./src\n");
+  p.write("src/_index.yaml",
+          "version: \"1.0\"\nnamespace: app\nentries:\n"
+          "  - { name: terminal, kind: terminal.host }\n"
+          "  - { name: workers, kind: process.host }\n"
+          "  - { name: serve, kind: process.lua, source: file://serve.lua, method: main,"
+          " meta: { command: { name: serve } } }\n"
+          "  - { name: drive, kind: process.lua, source: file://drive.lua, method: main,"
+          " meta: { command: { name: drive } } }\n"
+          "  - { name: double, kind: process.lua, source: file://double.lua, method: main,"
+          " meta: { remote_spawn: true } }\n"
+          "  - { name: secret, kind: process.lua, source: file://double.lua, method: main }\n");
+  p.write("src/serve.lua", R"(
+    return { main = function()
+      assert(process.registry.register("svc.b"))
+      local m
+      repeat m = process.receive() until m.topic == "stop"
+      return "b stopped"
+    end })");
+  // Doubles its argument; "fail" fails; "wait" waits for CANCEL and returns its reason.
+  p.write("src/double.lua", R"(
+    return { main = function(x)
+      if x == "fail" then error("asked to fail") end
+      if x == "wait" then
+        local ev
+        repeat ev = process.receive() until ev.type == "CANCEL"
+        return "cancelled: " .. tostring(ev.reason)
+      end
+      return x * 2
+    end })");
+  p.write("src/drive.lua", R"(
+    local function exit_of(pid)
+      local ev
+      repeat ev = process.receive() until ev.type == "EXIT" and ev.from == pid
+      return ev
+    end
+    return { main = function()
+      local b
+      repeat
+        b = process.registry.lookup("svc.b")
+        if not b then process.receive(time.milliseconds(20)) end
+      until b
+      local out = {}
+      local pid = assert(process.spawn_monitored("app:double", "b@app:workers", 21))
+      out[#out + 1] = pid:match("^{b@app:workers|") and "remote pid" or ("pid " .. pid)
+      out[#out + 1] = "result " .. tostring(exit_of(pid).value)
+      local _, err = process.spawn("app:secret", "b@app:workers", 1)
+      out[#out + 1] = err
+      local _, err2 = process.spawn("app:double", "z@app:workers", 1)
+      out[#out + 1] = err2
+      process.set_options({ trap_links = true })
+      local linked = assert(process.spawn_linked("app:double", "b@app:workers", "fail"))
+      local ev
+      repeat ev = process.receive() until ev.type == "LINK_DOWN"
+      out[#out + 1] = "LINK_DOWN " .. tostring(ev.from == linked)
+      local waiting = assert(process.spawn_monitored("app:double", "b@app:workers", "wait"))
+      process.cancel(waiting, "enough")
+      out[#out + 1] = tostring(exit_of(waiting).value)
+      local named, nerr = process.with_options({ name = "remote.child" }):spawn("app:double", "b@app:workers", "wait")
+      out[#out + 1] = tostring(named) .. " " .. tostring(nerr)
+      process.send("svc.b", "stop", true)
+      return table.concat(out, "; ")
+    end })");
+}
+
+TEST(ClusterProject, RemoteSpawnNamesLinksAndCancelBetweenWippyProcessesWithAuth) {
+  if (NatsServer::binary().empty()) GTEST_FAIL() << NatsServer::kMissing;
+  NatsServer server({"--user", "wippy", "--pass", "s3cret"});
+  ASSERT_FALSE(server.url().empty()) << "nats-server did not start";
+  Project p;
+  write_remote_project(p);
+  const std::string auth = "WIPPY_NATS_USER=wippy WIPPY_NATS_PASSWORD=s3cret ";
+  wippy::test::ProcessResult b;
+  std::thread node_b([&] { b = run_wippy(p, auth + "WIPPY_NODE=b WIPPY_NATS=" + server.url(), {"run", "serve"}); });
+  auto a = run_wippy(p, auth, {"run", "--node", "a", "--nats", server.url(), "drive"});
+  node_b.join();
+  EXPECT_EQ(a.code, 0) << a.err;
+  EXPECT_EQ(a.out,
+            "remote pid; result 42; spawn on node b: entry app:secret is not marked meta.remote_spawn: true there; "
+            "no route to node z: it is not in the cluster; LINK_DOWN true; cancelled: enough; "
+            "nil a name can only be registered on the node of its process\n");
+  EXPECT_EQ(b.code, 0) << b.err;
+  EXPECT_EQ(b.out, "b stopped\n");
+  // Without the password the server refuses the node.
+  auto refused = run_wippy(p, "", {"run", "--node", "a", "--nats", server.url(), "drive"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("Authorization Violation"), std::string::npos) << refused.err;
+}
+
 TEST(ClusterProject, BadClusterOptionsAreClearErrors) {
   Project p;
   write_project(p);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace wippy::cluster::testing {
 
@@ -25,8 +26,9 @@ class NatsServer {
   static constexpr const char* kMissing =
       "nats-server is not installed; scripts/install-deps.sh installs it, and the cluster tests need it";
 
-  // Starts the server; url() is empty when it did not come up.
-  NatsServer() {
+  // Starts the server (on `port`, or one of its choosing for -1, with `extra`
+  // arguments such as --user/--pass); url() is empty when it did not come up.
+  explicit NatsServer(std::vector<std::string> extra = {}, int port = -1) {
     std::string bin = binary();
     if (bin.empty()) return;
     int fds[2];
@@ -36,7 +38,12 @@ class NatsServer {
       dup2(fds[1], 2);
       dup2(fds[1], 1);
       close(fds[0]);
-      execl(bin.c_str(), bin.c_str(), "-a", "127.0.0.1", "-p", "-1", static_cast<char*>(nullptr));
+      std::vector<std::string> words = {bin, "-a", "127.0.0.1", "-p", std::to_string(port)};
+      words.insert(words.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (std::string& w : words) argv.push_back(w.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
       _exit(127);
     }
     close(fds[1]);
@@ -68,6 +75,11 @@ class NatsServer {
   NatsServer& operator=(const NatsServer&) = delete;
 
   std::string url() const { return address_.empty() ? "" : "nats://" + address_; }
+  // The port it listens on (0 when it did not start).
+  int port() const {
+    size_t colon = address_.rfind(':');
+    return colon == std::string::npos ? 0 : std::atoi(address_.c_str() + colon + 1);
+  }
   void stop() {
     if (pid_ > 0) {
       kill(pid_, SIGKILL);

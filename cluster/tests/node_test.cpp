@@ -1,141 +1,18 @@
+// Node: sends, monitors, events and node-down between two process systems.
 #include "cluster/node.h"
 
 #include <gtest/gtest.h>
-#include <nats/nats.h>
 
-#include <chrono>
-#include <condition_variable>
-#include <functional>
-#include <mutex>
-
-#include "cluster/tests/nats_server.h"
-#include "procs/system.h"
+#include "cluster/tests/two_nodes.h"
 
 namespace wippy::cluster {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace testing;
 using procs::Pid;
 using procs::StepResult;
 using procs::Value;
-
-// A native process whose Step is a function.
-class FnProcess : public procs::Process {
- public:
-  using Fn = std::function<StepResult(procs::ProcessContext&)>;
-  explicit FnProcess(Fn fn) : fn_(std::move(fn)) {}
-  StepResult step(procs::ProcessContext& ctx) override { return fn_(ctx); }
-
- private:
-  Fn fn_;
-};
-
-// Waits for a process's result from the test thread (event-based).
-class Result {
- public:
-  procs::SpawnOptions options() {
-    procs::SpawnOptions o;
-    o.on_exit = [this](const procs::Event& ev) {
-      std::lock_guard lk(mu_);
-      value_ = ev.value;
-      error_ = ev.error.value_or("");
-      done_ = true;
-      cv_.notify_all();
-    };
-    return o;
-  }
-  // The result, or "hang" when none came within a generous bound (a failure).
-  Value get() {
-    std::unique_lock lk(mu_);
-    if (!cv_.wait_for(lk, 30s, [&] { return done_; })) return "hang";
-    return error_.empty() ? value_ : Value("error: " + error_);
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  Value value_;
-  std::string error_;
-};
-
-// Two process systems joined to one NATS server as nodes "a" and "b", each with a host "h".
-class TwoNodes : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (NatsServer::binary().empty()) GTEST_FAIL() << NatsServer::kMissing;
-    ASSERT_FALSE(server_.url().empty()) << "nats-server did not start";
-    node_a_ = Node::join(a_, opts_a_);
-    node_b_ = Node::join(b_, {"b", server_.url(), {}});
-    procs::HostOptions h;
-    h.name = "h";
-    h.stop_timeout = 100ms;  // the teardown ends processes left waiting
-    a_.add_host(h);
-    b_.add_host(h);
-  }
-  void TearDown() override {
-    a_.shutdown();
-    b_.shutdown();
-    if (node_a_) node_a_->leave();
-    if (node_b_) node_b_->leave();
-  }
-  using NatsServer = testing::NatsServer;
-
-  NatsServer server_;
-  NodeOptions opts_a_{"a", server_.url(), {}};
-  procs::System a_, b_;
-  std::shared_ptr<Node> node_a_, node_b_;
-};
-
-// A plain NATS client posing as a peer node: publishes forged or hostile bytes.
-class RawPeer {
- public:
-  explicit RawPeer(const std::string& url) { EXPECT_EQ(natsConnection_ConnectTo(&conn_, url.c_str()), NATS_OK); }
-  ~RawPeer() { natsConnection_Destroy(conn_); }
-  void publish(std::string_view node, std::string_view bytes) {
-    std::string subject = Node::subject_of(node);
-    ASSERT_EQ(natsConnection_Publish(conn_, subject.c_str(), bytes.data(), static_cast<int>(bytes.size())), NATS_OK);
-  }
-
- private:
-  natsConnection* conn_ = nullptr;
-};
-
-// Collects `n` messages, then ends with [payloads...].
-std::unique_ptr<procs::Process> collector(size_t n) {
-  auto got = std::make_shared<Value::Array>();
-  return std::make_unique<FnProcess>([got, n](procs::ProcessContext& ctx) {
-    while (auto m = ctx.take_message()) got->push_back(m->payload);
-    if (got->size() >= n) return StepResult::done(Value(*got));
-    return StepResult::waiting();
-  });
-}
-
-// Waits for a message with topic "stop", then ends with `result`.
-std::unique_ptr<procs::Process> stopper(Value result) {
-  return std::make_unique<FnProcess>([result](procs::ProcessContext& ctx) {
-    while (auto m = ctx.take_message())
-      if (m->topic == "stop") return StepResult::done(result);
-    return StepResult::waiting();
-  });
-}
-
-// Monitors `target`, runs `then` once, and ends with the first event as
-// "KIND from error|value".
-std::unique_ptr<procs::Process> watcher(Pid target, std::function<void(procs::ProcessContext&)> then = {}) {
-  auto started = std::make_shared<bool>(false);
-  return std::make_unique<FnProcess>([=](procs::ProcessContext& ctx) {
-    if (!*started) {
-      *started = true;
-      ctx.system().monitor(ctx.pid(), target);
-      if (then) then(ctx);
-    }
-    if (auto ev = ctx.take_event())
-      return StepResult::done(std::string(procs::event_type_name(ev->kind)) + " " + ev->from.to_string() + " " +
-                              (ev->error ? *ev->error : ev->value.to_string()));
-    return StepResult::waiting();
-  });
-}
 
 TEST(NodeName, RejectsBadNamesAndUnreachableServers) {
   procs::System sys;
@@ -281,14 +158,6 @@ TEST_F(TwoNodes, ExitForAPairNotWatchedIsDropped) {
   EXPECT_NE(node_a_->last_drop().find("no longer watches it"), std::string::npos) << node_a_->last_drop();
 }
 
-class FastHeartbeat : public TwoNodes {
- protected:
-  FastHeartbeat() {
-    opts_a_.heartbeat_interval = 10ms;
-    opts_a_.node_timeout = 200ms;
-  }
-};
-
 TEST_F(FastHeartbeat, SilentNodeIsDownAfterTheTimeout) {
   auto target = b_.spawn_process("h", stopper(1));
   Result r;
@@ -308,6 +177,10 @@ TEST(NoRouter, RemotePidsWithoutARouterFailClearly) {
   Result r;
   ASSERT_TRUE(sys.spawn_process("h", watcher(Pid{"b@h", 1}), r.options()).ok());
   EXPECT_EQ(r.get(), Value("EXIT {b@h|1} no route to node b"));
+  EXPECT_EQ(sys.spawn("b@h", "e", {}).error, "no route to node b: this process system is not in a cluster");
+  EXPECT_FALSE(sys.link(Pid{"a@h", 1}, Pid{"b@h", 1}));
+  EXPECT_FALSE(sys.cancel({}, Pid{"b@h", 1}));
+  EXPECT_EQ(sys.lookup_name("x"), std::nullopt);
   EXPECT_THROW(sys.set_node("c"), std::logic_error);
 }
 

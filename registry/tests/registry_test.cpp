@@ -562,6 +562,33 @@ TEST(Registry, DuplicateIdsAndCommands) {
   }
 }
 
+TEST(Registry, RemoteSpawnMarksProcessEntriesOnly) {
+  {
+    Project p;
+    write_good(p);
+    p.write("src/z.yaml", "version: \"1\"\nnamespace: z\nentries:\n"
+                          "  - { name: yes, kind: process.lua, source: file://main.lua, method: main,"
+                          " meta: { remote_spawn: true } }\n"
+                          "  - { name: no, kind: process.lua, source: file://main.lua, method: main }\n");
+    p.write("src/main.lua", "return {}\n");
+    Registry reg = p.load();
+    EXPECT_TRUE(reg.find("z:yes")->remote_spawn);
+    EXPECT_FALSE(reg.find("z:no")->remote_spawn);
+  }
+  {
+    Project p;
+    write_good(p);
+    p.write("src/z.yaml", "version: \"1\"\nnamespace: z\nentries:\n"
+                          "  - { name: h, kind: process.host, meta: { remote_spawn: true } }\n"
+                          "  - { name: n, kind: process.lua, source: file://main.lua, method: main,"
+                          " meta: { remote_spawn: sure } }\n");
+    p.write("src/main.lua", "return {}\n");
+    auto errs = p.errors();
+    EXPECT_TRUE(contains(errs, "src/z.yaml: entry z:h: meta.remote_spawn: only process.wasm and process.lua"));
+    EXPECT_TRUE(contains(errs, "src/z.yaml: entry z:n: meta.remote_spawn"));
+  }
+}
+
 TEST(Registry, FileLevelRules) {
   {
     Project p;
