@@ -51,7 +51,7 @@ class Watched : public Process {
 class LoopClock : public SupervisorClock, public std::enable_shared_from_this<LoopClock> {
  public:
   explicit LoopClock(EventLoop& loop) : loop_(loop) {}
-  Clock::time_point now() override { return Clock::now(); }
+  Clock::time_point now() override { return loop_.now(); }
   uint64_t at(Clock::time_point when, std::function<void()> fn) override {
     std::lock_guard lk(mu_);
     uint64_t id = next_++;
@@ -463,7 +463,9 @@ std::string Supervisor::start_and_wait() {
   std::mutex mu;
   std::condition_variable cv;
   std::optional<std::string> result;
+  System& sys = impl_->sys;
   start([&](std::string e) {
+    sys.hold();  // deterministic mode: the caller continues from this point of the run
     std::lock_guard lk(mu);
     result = std::move(e);
     cv.notify_all();
@@ -493,12 +495,15 @@ void Supervisor::stop_and_wait() {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
+  System& sys = impl_->sys;
   stop([&] {
+    sys.hold();  // deterministic mode: the caller continues from this point of the run
     std::lock_guard lk(mu);
     done = true;
     cv.notify_all();
   });
   std::unique_lock lk(mu);
+  if (!done) sys.release();  // the stop is under way: let the processes run it
   cv.wait(lk, [&] { return done; });
 }
 
