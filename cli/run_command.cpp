@@ -19,7 +19,6 @@
 #include "component/value_text.h"
 #include "procs/component_values.h"
 #include "cli/signals.h"
-#include "registry/fields.h"
 #include "registry/registry.h"
 
 namespace wippy::cli {
@@ -181,8 +180,10 @@ int run_command(std::span<const std::string> words) {
     words = words.subspan(1);
     if (words.empty()) break;
     if (words[0] != "--seed") continue;
-    std::optional<uint64_t> n = words.size() >= 3 ? registry::parse_uint(words[1]) : std::nullopt;
-    if (!n) {
+    uint64_t n = 0;
+    const std::string& text = words.size() >= 3 ? words[1] : "";
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
       std::fprintf(stderr, "wippy: --seed needs a number from 0 to 2^64-1 and a command\n%s", kRunUsage);
       return kExitUsage;
     }

@@ -463,14 +463,18 @@ std::string Supervisor::start_and_wait() {
   std::mutex mu;
   std::condition_variable cv;
   std::optional<std::string> result;
+  // Deterministic mode: the boot is asked for while nothing runs, and the caller
+  // continues from the point of the run where it ended.
   System& sys = impl_->sys;
+  sys.hold();
   start([&](std::string e) {
-    sys.hold();  // deterministic mode: the caller continues from this point of the run
+    sys.hold();
     std::lock_guard lk(mu);
     result = std::move(e);
     cv.notify_all();
   });
   std::unique_lock lk(mu);
+  if (!result) sys.release();
   cv.wait(lk, [&] { return result.has_value(); });
   return *result;
 }
@@ -495,15 +499,16 @@ void Supervisor::stop_and_wait() {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
-  System& sys = impl_->sys;
+  System& sys = impl_->sys;  // as in start_and_wait
+  sys.hold();
   stop([&] {
-    sys.hold();  // deterministic mode: the caller continues from this point of the run
+    sys.hold();
     std::lock_guard lk(mu);
     done = true;
     cv.notify_all();
   });
   std::unique_lock lk(mu);
-  if (!done) sys.release();  // the stop is under way: let the processes run it
+  if (!done) sys.release();
   cv.wait(lk, [&] { return done; });
 }
 

@@ -24,7 +24,7 @@ uint64_t process_seed(uint64_t system_seed, const Pid& pid) {
 void System::set_deterministic(uint64_t seed) {
   std::unique_lock lk(mu_);
   if (!hosts_.empty()) throw std::logic_error("set_deterministic must come before the first host");
-  if (serial_) return;
+  if (serial_) throw std::logic_error("deterministic mode is already set");
   seed_ = seed;
   serial_ = std::make_unique<SerialScheduler>(loop_);
   start_ = loop_.now();

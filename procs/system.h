@@ -106,7 +106,7 @@ class System {
   // The host part of the pids of host `name` ("node@name" on a clustered node).
   std::string pid_host(const std::string& name) const;
 
-  // Deterministic mode (before the first host; std::logic_error after): one thread
+  // Deterministic mode (once, before the first host; std::logic_error otherwise): one thread
   // runs every host's processes in one run queue, time is virtual (procs/
   // serial_scheduler.h), and processes draw random numbers and clocks from `seed`
   // (process_seed) instead of the host's. Same project, inputs and seed: same run.

@@ -2,6 +2,7 @@
 // last_from, last_topic, register; and the wait that receive suspends on.
 #include "procs/wasm_messages.h"
 
+#include <functional>
 #include <optional>
 
 #include "procs/guest_memory.h"
@@ -43,10 +44,6 @@ std::optional<int32_t> deliver(HostCall& call, Mailbox& box, uint32_t buf, uint3
   box.held.reset();
   return static_cast<int32_t>(*n);
 }
-
-}  // namespace
-
-namespace {
 
 // Waits for a message or the timeout. poll() completes it when a wake-up finds a
 // message (or a cancel); finish() delivers on the process's thread.
