@@ -361,6 +361,7 @@ int run_command(std::span<const std::string> words) {
       live = &runtime;
       runtime.system().release();  // held since the services started (deterministic mode)
       cv.wait(lk, [&] { return result.has_value(); });
+      runtime.system().wait_held();
       live = nullptr;
     }
   }  // the services stop in reverse order, then CANCEL to what is left, terminate after the stop timeout

@@ -10,7 +10,7 @@ SerialScheduler::SerialScheduler(EventLoop& loop) : loop_(loop) {
       std::lock_guard lk(mu_);
       timers_ = true;
     }
-    cv_.notify_one();
+    cv_.notify_all();
   });
   thread_ = std::thread([this] { run(); });
 }
@@ -22,7 +22,7 @@ void SerialScheduler::enqueue(std::shared_ptr<detail::ProcessRecord> rec) {
     std::lock_guard lk(mu_);
     queue_.push_back(std::move(rec));
   }
-  cv_.notify_one();
+  cv_.notify_all();
 }
 
 void SerialScheduler::hold() {
@@ -30,12 +30,18 @@ void SerialScheduler::hold() {
   held_ = true;
 }
 
+void SerialScheduler::wait_held() {
+  if (std::this_thread::get_id() == thread_.get_id()) return;  // its own step: nothing to wait for
+  std::unique_lock lk(mu_);
+  cv_.wait(lk, [&] { return stop_ || !busy_; });
+}
+
 void SerialScheduler::release() {
   {
     std::lock_guard lk(mu_);
     held_ = false;
   }
-  cv_.notify_one();
+  cv_.notify_all();
 }
 
 void SerialScheduler::stop() {
@@ -43,7 +49,7 @@ void SerialScheduler::stop() {
     std::lock_guard lk(mu_);
     stop_ = true;
   }
-  cv_.notify_one();
+  cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::lock_guard lk(mu_);
   queue_.clear();
@@ -62,17 +68,19 @@ void SerialScheduler::run() {
       } else {
         timers_ = false;
       }
+      busy_ = true;
     }
-    if (rec) {
-      rec->host.run_one(rec);
-      continue;
-    }
-    // Every process waits: time moves to the earliest timer. One at a time, so that
-    // what it wakes runs before the next one.
-    if (loop_.run_next_timer()) {
+    // A process's step, or, when every process waits, the earliest timer, which moves
+    // time to its deadline (one at a time, so that what it wakes runs before the next).
+    bool fired = false;
+    if (rec) rec->host.run_one(rec);
+    else fired = loop_.run_next_timer();
+    {
       std::lock_guard lk(mu_);
-      timers_ = true;
+      busy_ = false;
+      timers_ = timers_ || fired;
     }
+    cv_.notify_all();
   }
 }
 

@@ -6,7 +6,8 @@
 // Code outside the processes (the CLI waiting for a command, a supervisor's stop)
 // acts at a point of the run that must not depend on thread timing: a callback on
 // the scheduler thread calls hold() (the scheduler stops after the current step and
-// time stands still), the outside code does its part, then release().
+// time stands still), the outside code waits for that (wait_held), does its part,
+// then release().
 #pragma once
 
 #include <condition_variable>
@@ -32,6 +33,9 @@ class SerialScheduler {
 
   void enqueue(std::shared_ptr<detail::ProcessRecord> rec);
   void hold();
+  // Waits until the step or timer being run (if any) is over: after hold(), nothing
+  // runs from then on until release().
+  void wait_held();
   void release();
   void stop();  // joins the thread (idempotent)
 
@@ -44,6 +48,7 @@ class SerialScheduler {
   std::deque<std::shared_ptr<detail::ProcessRecord>> queue_;
   bool timers_ = false;  // a timer may be pending
   bool held_ = false;
+  bool busy_ = false;    // running a step or a timer
   bool stop_ = false;
   std::thread thread_;
 };

@@ -476,6 +476,7 @@ std::string Supervisor::start_and_wait() {
   std::unique_lock lk(mu);
   if (!result) sys.release();
   cv.wait(lk, [&] { return result.has_value(); });
+  sys.wait_held();
   return *result;
 }
 
@@ -510,6 +511,7 @@ void Supervisor::stop_and_wait() {
   std::unique_lock lk(mu);
   if (!done) sys.release();
   cv.wait(lk, [&] { return done; });
+  sys.wait_held();
 }
 
 std::vector<Supervisor::Status> Supervisor::status() const {

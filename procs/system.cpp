@@ -34,6 +34,10 @@ void System::hold() {
   if (serial_) serial_->hold();
 }
 
+void System::wait_held() {
+  if (serial_) serial_->wait_held();
+}
+
 void System::release() {
   if (serial_) serial_->release();
 }
@@ -349,6 +353,7 @@ size_t System::shutdown() {
     h->begin_shutdown();
     timeout = std::max<Clock::duration>(timeout, h->options().stop_timeout);
   }
+  wait_held();
   for (ProcessHost* h : hosts)
     for (const Pid& p : h->pids()) cancel(Pid{}, p);
   release();  // deterministic mode: the CANCELs are in; they run from here on

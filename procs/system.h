@@ -115,6 +115,7 @@ class System {
   // Deterministic mode: stop running processes after the current step, and start
   // again (see SerialScheduler); otherwise nothing.
   void hold();
+  void wait_held();  // until the step being run is over (SerialScheduler::wait_held)
   void release();
   // An event trace of the run (procs/trace.h), set before the first host.
   void set_trace(Trace::Sink sink);

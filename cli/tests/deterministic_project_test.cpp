@@ -23,9 +23,9 @@ void write_project(const Project& p, const std::string& host_extra = "") {
           "  - { name: procs, kind: process.host, host: { workers: 2" + host_extra + " } }\n"
           "  - { name: terminal, kind: terminal.host }\n"
           "  - { name: bin, kind: fs.directory, directory: ./bin }\n" +
-              wasm("clocks1", "wasi_clocks_random", p1, "method: _start, imports: [wasi:cli, wasi:clocks, wasi:random]") +
+              wasm("clocks1", "wasi_clocks_random", p1, "method: _start, imports: [wasi:cli, wasi:clocks, wasi:poll, wasi:random, wasi:filesystem]") +
               wasm("clocks2", "wasi_clocks_random.component", p2,
-                   "method: \"wasi:cli/run@0.2.3#run\", imports: [wasi:cli, wasi:io, wasi:clocks, wasi:random]") +
+                   "method: \"wasi:cli/run@0.2.3#run\", imports: [wasi:cli, wasi:io, wasi:clocks, wasi:random, wasi:filesystem]") +
               wasm("echo", "messages.component", echo, "method: serve, imports: [wippy:runtime]") +
               "  - { name: worker, kind: process.lua, source: file://main.lua, method: worker }\n"
               "  - name: main\n    kind: process.lua\n    source: file://main.lua\n    method: main\n"
@@ -60,15 +60,15 @@ return { main = main, worker = worker }
 )");
 }
 
-struct Run {
+struct TracedRun {
   wippy::test::ProcessResult result;
   std::string trace;
 };
 
-Run run(const Project& p, std::vector<std::string> args) {
+TracedRun run(const Project& p, std::vector<std::string> args) {
   args.insert(args.end(), {"--trace", "trace.txt", "go"});
   args.insert(args.begin(), "run");
-  Run r{p.run(args), ""};
+  TracedRun r{p.run(args), ""};
   r.trace = p.read("trace.txt");
   return r;
 }
@@ -76,11 +76,11 @@ Run run(const Project& p, std::vector<std::string> args) {
 TEST(DeterministicProject, SameSeedSameRunAnotherSeedAnother) {
   Project p;
   write_project(p);
-  Run a = run(p, {"--deterministic", "--seed", "7"});
+  TracedRun a = run(p, {"--deterministic", "--seed", "7"});
   ASSERT_EQ(a.result.code, 0) << a.result.err << a.result.out;
-  Run b = run(p, {"--deterministic", "--seed", "7"});
+  TracedRun b = run(p, {"--deterministic", "--seed", "7"});
   ASSERT_EQ(b.result.code, 0) << b.result.err;
-  Run c = run(p, {"--deterministic", "--seed", "8"});
+  TracedRun c = run(p, {"--deterministic", "--seed", "8"});
   ASSERT_EQ(c.result.code, 0) << c.result.err;
 
   // Every kind of line is there: spawns, steps, messages, events, exits.
@@ -103,11 +103,11 @@ TEST(DeterministicProject, SameSeedSameRunAnotherSeedAnother) {
 TEST(DeterministicProject, HostOptionAndBadInputs) {
   Project p;
   write_project(p, ", deterministic: true, seed: 7");
-  Run host = run(p, {});
+  TracedRun host = run(p, {});
   ASSERT_EQ(host.result.code, 0) << host.result.err;
-  Run flag = run(p, {"--deterministic", "--seed", "7"});
+  TracedRun flag = run(p, {"--deterministic", "--seed", "7"});
   EXPECT_EQ(host.trace, flag.trace);  // the host option is the same mode
-  Run other = run(p, {"--deterministic", "--seed", "8"});  // --seed wins over host.seed
+  TracedRun other = run(p, {"--deterministic", "--seed", "8"});  // --seed wins over host.seed
   EXPECT_NE(host.trace, other.trace);
 
   auto r = p.run({"run", "--deterministic", "--seed", "x", "go"});
