@@ -25,7 +25,7 @@ void write_project(const Project& p, const std::string& host_extra = "") {
           "  - { name: bin, kind: fs.directory, directory: ./bin }\n" +
               wasm("clocks1", "wasi_clocks_random", p1, "method: _start, imports: [wasi:cli, wasi:clocks, wasi:poll, wasi:random, wasi:filesystem]") +
               wasm("clocks2", "wasi_clocks_random.component", p2,
-                   "method: \"wasi:cli/run@0.2.3#run\", imports: [wasi:cli, wasi:io, wasi:clocks, wasi:random, wasi:filesystem]") +
+                   "method: \"wasi:cli/run@0.2.12#run\", imports: [wasi:cli, wasi:io, wasi:clocks, wasi:random, wasi:filesystem]") +
               wasm("echo", "messages.component", echo, "method: serve, imports: [wippy:runtime]") +
               "  - { name: worker, kind: process.lua, source: file://main.lua, method: worker }\n"
               "  - name: main\n    kind: process.lua\n    source: file://main.lua\n    method: main\n"

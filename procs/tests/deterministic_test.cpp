@@ -17,6 +17,9 @@ TEST(Deterministic, VirtualTimeJumpsToTheNextTimer) {
   EXPECT_THROW(sys.set_deterministic(1), std::logic_error);
   auto log = std::make_shared<std::vector<std::string>>();  // one thread runs them all: no lock needed
   ExitCollector done;
+  // Held, or time could move on once the first one waits, before the test spawned the
+  // others: outside code acts while nothing runs.
+  sys.hold();
   for (int i = 0; i < 3; ++i) {
     auto start = std::make_shared<std::optional<Clock::time_point>>();
     sys.spawn_process("h", fn_process([=](ProcessContext& ctx) -> StepResult {
@@ -32,6 +35,7 @@ TEST(Deterministic, VirtualTimeJumpsToTheNextTimer) {
                       }),
                       done.options());
   }
+  sys.release();
   ASSERT_TRUE(done.wait_for(3));
   EXPECT_EQ(*log, (std::vector<std::string>{"start 0", "start 1", "start 2", "end 2", "end 1", "end 0"}));
   std::vector<Event> evs = done.events();
