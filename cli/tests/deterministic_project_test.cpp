@@ -25,7 +25,7 @@ void write_project(const Project& p, const std::string& host_extra = "") {
           "  - { name: bin, kind: fs.directory, directory: ./bin }\n" +
               wasm("clocks1", "wasi_clocks_random", p1, "method: _start, imports: [wasi:cli, wasi:clocks, wasi:poll, wasi:random, wasi:filesystem]") +
               wasm("clocks2", "wasi_clocks_random.component", p2,
-                   "method: \"wasi:cli/run@0.2.12#run\", imports: [wasi:cli, wasi:io, wasi:clocks, wasi:random, wasi:filesystem]") +
+                   "method: \"wasi:cli/run@0.2.12#run\", imports: [wasi:cli, wasi:io, wasi:poll, wasi:clocks, wasi:random, wasi:filesystem]") +
               wasm("echo", "messages.component", echo, "method: serve, imports: [wippy:runtime]") +
               "  - { name: worker, kind: process.lua, source: file://main.lua, method: worker }\n"
               "  - name: main\n    kind: process.lua\n    source: file://main.lua\n    method: main\n"
@@ -97,7 +97,10 @@ TEST(DeterministicProject, SameSeedSameRunAnotherSeedAnother) {
   // decide the order of their exits.
   EXPECT_NE(a.result.err.find("slept 3000000 random"), std::string::npos) << a.result.err;
   EXPECT_NE(a.result.out.find("echo: LUA SAYS "), std::string::npos) << a.result.out;
-  EXPECT_NE(a.result.out.find("main "), std::string::npos) << a.result.out;
+  EXPECT_NE(a.result.out.find("\nmain\t"), std::string::npos) << a.result.out;
+  size_t oks = 0;  // every worker and guest ended well
+  for (size_t at = a.result.out.find("=ok"); at != std::string::npos; at = a.result.out.find("=ok", at + 1)) ++oks;
+  EXPECT_EQ(oks, 6u) << a.result.out;
 }
 
 TEST(DeterministicProject, HostOptionAndBadInputs) {
