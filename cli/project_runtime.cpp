@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "lua/lua_process.h"
+#include "procs/deterministic_wasi.h"
 #include "procs/wasm_funcs.h"
 #include "procs/wasm_messages.h"
 #include "procs/wasm_process.h"
@@ -109,6 +110,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       ctx->warn = log_line;
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
       if (!cwd.empty()) ctx->set_cwd(cwd);
+      procs::use_deterministic_sources(*ctx, pc);
       if (terminal_hosts.count(pc.host().name())) {
         ctx->stdout_sink = wasi::file_sink(stdout);
         ctx->stderr_sink = wasi::file_sink(stderr);
@@ -126,9 +128,10 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
     };
   }
   if (w.enables(ImportGroup::Process)) {
-    cfg.imports = [wasi = std::move(cfg.imports)](procs::WasmImports& im, procs::ProcessContext& pc) {
+    cfg.imports = [wasi = std::move(cfg.imports), component = w.component](procs::WasmImports& im,
+                                                                           procs::ProcessContext& pc) {
       if (wasi) wasi(im, pc);
-      procs::add_process_imports(im);
+      procs::add_process_imports(im, component.get());
     };
   }
   if (w.enables(ImportGroup::Funcs)) {
@@ -165,8 +168,11 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
 
 }  // namespace
 
-ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster)
+ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster,
+                               const DeterminismOptions& determinism)
     : reg_(std::move(reg)), system_(std::make_unique<procs::System>()) {
+  if (determinism.seed) system_->set_deterministic(*determinism.seed);
+  if (determinism.trace) system_->set_trace(determinism.trace);
   if (!cluster.node.empty()) {
     try {
       node_ = cluster::Node::join(*system_, node_options(cluster, reg_));

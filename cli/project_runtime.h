@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,12 +19,20 @@
 namespace wippy::cli {
 
 
+// Deterministic mode (`wippy run --deterministic`, or a process.host with
+// `deterministic: true`) and the event trace (`--trace FILE`): procs::System.
+struct DeterminismOptions {
+  std::optional<uint64_t> seed;  // set: deterministic mode with this seed
+  procs::Trace::Sink trace;      // empty: no trace
+};
+
 class ProjectRuntime {
  public:
   // Joins the cluster (when `cluster` names a node), creates the hosts and installs
   // the factory. Throws std::runtime_error when a host cannot be created or the
   // cluster cannot be joined.
-  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster = {});
+  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster = {},
+                          const DeterminismOptions& determinism = {});
   // Stops the services (reverse order), then the supervised shutdown, then leaves the
   // cluster.
   ~ProjectRuntime();

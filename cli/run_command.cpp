@@ -2,12 +2,15 @@
 // its result to output and an exit code.
 #include "cli/run_command.h"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -21,10 +24,13 @@
 namespace wippy::cli {
 
 const char* const kRunUsage =
-    "usage: wippy run [--host <id>] <command> [args...]     run a command of the project in this directory\n"
+    "usage: wippy run [options] <command> [args...]         run a command of the project in this directory\n"
     "       wippy run list                                  list the project's commands\n"
-    "       wippy run [--host <id>] -x <entry-id> [args...] run a process entry that has no command\n"
+    "       wippy run [options] -x <entry-id> [args...]     run a process entry that has no command\n"
     "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n"
+    "  --deterministic [--seed N]  (first) one thread, virtual time, random numbers from seed N\n"
+    "               (default 0): the same run every time (README: Deterministic mode)\n"
+    "  --trace FILE write an event trace (spawns, steps, messages, events, exits) to FILE\n"
     "  cluster options:\n";
 
 namespace {
@@ -165,17 +171,46 @@ int run_command(std::span<const std::string> words) {
   std::string host_id;
   ClusterOptions cluster;
   read_cluster_env(cluster);
-  while (!words.empty() && (words[0] == "--host" || is_cluster_flag(words[0]))) {
+  bool deterministic = false;
+  std::optional<uint64_t> seed;
+  std::string trace_path;
+  while (!words.empty() && words[0] == "--deterministic") {
+    deterministic = true;
+    words = words.subspan(1);
+    if (words.empty()) break;
+    if (words[0] != "--seed") continue;
+    uint64_t n = 0;
+    const std::string& text = words.size() >= 3 ? words[1] : "";
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      std::fprintf(stderr, "wippy: --seed needs a number from 0 to 2^64-1 and a command\n%s", kRunUsage);
+      return kExitUsage;
+    }
+    seed = n;
+    words = words.subspan(2);
+  }
+  while (!words.empty() && (words[0] == "--host" || words[0] == "--trace" || words[0] == "--deterministic" ||
+                            is_cluster_flag(words[0]))) {
+    if (words[0] == "--deterministic") {
+      std::fprintf(stderr, "wippy: --deterministic [--seed N] comes first\n%s", kRunUsage);
+      return kExitUsage;
+    }
     if (words.size() < 3) {
       std::fprintf(stderr, "wippy: %s needs a value and a command\n%s%s", words[0].c_str(), kRunUsage, kClusterUsage);
       return kExitUsage;
     }
     if (words[0] == "--host") {
       host_id = words[1];
+    } else if (words[0] == "--trace") {
+      trace_path = words[1];
     } else {
       take_cluster_flag(words[0], words[1], cluster);
     }
     words = words.subspan(2);
+  }
+  if (words.empty()) {
+    std::fputs(kRunUsage, stderr);
+    return kExitUsage;
   }
   if (cluster.node.empty() != cluster.nats_url.empty()) {
     std::fprintf(stderr, "wippy: joining a cluster needs both a node name and a NATS URL "
@@ -269,10 +304,37 @@ int run_command(std::span<const std::string> words) {
     if (first) live->system().cancel(procs::Pid{}, command, procs::Value(sig == SIGINT ? "interrupt" : "terminate"));
     else live->system().terminate(command);
   });
+  DeterminismOptions determinism;
+  const registry::Entry* seeded_host = nullptr;  // a deterministic process.host's seed, unless --seed
+  for (const registry::Entry* e : reg->of_kind(registry::Kind::ProcessHost)) {
+    const registry::ProcessHostEntry& h = e->process_host();
+    deterministic = deterministic || h.deterministic;
+    if (!h.seed) continue;
+    if (seeded_host && *seeded_host->process_host().seed != *h.seed) {
+      std::fprintf(stderr, "wippy: process.host entries %s and %s ask for different seeds; give one, or --seed\n",
+                   seeded_host->id.c_str(), e->id.c_str());
+      return kExitError;
+    }
+    seeded_host = e;
+  }
+  if (!seed && seeded_host) seed = seeded_host->process_host().seed;
+  if (deterministic) determinism.seed = seed.value_or(0);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace_file(nullptr, std::fclose);
+  if (!trace_path.empty()) {
+    trace_file.reset(std::fopen(trace_path.c_str(), "w"));
+    if (!trace_file) {
+      std::fprintf(stderr, "wippy: --trace %s: %s\n", trace_path.c_str(), std::strerror(errno));
+      return kExitError;
+    }
+    determinism.trace = [f = trace_file.get()](const std::string& line) {
+      std::fwrite(line.data(), 1, line.size(), f);
+      std::fputc('\n', f);
+    };
+  }
   {
     std::unique_ptr<ProjectRuntime> runtime_holder;
     try {
-      runtime_holder = std::make_unique<ProjectRuntime>(reg, cluster);
+      runtime_holder = std::make_unique<ProjectRuntime>(reg, cluster, determinism);
     } catch (const std::runtime_error& e) {  // a host or the cluster could not be set up
       std::fprintf(stderr, "wippy: %s\n", e.what());
       return kExitError;
@@ -285,6 +347,7 @@ int run_command(std::span<const std::string> words) {
     }
     procs::SpawnOptions opts;
     opts.on_exit = [&](const procs::Event& ev) {
+      runtime.system().hold();  // deterministic mode: the stop starts from this point of the run
       std::lock_guard lk(mu);
       result = ev;
       cv.notify_all();
@@ -298,7 +361,9 @@ int run_command(std::span<const std::string> words) {
       }
       command = r.pid;
       live = &runtime;
+      runtime.system().release();  // held since the services started (deterministic mode)
       cv.wait(lk, [&] { return result.has_value(); });
+      runtime.system().wait_held();
       live = nullptr;
     }
   }  // the services stop in reverse order, then CANCEL to what is left, terminate after the stop timeout

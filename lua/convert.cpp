@@ -165,6 +165,9 @@ procs::Value ValueReader::convert_table(int idx, unsigned depth, unsigned& heigh
       path_.pop_back();
       lua_pop(L_, 1);
     }
+    // Lua's table order changes from run to run (string hashes are seeded from
+    // addresses): sorted keys make the same table the same message every time.
+    std::stable_sort(map.begin(), map.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     out = procs::Value(std::move(map));
   }
   open_.erase(id);

@@ -16,7 +16,8 @@ namespace wippy::lua {
 // Converts Lua values into one message (a payload, or all the arguments of a spawn):
 // nil, booleans, integers, floats and strings map directly; a table whose keys are
 // exactly 1..n (n >= 1) becomes an array, any other table a map (number keys written
-// as text), an empty table an empty array. A table used in several places becomes
+// as text; keys sorted, since Lua's own order changes from run to run), an empty
+// table an empty array. A table used in several places becomes
 // one shared node (converted once), so the work is linear in the distinct tables.
 // Everything read() converts counts against one MessageLimits. Refused, with
 // std::runtime_error (never a Lua error, so C++ callers unwind normally) naming the

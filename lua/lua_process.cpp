@@ -93,16 +93,36 @@ int push_bool_result(lua_State* L, bool ok, const char* error) {
 }
 
 int p_now_ns(lua_State* L) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(procs::Clock::now().time_since_epoch());
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(self_of(L)->ctx().now().time_since_epoch());
   lua_pushinteger(L, static_cast<lua_Integer>(ns.count()));
   return 1;
 }
 
 int p_wall(lua_State* L) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
+      self_of(L)->ctx().loop().wall_now().time_since_epoch());
   lua_pushnumber(L, static_cast<lua_Number>(us.count()) / 1e6);
   return 1;
+}
+
+// Deterministic mode: math.random from the process's seed, and os.time, os.clock
+// and os.date on the virtual clock (time.* reads it through p_now_ns and p_wall).
+std::string use_virtual_sources(lua_State* L, uint64_t seed) {
+  static const char* const kChunk = R"(
+local seed, wall, now_ns = ...
+math.randomseed(seed, 0)
+local time, date, floor = os.time, os.date, math.floor
+local start = now_ns()
+os.time = function(t) if t == nil then return floor(wall()) end return time(t) end
+os.clock = function() return (now_ns() - start) / 1e9 end
+os.date = function(fmt, t) return date(fmt, t or floor(wall())) end
+)";
+  if (luaL_loadstring(L, kChunk) != LUA_OK) return lua_tostring(L, -1);
+  lua_pushinteger(L, static_cast<lua_Integer>(seed));
+  lua_pushcfunction(L, p_wall);
+  lua_pushcfunction(L, p_now_ns);
+  if (lua_pcall(L, 3, 0, 0) != LUA_OK) return std::string("deterministic mode: ") + lua_tostring(L, -1);
+  return {};
 }
 
 int p_pid(lua_State* L) {
@@ -514,7 +534,7 @@ std::optional<std::string> LuaProcess::limit_reached() {
   if (mem_.exceeded) return "memory limit exceeded (max_memory " + std::to_string(cfg_.limits.max_memory) + " bytes)";
   if (cfg_.limits.fuel != 0 && fuel_used_ > cfg_.limits.fuel)
     return "fuel exhausted (" + std::to_string(cfg_.limits.fuel) + " instructions)";
-  if (deadline_ && procs::Clock::now() >= *deadline_) {
+  if (deadline_ && ctx_->now() >= *deadline_) {
     return "execution time limit exceeded (" + std::to_string(cfg_.limits.max_execution_ms) + " ms)";
   }
   return std::nullopt;
@@ -551,6 +571,10 @@ StepResult LuaProcess::init() {
   luaL_openlibs(L_);
   std::string sandbox_error = apply_sandbox(L_, check_limits);
   if (!sandbox_error.empty()) return StepResult::fail(sandbox_error);
+  if (std::optional<uint64_t> seed = ctx_->system().deterministic_seed()) {
+    if (std::string e = use_virtual_sources(L_, procs::process_seed(*seed, ctx_->pid())); !e.empty())
+      return StepResult::fail(e);
+  }
 
   // require: files next to the script (the sandbox removed C modules).
   std::string dir = lua_path_escape(cfg_.source.parent_path().string());
@@ -602,9 +626,9 @@ StepResult LuaProcess::init() {
   if (uint64_t ms = cfg_.limits.max_execution_ms) {
     // A limit beyond the clock's range is no limit (it cannot be reached).
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(procs::Clock::time_point::max() -
-                                                                      procs::Clock::now());
+                                                                      ctx_->now());
     if (ms < static_cast<uint64_t>(left.count())) {
-      deadline_ = procs::Clock::now() + std::chrono::milliseconds(ms);
+      deadline_ = ctx_->now() + std::chrono::milliseconds(ms);
       deadline_timer_ = ctx_->wake_at(*deadline_);  // a waiting process is woken to fail
     }
   }
@@ -635,7 +659,7 @@ StepResult LuaProcess::step(procs::ProcessContext& ctx) {
       lua_pop(co_, nres);
       if (deadline) {
         procs::Clock::time_point when{std::chrono::nanoseconds(*deadline)};
-        if (when <= procs::Clock::now()) return StepResult::cont();
+        if (when <= ctx.now()) return StepResult::cont();
         timer_ = ctx.wake_at(when);
       }
       return StepResult::waiting();

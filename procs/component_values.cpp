@@ -270,4 +270,18 @@ Value from_component_results(const Type& func, const std::vector<cv::Value>& res
   return from_component_value(results.front(), *func.result());
 }
 
+component::Value bytes_value(const std::string& s) {
+  std::vector<component::Value> items;
+  items.reserve(s.size());
+  for (unsigned char c : s) items.push_back(component::Value::u8(c));
+  return component::Value::list(std::move(items));
+}
+
+std::string bytes_of(const component::Value& list) {
+  std::string out;
+  out.reserve(list.items.size());
+  for (const component::Value& b : list.items) out.push_back(static_cast<char>(b.bits));
+  return out;
+}
+
 }  // namespace wippy::procs

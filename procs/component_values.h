@@ -37,4 +37,8 @@ Value from_component_value(const component::Value& v, const component::Type& t, 
 // The results of a call of `func` (0 or 1 values): the value, or nil.
 Value from_component_results(const component::Type& func, const std::vector<component::Value>& results);
 
+// A byte string <-> a list<u8> value (one value a byte).
+component::Value bytes_value(const std::string& s);
+std::string bytes_of(const component::Value& list);
+
 }  // namespace wippy::procs

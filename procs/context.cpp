@@ -17,6 +17,7 @@ const Pid& ProcessContext::parent() const { return rec_.parent; }
 System& ProcessContext::system() const { return rec_.host.system(); }
 ProcessHost& ProcessContext::host() const { return rec_.host; }
 EventLoop& ProcessContext::loop() const { return rec_.host.system().loop(); }
+Clock::time_point ProcessContext::now() const { return loop().now(); }
 int64_t ProcessContext::slice_budget() const { return rec_.host.options().slice_budget; }
 
 std::optional<Message> ProcessContext::take_message() {

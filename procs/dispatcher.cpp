@@ -10,6 +10,19 @@ namespace wippy::procs {
 using detail::ProcessRecord;
 using detail::RunState;
 
+namespace {
+
+const char* step_kind(const StepResult& r) {
+  switch (r.kind) {
+    case StepResult::Kind::Continue: return " continue";
+    case StepResult::Kind::Waiting: return " wait";
+    case StepResult::Kind::Done: return " done";
+  }
+  return "";
+}
+
+}  // namespace
+
 void ProcessRecord::wake() {
   std::lock_guard lk(wake_mu);
   RunState s = state.load();
@@ -31,6 +44,7 @@ void ProcessRecord::wake() {
 }
 
 void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
+  if (SerialScheduler* serial = system_.serial()) return serial->enqueue(std::move(rec));
   {
     std::lock_guard lk(q_mu_);
     queue_.push_back(std::move(rec));
@@ -54,6 +68,8 @@ void ProcessHost::worker_main() {
 
 void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
   rec->finish();
+  if (system_.tracing())
+    system_.trace("exit " + rec->pid.to_string() + (result.error ? " error " + *result.error : " ok " + Trace::value(result.value)));
   Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error),
            std::move(result.backtrace), result.exit_code};
   std::vector<Pid> monitors, links;
@@ -116,6 +132,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
       r = StepResult::fail("process step threw an unknown exception");
     }
     steps_++;
+    if (system_.tracing()) system_.trace("step " + rec->pid.to_string() + step_kind(r));
     if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())
       r = StepResult::fail(rec->termination_reason());
   }

@@ -7,21 +7,12 @@
 #include <uv.h>
 
 #include <atomic>
+#include <map>
 #include <stdexcept>
 #include <utility>
 
 namespace wippy::procs {
 namespace detail {
-
-struct LoopState {
-  uv_loop_t loop;
-  uv_async_t async;
-  std::mutex mu;  // posted, stopping
-  std::vector<std::function<void()>> posted;
-  bool stopping = false;
-  std::thread thread;
-  std::atomic<std::thread::id> tid;
-};
 
 struct TimerState {
   uv_timer_t timer;
@@ -33,6 +24,26 @@ struct TimerState {
   bool started = false;
   std::weak_ptr<LoopState> loop;
   std::shared_ptr<TimerState> self;  // keeps the state alive while the uv handle is open
+};
+
+// Deterministic mode's timers, by deadline then by the order they were added.
+struct VirtualTimers {
+  std::mutex mu;
+  std::atomic<Clock::rep> now{EventLoop::kVirtualStart.time_since_epoch().count()};
+  uint64_t seq = 0;
+  std::map<std::pair<Clock::time_point, uint64_t>, std::shared_ptr<TimerState>> pending;
+  std::function<void()> on_timer;
+};
+
+struct LoopState {
+  std::unique_ptr<VirtualTimers> virt;  // set before any timer, then constant
+  uv_loop_t loop;
+  uv_async_t async;
+  std::mutex mu;  // posted, stopping
+  std::vector<std::function<void()>> posted;
+  bool stopping = false;
+  std::thread thread;
+  std::atomic<std::thread::id> tid;
 };
 
 // A one-shot readiness wait on a duplicate of the caller's descriptor (libuv allows
@@ -196,6 +207,16 @@ TimerHandle EventLoop::at(Clock::time_point when, std::function<void()> fn) {
   auto st = std::make_shared<TimerState>();
   st->when = when;
   st->fn = std::move(fn);
+  if (detail::VirtualTimers* v = s_->virt.get()) {
+    if (when != Clock::time_point::max()) {
+      std::lock_guard lk(v->mu);
+      if (++v->seq % 1024 == 0)  // cancelled timers hold their callbacks' captures: drop them now and then
+        std::erase_if(v->pending, [](const auto& e) { return e.second->cancelled.load(); });
+      v->pending.emplace(std::make_pair(when, v->seq), st);
+    }
+    if (v->on_timer) v->on_timer();
+    return TimerHandle(st);
+  }
   st->loop = s_;
   post([st, loop = &s_->loop] {
     if (st->cancelled.load()) return;
@@ -237,7 +258,43 @@ WatchHandle EventLoop::when_ready(int fd, bool write, std::function<void()> fn) 
 }
 
 TimerHandle EventLoop::after(Clock::duration delay, std::function<void()> fn) {
-  return at(saturating_add(Clock::now(), delay), std::move(fn));
+  return at(saturating_add(now(), delay), std::move(fn));
+}
+
+void EventLoop::use_virtual_time(std::function<void()> on_timer) {
+  s_->virt = std::make_unique<detail::VirtualTimers>();
+  s_->virt->on_timer = std::move(on_timer);
+}
+
+bool EventLoop::virtual_time() const { return s_->virt != nullptr; }
+
+Clock::time_point EventLoop::now() const {
+  if (!s_->virt) return Clock::now();
+  return Clock::time_point(Clock::duration(s_->virt->now.load()));
+}
+
+std::chrono::system_clock::time_point EventLoop::wall_now() const {
+  if (!s_->virt) return std::chrono::system_clock::now();
+  return kVirtualEpoch + std::chrono::duration_cast<std::chrono::system_clock::duration>(now() - kVirtualStart);
+}
+
+bool EventLoop::run_next_timer() {
+  detail::VirtualTimers* v = s_->virt.get();
+  if (!v) return false;
+  std::shared_ptr<TimerState> st;
+  {
+    std::lock_guard lk(v->mu);
+    while (!v->pending.empty() && !st) {
+      auto first = v->pending.begin();
+      if (!first->second->cancelled.load()) st = first->second;
+      v->pending.erase(first);
+    }
+    if (!st) return false;
+    v->now.store(std::max(v->now.load(), st->when.time_since_epoch().count()));
+  }
+  st->fired.store(true);
+  if (!st->cancelled.load() && st->fn) std::exchange(st->fn, nullptr)();
+  return true;
 }
 
 void EventLoop::stop() {

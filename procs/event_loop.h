@@ -75,6 +75,24 @@ class EventLoop {
   // flags are left as they were (stdin stays blocking for whoever shares it).
   WatchHandle when_ready(int fd, bool write, std::function<void()> fn);
 
+  // ---- Virtual time (deterministic mode, procs/serial_scheduler.h) ----
+  // From this call on (before any timer exists) time is virtual: now() starts at
+  // kVirtualStart and moves only when run_next_timer() runs the earliest pending
+  // timer; at()/after() timers wait for that instead of the clock (a timer at
+  // time_point::max(), "never", never runs). `on_timer` is called, on the caller's
+  // thread, whenever a timer is added.
+  void use_virtual_time(std::function<void()> on_timer);
+  bool virtual_time() const;
+  // The steady clock, or the virtual time.
+  Clock::time_point now() const;
+  // The wall clock, or kVirtualEpoch plus the virtual time elapsed.
+  std::chrono::system_clock::time_point wall_now() const;
+  // Virtual time: moves the clock to the earliest pending timer's deadline and runs
+  // it on the calling thread; false when no timer is pending.
+  bool run_next_timer();
+  static constexpr Clock::time_point kVirtualStart{std::chrono::hours(1)};
+  static constexpr std::chrono::system_clock::time_point kVirtualEpoch{std::chrono::seconds(1'735'689'600)};  // 2025-01-01
+
   // Stops the thread: pending timers are dropped, posted functions not yet run are
   // dropped. Idempotent; must not be called from the loop thread.
   void stop();

@@ -11,6 +11,7 @@ using detail::ProcessRecord;
 ProcessHost::ProcessHost(System& system, HostOptions options) : system_(system), opts_(std::move(options)) {
   if (opts_.workers == 0) opts_.workers = std::max(1u, std::thread::hardware_concurrency());
   if (opts_.slice_budget <= 0) opts_.slice_budget = 10000;
+  if (system_.serial()) return;  // deterministic mode: its one thread runs every host
   workers_.reserve(opts_.workers);
   for (unsigned i = 0; i < opts_.workers; i++) workers_.emplace_back([this] { worker_main(); });
 }

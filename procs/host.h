@@ -70,10 +70,10 @@ class ProcessHost {
   // thread for a process that never started): unregisters and closes it, sends EXIT
   // to its monitors and LINK_DOWN to its links, runs its on_exit callbacks.
   void end(const std::shared_ptr<detail::ProcessRecord>& rec, StepResult result);
+  void run_one(const std::shared_ptr<detail::ProcessRecord>& rec);  // one step (a worker, or SerialScheduler)
 
  private:
   void worker_main();
-  void run_one(const std::shared_ptr<detail::ProcessRecord>& rec);
   void remove(uint64_t id);  // from the table, once the process ended
 
   System& system_;

@@ -103,7 +103,9 @@ class ProcessContext {
   // Throws std::runtime_error ("too many pending timers") beyond the host's
   // max_timers, which ends the process when it escapes step().
   TimerHandle wake_at(Clock::time_point when);
-  TimerHandle wake_after(Clock::duration delay) { return wake_at(saturating_add(Clock::now(), delay)); }
+  TimerHandle wake_after(Clock::duration delay) { return wake_at(saturating_add(now(), delay)); }
+  // The loop's clock: steady, or virtual in deterministic mode (EventLoop::now).
+  Clock::time_point now() const;
   // A handle for wake-ups from other threads (thread-safe to use and copy).
   Waker waker() const;
 

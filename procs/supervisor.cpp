@@ -51,7 +51,7 @@ class Watched : public Process {
 class LoopClock : public SupervisorClock, public std::enable_shared_from_this<LoopClock> {
  public:
   explicit LoopClock(EventLoop& loop) : loop_(loop) {}
-  Clock::time_point now() override { return Clock::now(); }
+  Clock::time_point now() override { return loop_.now(); }
   uint64_t at(Clock::time_point when, std::function<void()> fn) override {
     std::lock_guard lk(mu_);
     uint64_t id = next_++;
@@ -463,13 +463,20 @@ std::string Supervisor::start_and_wait() {
   std::mutex mu;
   std::condition_variable cv;
   std::optional<std::string> result;
+  // Deterministic mode: the boot is asked for while nothing runs, and the caller
+  // continues from the point of the run where it ended.
+  System& sys = impl_->sys;
+  sys.hold();
   start([&](std::string e) {
+    sys.hold();
     std::lock_guard lk(mu);
     result = std::move(e);
     cv.notify_all();
   });
   std::unique_lock lk(mu);
+  if (!result) sys.release();
   cv.wait(lk, [&] { return result.has_value(); });
+  sys.wait_held();
   return *result;
 }
 
@@ -493,13 +500,18 @@ void Supervisor::stop_and_wait() {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
+  System& sys = impl_->sys;  // as in start_and_wait
+  sys.hold();
   stop([&] {
+    sys.hold();
     std::lock_guard lk(mu);
     done = true;
     cv.notify_all();
   });
   std::unique_lock lk(mu);
+  if (!done) sys.release();
   cv.wait(lk, [&] { return done; });
+  sys.wait_held();
 }
 
 std::vector<Supervisor::Status> Supervisor::status() const {

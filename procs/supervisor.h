@@ -108,9 +108,13 @@ class Supervisor {
   // after the other: each once the previous took its first step. `done` gets "" or
   // why a required service did not start ("service X did not start: ..."), once.
   void start(std::function<void(std::string error)> done);
+  // In deterministic mode the system is held (System::hold) when start_and_wait
+  // returns, for the caller to act at a fixed point of the run, then release().
   std::string start_and_wait();
   // Stops every started service in the reverse of the start order; `done` once all ended.
   void stop(std::function<void()> done);
+  // Releases a held system (deterministic mode) once the stop is asked for; it is
+  // held again when this returns.
   void stop_and_wait();
 
   std::vector<Status> status() const;

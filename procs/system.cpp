@@ -12,6 +12,46 @@ using detail::ProcessRecord;
 
 System::System() = default;
 
+uint64_t process_seed(uint64_t system_seed, const Pid& pid) {
+  uint64_t h = 14695981039346656037ull ^ system_seed;  // FNV-1a over the pid's text
+  for (unsigned char c : pid.to_string()) h = (h ^ c) * 1099511628211ull;
+  h += 0x9e3779b97f4a7c15ull;  // splitmix64's finaliser spreads it
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
+void System::set_deterministic(uint64_t seed) {
+  std::unique_lock lk(mu_);
+  if (!hosts_.empty()) throw std::logic_error("set_deterministic must come before the first host");
+  if (serial_) throw std::logic_error("deterministic mode is already set");
+  seed_ = seed;
+  serial_ = std::make_unique<SerialScheduler>(loop_);
+  start_ = loop_.now();
+}
+
+void System::hold() {
+  if (serial_) serial_->hold();
+}
+
+void System::wait_held() {
+  if (serial_) serial_->wait_held();
+}
+
+void System::release() {
+  if (serial_) serial_->release();
+}
+
+void System::set_trace(Trace::Sink sink) {
+  std::unique_lock lk(mu_);
+  if (!hosts_.empty()) throw std::logic_error("set_trace must come before the first host");
+  trace_ = std::make_unique<Trace>(std::move(sink));
+}
+
+void System::trace(std::string_view what) {
+  if (trace_) trace_->write(std::chrono::duration_cast<std::chrono::nanoseconds>(loop_.now() - start_), what);
+}
+
 System::~System() { shutdown(); }
 
 ProcessHost& System::add_host(HostOptions options) {
@@ -157,6 +197,7 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
     rec->trap_links.store(opts.trap_links);
     if (opts.on_exit) rec->on_exit.push_back(std::move(opts.on_exit));
   }
+  if (trace_) trace("spawn " + rec->pid.to_string() + " by " + opts.parent.to_string());
   h->start(rec);
   return {rec->pid, {}};
 }
@@ -168,6 +209,7 @@ bool System::deliver_event(const Pid& to, Event ev) {
   }
   auto rec = find(to);
   if (!rec) return false;
+  if (trace_) trace(std::string("event ") + event_type_name(ev.kind) + " " + ev.from.to_string() + " -> " + to.to_string());
   {
     std::lock_guard lk(rec->mu);
     if (rec->finished) return false;
@@ -197,6 +239,7 @@ SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, V
     if (!router) return {"no route to node " + std::string(to.node())};
     return router->send(from, to, std::move(topic), std::move(payload));
   }
+  if (trace_) trace("send " + from.to_string() + " -> " + to.to_string() + " " + topic + " " + Trace::value(payload));
   auto rec = find(to);
   if (!rec) return {kErrNoProcess};
   size_t bytes = 0;
@@ -371,8 +414,10 @@ size_t System::shutdown() {
     h->begin_shutdown();
     timeout = std::max<Clock::duration>(timeout, h->options().stop_timeout);
   }
+  wait_held();
   for (ProcessHost* h : hosts)
     for (const Pid& p : h->pids()) cancel(Pid{}, p);
+  release();  // deterministic mode: the CANCELs are in; they run from here on
   // Cancelled processes are terminated by their own stop-timeout timers; this wait
   // only adds a little slack for those timers to fire.
   Clock::time_point deadline = saturating_add(saturating_add(Clock::now(), timeout), std::chrono::milliseconds(100));
@@ -387,6 +432,7 @@ size_t System::shutdown() {
     for (ProcessHost* h : hosts) h->wait_empty(grace);
   }
   for (ProcessHost* h : hosts) h->stop_workers();
+  if (serial_) serial_->stop();
   loop_.stop();
   return terminated;
 }

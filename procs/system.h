@@ -16,6 +16,8 @@
 #include "procs/host.h"
 #include "procs/names.h"
 #include "procs/process.h"
+#include "procs/serial_scheduler.h"
+#include "procs/trace.h"
 
 namespace wippy::procs {
 
@@ -79,6 +81,10 @@ class RemoteRouter {
   virtual std::optional<Pid> lookup(const std::string& name) = 0;
 };
 
+// A process's own seed in deterministic mode: the system's seed mixed with its pid
+// (so each process's random numbers differ, and do not depend on the others').
+uint64_t process_seed(uint64_t system_seed, const Pid& pid);
+
 class System {
  public:
   System();
@@ -114,6 +120,22 @@ class System {
   std::shared_ptr<RemoteRouter> remote_router() const;
   // The host part of the pids of host `name` ("node@name" on a clustered node).
   std::string pid_host(const std::string& name) const;
+
+  // Deterministic mode (once, before the first host; std::logic_error otherwise): one thread
+  // runs every host's processes in one run queue, time is virtual (procs/
+  // serial_scheduler.h), and processes draw random numbers and clocks from `seed`
+  // (process_seed) instead of the host's. Same project, inputs and seed: same run.
+  void set_deterministic(uint64_t seed);
+  std::optional<uint64_t> deterministic_seed() const { return seed_; }
+  // Deterministic mode: stop running processes after the current step, and start
+  // again (see SerialScheduler); otherwise nothing.
+  void hold();
+  void wait_held();  // until the step being run is over (SerialScheduler::wait_held)
+  void release();
+  // An event trace of the run (procs/trace.h), set before the first host.
+  void set_trace(Trace::Sink sink);
+  bool tracing() const { return trace_ != nullptr; }
+  void trace(std::string_view what);  // internal: one line, stamped with loop().now()
 
   // Spawns the process the factory makes for `entry_id` on host `host`. Errors:
   // "unknown host: X", the factory's message, "host X is shutting down",
@@ -171,9 +193,14 @@ class System {
   // the links of local process `local` (false when it is not alive).
   bool add_remote_link(const Pid& local, const Pid& remote);
   bool remove_remote_link(const Pid& local, const Pid& remote);
+  SerialScheduler* serial() const { return serial_.get(); }
 
  private:
   EventLoop loop_;
+  Clock::time_point start_ = loop_.now();
+  std::optional<uint64_t> seed_;             // set before hosts exist, then constant
+  std::unique_ptr<SerialScheduler> serial_;  // deterministic mode
+  std::unique_ptr<Trace> trace_;
   NameRegistry names_;
   mutable std::shared_mutex mu_;  // hosts_, factory_
   std::map<std::string, std::unique_ptr<ProcessHost>, std::less<>> hosts_;

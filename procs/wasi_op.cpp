@@ -43,7 +43,7 @@ void run_work(std::shared_ptr<wasi::BlockingOp> op, std::shared_ptr<Completion> 
 }  // namespace
 
 void WasiBlockingOp::start(std::shared_ptr<Completion> done, EventLoop& loop) {
-  bool sleep = op_->deadline && op_->fd_waits.empty() && *op_->deadline > Clock::now();
+  bool sleep = op_->deadline && op_->fd_waits.empty() && *op_->deadline > loop.now();
   if (!sleep && op_->fd_waits.empty()) {
     run_work(op_, std::move(done));  // work only, or a yield
     return;

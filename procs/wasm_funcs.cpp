@@ -7,6 +7,7 @@
 #include "component/abi.h"  // kMaxLiftedBytes
 #include "component/error.h"
 #include "interp/reader.h"  // is_valid_utf8
+#include "procs/component_values.h"
 #include "procs/guest_memory.h"
 #include "procs/system.h"
 
@@ -113,20 +114,6 @@ class FuncCallOp : public AsyncOp {
 
 // ---- Components ----------------------------------------------------------------------
 
-component::Value bytes_value(const std::string& s) {
-  std::vector<component::Value> items;
-  items.reserve(s.size());
-  for (unsigned char c : s) items.push_back(component::Value::u8(c));
-  return component::Value::list(std::move(items));
-}
-
-std::string bytes_of(const component::Value& list) {
-  std::string out;
-  out.reserve(list.items.size());
-  for (const component::Value& b : list.items) out.push_back(static_cast<char>(b.bits));
-  return out;
-}
-
 component::SuspendableHostFunction component_call(bool text, FuncsTargetCheck check) {
   return [text, check](component::HostContext& hc, const std::vector<component::Value>& args) {
     if (args.size() != 2) throw component::CallError("funcs: expected (target, input)");
@@ -148,19 +135,11 @@ component::SuspendableHostFunction component_call(bool text, FuncsTargetCheck ch
   };
 }
 
-// "0.1.x": the versions of the interface this host implements.
-bool is_funcs_01(std::string_view name) {
-  std::string_view prefix = std::string_view(kFuncsImportModule);
-  if (name.substr(0, prefix.size()) != prefix) return false;
-  std::string_view rest = name.substr(prefix.size());
-  return rest.rfind("@0.1.", 0) == 0 && rest.size() > 5;
-}
-
 void add_component_funcs(component::Linker& linker, const component::Component& c, const FuncsTargetCheck& check) {
   for (const component::ImportDef& imp : c.imports) {
     std::string_view name = imp.name;
     if (name.substr(0, name.find('@')) != kFuncsImportModule) continue;
-    if (!is_funcs_01(name))
+    if (!is_runtime_import_01(name, kFuncsImportModule))
       throw component::LinkError("import " + imp.name + ": this host provides " + kFuncsImportModule + "@0.1.x");
     linker.define_suspendable(imp.name, "call-string", component_call(true, check));
     linker.define_suspendable(imp.name, "call-bytes", component_call(false, check));
@@ -204,6 +183,12 @@ void add_core_funcs(engine::Linker& linker, std::vector<std::shared_ptr<void>>& 
 }
 
 }  // namespace
+
+bool is_runtime_import_01(std::string_view name, std::string_view iface) {
+  if (name.substr(0, iface.size()) != iface) return false;
+  std::string_view rest = name.substr(iface.size());
+  return rest.rfind("@0.1.", 0) == 0 && rest.size() > 5;
+}
 
 void add_funcs_imports(WasmImports& imports, const component::Component* component, FuncsTargetCheck check) {
   if (component) add_component_funcs(imports.components, *component, check);

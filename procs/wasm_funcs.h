@@ -39,4 +39,8 @@ using FuncsTargetCheck = std::function<std::optional<std::string>(const std::str
 // `imports.linker`.
 void add_funcs_imports(WasmImports& imports, const component::Component* component, FuncsTargetCheck check);
 
+// True when a component's import `name` is interface `iface` at a version this host
+// implements (0.1.x).
+bool is_runtime_import_01(std::string_view name, std::string_view iface);
+
 }  // namespace wippy::procs

@@ -1,6 +1,8 @@
-// wippy:runtime/process: self, send, receive (suspending), last_from, last_topic.
+// wippy:runtime/process for core modules: self, send, receive (suspending),
+// last_from, last_topic, register; and the wait that receive suspends on.
 #include "procs/wasm_messages.h"
 
+#include <functional>
 #include <optional>
 
 #include "procs/guest_memory.h"
@@ -44,11 +46,11 @@ std::optional<int32_t> deliver(HostCall& call, Mailbox& box, uint32_t buf, uint3
 }
 
 // Waits for a message or the timeout. poll() completes it when a wake-up finds a
-// message; finish() delivers it on the process's thread, into the guest's memory.
-class ReceiveOp : public AsyncOp {
+// message (or a cancel); finish() delivers on the process's thread.
+class MessageWait : public AsyncOp {
  public:
-  ReceiveOp(std::shared_ptr<Mailbox> box, HostCall call, uint32_t buf, uint32_t cap, int64_t timeout_ns)
-      : box_(std::move(box)), call_(call), buf_(buf), cap_(cap), timeout_ns_(timeout_ns) {}
+  MessageWait(int64_t timeout_ns, std::function<void(AsyncResult&)> deliver)
+      : timeout_ns_(timeout_ns), deliver_(std::move(deliver)) {}
   void start(std::shared_ptr<Completion> done, EventLoop& loop) override {
     done_ = done;
     if (timeout_ns_ >= 0)
@@ -60,27 +62,24 @@ class ReceiveOp : public AsyncOp {
   void cancel() override { timer_.cancel(); }
   void finish(AsyncResult& result) override {
     timer_.cancel();
-    std::string trap;
-    std::optional<int32_t> n = deliver(call_, *box_, buf_, cap_, trap);
-    if (!trap.empty()) {
-      result.trap = trap;
-      return;
-    }
-    result.values = {static_cast<uint32_t>(n.value_or(context(call_).cancelled() ? -2 : -1))};
+    deliver_(result);
   }
 
  private:
-  std::shared_ptr<Mailbox> box_;
-  HostCall call_;  // the caller's instance and process: both outlive the wait
-  uint32_t buf_, cap_;
   int64_t timeout_ns_;
+  std::function<void(AsyncResult&)> deliver_;
   std::shared_ptr<Completion> done_;
   TimerHandle timer_;
 };
 
 }  // namespace
 
-void add_process_imports(WasmImports& imports) {
+std::unique_ptr<AsyncOp> wait_for_message(int64_t timeout_ns, std::function<void(AsyncResult&)> deliver) {
+  return std::make_unique<MessageWait>(timeout_ns, std::move(deliver));
+}
+
+void add_process_imports(WasmImports& imports, const component::Component* component) {
+  if (component) return add_component_process_imports(imports.components, *component);
   auto box = std::make_shared<Mailbox>();
   imports.keep_alive.push_back(box);
   const std::string mod = kProcessImportModule;
@@ -122,7 +121,13 @@ void add_process_imports(WasmImports& imports) {
           r[0] = static_cast<uint32_t>(n.value_or(context(call).cancelled() ? -2 : -1));
           return HostResult::ok();
         }
-        return HostResult::suspend(std::make_unique<ReceiveOp>(box, call, buf, cap, timeout));
+        // The caller's instance and process outlive the wait.
+        return HostResult::suspend(wait_for_message(timeout, [box, call, buf, cap](AsyncResult& result) mutable {
+          std::string trap;
+          std::optional<int32_t> n = deliver(call, *box, buf, cap, trap);
+          if (!trap.empty()) result.trap = trap;
+          else result.values = {static_cast<uint32_t>(n.value_or(context(call).cancelled() ? -2 : -1))};
+        }));
       });
   imports.linker.define_func(mod, "register", FuncType{{I32, I32}, {I32}},
                              [](HostCall& call, const uint64_t* a, uint64_t* r) {

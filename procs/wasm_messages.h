@@ -17,16 +17,37 @@
 //
 // Lengths longer than cap mean nothing (or only part) was copied; a range outside
 // memory traps.
+//
+// Components import `wippy:runtime/process@0.1.x` (procs/tests/components/messages.wit):
+//   self: func() -> string;
+//   send: func(to: string, topic: string, payload: list<u8>) -> result<_, send-error>;
+//   receive: func(timeout-ns: s64) -> result<message, receive-error>;   waits as above
+//   register: func(name: string) -> bool;
+// with record message { sender, topic: string, payload: list<u8> }, enum send-error
+// { no-such-process, mailbox-full } and enum receive-error { timeout, cancelled,
+// too-large } (a payload over component::kMaxLiftedBytes / sizeof(component::Value)
+// bytes is taken from the mailbox and refused).
 #pragma once
 
+#include <functional>
+#include <memory>
+
 #include "engine/engine.h"
+#include "procs/async_op.h"
 #include "procs/wasm_process.h"
 
 namespace wippy::procs {
 
 inline constexpr const char* kProcessImportModule = "wippy:runtime/process";
 
-// Defines the functions in `imports.linker` (their state goes into keep_alive).
-void add_process_imports(WasmImports& imports);
+// Defines the functions: for a component, under each wippy:runtime/process@0.1.x it
+// imports (another version: component::LinkError); for a core module, in
+// `imports.linker` (their state goes into keep_alive).
+void add_process_imports(WasmImports& imports, const component::Component* component = nullptr);
+void add_component_process_imports(component::Linker& linker, const component::Component& c);
+
+// What receive suspends on: completes at the first message, cancel or after
+// timeout_ns (never if negative); `deliver` then runs on the process's thread.
+std::unique_ptr<AsyncOp> wait_for_message(int64_t timeout_ns, std::function<void(AsyncResult&)> deliver);
 
 }  // namespace wippy::procs

@@ -19,12 +19,12 @@ std::string time_limit_message(uint64_t ms) {
 // Wraps every host function so that the time limit is checked after each call that
 // completed, not only between slices: a run of long host calls inside one slice
 // overruns the limit by one call at most.
-void check_time_after_host_calls(engine::Linker& linker, Clock::time_point deadline, uint64_t ms) {
-  linker.wrap_host_funcs([deadline, ms](interp::HostFn fn) -> interp::HostFn {
-    return [fn = std::move(fn), deadline, ms](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+void check_time_after_host_calls(engine::Linker& linker, const EventLoop& loop, Clock::time_point deadline, uint64_t ms) {
+  linker.wrap_host_funcs([&loop, deadline, ms](interp::HostFn fn) -> interp::HostFn {
+    return [fn = std::move(fn), &loop, deadline, ms](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
       interp::HostResult r = fn(call, args, results);
       // A suspension is checked when the process resumes (WasmProcess::step).
-      if (r.kind == interp::HostResult::Kind::Ok && Clock::now() >= deadline)
+      if (r.kind == interp::HostResult::Kind::Ok && loop.now() >= deadline)
         return interp::HostResult::trap(time_limit_message(ms));
       return r;
     };
@@ -43,7 +43,7 @@ uint64_t WasmProcess::fuel_consumed() const { return program_ ? program_->store(
 
 StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   if (cfg_.limits.max_execution_ms) {
-    deadline_ = saturating_add(Clock::now(), saturating_ms(cfg_.limits.max_execution_ms));
+    deadline_ = saturating_add(ctx.loop().now(), saturating_ms(cfg_.limits.max_execution_ms));
     deadline_timer_ = ctx.wake_at(*deadline_);
   }
   engine::Limits limits;
@@ -53,7 +53,7 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   try {
     imports_ = std::make_unique<WasmImports>();
     if (cfg_.imports) cfg_.imports(*imports_, ctx);
-    if (deadline_) check_time_after_host_calls(imports_->linker, *deadline_, cfg_.limits.max_execution_ms);
+    if (deadline_) check_time_after_host_calls(imports_->linker, ctx.loop(), *deadline_, cfg_.limits.max_execution_ms);
     program_ = cfg_.component ? component_program(*imports_, cfg_.component, cfg_.method, cfg_.args, limits)
                               : core_program(*imports_, cfg_.module, cfg_.method, cfg_.args, limits, cfg_.wit_func);
   } catch (const std::exception& e) {
@@ -80,7 +80,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
     StepResult r = instantiate(ctx);
     if (r.kind == StepResult::Kind::Done) return r;
   }
-  if (deadline_ && Clock::now() >= *deadline_)
+  if (deadline_ && ctx.loop().now() >= *deadline_)
     return StepResult::fail(time_limit_message(cfg_.limits.max_execution_ms));
   if (op_) {
     if (!completion_->ready()) op_->poll(ctx);

@@ -155,6 +155,10 @@ struct ProcessHostEntry {
   std::optional<size_t> max_timers;
   std::optional<size_t> max_message_bytes;    // one message, spawn or result (0: none)
   std::optional<unsigned> max_message_depth;  // its nesting, 1 to 1000
+  // Deterministic mode for the whole runtime (procs::System::set_deterministic), as
+  // `wippy run --deterministic`; `seed` needs it (default 0).
+  bool deterministic = false;
+  std::optional<uint64_t> seed;
 };
 
 // `terminal.host`: runs one command process bound to the terminal.

@@ -253,8 +253,11 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
   if (!host) return h;
   f.refuse_unknown(*host,
                    {"workers", "queue_size", "local_queue_size", "stop_timeout", "max_mailbox_messages",
-                    "max_mailbox_bytes", "max_timers", "max_message_bytes", "max_message_depth"},
+                    "max_mailbox_bytes", "max_timers", "max_message_bytes", "max_message_depth", "deterministic", "seed"},
                    "host");
+  if (auto d = f.boolean(*host, "deterministic", "host.deterministic")) h.deterministic = *d;
+  h.seed = f.uint(*host, "seed", "host.seed", 0, UINT64_MAX);
+  if (h.seed && !h.deterministic) f.error("host.seed needs host.deterministic: true");
   if (auto w = f.uint(*host, "workers", "host.workers", 1, 1024)) h.workers = static_cast<unsigned>(*w);
   // A run queue capacity cannot be applied: the one run queue holds each runnable
   // process once (the number of processes bounds it), and a full queue could only

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <span>
@@ -106,6 +107,13 @@ struct WasiContext {
 
   ClockFn clock;       // empty: the host's clocks (clock_gettime)
   RandomFn random;     // empty: getrandom(2)
+  // The steady clock that sleeps' deadlines (BlockingOp::deadline) are taken on;
+  // empty: std::chrono::steady_clock. A driver with virtual time sets both this and
+  // `clock` (monotonic) to it.
+  std::function<std::chrono::steady_clock::time_point()> steady_now;
+  std::chrono::steady_clock::time_point now() const {
+    return steady_now ? steady_now() : std::chrono::steady_clock::now();
+  }
 
   // Set by proc_exit; the embedder reads it after the run ended.
   std::optional<uint32_t> exit_code;

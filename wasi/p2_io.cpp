@@ -270,7 +270,7 @@ std::unique_ptr<BlockingOp> wait_for(const WasiContext& ctx, const std::vector<s
   uint64_t now = monotonic_now(ctx);
   for (const auto& p : ps) {
     if (p->kind == Pollable::Kind::Deadline) {
-      Clock::time_point at = Clock::now() + std::chrono::nanoseconds(p->deadline_ns > now ? p->deadline_ns - now : 0);
+      Clock::time_point at = ctx.now() + std::chrono::nanoseconds(p->deadline_ns > now ? p->deadline_ns - now : 0);
       if (!op->deadline || at < *op->deadline) op->deadline = at;
     } else if (p->kind == Pollable::Kind::Host) {
       int fd = p->host->wait_fd(p->host_write);

@@ -179,7 +179,7 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
     if (s.tag > kEventFdWrite) return Errno::Inval;
   }
 
-  SteadyClock::time_point now = SteadyClock::now();
+  SteadyClock::time_point now = ctx.now();
   std::vector<Event> ready;
   std::optional<SteadyClock::time_point> earliest;
   std::vector<std::pair<size_t, SteadyClock::time_point>> clocks;
@@ -222,7 +222,7 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
   WasiContext* c = &ctx;
   op->finish = [m, c, subs = std::move(subs), clocks = std::move(clocks), out, nevents_ptr]() -> std::vector<uint64_t> {
     GuestMemory g(m);
-    SteadyClock::time_point t = SteadyClock::now();
+    SteadyClock::time_point t = c->now();
     std::vector<Event> evs;
     for (const Sub& s : subs) {
       if (s.tag == kEventClock) continue;

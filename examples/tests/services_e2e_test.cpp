@@ -243,14 +243,34 @@ TEST(Services, SigintAndSigtermRunTheOrderlyStop) {
 namespace {
 
 TEST(Services, ExampleProject) {
-  wippy::test::ProcessResult r = wippy::test::run_process(
-      {WIPPY_CLI, "run", "services"}, "/dev/null", (fs::path(WIPPY_EXAMPLES_DIR) / "services").string());
+  const std::string out =
+      "kv greeting: hello\nkv answer: 42\nwasm echo: HELLO FROM LUA\n"
+      "component echo: HELLO FROM LUA TO A COMPONENT\n"
+      "guard went down: linked process {pid} failed: unreachable\nservices done\n";
+  const std::string dir = (fs::path(WIPPY_EXAMPLES_DIR) / "services").string();
+  wippy::test::ProcessResult r = wippy::test::run_process({WIPPY_CLI, "run", "services"}, "/dev/null", dir);
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "kv greeting: hello\nkv answer: 42\nwasm echo: HELLO FROM LUA\nguard went down: linked process {pid} failed: unreachable\n"
-            "services done\n");
+  EXPECT_EQ(r.out, out);
   EXPECT_NE(r.err.find("wippy: service app:flaky failed: trap: unreachable; restarting in 50ms"), std::string::npos)
       << r.err;
+
+  // In virtual time the command's 600 ms pass only once every restart (50, 100, 200
+  // ms after each trap) happened, however loaded the machine is: the whole backoff,
+  // then the give-up, and the same stderr on a second run.
+  r = wippy::test::run_process({WIPPY_CLI, "run", "--deterministic", "services"}, "/dev/null", dir);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, out);
+  size_t at = 0;
+  for (const char* delay : {"50ms", "100ms", "200ms"}) {
+    at = r.err.find(std::string("wippy: service app:flaky failed: trap: unreachable; restarting in ") + delay, at);
+    EXPECT_NE(at, std::string::npos) << delay << "\n" << r.err;
+  }
+  EXPECT_NE(r.err.find("wippy: service app:flaky failed: trap: unreachable; giving up after 3 restarts", at),
+            std::string::npos)
+      << r.err;
+  wippy::test::ProcessResult again =
+      wippy::test::run_process({WIPPY_CLI, "run", "--deterministic", "services"}, "/dev/null", dir);
+  EXPECT_EQ(again.err, r.err);
 }
 
 }  // namespace

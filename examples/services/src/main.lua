@@ -15,6 +15,10 @@ local function main()
   assert(process.send("echo", "shout", "hello from lua"))
   local reply = process.inbox():receive()
   print("wasm " .. reply:topic() .. ": " .. reply:payload():data())
+  -- The component server: the same protocol through wippy:runtime/process@0.1.0.
+  assert(process.send("upper", "shout", "hello from lua to a component"))
+  reply = process.inbox():receive()
+  print("component " .. reply:topic() .. ": " .. reply:payload():data())
 
   process.set_options({ trap_links = true })
   local guard = assert(process.spawn_linked("app:guard", "app:processes"))
