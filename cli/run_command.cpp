@@ -11,7 +11,7 @@
 #include <mutex>
 #include <optional>
 
-#include "cli/project_runtime.h"
+#include "runtime/project_runtime.h"
 #include "component/loader.h"
 #include "component/value_text.h"
 #include "procs/component_values.h"

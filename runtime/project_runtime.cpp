@@ -1,5 +1,5 @@
 // Hosts and the process factory for a loaded project.
-#include "cli/project_runtime.h"
+#include "runtime/project_runtime.h"
 
 #include <cstdio>
 #include <mutex>
