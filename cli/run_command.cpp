@@ -163,7 +163,7 @@ int run_command(std::span<const std::string> words) {
   }
 
   std::string host_id;
-  ClusterOptions cluster;
+  runtime::ClusterOptions cluster;
   if (const char* env = std::getenv("WIPPY_NODE")) cluster.node = env;
   if (const char* env = std::getenv("WIPPY_NATS")) cluster.nats_url = env;
   while (!words.empty() && (words[0] == "--host" || words[0] == "--node" || words[0] == "--nats")) {
@@ -253,7 +253,7 @@ int run_command(std::span<const std::string> words) {
   std::optional<procs::Event> result;
   std::mutex mu;
   std::condition_variable cv;
-  ProjectRuntime* live = nullptr;  // while the command may be signalled
+  runtime::ProjectRuntime* live = nullptr;  // while the command may be signalled
   procs::Pid command;
   int signalled = 0;
   // SIGINT/SIGTERM: CANCEL to the command (a second one terminates it); once it
@@ -267,14 +267,14 @@ int run_command(std::span<const std::string> words) {
     else live->system().terminate(command);
   });
   {
-    std::unique_ptr<ProjectRuntime> runtime_holder;
+    std::unique_ptr<runtime::ProjectRuntime> runtime_holder;
     try {
-      runtime_holder = std::make_unique<ProjectRuntime>(reg, cluster);
+      runtime_holder = std::make_unique<runtime::ProjectRuntime>(reg, cluster);
     } catch (const std::runtime_error& e) {  // a host or the cluster could not be set up
       std::fprintf(stderr, "wippy: %s\n", e.what());
       return kExitError;
     }
-    ProjectRuntime& runtime = *runtime_holder;
+    runtime::ProjectRuntime& runtime = *runtime_holder;
     std::string boot_error = runtime.services().start_and_wait();
     if (!boot_error.empty()) {
       std::fprintf(stderr, "wippy: %s\n", boot_error.c_str());

@@ -14,7 +14,7 @@
 #include "wasi/p2.h"
 #include "wasi/wasi.h"
 
-namespace wippy::cli {
+namespace wippy::runtime {
 
 namespace {
 
@@ -220,4 +220,4 @@ std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& 
                            ", not a process or function entry");
 }
 
-}  // namespace wippy::cli
+}  // namespace wippy::runtime

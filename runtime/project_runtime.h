@@ -14,7 +14,7 @@
 #include "procs/system.h"
 #include "registry/registry.h"
 
-namespace wippy::cli {
+namespace wippy::runtime {
 
 // Joining a cluster (`--node`/`--nats`): both empty keeps everything local.
 struct ClusterOptions {
@@ -49,4 +49,4 @@ class ProjectRuntime {
   std::shared_ptr<cluster::Node> node_;  // null when not clustered
 };
 
-}  // namespace wippy::cli
+}  // namespace wippy::runtime
