@@ -2,10 +2,10 @@
 #include "runtime/project_runtime.h"
 
 #include <cstdio>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 
+#include "log/log.h"
 #include "lua/lua_process.h"
 #include "procs/wasm_funcs.h"
 #include "procs/wasm_messages.h"
@@ -27,15 +27,6 @@ struct MountBinding {
   std::string guest;
   bool read_only;
 };
-
-// The host's log: one line per call, whole lines only, never interleaved.
-void log_line(std::string_view line) {
-  static std::mutex mu;
-  std::lock_guard lk(mu);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fputc('\n', stderr);
-  std::fflush(stderr);
-}
 
 struct EnvBinding {
   std::string id;
@@ -114,9 +105,10 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         ctx->stdin_fd = fileno(stdin);
       } else {
         std::string who = id + " " + pc.pid().to_string();
-        ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log_line);
-        ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log_line);
+        ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log::write_output);
+        ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log::write_output);
       }
+      ctx->trace_name = id + " " + pc.pid().to_string();
       if (component) wasi::add_p2_to_linker(im.components, *component, *ctx, mask);
       else wasi::add_to_linker(im.linker, *ctx, mask);
       im.keep_alive.push_back(ctx);
@@ -162,8 +154,9 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
 
 }  // namespace
 
-ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster)
-    : reg_(std::move(reg)), system_(std::make_unique<procs::System>()) {
+ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster,
+                               StatsRecorder* stats)
+    : reg_(std::move(reg)), system_(std::make_unique<procs::System>()), stats_(stats) {
   if (!cluster.node.empty()) {
     try {
       node_ = cluster::Node::join(*system_, {cluster.node, cluster.nats_url, {}});
@@ -200,7 +193,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, co
   sopts.factory = [this](const std::string& id, std::vector<procs::Value> args) {
     return make_process(id, std::move(args));
   };
-  sopts.log = [](const std::string& line) { log_line("wippy: " + line); };
+  sopts.log = [](const std::string& line) { log::info("{}", line); };
   services_ = std::make_unique<procs::Supervisor>(*system_, std::move(services), std::move(sopts));
 }
 
@@ -214,8 +207,11 @@ std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& 
                                                              std::vector<procs::Value> args) const {
   std::shared_ptr<const Entry> entry = reg_->share(id);
   if (!entry) throw std::runtime_error("unknown entry: " + id);
-  if (entry->is_wasm()) return make_wasm(*reg_, entry, std::move(args), terminal_hosts_);
-  if (entry->is_lua()) return make_lua(entry, std::move(args));
+  log::debug("new process for {} ({})", id, registry::kind_name(entry->kind));
+  std::unique_ptr<procs::Process> process;
+  if (entry->is_wasm()) process = make_wasm(*reg_, entry, std::move(args), terminal_hosts_);
+  else if (entry->is_lua()) process = make_lua(entry, std::move(args));
+  if (process) return stats_ ? stats_->wrap(id, std::move(process)) : std::move(process);
   throw std::runtime_error(id + " is a " + std::string(registry::kind_name(entry->kind)) +
                            ", not a process or function entry");
 }

@@ -13,6 +13,7 @@
 #include "procs/supervisor.h"
 #include "procs/system.h"
 #include "registry/registry.h"
+#include "runtime/process_stats.h"
 
 namespace wippy::runtime {
 
@@ -27,7 +28,9 @@ class ProjectRuntime {
   // Joins the cluster (when `cluster` names a node), creates the hosts and installs
   // the factory. Throws std::runtime_error when a host cannot be created or the
   // cluster cannot be joined.
-  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster = {});
+  // With `stats`, every process it makes is measured into it (which must outlive this).
+  explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster = {},
+                          StatsRecorder* stats = nullptr);
   // Stops the services (reverse order), then the supervised shutdown, then leaves the
   // cluster.
   ~ProjectRuntime();
@@ -47,6 +50,7 @@ class ProjectRuntime {
   std::unique_ptr<procs::System> system_;
   std::unique_ptr<procs::Supervisor> services_;
   std::shared_ptr<cluster::Node> node_;  // null when not clustered
+  StatsRecorder* stats_ = nullptr;
 };
 
 }  // namespace wippy::runtime
