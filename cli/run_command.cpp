@@ -11,27 +11,35 @@
 #include <mutex>
 #include <optional>
 
-#include "runtime/project_runtime.h"
+#include <CLI/CLI.hpp>
+
+#include "cli/main_command.h"
 #include "component/loader.h"
 #include "component/value_text.h"
 #include "procs/component_values.h"
 #include "cli/signals.h"
+#include "runtime/project_runtime.h"
+#include "runtime/process_stats.h"
 #include "registry/registry.h"
 
 namespace wippy::cli {
 
 const char* const kRunUsage =
-    "usage: wippy run [--host <id>] <command> [args...]     run a command of the project in this directory\n"
-    "       wippy run list                                  list the project's commands\n"
-    "       wippy run [--host <id>] -x <entry-id> [args...] run a process entry that has no command\n"
+    "usage: wippy run [OPTIONS] <command> [args...]      run a command of the project in this directory\n"
+    "       wippy run list                               list the project's commands\n"
+    "       wippy run [OPTIONS] -x <entry-id> [args...]  run a process entry that has no command\n"
     "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n"
+    "  --stats      when the run ends, print per process: fuel, wall time, peak memory (stderr)\n"
     "  --node NAME --nats URL  join a cluster as node NAME (also WIPPY_NODE, WIPPY_NATS): pids\n"
-    "               are then {NAME@host|N} and process.send reaches processes of other nodes\n";
+    "               are then {NAME@host|N} and process.send reaches processes of other nodes\n"
+    "  -h, --help   show this message\n"
+    "\n"
+    "Exit codes: the command's result (a number is the code, true/nil/a string 0, false 1);\n"
+    "1 if it failed (an error or a trap: message on stderr) or the project did not load;\n"
+    "its proc_exit code; 2 for a bad command line; 128+N after signal N (SIGINT, SIGTERM).\n"
+    "Environment: WIPPY_LOG=trace|debug|info|warn|error|off (default info).\n";
 
 namespace {
-
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 
 // A command whose module would not load is listed with the reason, e.g. "(module missing)".
 std::string list_note(const registry::Entry& e) {
@@ -156,24 +164,40 @@ int exit_code_for(const procs::Value& value, bool failed) {
   }
 }
 
-int run_command(std::span<const std::string> words) {
-  if (words.empty() || words[0] == "-h" || words[0] == "--help") {
-    std::fputs(kRunUsage, words.empty() ? stderr : stdout);
-    return words.empty() ? kExitUsage : 0;
-  }
-
+int run_command(std::span<const std::string> all_words) {
   std::string host_id;
   runtime::ClusterOptions cluster;
   if (const char* env = std::getenv("WIPPY_NODE")) cluster.node = env;
   if (const char* env = std::getenv("WIPPY_NATS")) cluster.nats_url = env;
-  while (!words.empty() && (words[0] == "--host" || words[0] == "--node" || words[0] == "--nats")) {
-    if (words.size() < 3) {
-      std::fprintf(stderr, "wippy: %s needs a value and a command\n%s", words[0].c_str(), kRunUsage);
-      return kExitUsage;
-    }
-    (words[0] == "--host" ? host_id : words[0] == "--node" ? cluster.node : cluster.nats_url) = words[1];
-    words = words.subspan(2);
+  bool help = false, stats = false;
+  // CLI11 reads the options up to the command word (or -x); the rest is the command's.
+  CLI::App app{"", "wippy run"};
+  app.set_help_flag();
+  app.prefix_command();
+  app.add_flag("-h,--help", help);
+  app.add_flag("--stats", stats);
+  constexpr auto kLast = CLI::MultiOptionPolicy::TakeLast;
+  app.add_option("--host", host_id)->multi_option_policy(kLast);
+  app.add_option("--node", cluster.node)->multi_option_policy(kLast);
+  app.add_option("--nats", cluster.nats_url)->multi_option_policy(kLast);
+  std::vector<std::string> reversed(all_words.rbegin(), all_words.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ArgumentMismatch& e) {
+    std::string what = e.what();
+    return usage_error("run", "option " + what.substr(0, what.find(':')) + " needs a value");
+  } catch (const CLI::ParseError& e) {
+    return usage_error("run", e.what());
   }
+  if (help) {
+    std::fputs(kRunUsage, stdout);
+    return 0;
+  }
+  const std::vector<std::string> rest = app.remaining();
+  std::span<const std::string> words(rest);
+  if (words.empty()) return usage_error("run", "missing the command to run (wippy run list shows them)");
+  if (words[0].size() > 1 && words[0][0] == '-' && words[0] != "-x")
+    return usage_error("run", "unknown option " + words[0]);
   if (cluster.node.empty() != cluster.nats_url.empty()) {
     std::fprintf(stderr, "wippy: joining a cluster needs both a node name and a NATS URL "
                          "(--node NAME --nats nats://HOST:PORT, or WIPPY_NODE and WIPPY_NATS)\n");
@@ -266,10 +290,11 @@ int run_command(std::span<const std::string> words) {
     if (first) live->system().cancel(procs::Pid{}, command, procs::Value(sig == SIGINT ? "interrupt" : "terminate"));
     else live->system().terminate(command);
   });
+  runtime::StatsRecorder recorder;  // --stats: outlives the runtime, whose processes it measures
   {
     std::unique_ptr<runtime::ProjectRuntime> runtime_holder;
     try {
-      runtime_holder = std::make_unique<runtime::ProjectRuntime>(reg, cluster);
+      runtime_holder = std::make_unique<runtime::ProjectRuntime>(reg, cluster, stats ? &recorder : nullptr);
     } catch (const std::runtime_error& e) {  // a host or the cluster could not be set up
       std::fprintf(stderr, "wippy: %s\n", e.what());
       return kExitError;
@@ -299,6 +324,10 @@ int run_command(std::span<const std::string> words) {
       live = nullptr;
     }
   }  // the services stop in reverse order, then CANCEL to what is left, terminate after the stop timeout
+  if (stats) {
+    std::fflush(stdout);
+    std::fputs(runtime::format_stats(recorder.closed()).c_str(), stderr);
+  }
   if (signalled != 0) {
     std::fflush(stdout);
     return 128 + signalled;
