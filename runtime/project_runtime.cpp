@@ -97,6 +97,7 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       if (max_write_bytes) ctx->max_write_bytes = *max_write_bytes;
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
       if (!cwd.empty()) ctx->set_cwd(cwd);
+      ctx->trace_name = id + " " + pc.pid().to_string();  // also what its output lines carry
       if (terminal_hosts.count(pc.host().name())) {
         ctx->stdout_sink = wasi::file_sink(stdout);
         ctx->stderr_sink = wasi::file_sink(stderr);
@@ -104,11 +105,9 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         ctx->stdin_blocks = true;
         ctx->stdin_fd = fileno(stdin);
       } else {
-        std::string who = id + " " + pc.pid().to_string();
-        ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log::write_output);
-        ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log::write_output);
+        ctx->stdout_sink = wasi::line_sink("[" + ctx->trace_name + "] ", log::write_output);
+        ctx->stderr_sink = wasi::line_sink("[" + ctx->trace_name + " stderr] ", log::write_output);
       }
-      ctx->trace_name = id + " " + pc.pid().to_string();
       if (component) wasi::add_p2_to_linker(im.components, *component, *ctx, mask);
       else wasi::add_to_linker(im.linker, *ctx, mask);
       im.keep_alive.push_back(ctx);
