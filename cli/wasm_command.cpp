@@ -149,8 +149,14 @@ struct RunControl {
   explicit RunControl(const WasmOptions& opt) : slice(opt.slice) {
     if (!opt.timeout_ms) return;
     if (!slice) slice = kTimeoutSlice;
-    deadline = wasi::Deadline{std::chrono::steady_clock::now() + std::chrono::milliseconds(opt.timeout_ms),
-                              opt.timeout_ms};
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point now = Clock::now();
+    // A limit beyond what the clock can count (centuries) is no limit: saturate.
+    auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now).count();
+    Clock::time_point at = opt.timeout_ms >= static_cast<uint64_t>(room)
+                               ? Clock::time_point::max()
+                               : now + std::chrono::milliseconds(static_cast<int64_t>(opt.timeout_ms));
+    deadline = wasi::Deadline{at, opt.timeout_ms};
   }
   const wasi::Deadline* deadline_ptr() const { return deadline ? &*deadline : nullptr; }
 };

@@ -260,6 +260,8 @@ TEST(CliWasm, TimeoutTrapsARunawayGuest) {
   ProcessResult r = wasm({"--timeout", "20ms", "--invoke", "loop", guest("funcs")});
   EXPECT_EQ(r.code, 134);
   EXPECT_EQ(r.err.rfind("wippy: trap: execution time limit exceeded (20 ms)\n", 0), 0u) << r.err;
+  // A limit beyond what the clock counts (about 292 years) is no limit, never an overflow.
+  EXPECT_EQ(wasm({"--timeout", "18446744073709551615ms", "--invoke", "add", guest("funcs"), "1", "2"}).out, "3\n");
   ProcessResult cmd = wasm({"--timeout", "1m", guest("hello"), "x"});
   EXPECT_EQ(cmd.code, 0) << cmd.err;
   EXPECT_EQ(cmd.out, "hello from wasm\narg 1: x\n");
