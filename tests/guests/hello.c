@@ -1,12 +1,10 @@
 // A minimal WASI command: greets, prints its arguments, and exits with the code given
 // as an argument "exit=N" (through exit() -> proc_exit), else returns 0 from main.
 // With the first argument "stderr" it also writes to stderr; with "cat" it copies its
-// standard input to standard output; with "env" it prints its environment.
+// standard input to standard output.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern char** environ;
 
 int main(int argc, char** argv) {
   printf("hello from wasm\n");
@@ -16,9 +14,6 @@ int main(int argc, char** argv) {
     if (strncmp(argv[i], "exit=", 5) == 0) code = atoi(argv[i] + 5);
   }
   if (argc > 1 && strcmp(argv[1], "stderr") == 0) fprintf(stderr, "to stderr\n");
-  if (argc > 1 && strcmp(argv[1], "env") == 0) {
-    for (char** e = environ; *e; e++) printf("%s\n", *e);
-  }
   if (argc > 1 && strcmp(argv[1], "cat") == 0) {
     char buf[256];
     size_t n;
