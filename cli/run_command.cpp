@@ -14,29 +14,36 @@
 #include <mutex>
 #include <optional>
 
-#include "cli/project_runtime.h"
+#include <CLI/CLI.hpp>
+
+#include "cli/main_command.h"
 #include "component/loader.h"
 #include "component/value_text.h"
 #include "procs/component_values.h"
 #include "cli/signals.h"
+#include "runtime/project_runtime.h"
+#include "runtime/process_stats.h"
 #include "registry/registry.h"
 
 namespace wippy::cli {
 
 const char* const kRunUsage =
-    "usage: wippy run [options] <command> [args...]         run a command of the project in this directory\n"
-    "       wippy run list                                  list the project's commands\n"
-    "       wippy run [options] -x <entry-id> [args...]     run a process entry that has no command\n"
+    "usage: wippy run [OPTIONS] <command> [args...]      run a command of the project in this directory\n"
+    "       wippy run list                               list the project's commands\n"
+    "       wippy run [OPTIONS] -x <entry-id> [args...]  run a process entry that has no command\n"
     "  --host <id>  the terminal.host entry to run on (needed when the project has several)\n"
-    "  --deterministic [--seed N]  (first) one thread, virtual time, random numbers from seed N\n"
+    "  --stats      when the run ends, print per process: fuel, wall time, peak memory (stderr)\n"
+    "  --deterministic [--seed N]  one thread, virtual time, random numbers from seed N\n"
     "               (default 0): the same run every time (README: Deterministic mode)\n"
     "  --trace FILE write an event trace (spawns, steps, messages, events, exits) to FILE\n"
-    "  cluster options:\n";
+    "  -h, --help   show this message\n"
+    "\n"
+    "Exit codes: the command's result (a number is the code, true/nil/a string 0, false 1);\n"
+    "1 if it failed (an error or a trap: message on stderr) or the project did not load;\n"
+    "its proc_exit code; 2 for a bad command line; 128+N after signal N (SIGINT, SIGTERM).\n"
+    "Environment: WIPPY_LOG=trace|debug|info|warn|error|off (default info).\n";
 
 namespace {
-
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 
 // A command whose module would not load is listed with the reason, e.g. "(module missing)".
 std::string list_note(const registry::Entry& e) {
@@ -161,57 +168,50 @@ int exit_code_for(const procs::Value& value, bool failed) {
   }
 }
 
-int run_command(std::span<const std::string> words) {
-  if (words.empty() || words[0] == "-h" || words[0] == "--help") {
-    std::fputs(kRunUsage, words.empty() ? stderr : stdout);
-    std::fputs(kClusterUsage, words.empty() ? stderr : stdout);
-    return words.empty() ? kExitUsage : 0;
-  }
-
+int run_command(std::span<const std::string> all_words) {
   std::string host_id;
-  ClusterOptions cluster;
-  read_cluster_env(cluster);
-  bool deterministic = false;
+  runtime::ClusterOptions cluster;
+  runtime::read_cluster_env(cluster);
+  bool help = false, stats = false, deterministic = false;
   std::optional<uint64_t> seed;
   std::string trace_path;
-  while (!words.empty() && words[0] == "--deterministic") {
-    deterministic = true;
-    words = words.subspan(1);
-    if (words.empty()) break;
-    if (words[0] != "--seed") continue;
-    uint64_t n = 0;
-    const std::string& text = words.size() >= 3 ? words[1] : "";
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      std::fprintf(stderr, "wippy: --seed needs a number from 0 to 2^64-1 and a command\n%s", kRunUsage);
-      return kExitUsage;
-    }
-    seed = n;
-    words = words.subspan(2);
+  // CLI11 reads the options up to the command word (or -x); the rest is the command's.
+  CLI::App app{"", "wippy run"};
+  app.set_help_flag();
+  app.prefix_command();
+  app.add_flag("-h,--help", help);
+  app.add_flag("--stats", stats);
+  constexpr auto kLast = CLI::MultiOptionPolicy::TakeLast;
+  app.add_option("--host", host_id)->multi_option_policy(kLast);
+  app.add_flag("--deterministic", deterministic);
+  app.add_option("--seed", seed)->multi_option_policy(kLast);
+  app.add_option("--trace", trace_path)->multi_option_policy(kLast);
+  for (const char* flag : runtime::cluster_flags())
+    app.add_option_function<std::string>(
+           flag, [&cluster, flag](const std::string& v) { runtime::take_cluster_flag(flag, v, cluster); })
+        ->multi_option_policy(kLast);
+  std::vector<std::string> reversed(all_words.rbegin(), all_words.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ConversionError&) {
+    return usage_error("run", "--seed needs a number from 0 to 2^64-1");
+  } catch (const CLI::ArgumentMismatch& e) {
+    std::string what = e.what();
+    return usage_error("run", "option " + what.substr(0, what.find(':')) + " needs a value");
+  } catch (const CLI::ParseError& e) {
+    return usage_error("run", e.what());
   }
-  while (!words.empty() && (words[0] == "--host" || words[0] == "--trace" || words[0] == "--deterministic" ||
-                            is_cluster_flag(words[0]))) {
-    if (words[0] == "--deterministic") {
-      std::fprintf(stderr, "wippy: --deterministic [--seed N] comes first\n%s", kRunUsage);
-      return kExitUsage;
-    }
-    if (words.size() < 3) {
-      std::fprintf(stderr, "wippy: %s needs a value and a command\n%s%s", words[0].c_str(), kRunUsage, kClusterUsage);
-      return kExitUsage;
-    }
-    if (words[0] == "--host") {
-      host_id = words[1];
-    } else if (words[0] == "--trace") {
-      trace_path = words[1];
-    } else {
-      take_cluster_flag(words[0], words[1], cluster);
-    }
-    words = words.subspan(2);
+  if (help) {
+    std::fputs(kRunUsage, stdout);
+    std::fputs(runtime::kClusterUsage, stdout);
+    return 0;
   }
-  if (words.empty()) {
-    std::fputs(kRunUsage, stderr);
-    return kExitUsage;
-  }
+  const std::vector<std::string> rest = app.remaining();
+  std::span<const std::string> words(rest);
+  if (words.empty()) return usage_error("run", "missing the command to run (wippy run list shows them)");
+  if (words[0].size() > 1 && words[0][0] == '-' && words[0] != "-x")
+    return usage_error("run", "unknown option " + words[0]);
+  if (seed && !deterministic) return usage_error("run", "--seed needs --deterministic");
   if (cluster.node.empty() != cluster.nats_url.empty()) {
     std::fprintf(stderr, "wippy: joining a cluster needs both a node name and a NATS URL "
                          "(--node NAME --nats nats://HOST:PORT, or WIPPY_NODE and WIPPY_NATS)\n");
@@ -291,7 +291,7 @@ int run_command(std::span<const std::string> words) {
   std::optional<procs::Event> result;
   std::mutex mu;
   std::condition_variable cv;
-  ProjectRuntime* live = nullptr;  // while the command may be signalled
+  runtime::ProjectRuntime* live = nullptr;  // while the command may be signalled
   procs::Pid command;
   int signalled = 0;
   // SIGINT/SIGTERM: CANCEL to the command (a second one terminates it); once it
@@ -304,7 +304,7 @@ int run_command(std::span<const std::string> words) {
     if (first) live->system().cancel(procs::Pid{}, command, procs::Value(sig == SIGINT ? "interrupt" : "terminate"));
     else live->system().terminate(command);
   });
-  DeterminismOptions determinism;
+  runtime::DeterminismOptions determinism;
   const registry::Entry* seeded_host = nullptr;  // a deterministic process.host's seed, unless --seed
   for (const registry::Entry* e : reg->of_kind(registry::Kind::ProcessHost)) {
     const registry::ProcessHostEntry& h = e->process_host();
@@ -331,15 +331,16 @@ int run_command(std::span<const std::string> words) {
       std::fputc('\n', f);
     };
   }
+  runtime::StatsRecorder recorder;  // --stats: outlives the runtime, whose processes it measures
   {
-    std::unique_ptr<ProjectRuntime> runtime_holder;
+    std::unique_ptr<runtime::ProjectRuntime> runtime_holder;
     try {
-      runtime_holder = std::make_unique<ProjectRuntime>(reg, cluster, determinism);
+      runtime_holder = std::make_unique<runtime::ProjectRuntime>(reg, cluster, determinism, stats ? &recorder : nullptr);
     } catch (const std::runtime_error& e) {  // a host or the cluster could not be set up
       std::fprintf(stderr, "wippy: %s\n", e.what());
       return kExitError;
     }
-    ProjectRuntime& runtime = *runtime_holder;
+    runtime::ProjectRuntime& runtime = *runtime_holder;
     std::string boot_error = runtime.services().start_and_wait();
     if (!boot_error.empty()) {
       std::fprintf(stderr, "wippy: %s\n", boot_error.c_str());
@@ -367,6 +368,10 @@ int run_command(std::span<const std::string> words) {
       live = nullptr;
     }
   }  // the services stop in reverse order, then CANCEL to what is left, terminate after the stop timeout
+  if (stats) {
+    std::fflush(stdout);
+    std::fputs(runtime::format_stats(recorder.closed()).c_str(), stderr);
+  }
   if (signalled != 0) {
     std::fflush(stdout);
     return 128 + signalled;

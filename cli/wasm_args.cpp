@@ -3,11 +3,14 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+
+#include <CLI/CLI.hpp>
 
 namespace wippy::cli {
 namespace {
@@ -61,87 +64,158 @@ std::optional<F> parse_float(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Words CLI11 would misread are marked before parsing and unmarked after: a word that
+// starts with a single '-' (other than a negative number) would be a short option, but
+// `wippy wasm` passes it to the guest (only -h is ours); a word in brackets would be
+// split at its commas, but it is one WAVE value such as `[1, 2]`.
+constexpr char kArgMark = '\x01';
+
+std::vector<std::string> mark_words(std::span<const std::string> words) {
+  std::vector<std::string> out;
+  bool only_args = false;
+  for (const std::string& w : words) {
+    only_args = only_args || w == "--";
+    bool single_dash = !only_args && w.size() >= 2 && w[0] == '-' && w[1] != '-' && w != "-h";
+    out.push_back(single_dash || (!w.empty() && w[0] == '[') ? kArgMark + w : w);
+  }
+  return out;
+}
+
+std::string unmark(std::string w) { return !w.empty() && w[0] == kArgMark ? w.substr(1) : w; }
+
+// CLI11's message -> ours (one line, naming the option).
+std::string describe(const CLI::ParseError& e) {
+  std::string what = unmark(e.what());
+  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+    std::string word = what.substr(what.find(": ") + 2);
+    word = unmark(word.substr(0, word.find(' ')));
+    return "unknown option " + word + " (guest arguments that start with - go after --)";
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) && what.find("missing") != std::string::npos)
+    return "option " + what.substr(0, what.find(':')) + " needs a value";
+  return what;
+}
+
+WasmOptions::Mount parse_mount(const std::string& name, const std::string& value, bool read_only) {
+  WasmOptions::Mount m;
+  size_t sep = value.find("::");
+  m.host = value.substr(0, sep);
+  m.guest = sep == std::string::npos ? m.host : value.substr(sep + 2);
+  if (m.host.empty() || m.guest.empty())
+    throw UsageError("option " + name + " needs HOST[::GUEST], got '" + value + "'");
+  if (m.guest[0] != '/') m.guest = "/" + m.guest;
+  while (m.guest.size() > 1 && m.guest.back() == '/') m.guest.pop_back();
+  m.read_only = read_only;
+  return m;
+}
+
+// NAME=VALUE as it is; NAME alone takes the host's value (and is left out when the
+// host has none).
+std::optional<std::string> parse_env(const std::string& value) {
+  if (value.empty() || value[0] == '=') throw UsageError("option --env needs NAME[=VALUE], got '" + value + "'");
+  if (value.find('=') != std::string::npos) return value;
+  const char* host = std::getenv(value.c_str());
+  if (!host) return std::nullopt;
+  return value + "=" + host;
+}
+
+// A number with an optional unit: `units` maps each suffix to its multiplier.
+std::optional<uint64_t> parse_with_unit(std::string_view s, std::initializer_list<std::pair<std::string_view, uint64_t>> units) {
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') digits++;
+  std::optional<uint64_t> n = parse_u64(s.substr(0, digits));
+  if (!n) return std::nullopt;
+  std::string_view unit = s.substr(digits);
+  for (const auto& [suffix, mult] : units) {
+    if (unit != suffix) continue;
+    if (*n > UINT64_MAX / mult) return std::nullopt;
+    return *n * mult;
+  }
+  return std::nullopt;
+}
+
+uint32_t parse_max_memory(const std::string& value) {
+  constexpr uint64_t K = 1024;
+  std::optional<uint64_t> bytes = parse_with_unit(value, {{"", 1}, {"K", K}, {"Ki", K}, {"KiB", K}, {"M", K * K},
+                                                          {"Mi", K * K}, {"MiB", K * K}, {"G", K * K * K},
+                                                          {"Gi", K * K * K}, {"GiB", K * K * K}});
+  if (!bytes || *bytes < interp::kPageSize)
+    throw UsageError("option --max-memory needs a size of at least one 64KiB page (such as 64K, 16M or 1G), got '" +
+                     value + "'");
+  return static_cast<uint32_t>(std::min<uint64_t>(*bytes / interp::kPageSize, interp::kMaxPages));
+}
+
+uint64_t parse_timeout_ms(const std::string& value) {
+  std::optional<uint64_t> ms = parse_with_unit(value, {{"ms", 1}, {"s", 1000}, {"m", 60000}});
+  if (!ms || *ms == 0)
+    throw UsageError("option --timeout needs a positive duration (such as 500ms, 2s or 1m), got '" + value + "'");
+  return *ms;
+}
+
+}  // namespace
+
 WasmOptions parse_wasm_options(std::span<const std::string> words) {
   WasmOptions opt;
-  bool have_file = false;
-  bool only_args = false;
-  auto positional = [&](const std::string& w) {
-    if (!have_file) {
-      opt.file = w;
-      have_file = true;
-    } else {
-      opt.args.push_back(w);
-    }
-  };
-  for (size_t i = 0; i < words.size(); i++) {
-    const std::string& w = words[i];
-    if (only_args || w.size() < 2 || w[0] != '-' || (w[1] != '-' && w != "-h")) {
-      positional(w);
-      continue;
-    }
-    if (w == "--") {
-      only_args = true;
-      continue;
-    }
-    if (w == "-h" || w == "--help") {
-      opt.help = true;
-      continue;
-    }
-    if (w == "--stats") {
-      opt.stats = true;
-      continue;
-    }
-    if (w == "--no-fuel-metering") {
-      opt.fuel_metering = false;
-      continue;
-    }
-    // Options with a value: --name VALUE or --name=VALUE.
-    std::string name = w, value;
-    bool has_value = false;
-    if (size_t eq = w.find('='); eq != std::string::npos) {
-      name = w.substr(0, eq);
-      value = w.substr(eq + 1);
-      has_value = true;
-    }
-    if (name != "--invoke" && name != "--fuel" && name != "--slice" && name != "--dir" && name != "--ro-dir" &&
-        name != "--env")
-      throw UsageError("unknown option " + name + " (guest arguments that start with -- go after --)");
-    if (!has_value) {
-      if (i + 1 >= words.size()) throw UsageError("option " + name + " needs a value");
-      value = words[++i];
-    }
-    if (name == "--invoke") {
-      if (value.empty()) throw UsageError("option --invoke needs a function name");
-      opt.invoke = value;
-    } else if (name == "--dir" || name == "--ro-dir") {
-      WasmOptions::Mount m;
-      size_t sep = value.find("::");
-      m.host = value.substr(0, sep);
-      m.guest = sep == std::string::npos ? m.host : value.substr(sep + 2);
-      if (m.host.empty() || m.guest.empty()) throw UsageError("option " + name + " needs HOST[::GUEST]");
-      if (m.guest[0] != '/') m.guest = "/" + m.guest;
-      while (m.guest.size() > 1 && m.guest.back() == '/') m.guest.pop_back();
-      m.read_only = name == "--ro-dir";
-      opt.mounts.push_back(std::move(m));
-    } else if (name == "--env") {
-      if (value.find('=') == std::string::npos || value[0] == '=')
-        throw UsageError("option --env needs NAME=VALUE, got '" + value + "'");
-      opt.env.push_back(value);
-    } else {
-      std::optional<uint64_t> n = parse_u64(value);
-      if (!n) throw UsageError("option " + name + " needs a non-negative integer, got '" + value + "'");
-      if (name == "--fuel") {
-        opt.fuel = *n;
-      } else {
-        if (*n == 0 || *n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-          throw UsageError("option --slice needs a positive integer, got '" + value + "'");
-        opt.slice = static_cast<int64_t>(*n);
-      }
-    }
+  CLI::App app{"", "wippy wasm"};
+  app.set_help_flag();  // -h/--help print kWasmUsage (wasm_command.cpp)
+  std::string invoke, fuel, slice, max_memory, timeout;
+  std::vector<std::string> dirs, ro_dirs, env, positionals;
+  bool no_fuel_metering = false;
+  constexpr auto kLast = CLI::MultiOptionPolicy::TakeLast;  // a repeated option: the last one counts
+  app.add_flag("-h,--help", opt.help);
+  app.add_flag("--stats", opt.stats);
+  app.add_flag("--no-fuel-metering", no_fuel_metering);
+  CLI::Option* invoke_opt = app.add_option("--invoke", invoke)->multi_option_policy(kLast);
+  CLI::Option* fuel_opt = app.add_option("--fuel", fuel)->multi_option_policy(kLast);
+  CLI::Option* slice_opt = app.add_option("--slice", slice)->multi_option_policy(kLast);
+  CLI::Option* memory_opt = app.add_option("--max-memory", max_memory)->multi_option_policy(kLast);
+  CLI::Option* timeout_opt = app.add_option("--timeout", timeout)->multi_option_policy(kLast);
+  app.add_option("--dir", dirs)->allow_extra_args(false);
+  app.add_option("--ro-dir", ro_dirs)->allow_extra_args(false);
+  app.add_option("--env", env)->allow_extra_args(false);
+  app.add_option("args", positionals);
+  std::vector<std::string> reversed = mark_words(words);  // CLI11 takes them last first
+  std::reverse(reversed.begin(), reversed.end());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(describe(e));
   }
-  if (!have_file && !opt.help) throw UsageError("missing FILE.wasm");
-  if (!opt.fuel_metering && (opt.fuel || opt.slice))
-    throw UsageError("--no-fuel-metering cannot be combined with --fuel or --slice");
+  auto value = [](const std::string& v) { return unmark(v); };
+  for (std::string& p : positionals) p = unmark(p);
+
+  if (!positionals.empty()) {
+    opt.file = positionals.front();
+    opt.args.assign(positionals.begin() + 1, positionals.end());
+  }
+  opt.fuel_metering = !no_fuel_metering;
+  if (invoke_opt->count()) {
+    if (invoke.empty()) throw UsageError("option --invoke needs a function name");
+    opt.invoke = value(invoke);
+  }
+  for (const std::string& d : dirs) opt.mounts.push_back(parse_mount("--dir", value(d), false));
+  for (const std::string& d : ro_dirs) opt.mounts.push_back(parse_mount("--ro-dir", value(d), true));
+  for (const std::string& e : env) {
+    if (std::optional<std::string> var = parse_env(value(e))) opt.env.push_back(*var);
+  }
+  if (fuel_opt->count()) {
+    std::optional<uint64_t> n = parse_u64(value(fuel));
+    if (!n) throw UsageError("option --fuel needs a non-negative integer, got '" + value(fuel) + "'");
+    opt.fuel = *n;
+  }
+  if (slice_opt->count()) {
+    std::optional<uint64_t> n = parse_u64(value(slice));
+    if (!n || *n == 0 || *n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      throw UsageError("option --slice needs a positive integer, got '" + value(slice) + "'");
+    opt.slice = static_cast<int64_t>(*n);
+  }
+  if (memory_opt->count()) opt.max_memory_pages = parse_max_memory(value(max_memory));
+  if (timeout_opt->count()) opt.timeout_ms = parse_timeout_ms(value(timeout));
+  if (opt.file.empty() && !opt.help) throw UsageError("missing FILE.wasm");
+  if (!opt.fuel_metering && (opt.fuel || opt.slice || opt.timeout_ms))
+    throw UsageError("--no-fuel-metering cannot be combined with --fuel, --slice or --timeout");
   return opt;
 }
 

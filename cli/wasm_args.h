@@ -37,12 +37,15 @@ struct WasmOptions {
     bool read_only = false;
   };
   std::vector<Mount> mounts;
-  std::vector<std::string> env;  // --env NAME=VALUE
+  std::vector<std::string> env;  // --env NAME=VALUE (NAME alone: the host's value, if it has one)
+  uint32_t max_memory_pages = 0;  // --max-memory SIZE (bytes, K, M, G): pages per memory; 0 = default
+  uint64_t timeout_ms = 0;        // --timeout DURATION (ms, s, m): wall-clock limit; 0 = none
 };
 
-// Parses the words after `wasm`. Options may appear anywhere; words that start with a
-// single '-' (such as -5 or -1.5) are arguments; everything after `--` is an argument.
-// Throws UsageError.
+// Parses the words after `wasm` (with CLI11). Options may appear anywhere, before the
+// module as in wasmtime or after it; words that start with a single '-' (such as -5,
+// -1.5 or -x) are arguments; everything after `--` is an argument. Throws UsageError
+// with a one-line message.
 WasmOptions parse_wasm_options(std::span<const std::string> words);
 
 // Text -> one value cell for a parameter of type `t`: i32/i64 as decimal (negative or

@@ -2,14 +2,17 @@
 // command (`_start`, a component's `wasi:cli/run`) or by invoking one export.
 #include "cli/wasm_command.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "cli/main_command.h"
 #include "cli/wasm_args.h"
 #include "component/loader.h"
 #include "component/value_text.h"
@@ -23,27 +26,36 @@
 namespace wippy::cli {
 
 const char* const kWasmUsage =
-    "usage: wippy wasm FILE.wasm [ARGS...] [--fuel N] [--slice N] [--stats]\n"
-    "       wippy wasm FILE.wasm --invoke NAME [VALUES...] [--fuel N] [--slice N] [--stats]\n"
+    "usage: wippy wasm [OPTIONS] FILE.wasm [ARGS...]\n"
+    "       wippy wasm [OPTIONS] --invoke NAME FILE.wasm [VALUES...]\n"
     "\n"
-    "Without --invoke, runs FILE as a WASI command (its _start export) with ARGS as its\n"
-    "arguments and exits with its exit code. With --invoke, calls the export NAME with\n"
-    "VALUES converted to its parameter types and prints its results, one per line.\n"
+    "Without --invoke, runs FILE as a WASI command (its _start export, a component's\n"
+    "wasi:cli/run) with ARGS as its arguments and exits with its exit code. With --invoke,\n"
+    "calls the export NAME with VALUES converted to its parameter types and prints its\n"
+    "results, one per line. Options go before FILE (as in wasmtime) or after it.\n"
     "\n"
     "  --invoke NAME  call this export instead of _start (a component's: NAME or IFACE#NAME,\n"
     "                 VALUES written as WAVE text: 42, \"text\", [1, 2], {x: 1}, some(3), ok(\"y\"))\n"
-    "  --fuel N       total fuel limit (1 unit per instruction); traps with 'fuel exhausted'\n"
-    "  --slice N      run in budgets of N fuel units (the result is the same for any N)\n"
-    "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
-    "  --no-fuel-metering  translate without fuel counting (to measure its cost; no --fuel/--slice)\n"
     "  --dir HOST[::GUEST]     preopen directory HOST as GUEST (default: HOST) for the guest\n"
     "  --ro-dir HOST[::GUEST]  the same, read-only (writes fail with EROFS)\n"
-    "  --env NAME=VALUE        an environment variable for the guest (repeatable)\n"
+    "  --env NAME[=VALUE]      an environment variable for the guest (repeatable); NAME alone\n"
+    "                          passes the host's value, if it has one\n"
+    "  --fuel N       total fuel limit (1 unit per instruction); traps with 'fuel exhausted'\n"
+    "  --max-memory SIZE  largest linear memory, in bytes or with K, M, G (binary) suffix;\n"
+    "                 growing beyond it fails (memory.grow returns -1)\n"
+    "  --timeout DURATION  wall-clock limit such as 500ms, 2s or 1m; traps with\n"
+    "                 'execution time limit exceeded' (checked between fuel slices)\n"
+    "  --slice N      run in budgets of N fuel units (the result is the same for any N)\n"
+    "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
+    "  --no-fuel-metering  translate without fuel counting (to measure its cost; no --fuel,\n"
+    "                 --slice or --timeout)\n"
+    "  -h, --help     show this message\n"
     "  --             every word after it is an argument\n"
     "\n"
-    "Exit codes: the guest's exit code (255 if above 255); 1 if it trapped; 2 for a bad\n"
-    "command line, an unreadable, malformed or invalid module, or an import that cannot\n"
-    "be linked.\n";
+    "Exit codes: the guest's exit code (255 if above 255); 134 if it trapped (as wasmtime);\n"
+    "2 for a bad command line, an unreadable, malformed or invalid module, or an import\n"
+    "that cannot be linked.\n"
+    "Environment: WIPPY_LOG=trace logs every WASI call (preview1) to stderr.\n";
 
 namespace {
 
@@ -117,6 +129,38 @@ int finish(const wasi::RunOutcome& out, const FuncType* results_type) {
   return kExitTrap;
 }
 
+engine::Limits run_limits(const WasmOptions& opt) {
+  engine::Limits limits;
+  limits.fuel = opt.fuel;
+  if (opt.max_memory_pages) {
+    limits.max_memory_pages = opt.max_memory_pages;
+    limits.max_total_memory_pages = std::max<uint64_t>(limits.max_total_memory_pages, opt.max_memory_pages);
+  }
+  return limits;
+}
+
+// The budget per run() call and the --timeout deadline, which is checked between
+// budgets: with a timeout and no --slice, budgets of kTimeoutSlice fuel units.
+struct RunControl {
+  static constexpr int64_t kTimeoutSlice = 1'000'000;  // a millisecond or so of guest code
+  int64_t slice;
+  std::optional<wasi::Deadline> deadline;
+
+  explicit RunControl(const WasmOptions& opt) : slice(opt.slice) {
+    if (!opt.timeout_ms) return;
+    if (!slice) slice = kTimeoutSlice;
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point now = Clock::now();
+    // A limit beyond what the clock can count (centuries) is no limit: saturate.
+    auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now).count();
+    Clock::time_point at = opt.timeout_ms >= static_cast<uint64_t>(room)
+                               ? Clock::time_point::max()
+                               : now + std::chrono::milliseconds(static_cast<int64_t>(opt.timeout_ms));
+    deadline = wasi::Deadline{at, opt.timeout_ms};
+  }
+  const wasi::Deadline* deadline_ptr() const { return deadline ? &*deadline : nullptr; }
+};
+
 // The guest's WASI context: argv, environment, stdin, mounts. Returns an error or "".
 std::string setup_context(const WasmOptions& opt, wasi::WasiContext& ctx) {
   ctx.args.push_back(opt.file);
@@ -167,8 +211,7 @@ int run_component(const WasmOptions& opt, std::span<const uint8_t> bytes, const 
   wasi::WasiContext ctx;
   if (std::string err = setup_context(opt, ctx); !err.empty()) return fail(err);
   component::Linker linker;
-  engine::Limits limits;
-  limits.fuel = opt.fuel;
+  engine::Limits limits = run_limits(opt);
   std::unique_ptr<component::ComponentInstance> inst;
   std::unique_ptr<component::Call> call;
   try {
@@ -179,7 +222,8 @@ int run_component(const WasmOptions& opt, std::span<const uint8_t> bytes, const 
   } catch (const std::exception& e) {
     return fail(opt.file + ": " + e.what());
   }
-  wasi::RunOutcome out = wasi::drive(call->execution(), opt.slice);
+  RunControl control(opt);
+  wasi::RunOutcome out = wasi::drive(call->execution(), control.slice, control.deadline_ptr());
   int code = 0;
   if (out.kind == wasi::RunOutcome::Kind::Returned) {
     try {
@@ -244,8 +288,7 @@ int run(const WasmOptions& opt) {
   engine::Linker linker;
   wasi::add_to_linker(linker, ctx);
 
-  engine::Limits limits;
-  limits.fuel = opt.fuel;
+  engine::Limits limits = run_limits(opt);
   std::unique_ptr<engine::Instance> inst;
   try {
     inst = std::make_unique<engine::Instance>(linker, module, limits);
@@ -256,17 +299,18 @@ int run(const WasmOptions& opt) {
     return kExitTrap;
   }
 
+  RunControl control(opt);
   wasi::RunOutcome out;
   if (opt.invoke) {
     // The start function, a reactor's _initialize, then the export: each call's
     // outcome replaces the last, keeping the peak and the slice count.
     auto then = [&](const std::string& name, std::span<const uint64_t> args) {
-      wasi::RunOutcome next = wasi::drive(*inst->call(name, args), opt.slice);
+      wasi::RunOutcome next = wasi::drive(*inst->call(name, args), control.slice, control.deadline_ptr());
       next.peak_stack_cells = std::max(next.peak_stack_cells, out.peak_stack_cells);
       next.slices += out.slices;
       out = std::move(next);
     };
-    out = wasi::run_start(*inst, opt.slice);
+    out = wasi::run_start(*inst, control.slice, control.deadline_ptr());
     bool ok = out.kind == wasi::RunOutcome::Kind::Returned;
     if (ok && procs::is_reactor(*module) && *opt.invoke != "_initialize") {
       then("_initialize", {});
@@ -275,7 +319,7 @@ int run(const WasmOptions& opt) {
     if (ok) then(*opt.invoke, cells);
     else type = nullptr;
   } else {
-    out = wasi::run_command(*inst, opt.slice);
+    out = wasi::run_command(*inst, control.slice, control.deadline_ptr());
   }
   int code = finish(out, type);
   if (opt.stats) stats.print(&inst->store(), &out);
@@ -289,8 +333,7 @@ int wasm_command(std::span<const std::string> words) {
   try {
     opt = parse_wasm_options(words);
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "wippy wasm: %s\n%s", e.what(), kWasmUsage);
-    return kExitUsage;
+    return usage_error("wasm", e.what());
   }
   if (opt.help) {
     std::fputs(kWasmUsage, stdout);

@@ -1,14 +1,10 @@
-// `wippy wasm FILE.wasm [--invoke NAME] [ARGS...] [--fuel N] [--slice N] [--stats]`
+// `wippy wasm [OPTIONS] FILE.wasm [ARGS...]`; exit codes in main_command.h.
 #pragma once
 
 #include <span>
 #include <string>
 
 namespace wippy::cli {
-
-// Exit codes of `wippy wasm`, besides the guest's own exit code.
-inline constexpr int kExitTrap = 1;   // the guest trapped (message and backtrace on stderr)
-inline constexpr int kExitUsage = 2;  // bad command line, unreadable/malformed module, link error
 
 extern const char* const kWasmUsage;
 

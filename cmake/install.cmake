@@ -9,7 +9,7 @@ set(WIPPY_LUA_CMOD_DIR ${CMAKE_INSTALL_LIBDIR}/lua/5.4 CACHE STRING
 
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/wippy ${CMAKE_BINARY_DIR}/include/wippy
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
-install(TARGETS wippy_api wippy_wasi wippy_component wippy_engine wippy_interp EXPORT wippyTargets
+install(TARGETS wippy_api wippy_wasi wippy_component wippy_engine wippy_interp wippy_log EXPORT wippyTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS wippy_luamod LIBRARY DESTINATION ${WIPPY_LUA_CMOD_DIR})
 install(TARGETS wippy RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "log/log.h"
 #include "lua/convert.h"
 #include "lua/prelude.h"
 #include "lua/sandbox.h"
@@ -425,12 +426,15 @@ void* limited_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
     return nullptr;
   }
   void* p = std::realloc(ptr, nsize);
-  if (p != nullptr) m->used = m->used - old + nsize;
+  if (p != nullptr) {
+    m->used = m->used - old + nsize;
+    m->peak = std::max(m->peak, m->used);
+  }
   return p;
 }
 
 int at_panic(lua_State* L) {
-  std::fprintf(stderr, "wippy: unprotected Lua error: %s\n", lua_tostring(L, -1));
+  log::error("unprotected Lua error: {}", lua_tostring(L, -1));
   return 0;  // Lua aborts
 }
 
@@ -519,6 +523,8 @@ bool LuaProcess::take_preempted(lua_State* thread) {
   preempted_.erase(it);
   return true;
 }
+
+procs::ProcessUsage LuaProcess::usage() const { return {fuel_used_, mem_.peak}; }
 
 bool LuaProcess::charge(lua_State* L) {
   int64_t n = lua_gethookcount(L);

@@ -53,6 +53,7 @@ class LuaProcess : public procs::Process {
   ~LuaProcess() override;
   procs::StepResult step(procs::ProcessContext& ctx) override;
   void close() override;
+  procs::ProcessUsage usage() const override;
 
   // ---- Used by the primitives (lua_process.cpp). ----
   struct Call;  // a funcs.call in progress
@@ -73,7 +74,8 @@ class LuaProcess : public procs::Process {
   // runtime's own setup is done, so that setup never fails half-way.
   struct Memory {
     size_t used = 0;
-    size_t cap = 0;  // 0: none
+    size_t peak = 0;  // the most `used` has been
+    size_t cap = 0;   // 0: none
     bool exceeded = false;
   };
   // Spawns `id` on `host` (empty: this process's host) and returns a handle for its result.

@@ -60,12 +60,20 @@ class Waker {
 // process (never concurrently), but successive steps may run on different threads.
 // close() is called exactly once, after the last step (also when the process was
 // terminated or never stepped); release everything there.
+// What a process used so far (`wippy run --stats`).
+struct ProcessUsage {
+  uint64_t fuel = 0;               // WASM: fuel units; Lua: VM instructions
+  uint64_t peak_memory_bytes = 0;  // WASM: linear memories; Lua: the allocator's high-water mark
+};
+
 class Process {
  public:
   virtual ~Process() = default;
   // Advances by about one slice (ctx.slice_budget() units of work).
   virtual StepResult step(class ProcessContext& ctx) = 0;
   virtual void close() {}
+  // Valid until close().
+  virtual ProcessUsage usage() const { return {}; }
 };
 
 // The running process's view of the system. Valid for the process's whole life;

@@ -41,6 +41,11 @@ WasmProcess::~WasmProcess() { close(); }
 
 uint64_t WasmProcess::fuel_consumed() const { return program_ ? program_->store().fuel_consumed : 0; }
 
+ProcessUsage WasmProcess::usage() const {
+  if (!program_) return {};
+  return {program_->store().fuel_consumed, program_->memory_bytes()};
+}
+
 StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   if (cfg_.limits.max_execution_ms) {
     deadline_ = saturating_add(ctx.loop().now(), saturating_ms(cfg_.limits.max_execution_ms));

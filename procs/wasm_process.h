@@ -61,6 +61,7 @@ class WasmProcess : public Process {
   ~WasmProcess() override;
   StepResult step(ProcessContext& ctx) override;
   void close() override;
+  ProcessUsage usage() const override;
 
   uint64_t fuel_consumed() const;
 

@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   clang lld libclang-rt-14-dev wasi-libc libclang-rt-14-dev-wasm32 wabt binaryen
-  libyaml-cpp-dev libxxhash-dev libssl-dev liblua5.4-dev lua5.4 libfmt-dev
+  libyaml-cpp-dev libxxhash-dev libssl-dev liblua5.4-dev lua5.4 libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libuv1-dev nlohmann-json3-dev
   nodejs hyperfine valgrind nats-server libnats-dev libcurl4-openssl-dev
 )

@@ -87,7 +87,7 @@ uint64_t expect_fuel_contract(const std::string& guest, const std::vector<std::s
                                       << "\nunlimited: " << base.describe();
   Outcome short_unsliced = run_wasm(guest, words, with(base_extra, {"--fuel", std::to_string(f - 1)}));
   EXPECT_EQ(short_unsliced.trap, "fuel exhausted") << "--fuel " << f - 1 << ": " << short_unsliced.describe();
-  EXPECT_EQ(short_unsliced.code, 1);
+  EXPECT_EQ(short_unsliced.code, 134) << "a trap";
   EXPECT_LE(short_unsliced.fuel.value_or(UINT64_MAX), f - 1) << short_unsliced.describe();
   for (int s : {1, 7}) {
     Outcome o = run_wasm(guest, words, with(base_extra, {"--fuel", std::to_string(f - 1), "--slice", std::to_string(s)}));
@@ -114,7 +114,7 @@ TEST(FuelContract, Issue10MinimalCase) {
   Outcome at_limit = invoke("fuel_issue10_minimal", {"f"}, {"--fuel", "6"});
   EXPECT_EQ(at_limit.out, "7\n") << at_limit.describe();
   Outcome short_limit = invoke("fuel_issue10_minimal", {"f"}, {"--fuel", "5"});
-  EXPECT_EQ(short_limit.code, 1) << short_limit.describe();
+  EXPECT_EQ(short_limit.code, 134) << short_limit.describe();
   EXPECT_EQ(short_limit.trap, "fuel exhausted") << short_limit.describe();
   expect_fuel_contract("fuel_issue10_minimal", {"--invoke", "f"});
 }

@@ -7,13 +7,30 @@
 
 namespace wippy::wasi {
 
-RunOutcome drive(interp::Execution& ex, int64_t slice) {
+namespace {
+
+bool passed(const Deadline* deadline, RunOutcome& out, interp::Execution& ex) {
+  if (!deadline || std::chrono::steady_clock::now() < deadline->at) return false;
+  out.fuel_consumed = ex.fuel_consumed();
+  out.peak_stack_cells = ex.stack_cells();
+  out.kind = RunOutcome::Kind::Trapped;
+  out.trap = interp::Trap{interp::TrapCode::Host,
+                          "execution time limit exceeded (" + std::to_string(deadline->ms) + " ms)", {}, 0};
+  return true;
+}
+
+}  // namespace
+
+RunOutcome drive(interp::Execution& ex, int64_t slice, const Deadline* deadline) {
   if (slice <= 0) slice = INT64_MAX;
   RunOutcome out;
   for (;;) {
     interp::RunStatus st = ex.run(slice);
     out.slices++;
-    if (st == interp::RunStatus::OutOfBudget) continue;
+    if (st == interp::RunStatus::OutOfBudget) {
+      if (passed(deadline, out, ex)) return out;
+      continue;
+    }
     out.fuel_consumed = ex.fuel_consumed();
     out.peak_stack_cells = ex.stack_cells();
     switch (st) {
@@ -32,6 +49,7 @@ RunOutcome drive(interp::Execution& ex, int64_t slice) {
           // here, so do it now and go on.
           std::vector<uint64_t> results = op->run_here();
           out.suspensions++;
+          if (passed(deadline, out, ex)) return out;
           ex.resume(results);
           continue;
         }
@@ -64,20 +82,20 @@ RunOutcome chain(const RunOutcome& acc, RunOutcome next) {
 
 }  // namespace
 
-RunOutcome run_start(engine::Instance& instance, int64_t slice) {
+RunOutcome run_start(engine::Instance& instance, int64_t slice, const Deadline* deadline) {
   std::unique_ptr<interp::Execution> ex = instance.start();
   if (!ex) return RunOutcome{};
-  return drive(*ex, slice);
+  return drive(*ex, slice, deadline);
 }
 
-RunOutcome run_command(engine::Instance& instance, int64_t slice) {
+RunOutcome run_command(engine::Instance& instance, int64_t slice, const Deadline* deadline) {
   const interp::Export* exp = instance.module().find_export("_start");
   if (!exp || exp->kind != interp::ExternKind::Func)
     throw std::invalid_argument("module exports no _start function");
-  RunOutcome start = run_start(instance, slice);
+  RunOutcome start = run_start(instance, slice, deadline);
   if (start.kind != RunOutcome::Kind::Returned) return start;
   std::unique_ptr<interp::Execution> ex = instance.call("_start", {});
-  RunOutcome out = chain(start, drive(*ex, slice));
+  RunOutcome out = chain(start, drive(*ex, slice, deadline));
   if (out.kind == RunOutcome::Kind::Returned) {
     out.kind = RunOutcome::Kind::Exited;
     out.exit_code = 0;

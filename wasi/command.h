@@ -2,6 +2,7 @@
 // in budget slices, with proc_exit ending the run.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -30,18 +31,26 @@ struct RunOutcome {
   uint64_t suspensions = 0;      // BlockingOps completed (sleeps, waits, off-thread I/O)
 };
 
+// A wall-clock limit on a run (`wippy wasm --timeout`), checked between budget slices
+// and after each blocking operation: past it, the run traps with
+// "execution time limit exceeded (N ms)", the message of a process's max_execution_ms.
+struct Deadline {
+  std::chrono::steady_clock::time_point at;
+  uint64_t ms = 0;  // the limit, for the message
+};
+
 // Runs `ex` in budgets of `slice` fuel units until it returns, traps, calls proc_exit
 // or suspends on an operation this driver does not know. A wasi::BlockingOp (sleep,
 // stdin, large file I/O, sched_yield; preview1 or WASI 0.2) is completed at once on
 // this thread.
-RunOutcome drive(interp::Execution& ex, int64_t slice = INT64_MAX);
+RunOutcome drive(interp::Execution& ex, int64_t slice = INT64_MAX, const Deadline* deadline = nullptr);
 
 // Runs the module's start function (if any), then its `_start` export. A normal
 // return from `_start` becomes Exited with code 0. Throws std::invalid_argument if
 // the module exports no `_start` function.
-RunOutcome run_command(engine::Instance& instance, int64_t slice = INT64_MAX);
+RunOutcome run_command(engine::Instance& instance, int64_t slice = INT64_MAX, const Deadline* deadline = nullptr);
 
 // Runs only the start function (if any): Returned when there is none or it returned.
-RunOutcome run_start(engine::Instance& instance, int64_t slice = INT64_MAX);
+RunOutcome run_start(engine::Instance& instance, int64_t slice = INT64_MAX, const Deadline* deadline = nullptr);
 
 }  // namespace wippy::wasi

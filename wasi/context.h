@@ -55,6 +55,8 @@ struct WasiContext {
   WasiContext& operator=(const WasiContext&) = delete;
 
   std::vector<std::string> args;  // argv, args[0] is the program name
+  // Who WIPPY_LOG=trace lines name for this guest (empty: args[0]); read by add_to_linker.
+  std::string trace_name;
   std::vector<std::string> env;   // "NAME=value" entries
 
   OutputSink stdout_sink = file_sink(stdout);

@@ -15,6 +15,7 @@
 #include "wasi/errno.h"
 #include "wasi/groups.h"
 #include "wasi/memory.h"
+#include "wasi/trace.h"
 #include "wasi/pending.h"
 #include "wasi/wasi.h"
 
@@ -41,18 +42,22 @@ interp::FuncType sig(std::string_view params, std::string_view results);
 struct Definer {
   engine::Linker& linker;
   GroupMask enabled;
+  std::string trace_name;  // non-empty: every call is logged at level trace (wasi/trace.h)
 
   bool wanted(std::string_view name) const;
+  void define(std::string_view name, interp::FuncType type, interp::HostFn fn) {
+    if (!trace_name.empty()) fn = traced(trace_name, name, type, std::move(fn));
+    linker.define_func(kModuleName, std::string(name), std::move(type), std::move(fn));
+  }
   // A preview1 function that returns an errno: `fn(call, args)` computes it.
   template <class F>
   void errno_fn(std::string_view name, F fn) {
     if (!wanted(name)) return;
     const Preview1Func* f = find_preview1(name);
-    linker.define_func(kModuleName, std::string(name), sig(f->params, "i"),
-                       [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
-                         results[0] = errno_cell(fn(call, args));
-                         return interp::HostResult::ok();
-                       });
+    define(name, sig(f->params, "i"), [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+      results[0] = errno_cell(fn(call, args));
+      return interp::HostResult::ok();
+    });
   }
   // A preview1 function that may suspend: `fn(call, args, op)` returns an errno, or
   // fills `op` (then the errno is ignored and the call suspends on it).
@@ -60,18 +65,17 @@ struct Definer {
   void blocking_fn(std::string_view name, F fn) {
     if (!wanted(name)) return;
     const Preview1Func* f = find_preview1(name);
-    linker.define_func(kModuleName, std::string(name), sig(f->params, "i"),
-                       [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
-                         std::unique_ptr<BlockingOp> op;
-                         Errno e = fn(call, args, op);
-                         if (op) return interp::HostResult::suspend(std::move(op));
-                         results[0] = errno_cell(e);
-                         return interp::HostResult::ok();
-                       });
+    define(name, sig(f->params, "i"), [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+      std::unique_ptr<BlockingOp> op;
+      Errno e = fn(call, args, op);
+      if (op) return interp::HostResult::suspend(std::move(op));
+      results[0] = errno_cell(e);
+      return interp::HostResult::ok();
+    });
   }
   void raw_fn(std::string_view name, std::string_view params, std::string_view results, interp::HostFn fn) {
     if (!wanted(name)) return;
-    linker.define_func(kModuleName, std::string(name), sig(params, results), std::move(fn));
+    define(name, sig(params, results), std::move(fn));
   }
 };
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "log/log.h"
 #include "wasi/host.h"
 #include "wasi/sandbox.h"
 
@@ -39,7 +40,9 @@ bool Definer::wanted(std::string_view name) const {
 }  // namespace detail
 
 void add_to_linker(engine::Linker& linker, WasiContext& ctx, GroupMask enabled) {
-  detail::Definer d{linker, enabled};
+  std::string trace_name;
+  if (log::enabled(log::Level::Trace)) trace_name = !ctx.trace_name.empty() ? ctx.trace_name : ctx.args.empty() ? "wasi" : ctx.args[0];
+  detail::Definer d{linker, enabled, std::move(trace_name)};
   detail::add_cli(d, ctx);
   detail::add_fs_fd(d, ctx);
   detail::add_fs_path(d, ctx);

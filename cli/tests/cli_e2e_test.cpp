@@ -89,25 +89,25 @@ TEST(CliWasm, InvokeConvertsArgumentsAndPrintsResults) {
   EXPECT_EQ(wasm({"--invoke=add", guest("funcs"), "--fuel", "1000", "40", "2"}).out, "42\n");
 }
 
-TEST(CliWasm, TrapsPrintMessageAndExitWithOne) {
+TEST(CliWasm, TrapsPrintMessageAndExitWith134) {
   ProcessResult r = wasm({guest("funcs"), "--invoke", "div_s", "1", "0"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 134) << "128 + SIGABRT, as wasmtime: not a guest's exit code 1";
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("wippy: trap: integer divide by zero"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("div_s"), std::string::npos) << "backtrace names the function: " << r.err;
 
   ProcessResult rec = wasm({guest("funcs"), "--invoke", "recurse", "0"});
-  EXPECT_EQ(rec.code, 1);
+  EXPECT_EQ(rec.code, 134);
   EXPECT_NE(rec.err.find("wippy: trap: call stack exhausted"), std::string::npos) << rec.err;
 }
 
 TEST(CliWasm, FuelLimitTraps) {
   ProcessResult r = wasm({guest("funcs"), "--invoke", "loop", "--fuel", "100000"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 134);
   EXPECT_NE(r.err.find("wippy: trap: fuel exhausted"), std::string::npos) << r.err;
   // The same limit in small slices.
   ProcessResult s = wasm({guest("funcs"), "--invoke", "loop", "--fuel", "100000", "--slice", "7"});
-  EXPECT_EQ(s.code, 1);
+  EXPECT_EQ(s.code, 134);
   EXPECT_NE(s.err.find("wippy: trap: fuel exhausted"), std::string::npos) << s.err;
 }
 
@@ -188,15 +188,115 @@ TEST(CliWasm, ChecksumMatchesTheNativeBuild) {
 TEST(Cli, UnknownCommandAndUsage) {
   ProcessResult r = wippy({"frobnicate"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("usage: wippy"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err, "wippy: unknown command 'frobnicate'; try --help\n");
   EXPECT_EQ(wippy({}).code, 2);
   ProcessResult help = wippy({"--help"});
   EXPECT_EQ(help.code, 0);
-  EXPECT_NE(help.out.find("wasm FILE.wasm"), std::string::npos);
+  EXPECT_NE(help.out.find("wasm [OPTIONS] FILE.wasm"), std::string::npos);
   ProcessResult wasm_help = wasm({"--help"});
   EXPECT_EQ(wasm_help.code, 0);
   EXPECT_NE(wasm_help.out.find("--invoke NAME"), std::string::npos);
+}
+
+// Sets an environment variable for the child processes of one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+  ~ScopedEnv() { unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+TEST(Cli, VersionComesFromTheVersionFile) {
+  ProcessResult r = wippy({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, std::string("wippy ") + WIPPY_VERSION + "\n");
+}
+
+TEST(Cli, HelpCommand) {
+  ProcessResult r = wippy({"help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("usage: wippy"), std::string::npos) << r.out;
+  ProcessResult w = wippy({"help", "wasm"});
+  EXPECT_EQ(w.code, 0);
+  EXPECT_NE(w.out.find("--max-memory SIZE"), std::string::npos) << w.out;
+  ProcessResult run = wippy({"help", "run"});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_NE(run.out.find("--stats"), std::string::npos) << run.out;
+  ProcessResult bad = wippy({"help", "frob"});
+  EXPECT_EQ(bad.code, 2);
+}
+
+TEST(Cli, BadCommandLinesAreOneLineEndingInTryHelp) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--bogus"},
+      {"wasm", guest("hello"), "--bogus"},
+      {"wasm", "--dir", "::/x", guest("hello")},
+      {"wasm", "--fuel", "many", guest("hello")},
+      {"wasm", "--timeout", "5", guest("hello")},
+      {"wasm"},
+      {"run", "--bogus", "x"},
+      {"run", "--host"},
+      {"run"},
+  };
+  for (const auto& args : cases) {
+    ProcessResult r = wippy(args);
+    EXPECT_EQ(r.code, 2) << args.back();
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.err.size() > 13 && r.err.compare(r.err.size() - 13, 13, "; try --help\n") == 0) << r.err;
+  }
+  EXPECT_EQ(wasm({guest("hello"), "--bogus"}).err,
+            "wippy wasm: unknown option --bogus (guest arguments that start with - go after --); try --help\n");
+}
+
+TEST(CliWasm, MaxMemoryLimitsGrowth) {
+  EXPECT_EQ(wasm({"--max-memory", "128K", "--invoke", "grow", guest("funcs"), "1"}).out, "1\n");
+  EXPECT_EQ(wasm({"--max-memory", "128K", "--invoke", "grow", guest("funcs"), "2"}).out, "-1\n");
+  EXPECT_EQ(wasm({"--invoke", "grow", guest("funcs"), "2"}).out, "1\n");
+}
+
+TEST(CliWasm, TimeoutTrapsARunawayGuest) {
+  ProcessResult r = wasm({"--timeout", "20ms", "--invoke", "loop", guest("funcs")});
+  EXPECT_EQ(r.code, 134);
+  EXPECT_EQ(r.err.rfind("wippy: trap: execution time limit exceeded (20 ms)\n", 0), 0u) << r.err;
+  // A limit beyond what the clock counts (about 292 years) is no limit, never an overflow.
+  EXPECT_EQ(wasm({"--timeout", "18446744073709551615ms", "--invoke", "add", guest("funcs"), "1", "2"}).out, "3\n");
+  ProcessResult cmd = wasm({"--timeout", "1m", guest("hello"), "x"});
+  EXPECT_EQ(cmd.code, 0) << cmd.err;
+  EXPECT_EQ(cmd.out, "hello from wasm\narg 1: x\n");
+}
+
+TEST(CliWasm, EnvOptionReachesTheGuest) {
+  ScopedEnv host("WIPPY_E2E_FROM_HOST", "hv");
+  ProcessResult r = wasm({"--env", "A=1", "--env", "WIPPY_E2E_FROM_HOST", guest("wasi_env_args")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("env A=1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("env WIPPY_E2E_FROM_HOST=hv\n"), std::string::npos) << r.out;
+}
+
+TEST(CliLog, TraceLogsEachWasiCall) {
+  ScopedEnv level("WIPPY_LOG", "trace");
+  ProcessResult r = wasm({guest("hello"), "x"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "hello from wasm\narg 1: x\n") << "the trace goes to stderr only";
+  EXPECT_NE(r.err.find("wippy: trace: [" + guest("hello") + "] args_sizes_get("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("] fd_write(1, "), std::string::npos) << r.err;
+}
+
+TEST(CliLog, LevelsFilter) {
+  {
+    ScopedEnv level("WIPPY_LOG", "debug");
+    EXPECT_EQ(wasm({guest("hello"), "x"}).err, "") << "debug has no WASI trace";
+  }
+  {
+    ScopedEnv level("WIPPY_LOG", "off");
+    EXPECT_EQ(wasm({guest("hello"), "x"}).err, "");
+  }
+  ScopedEnv level("WIPPY_LOG", "loud");
+  ProcessResult r = wasm({guest("hello"), "x"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.err, "wippy: WIPPY_LOG=loud is not a level (trace, debug, info, warn, error, off)\n");
 }
 
 }  // namespace

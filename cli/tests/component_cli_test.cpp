@@ -42,13 +42,13 @@ TEST(CliComponent, InvokeErrors) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err.rfind("wippy: no exported function `nope` (the component exports: add, echo-users", 0), 0u) << r.err;
   r = wasm({guest("faults.component"), "--invoke", "crash"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 134);
   EXPECT_EQ(r.err.rfind("wippy: trap: unreachable\n", 0), 0u) << r.err;
   r = wasm({guest("faults.component"), "--invoke", "bad-utf8"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 134);
   EXPECT_EQ(r.err, "wippy: `bad-utf8`: result: string is not valid UTF-8\n");
   r = wasm({guest("faults.component"), "--invoke", "spin", "100000000", "--fuel", "1000"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 134);
   EXPECT_EQ(r.err.rfind("wippy: trap: fuel exhausted\n", 0), 0u) << r.err;
   r = wasm({guest("faults.component")});
   EXPECT_EQ(r.code, 2);

@@ -3,7 +3,9 @@
 // several terminal hosts need --host.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "cli/tests/project.h"
@@ -24,6 +26,16 @@ std::string wasm_command(const std::string& name, const std::string& file, const
          " } }\n" + rest;
 }
 
+// A project whose command `envargs` runs the wasi_env_args guest (it prints argc and
+// argv) with wasi:cli and the `extra` lines of its entry.
+void write_envargs_project(const Project& p, const std::string& extra = "") {
+  p.write("wippy.lock", kLock);
+  std::string env = p.guest("wasi_env_args");
+  p.write("src/_index.yaml", std::string(kHeader) + "  - { name: terminal, kind: terminal.host }\n" +
+                                 wasm_command("envargs", "wasi_env_args", env, "_start",
+                                              "    imports: [wasi:cli]\n" + extra));
+}
+
 TEST(RunCommand, TrapNamesTheEntryAndShowsTheBacktrace) {
   Project p;
   p.write("wippy.lock", kLock);
@@ -40,11 +52,7 @@ TEST(RunCommand, TrapNamesTheEntryAndShowsTheBacktrace) {
 
 TEST(RunCommand, WasiCommandGetsArgvAndKeepsItsExitCode) {
   Project p;
-  p.write("wippy.lock", kLock);
-  std::string env = p.guest("wasi_env_args");
-  p.write("src/_index.yaml", std::string(kHeader) + "  - { name: terminal, kind: terminal.host }\n" +
-                                 wasm_command("envargs", "wasi_env_args", env, "_start",
-                                              "    imports: [wasi:cli]\n    wasi: { args: [fixed] }\n"));
+  write_envargs_project(p, "    wasi: { args: [fixed] }\n");
   // argc > 3 makes the guest return 3 from main.
   auto r = p.run({"run", "envargs", "7", "two words"});
   EXPECT_EQ(r.code, 3) << r.err;
@@ -54,6 +62,48 @@ TEST(RunCommand, WasiCommandGetsArgvAndKeepsItsExitCode) {
   r = p.run({"run", "envargs"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("argc=2\nargv[1]=fixed\n", 0), 0u) << r.out;
+}
+
+TEST(RunCommand, StatsPrintFuelWallTimeAndPeakMemoryPerProcess) {
+  Project p;
+  write_envargs_project(p);
+  auto r = p.run({"run", "--stats", "envargs"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("argc=1\n", 0), 0u) << "stats go to stderr: " << r.out;
+  std::istringstream lines(r.err);
+  std::string header, row;
+  std::getline(lines, header);
+  EXPECT_EQ(header.rfind("PID", 0), 0u) << r.err;
+  for (const char* column : {"ENTRY", "FUEL", "WALL MS", "PEAK MEMORY"})
+    EXPECT_NE(header.find(column), std::string::npos) << header;
+  ASSERT_TRUE(std::getline(lines, row)) << r.err;
+  std::istringstream cells(row);
+  std::string pid, entry;
+  uint64_t fuel = 0, memory = 0;
+  double wall_ms = -1;
+  cells >> pid >> entry >> fuel >> wall_ms >> memory;
+  EXPECT_EQ(pid.front(), '{') << row;
+  EXPECT_EQ(entry, "app:envargs");
+  EXPECT_GT(fuel, 0u) << row;
+  EXPECT_GE(wall_ms, 0) << row;
+  EXPECT_GT(memory, 0u) << row;
+  EXPECT_EQ(memory % 65536, 0u) << "whole WASM pages: " << row;
+  EXPECT_FALSE(std::getline(lines, row)) << "one process: " << r.err;
+
+  // Without --stats, nothing on stderr.
+  EXPECT_EQ(p.run({"run", "envargs"}).err, "");
+}
+
+TEST(RunCommand, TraceNamesTheProcessOfEachWasiCall) {
+  Project p;
+  write_envargs_project(p);
+  setenv("WIPPY_LOG", "trace", 1);
+  auto r = p.run({"run", "envargs"});
+  unsetenv("WIPPY_LOG");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("wippy: trace: [app:envargs {"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("args_sizes_get("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("wippy: debug: new process for app:envargs (process.wasm)"), std::string::npos) << r.err;
 }
 
 TEST(RunCommand, ListSurvivesMissingAndStaleModules) {

@@ -276,7 +276,7 @@ async function wippyCall(opt, file, fn, extra) {
   if (r.status === 0) {
     const lines = r.stdout.split('\n').filter((l) => l !== '');
     outcome.values = fn.results.map((t, k) => (k < lines.length ? formatWippy(t, lines[k]) : 'missing'));
-  } else if (r.status === 1 && trapLine) {
+  } else if (r.status === 134 && trapLine) {  // wippy wasm exits 134 on a trap
     outcome.trap = trapLine[1];
   } else {
     const how = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;

@@ -23,6 +23,9 @@
   ;; Unbounded recursion: traps with "call stack exhausted".
   (func $recurse (export "recurse") (param i32) (result i32)
     (i32.add (call $recurse (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+  ;; memory.grow by N pages: the old size in pages, or -1 (a limit, --max-memory).
+  (func $grow (export "grow") (param i32) (result i32)
+    (memory.grow (local.get 0)))
   (memory (export "memory") 1)
   (global (export "counter") (mut i32) (i32.const 0))
 )

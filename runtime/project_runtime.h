@@ -10,13 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "cli/cluster_options.h"
+#include "runtime/cluster_options.h"
 #include "cluster/node.h"
 #include "procs/supervisor.h"
 #include "procs/system.h"
 #include "registry/registry.h"
+#include "runtime/process_stats.h"
 
-namespace wippy::cli {
+namespace wippy::runtime {
 
 
 // Deterministic mode (`wippy run --deterministic`, or a process.host with
@@ -31,8 +32,9 @@ class ProjectRuntime {
   // Joins the cluster (when `cluster` names a node), creates the hosts and installs
   // the factory. Throws std::runtime_error when a host cannot be created or the
   // cluster cannot be joined.
+  // With `stats`, every process it makes is measured into it (which must outlive this).
   explicit ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster = {},
-                          const DeterminismOptions& determinism = {});
+                          const DeterminismOptions& determinism = {}, StatsRecorder* stats = nullptr);
   // Stops the services (reverse order), then the supervised shutdown, then leaves the
   // cluster.
   ~ProjectRuntime();
@@ -52,6 +54,7 @@ class ProjectRuntime {
   std::unique_ptr<procs::System> system_;
   std::unique_ptr<procs::Supervisor> services_;
   std::shared_ptr<cluster::Node> node_;  // null when not clustered
+  StatsRecorder* stats_ = nullptr;
 };
 
-}  // namespace wippy::cli
+}  // namespace wippy::runtime

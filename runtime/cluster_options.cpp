@@ -1,11 +1,11 @@
 // Cluster flags and variables of `wippy run`, and the remote-spawn check.
-#include "cli/cluster_options.h"
+#include "runtime/cluster_options.h"
 
 #include <cstdlib>
 #include <utility>
 #include <vector>
 
-namespace wippy::cli {
+namespace wippy::runtime {
 
 const char* const kClusterUsage =
     "  --node NAME --nats URL  join a cluster as node NAME (also WIPPY_NODE, WIPPY_NATS): pids\n"
@@ -47,9 +47,11 @@ void read_cluster_env(ClusterOptions& options) {
   if (const char* env = std::getenv("WIPPY_NATS_TLS")) options.security.tls = std::string_view(env) == "1";
 }
 
-bool is_cluster_flag(std::string_view flag) {
-  ClusterOptions scratch;
-  return take_cluster_flag(flag, "", scratch);
+std::vector<const char*> cluster_flags() {
+  std::vector<const char*> flags{"--node", "--nats"};
+  for (const auto& [names, field] : security_fields())
+    if (names.first) flags.push_back(names.first);
+  return flags;
 }
 
 bool take_cluster_flag(std::string_view flag, const std::string& value, ClusterOptions& options) {
@@ -84,4 +86,4 @@ cluster::NodeOptions node_options(const ClusterOptions& options, std::shared_ptr
   return o;
 }
 
-}  // namespace wippy::cli
+}  // namespace wippy::runtime

@@ -5,11 +5,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cluster/node.h"
 #include "registry/registry.h"
 
-namespace wippy::cli {
+namespace wippy::runtime {
 
 // Joining a cluster (`--node`/`--nats`): both empty keeps everything local.
 struct ClusterOptions {
@@ -23,7 +24,8 @@ extern const char* const kClusterUsage;
 
 // Reads WIPPY_NODE, WIPPY_NATS and the WIPPY_NATS_* credential and TLS variables.
 void read_cluster_env(ClusterOptions& options);
-bool is_cluster_flag(std::string_view flag);
+// Every cluster flag (--node, --nats, --nats-user, ...).
+std::vector<const char*> cluster_flags();
 // Stores `value` when `flag` is a cluster flag (--node, --nats, --nats-user, ...);
 // false for any other flag.
 bool take_cluster_flag(std::string_view flag, const std::string& value, ClusterOptions& options);
@@ -32,4 +34,4 @@ bool take_cluster_flag(std::string_view flag, const std::string& value, ClusterO
 // meta.remote_spawn: true, and nothing else.
 cluster::NodeOptions node_options(const ClusterOptions& options, std::shared_ptr<const registry::Registry> reg);
 
-}  // namespace wippy::cli
+}  // namespace wippy::runtime

@@ -1,11 +1,11 @@
 // Hosts and the process factory for a loaded project.
-#include "cli/project_runtime.h"
+#include "runtime/project_runtime.h"
 
 #include <cstdio>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 
+#include "log/log.h"
 #include "lua/lua_process.h"
 #include "procs/deterministic_wasi.h"
 #include "procs/wasm_funcs.h"
@@ -15,7 +15,7 @@
 #include "wasi/p2.h"
 #include "wasi/wasi.h"
 
-namespace wippy::cli {
+namespace wippy::runtime {
 
 namespace {
 
@@ -28,15 +28,6 @@ struct MountBinding {
   std::string guest;
   bool read_only;
 };
-
-// The host's log: one line per call, whole lines only, never interleaved.
-void log_line(std::string_view line) {
-  static std::mutex mu;
-  std::lock_guard lk(mu);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fputc('\n', stderr);
-  std::fflush(stderr);
-}
 
 struct EnvBinding {
   std::string id;
@@ -107,10 +98,11 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       if (max_write_bytes) ctx->max_write_bytes = *max_write_bytes;
       ctx->network = network;
       ctx->entry = id;
-      ctx->warn = log_line;
+      ctx->warn = [](std::string_view line) { log::warn("{}", line); };
       for (const MountBinding& m : mounts) ctx->mount(m.host_dir, m.guest, m.read_only);
       if (!cwd.empty()) ctx->set_cwd(cwd);
       procs::use_deterministic_sources(*ctx, pc);
+      ctx->trace_name = id + " " + pc.pid().to_string();  // also what its output lines carry
       if (terminal_hosts.count(pc.host().name())) {
         ctx->stdout_sink = wasi::file_sink(stdout);
         ctx->stderr_sink = wasi::file_sink(stderr);
@@ -118,9 +110,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         ctx->stdin_blocks = true;
         ctx->stdin_fd = fileno(stdin);
       } else {
-        std::string who = id + " " + pc.pid().to_string();
-        ctx->stdout_sink = wasi::line_sink("[" + who + "] ", log_line);
-        ctx->stderr_sink = wasi::line_sink("[" + who + " stderr] ", log_line);
+        ctx->stdout_sink = wasi::line_sink("[" + ctx->trace_name + "] ", log::write_output);
+        ctx->stderr_sink = wasi::line_sink("[" + ctx->trace_name + " stderr] ", log::write_output);
       }
       if (component) wasi::add_p2_to_linker(im.components, *component, *ctx, mask);
       else wasi::add_to_linker(im.linker, *ctx, mask);
@@ -169,8 +160,8 @@ std::unique_ptr<procs::Process> make_lua(const std::shared_ptr<const Entry>& ent
 }  // namespace
 
 ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, const ClusterOptions& cluster,
-                               const DeterminismOptions& determinism)
-    : reg_(std::move(reg)), system_(std::make_unique<procs::System>()) {
+                               const DeterminismOptions& determinism, StatsRecorder* stats)
+    : reg_(std::move(reg)), system_(std::make_unique<procs::System>()), stats_(stats) {
   if (determinism.seed) system_->set_deterministic(*determinism.seed);
   if (determinism.trace) system_->set_trace(determinism.trace);
   if (!cluster.node.empty()) {
@@ -209,7 +200,7 @@ ProjectRuntime::ProjectRuntime(std::shared_ptr<const registry::Registry> reg, co
   sopts.factory = [this](const std::string& id, std::vector<procs::Value> args) {
     return make_process(id, std::move(args));
   };
-  sopts.log = [](const std::string& line) { log_line("wippy: " + line); };
+  sopts.log = [](const std::string& line) { log::info("{}", line); };
   services_ = std::make_unique<procs::Supervisor>(*system_, std::move(services), std::move(sopts));
 }
 
@@ -223,10 +214,13 @@ std::unique_ptr<procs::Process> ProjectRuntime::make_process(const std::string& 
                                                              std::vector<procs::Value> args) const {
   std::shared_ptr<const Entry> entry = reg_->share(id);
   if (!entry) throw std::runtime_error("unknown entry: " + id);
-  if (entry->is_wasm()) return make_wasm(*reg_, entry, std::move(args), terminal_hosts_);
-  if (entry->is_lua()) return make_lua(entry, std::move(args));
+  log::debug("new process for {} ({})", id, registry::kind_name(entry->kind));
+  std::unique_ptr<procs::Process> process;
+  if (entry->is_wasm()) process = make_wasm(*reg_, entry, std::move(args), terminal_hosts_);
+  else if (entry->is_lua()) process = make_lua(entry, std::move(args));
+  if (process) return stats_ ? stats_->wrap(id, std::move(process)) : std::move(process);
   throw std::runtime_error(id + " is a " + std::string(registry::kind_name(entry->kind)) +
                            ", not a process or function entry");
 }
 
-}  // namespace wippy::cli
+}  // namespace wippy::runtime
