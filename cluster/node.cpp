@@ -292,16 +292,8 @@ void Node::receive(std::string_view bytes, const char* reply) {
         return drop("bad event envelope: " + env.to_string(200));
       Event ev{static_cast<EventKind>(ek), from.value_or(Pid{}), (*a)[4], std::nullopt, {}, std::nullopt};
       if ((*a)[5].is_string()) ev.error = (*a)[5].as_string();
-      if (ev.kind == EventKind::Exit && !unwatch(*p1, from)) {  // one EXIT per monitor
-        bool spawning = false;
-        if (from) {
-          std::lock_guard lk(mu_);
-          spawning = spawning_.count(*p1) > 0;
-          note_ended(*p1, *from);  // the child of a spawn still waiting for its answer
-        }
-        if (!spawning)
-          return drop("EXIT from " + (*a)[3].as_string() + " for " + p1->to_string() + ", which no longer watches it");
-      }
+      if (ev.kind == EventKind::Exit && !take_exit(*p1, from))
+        return drop("EXIT from " + (*a)[3].as_string() + " for " + p1->to_string() + ", which no longer watches it");
       if (ev.kind == EventKind::LinkDown && from) {
         untrack_link(*p1, *from);
         system_.remove_remote_link(*p1, *from);
@@ -328,11 +320,17 @@ void Node::receive_link(int64_t kind, const Pid& remote, const Pid& local) {
   deliver_event(remote, Event{EventKind::LinkDown, local, {}, std::string(procs::kErrNoProcess), {}, std::nullopt});
 }
 
-bool Node::unwatch(const Pid& watcher, const std::optional<Pid>& target) {
+bool Node::take_exit(const Pid& watcher, const std::optional<Pid>& target) {
   if (!target) return false;
+  // One step under mu_ with a spawn finishing on another thread: either its watch is
+  // in place (taken here: one EXIT per monitor), or the spawn still waits for its
+  // answer and learns that the child already ended (then it sets no watch).
   std::lock_guard lk(mu_);
   auto it = watches_.find(std::string(target->node()));
-  return it != watches_.end() && it->second.erase({watcher, *target}) > 0;
+  if (it != watches_.end() && it->second.erase({watcher, *target}) > 0) return true;
+  if (!spawning_.count(watcher)) return false;
+  note_ended(watcher, *target);
+  return true;
 }
 
 void Node::on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {

@@ -131,9 +131,10 @@ class Node : public procs::RemoteRouter {
   std::string publish_envelope(std::string_view node, procs::Value envelope);
   void heartbeat_loop();
   void node_down(const std::string& node);
-  // Ends the watch of (watcher, target); false if there was none (after "node down",
-  // a demonitor, or never).
-  bool unwatch(const procs::Pid& watcher, const std::optional<procs::Pid>& target);
+  // Whether an EXIT from `target` is for a monitor `watcher` holds (taking it) or for
+  // the child of a spawn `watcher` is still waiting on; false after "node down", a
+  // demonitor, or never.
+  bool take_exit(const procs::Pid& watcher, const std::optional<procs::Pid>& target);
   void stop(bool goodbye);
 
   procs::System& system_;

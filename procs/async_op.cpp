@@ -20,7 +20,7 @@ std::optional<AsyncResult> Completion::take() {
 }
 
 void SleepOp::start(std::shared_ptr<Completion> done, EventLoop& loop) {
-  timer_ = loop.after(delay_, [done, values = values_] { done->complete(AsyncResult{.values = values}); });
+  timer_ = loop.after(delay_, [done, values = values_] { done->complete(AsyncResult::of(values)); });
 }
 
 }  // namespace wippy::procs

@@ -25,6 +25,12 @@ struct AsyncResult {
   std::optional<std::string> trap;
   // The host call is not over: suspend on this next instead of resuming the guest.
   std::unique_ptr<interp::HostPending> next;
+
+  static AsyncResult of(std::vector<uint64_t> values) {
+    AsyncResult r;
+    r.values = std::move(values);
+    return r;
+  }
 };
 
 // A one-shot, thread-safe completion slot shared by the waiting process and whoever

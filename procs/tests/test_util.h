@@ -153,7 +153,7 @@ class Gate {
       open_ = true;
       waiting.swap(waiting_);
     }
-    for (auto& done : waiting) done->complete(AsyncResult{.values = {1}});
+    for (auto& done : waiting) done->complete(AsyncResult::of({1}));
   }
 
  private:
@@ -165,7 +165,7 @@ class Gate {
       if (!open) waiting_.push_back(done);
     }
     suspended_.add();
-    if (open) done->complete(AsyncResult{.values = {1}});
+    if (open) done->complete(AsyncResult::of({1}));
   }
   std::mutex mu_;
   bool open_ = false;
