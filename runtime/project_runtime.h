@@ -16,6 +16,7 @@
 #include "procs/system.h"
 #include "registry/registry.h"
 #include "runtime/process_stats.h"
+#include "runtime/project_command.h"
 
 namespace wippy::runtime {
 
@@ -47,6 +48,12 @@ class ProjectRuntime {
   // The process for entry `id` (process.* or function.*). Throws std::runtime_error
   // naming the problem (unknown entry, not a process or function).
   std::unique_ptr<procs::Process> make_process(const std::string& id, std::vector<procs::Value> args) const;
+
+  // Starts the services, runs `cmd` on its terminal host and waits for its EXIT event;
+  // nullopt when `control` was interrupted before the command started. Throws
+  // CommandError when a service or the command cannot start. The services stop when
+  // the runtime is destroyed.
+  std::optional<procs::Event> run_command(const Command& cmd, CommandControl& control);
 
  private:
   std::shared_ptr<const registry::Registry> reg_;
