@@ -207,6 +207,9 @@ class Store {
   // through an Execution, because it may suspend.
   Instance* instantiate(std::shared_ptr<const Module> module, std::span<const Extern> imports);
 
+  // Pages of all memories of this store (memories never shrink: also the peak).
+  uint64_t memory_pages() const { return memory_budget_.used; }
+
   // Fuel consumed by every execution in this store.
   uint64_t fuel_consumed = 0;
 

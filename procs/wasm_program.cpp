@@ -64,14 +64,6 @@ class CoreProgram : public WasmProgram {
     return nullptr;
   }
   interp::Store& store() override { return instance_.store(); }
-  uint64_t memory_bytes() override {
-    const std::vector<interp::Memory*>& memories = instance_.raw().memories;
-    // The store's page budget counts every memory of the store, imported or not.
-    if (!memories.empty() && memories[0]->budget) return memories[0]->budget->used * interp::kPageSize;
-    uint64_t bytes = 0;
-    for (const interp::Memory* m : memories) bytes += m->size;
-    return bytes;
-  }
 
  private:
   enum class Stage { Start, Initialize, Method, Done };

@@ -35,9 +35,9 @@ class WasmProgram {
   // result of the last call is the process's result.
   virtual std::unique_ptr<WasmCall> next_call() = 0;
   virtual interp::Store& store() = 0;
-  // Bytes of linear memory the instance holds (memories never shrink: also its peak);
-  // 0 when not known (a component's core instances).
-  virtual uint64_t memory_bytes() { return 0; }
+  // Bytes of linear memory the instance holds, a component's core instances together
+  // (memories never shrink: also its peak).
+  uint64_t memory_bytes() { return store().memory_pages() * interp::kPageSize; }
 };
 
 // A core module: its start function, then `_initialize` if it is a reactor (and the

@@ -81,12 +81,13 @@ void add_p2_to_linker(component::Linker& linker, const component::Component& com
                       GroupMask enabled) {
   check_p2_imports(component, enabled);
   auto st = std::make_shared<p2::State>(ctx);
+  const std::string who = trace_who(ctx);
   for (const component::ImportDef& imp : component.imports) {
     if (!is_wasi(imp.name)) continue;
     std::string_view bare = without_version(imp.name);
     std::string_view package = bare.substr(0, bare.find('/'));
     std::string_view iface = bare.substr(bare.find('/') + 1);
-    p2::Iface i{linker, imp.name, st};
+    p2::Iface i{linker, imp.name, st, who};
     if (package == "wasi:cli") p2::define_cli(i, iface);
     else if (package == "wasi:io") p2::define_io(i, iface);
     else if (package == "wasi:clocks") p2::define_clocks(i, iface);

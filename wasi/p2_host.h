@@ -18,6 +18,7 @@
 #include "wasi/errno.h"
 #include "wasi/p2_host_stream.h"
 #include "wasi/pending.h"
+#include "wasi/trace.h"
 
 namespace wippy::wasi::p2 {
 
@@ -162,11 +163,15 @@ struct Iface {
   std::string name;  // "wasi:io/streams@0.2.3"
   std::shared_ptr<State> st;
 
+  std::string trace_who;  // non-empty: every call is logged at level trace (wasi/trace.h)
+
   using Fn = std::function<HostReply(State& st, HostContext& ctx, const Args& args)>;
   void fn(const std::string& func, Fn f) {
-    linker.define_suspendable(name, func, [st = st, f = std::move(f)](HostContext& ctx, const Args& args) {
+    component::SuspendableHostFunction host = [st = st, f = std::move(f)](HostContext& ctx, const Args& args) {
       return f(*st, ctx, args);
-    });
+    };
+    if (!trace_who.empty()) host = traced_p2(trace_who, name + "#" + func, std::move(host));
+    linker.define_suspendable(name, func, std::move(host));
   }
   template <class T>
   void resource(const std::string& resource, HandleTable<T> State::*table) {

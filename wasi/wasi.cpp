@@ -40,9 +40,7 @@ bool Definer::wanted(std::string_view name) const {
 }  // namespace detail
 
 void add_to_linker(engine::Linker& linker, WasiContext& ctx, GroupMask enabled) {
-  std::string trace_name;
-  if (log::enabled(log::Level::Trace)) trace_name = !ctx.trace_name.empty() ? ctx.trace_name : ctx.args.empty() ? "wasi" : ctx.args[0];
-  detail::Definer d{linker, enabled, std::move(trace_name)};
+  detail::Definer d{linker, enabled, trace_who(ctx)};
   detail::add_cli(d, ctx);
   detail::add_fs_fd(d, ctx);
   detail::add_fs_path(d, ctx);

@@ -3,6 +3,7 @@
 // typed arguments, Lua values both ways, clear errors).
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,17 @@ TEST(CliComponentProject, RunPassesTypedArgumentsAndLuaValues) {
   write_project(p);
   ProcessResult r = p.run({"run", "add", "40", "2"});
   EXPECT_EQ(r.code, 42) << r.err;  // a number result is the exit code
+  // --stats counts the component's core memories.
+  r = p.run({"run", "--stats", "add", "40", "2"});
+  EXPECT_EQ(r.code, 42) << r.err;
+  std::istringstream stats(r.err.substr(r.err.find('\n') + 1));
+  std::string pid, entry;
+  uint64_t fuel = 0, memory = 0;
+  double wall_ms = -1;
+  stats >> pid >> entry >> fuel >> wall_ms >> memory;
+  EXPECT_EQ(entry, "app:add") << r.err;
+  EXPECT_GT(memory, 0u) << r.err;
+  EXPECT_EQ(memory % 65536, 0u) << r.err;
   r = p.run({"run", "add", "1", "two"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "wippy: app:add: argument 2 (b: s32): expected s32, got `two` (at character 4)\n");

@@ -106,6 +106,26 @@ TEST(RunCommand, TraceNamesTheProcessOfEachWasiCall) {
   EXPECT_NE(r.err.find("wippy: debug: new process for app:envargs (process.wasm)"), std::string::npos) << r.err;
 }
 
+TEST(RunCommand, TraceShowsWasi02CallsOfAComponent) {
+  Project p;
+  p.write("wippy.lock", kLock);
+  std::string hash = p.guest("wasi_env_args.component");
+  p.write("src/_index.yaml", std::string(kHeader) + "  - { name: terminal, kind: terminal.host }\n" +
+                                 wasm_command("envargs2", "wasi_env_args.component", hash,
+                                              "\"wasi:cli/run@0.2.12#run\"",
+                                              "    imports: [wasi:cli, wasi:io, wasi:poll, wasi:clocks, wasi:random, wasi:filesystem]\n"
+                                              "    wasi: { args: [fixed] }\n"));
+  setenv("WIPPY_LOG", "trace", 1);
+  auto r = p.run({"run", "envargs2"});
+  unsetenv("WIPPY_LOG");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("wippy: trace: [app:envargs2 {"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("wasi:cli/environment@0.2."), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("#get-arguments() -> [\"app:envargs2\", \"fixed\"]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("wasi:io/streams@0.2."), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("#[method]output-stream."), std::string::npos) << r.err;
+}
+
 TEST(RunCommand, ListSurvivesMissingAndStaleModules) {
   Project p;
   p.write("wippy.lock", kLock);
