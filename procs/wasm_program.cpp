@@ -2,6 +2,7 @@
 // component (one call of an export), each call an Execution the process drives.
 #include "procs/wasm_program.h"
 
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -16,23 +17,35 @@ namespace wippy::procs {
 
 namespace {
 
+// A call of a core function. The program keeps one and starts each of its calls in
+// the same place.
 class CoreCall : public WasmCall {
  public:
-  explicit CoreCall(std::unique_ptr<interp::Execution> exec) : exec_(std::move(exec)) {}
+  void start(interp::Store& store, interp::FuncInst* func, std::span<const uint64_t> args) {
+    exec_.emplace(store, func, args);
+  }
   interp::Execution& execution() override { return *exec_; }
   Value result() override { return from_wasm_results(exec_->func_type(), exec_->results()); }
 
  private:
-  std::unique_ptr<interp::Execution> exec_;
+  std::optional<interp::Execution> exec_;
 };
+
+// A shared_ptr that does not own `store` (engine::Instance wants one): the program
+// holds its store by value, which saves an allocation per process.
+std::shared_ptr<interp::Store> unowned(interp::Store& store) { return {std::shared_ptr<interp::Store>(), &store}; }
 
 class CoreProgram : public WasmProgram {
  public:
   CoreProgram(const WasmImports& imports, engine::ModulePtr module, const std::string& method, std::span<const Value> args,
               const engine::Limits& limits, component::TypePtr wit_func)
-      : instance_(imports.linker, std::move(module), limits), method_(method), wit_func_(std::move(wit_func)) {
+      : store_(limits),
+        instance_(imports.linker, std::move(module), unowned(store_)),
+        method_(method),
+        wit_func_(std::move(wit_func)) {
     auto ext = instance_.get_export(method);
     if (!ext || ext->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + method);
+    method_func_ = ext->func;
     if (wit_func_) {
       try {
         wit_args_ = to_component_args(*wit_func_, args);
@@ -42,28 +55,39 @@ class CoreProgram : public WasmProgram {
     } else {
       args_ = to_wasm_args(*ext->func->type, args);
     }
-    reactor_ = is_reactor(instance_.module()) && method != "_initialize" && method != "_start";
+    if (is_reactor(instance_.module()) && method != "_initialize" && method != "_start")
+      initialize_ = instance_.get_export("_initialize")->func;
   }
 
-  std::unique_ptr<WasmCall> next_call() override {
+  WasmCall* next_call() override {
     switch (stage_) {
       case Stage::Start:
         stage_ = Stage::Initialize;
-        if (auto ex = instance_.start()) return std::make_unique<CoreCall>(std::move(ex));
+        if (const auto& start = instance_.module().start) {
+          call_.start(store_, instance_.raw().funcs.at(*start), {});
+          return &call_;
+        }
         [[fallthrough]];
       case Stage::Initialize:
         stage_ = Stage::Method;
-        if (reactor_) return std::make_unique<CoreCall>(instance_.call("_initialize", {}));
+        if (initialize_) {
+          call_.start(store_, initialize_, {});
+          return &call_;
+        }
         [[fallthrough]];
       case Stage::Method:
         stage_ = Stage::Done;
-        if (wit_func_) return wit_call(instance_, method_, wit_func_, wit_args_);
-        return std::make_unique<CoreCall>(instance_.call(method_, args_));
+        if (wit_func_) {
+          wit_call_ = wit_call(instance_, method_, wit_func_, wit_args_);
+          return wit_call_.get();
+        }
+        call_.start(store_, method_func_, args_);
+        return &call_;
       case Stage::Done: break;
     }
     return nullptr;
   }
-  interp::Store& store() override { return instance_.store(); }
+  interp::Store& store() override { return store_; }
   uint64_t memory_bytes() override {
     const std::vector<interp::Memory*>& memories = instance_.raw().memories;
     // The store's page budget counts every memory of the store, imported or not.
@@ -75,13 +99,17 @@ class CoreProgram : public WasmProgram {
 
  private:
   enum class Stage { Start, Initialize, Method, Done };
+  interp::Store store_;  // declared first: the instance lives in it
   engine::Instance instance_;
   std::string method_;
+  interp::FuncInst* method_func_ = nullptr;
+  interp::FuncInst* initialize_ = nullptr;  // a reactor's `_initialize`, run before the method
   component::TypePtr wit_func_;
   std::vector<uint64_t> args_;
   std::vector<component::Value> wit_args_;
-  bool reactor_ = false;
   Stage stage_ = Stage::Start;
+  CoreCall call_;
+  std::unique_ptr<WasmCall> wit_call_;
 };
 
 class ComponentCall : public WasmCall {
@@ -125,10 +153,10 @@ class ComponentProgram : public WasmProgram {
     instance_ = std::make_unique<component::ComponentInstance>(std::move(c), imports.components, limits);
   }
 
-  std::unique_ptr<WasmCall> next_call() override {
-    if (called_) return nullptr;
-    called_ = true;
-    return std::make_unique<ComponentCall>(instance_->prepare(method_, args_), *func_, method_);
+  WasmCall* next_call() override {
+    if (call_) return nullptr;
+    call_ = std::make_unique<ComponentCall>(instance_->prepare(method_, args_), *func_, method_);
+    return call_.get();
   }
   interp::Store& store() override { return instance_->store(); }
 
@@ -137,7 +165,7 @@ class ComponentProgram : public WasmProgram {
   const component::Type* func_ = nullptr;
   std::vector<component::Value> args_;
   std::unique_ptr<component::ComponentInstance> instance_;
-  bool called_ = false;
+  std::unique_ptr<ComponentCall> call_;
 };
 
 }  // namespace

@@ -32,8 +32,10 @@ class WasmProgram {
  public:
   virtual ~WasmProgram() = default;
   // The next call to drive, or null when the last one (the method) was made. The
-  // result of the last call is the process's result.
-  virtual std::unique_ptr<WasmCall> next_call() = 0;
+  // result of the last call is the process's result. The program owns its calls: one
+  // stays valid until the next next_call() (the last one until the program ends), so
+  // a process costs no allocation per call.
+  virtual WasmCall* next_call() = 0;
   virtual interp::Store& store() = 0;
   // Bytes of linear memory the instance holds (memories never shrink: also its peak);
   // 0 when not known (a component's core instances).
