@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "benches/exit_latch.h"
 #include "procs/system.h"
 #include "procs/wasm_process.h"
 
@@ -41,28 +42,12 @@ class Fn : public Process {
   std::function<StepResult(ProcessContext&)> f_;
 };
 
-// Counts EXITs and lets the benchmark thread wait for them.
-struct Latch {
-  std::mutex mu;
-  std::condition_variable cv;
-  uint64_t n = 0;
-  void hit() {
-    std::lock_guard lk(mu);
-    n++;
-    cv.notify_all();
-  }
-  void wait(uint64_t target) {
-    std::unique_lock lk(mu);
-    cv.wait(lk, [&] { return n >= target; });
-  }
-};
-
 // One spawn of compute(6, 7), from the benchmark thread to its EXIT callback.
 void BM_SpawnToExit(benchmark::State& state) {
   System sys;
   sys.add_host(host(static_cast<unsigned>(state.range(0))));
   auto module = guest("bench_trivial");
-  Latch latch;
+  ExitLatch latch;
   uint64_t i = 0;
   for (auto _ : state) {
     WasmProcessConfig cfg;
@@ -83,7 +68,7 @@ void BM_SpawnToExitBatch(benchmark::State& state) {
   System sys;
   sys.add_host(host(static_cast<unsigned>(state.range(0))));
   auto module = guest("bench_trivial");
-  Latch latch;
+  ExitLatch latch;
   const int kN = 10000;
   uint64_t total = 0;
   double elapsed_ns = 0;
@@ -117,7 +102,7 @@ void BM_PingPong(benchmark::State& state) {
   double elapsed_ns = 0;
   for (auto _ : state) {
     auto t0 = Clock::now();
-    Latch latch;
+    ExitLatch latch;
     SpawnOptions po;
     po.on_exit = [&](const Event&) { latch.hit(); };
     Pid ponger = sys.spawn_process("bench", std::make_unique<Fn>([](ProcessContext& ctx) {

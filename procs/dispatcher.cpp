@@ -73,7 +73,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error),
            std::move(result.backtrace), result.exit_code};
   std::vector<Pid> monitors, links;
-  std::vector<std::function<void(const Event&)>> on_exit;
+  std::function<void(const Event&)> on_exit;
   std::vector<TimerHandle> timers;
   TimerHandle cancel_timer;
   {
@@ -110,9 +110,9 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
       system_.unlink(rec->pid, l);  // its node drops the link too
     }
   }
-  for (auto& cb : on_exit) {
+  if (on_exit) {
     try {
-      cb(ev);
+      on_exit(ev);
     } catch (...) {
     }
   }

@@ -19,12 +19,12 @@ ProcessHost::ProcessHost(System& system, HostOptions options) : system_(system),
 ProcessHost::~ProcessHost() {
   stop_workers();
   // Processes still registered (only if the system was not shut down): close them.
-  std::unordered_map<uint64_t, std::shared_ptr<ProcessRecord>> left;
+  std::vector<std::shared_ptr<ProcessRecord>> left;
   {
     std::lock_guard lk(mu_);
-    left.swap(table_);
+    table_.drain([&](uint64_t, std::shared_ptr<ProcessRecord>& rec) { left.push_back(std::move(rec)); });
   }
-  for (auto& [id, rec] : left) {
+  for (auto& rec : left) {
     rec->finish();  // wake-ups still in flight (I/O pool jobs, timers) leave the host alone
     if (rec->proc) {
       try {
@@ -54,7 +54,7 @@ std::vector<Pid> ProcessHost::pids() const {
   std::lock_guard lk(mu_);
   std::vector<Pid> out;
   out.reserve(table_.size());
-  for (const auto& [id, rec] : table_) out.push_back(rec->pid);
+  table_.for_each([&](uint64_t, const std::shared_ptr<ProcessRecord>& rec) { out.push_back(rec->pid); });
   return out;
 }
 
@@ -63,7 +63,7 @@ std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, c
   if (shutting_down_) return nullptr;
   uint64_t id = next_id_++;
   auto rec = std::make_shared<ProcessRecord>(*this, Pid{system_.pid_host(opts_.name), id}, parent, std::move(p));
-  table_.emplace(id, rec);
+  table_.insert(id, rec);
   spawned_++;
   return rec;
 }
@@ -72,8 +72,8 @@ void ProcessHost::start(const std::shared_ptr<ProcessRecord>& rec) { enqueue(rec
 
 std::shared_ptr<ProcessRecord> ProcessHost::find(uint64_t id) const {
   std::lock_guard lk(mu_);
-  auto it = table_.find(id);
-  return it == table_.end() ? nullptr : it->second;
+  const std::shared_ptr<ProcessRecord>* rec = table_.find(id);
+  return rec ? *rec : nullptr;
 }
 
 void ProcessHost::remove(uint64_t id) {

@@ -11,9 +11,9 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
+#include "procs/id_table.h"
 #include "procs/process.h"
 
 namespace wippy::procs {
@@ -80,7 +80,7 @@ class ProcessHost {
   HostOptions opts_;
   mutable std::mutex mu_;  // table_, next_id_, shutting_down_
   std::condition_variable empty_cv_;
-  std::unordered_map<uint64_t, std::shared_ptr<detail::ProcessRecord>> table_;
+  detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table_;
   uint64_t next_id_ = 1;
   bool shutting_down_ = false;
 

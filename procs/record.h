@@ -106,7 +106,7 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   Fifo<Event> events;
   std::vector<Pid> monitors;  // who receives EXIT
   std::vector<Pid> links;
-  std::vector<std::function<void(const Event&)>> on_exit;
+  std::function<void(const Event&)> on_exit;  // SpawnOptions::on_exit
   std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end
   TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
   bool finished = false;

@@ -195,7 +195,7 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
     if (opts.monitor) rec->monitors.push_back(opts.parent);
     if (opts.link && remote_parent) rec->links.push_back(opts.parent);
     rec->trap_links.store(opts.trap_links);
-    if (opts.on_exit) rec->on_exit.push_back(std::move(opts.on_exit));
+    rec->on_exit = std::move(opts.on_exit);
   }
   if (trace_) trace("spawn " + rec->pid.to_string() + " by " + opts.parent.to_string());
   h->start(rec);

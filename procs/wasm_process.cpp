@@ -56,7 +56,7 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   if (cfg_.limits.max_memory_pages) limits.max_memory_pages = cfg_.limits.max_memory_pages;
   if (cfg_.limits.max_call_depth) limits.max_call_depth = cfg_.limits.max_call_depth;
   try {
-    imports_ = std::make_unique<WasmImports>();
+    imports_.emplace();
     if (cfg_.imports) cfg_.imports(*imports_, ctx);
     if (deadline_) check_time_after_host_calls(imports_->linker, ctx.loop(), *deadline_, cfg_.limits.max_execution_ms);
     program_ = cfg_.component ? component_program(*imports_, cfg_.component, cfg_.method, cfg_.args, limits)
@@ -69,14 +69,14 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
 
 // Moves on to the program's next call; the process is done when there is none.
 StepResult WasmProcess::next_call() {
-  std::unique_ptr<WasmCall> next;
+  WasmCall* next = nullptr;
   try {
     next = program_->next_call();
     if (!next) return StepResult::done(call_ ? call_->result() : Value());
   } catch (const std::exception& e) {
     return StepResult::fail(e.what());
   }
-  call_ = std::move(next);
+  call_ = next;
   return StepResult::cont();
 }
 
@@ -158,8 +158,8 @@ void WasmProcess::close() {
   op_.reset();
   completion_.reset();
   deadline_timer_.cancel();
-  call_.reset();
-  program_.reset();
+  call_ = nullptr;
+  if (program_) recycle(std::move(program_));
   imports_.reset();
 }
 

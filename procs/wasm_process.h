@@ -72,9 +72,9 @@ class WasmProcess : public Process {
   StepResult next_call();
 
   WasmProcessConfig cfg_;
-  std::unique_ptr<WasmImports> imports_;
+  std::optional<WasmImports> imports_;
   std::unique_ptr<WasmProgram> program_;
-  std::unique_ptr<WasmCall> call_;  // the call being driven
+  WasmCall* call_ = nullptr;  // the call being driven (program_ owns it)
   std::unique_ptr<AsyncOp> op_;
   std::shared_ptr<Completion> completion_;
   std::optional<Clock::time_point> deadline_;

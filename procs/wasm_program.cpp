@@ -2,6 +2,7 @@
 // component (one call of an export), each call an Execution the process drives.
 #include "procs/wasm_program.h"
 
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -16,23 +17,89 @@ namespace wippy::procs {
 
 namespace {
 
+// A call of a core function. The program keeps one and starts each of its calls in
+// the same place.
 class CoreCall : public WasmCall {
  public:
-  explicit CoreCall(std::unique_ptr<interp::Execution> exec) : exec_(std::move(exec)) {}
+  void start(interp::Store& store, interp::FuncInst* func, std::span<const uint64_t> args) {
+    exec_.emplace(store, func, args);
+  }
   interp::Execution& execution() override { return *exec_; }
   Value result() override { return from_wasm_results(exec_->func_type(), exec_->results()); }
 
  private:
-  std::unique_ptr<interp::Execution> exec_;
+  std::optional<interp::Execution> exec_;
 };
+
+// A shared_ptr that does not own `store` (engine::Instance wants one): the program
+// holds its store by value, which saves an allocation per process.
+std::shared_ptr<interp::Store> unowned(interp::Store& store) { return {std::shared_ptr<interp::Store>(), &store}; }
 
 class CoreProgram : public WasmProgram {
  public:
   CoreProgram(const WasmImports& imports, engine::ModulePtr module, const std::string& method, std::span<const Value> args,
               const engine::Limits& limits, component::TypePtr wit_func)
-      : instance_(imports.linker, std::move(module), limits), method_(method), wit_func_(std::move(wit_func)) {
+      : store_(limits),
+        instance_(imports.linker, std::move(module), unowned(store_)),
+        wit_func_(std::move(wit_func)) {
+    prepare(method, args);
+  }
+
+  // Whether a finished program of `m` can run the next process of `m`: the module has
+  // nothing a run could change (no memory, table, global or import; no segments), so
+  // restart() resets all there is (the stage, the arguments, the fuel count).
+  static bool stateless(const interp::Module& m, const component::TypePtr& wit_func) {
+    return !wit_func && m.imports.empty() && m.memories.empty() && m.tables.empty() && m.globals.empty() &&
+           m.elems.empty() && m.datas.empty();
+  }
+  const interp::Module* module() const { return &instance_.module(); }
+  bool reusable() const { return stateless(instance_.module(), wit_func_); }
+  void restart(const std::string& method, std::span<const Value> args, const engine::Limits& limits) {
+    store_.limits() = limits;
+    store_.fuel_consumed = 0;
+    stage_ = Stage::Start;
+    prepare(method, args);
+  }
+
+  WasmCall* next_call() override {
+    switch (stage_) {
+      case Stage::Start:
+        stage_ = Stage::Initialize;
+        if (const auto& start = instance_.module().start) {
+          call_.start(store_, instance_.raw().funcs.at(*start), {});
+          return &call_;
+        }
+        [[fallthrough]];
+      case Stage::Initialize:
+        stage_ = Stage::Method;
+        if (initialize_) {
+          call_.start(store_, initialize_, {});
+          return &call_;
+        }
+        [[fallthrough]];
+      case Stage::Method:
+        stage_ = Stage::Done;
+        if (wit_func_) {
+          wit_call_ = wit_call(instance_, method_, wit_func_, wit_args_);
+          return wit_call_.get();
+        }
+        call_.start(store_, method_func_, args_);
+        return &call_;
+      case Stage::Done: break;
+    }
+    return nullptr;
+  }
+  interp::Store& store() override { return store_; }
+
+ private:
+  enum class Stage { Start, Initialize, Method, Done };
+
+  // The method's export, its arguments, and whether a reactor's `_initialize` runs first.
+  void prepare(const std::string& method, std::span<const Value> args) {
     auto ext = instance_.get_export(method);
     if (!ext || ext->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + method);
+    method_ = method;
+    method_func_ = ext->func;
     if (wit_func_) {
       try {
         wit_args_ = to_component_args(*wit_func_, args);
@@ -40,40 +107,24 @@ class CoreProgram : public WasmProgram {
         throw std::runtime_error(fmt::format("`{}`: {}", method, e.what()));
       }
     } else {
-      args_ = to_wasm_args(*ext->func->type, args);
+      to_wasm_args(*ext->func->type, args, args_);
     }
-    reactor_ = is_reactor(instance_.module()) && method != "_initialize" && method != "_start";
+    initialize_ = nullptr;
+    if (is_reactor(instance_.module()) && method != "_initialize" && method != "_start")
+      initialize_ = instance_.get_export("_initialize")->func;
   }
 
-  std::unique_ptr<WasmCall> next_call() override {
-    switch (stage_) {
-      case Stage::Start:
-        stage_ = Stage::Initialize;
-        if (auto ex = instance_.start()) return std::make_unique<CoreCall>(std::move(ex));
-        [[fallthrough]];
-      case Stage::Initialize:
-        stage_ = Stage::Method;
-        if (reactor_) return std::make_unique<CoreCall>(instance_.call("_initialize", {}));
-        [[fallthrough]];
-      case Stage::Method:
-        stage_ = Stage::Done;
-        if (wit_func_) return wit_call(instance_, method_, wit_func_, wit_args_);
-        return std::make_unique<CoreCall>(instance_.call(method_, args_));
-      case Stage::Done: break;
-    }
-    return nullptr;
-  }
-  interp::Store& store() override { return instance_.store(); }
-
- private:
-  enum class Stage { Start, Initialize, Method, Done };
+  interp::Store store_;  // declared first: the instance lives in it
   engine::Instance instance_;
   std::string method_;
+  interp::FuncInst* method_func_ = nullptr;
+  interp::FuncInst* initialize_ = nullptr;  // a reactor's `_initialize`, run before the method
   component::TypePtr wit_func_;
   std::vector<uint64_t> args_;
   std::vector<component::Value> wit_args_;
-  bool reactor_ = false;
   Stage stage_ = Stage::Start;
+  CoreCall call_;
+  std::unique_ptr<WasmCall> wit_call_;
 };
 
 class ComponentCall : public WasmCall {
@@ -117,10 +168,10 @@ class ComponentProgram : public WasmProgram {
     instance_ = std::make_unique<component::ComponentInstance>(std::move(c), imports.components, limits);
   }
 
-  std::unique_ptr<WasmCall> next_call() override {
-    if (called_) return nullptr;
-    called_ = true;
-    return std::make_unique<ComponentCall>(instance_->prepare(method_, args_), *func_, method_);
+  WasmCall* next_call() override {
+    if (call_) return nullptr;
+    call_ = std::make_unique<ComponentCall>(instance_->prepare(method_, args_), *func_, method_);
+    return call_.get();
   }
   interp::Store& store() override { return instance_->store(); }
 
@@ -129,7 +180,7 @@ class ComponentProgram : public WasmProgram {
   const component::Type* func_ = nullptr;
   std::vector<component::Value> args_;
   std::unique_ptr<component::ComponentInstance> instance_;
-  bool called_ = false;
+  std::unique_ptr<ComponentCall> call_;
 };
 
 }  // namespace
@@ -151,10 +202,47 @@ void check_wasi_imports(const component::Component& c, const component::Linker& 
   }
 }
 
+namespace {
+
+// Finished programs of stateless modules, per thread (no lock), for the next process
+// of the same module: a spawn then costs no instantiation. Bounded; the oldest go
+// first. They keep their modules alive until then, or until the thread ends.
+constexpr size_t kMaxSparePrograms = 64;
+struct SparePrograms {
+  std::vector<std::unique_ptr<CoreProgram>> items;
+  ~SparePrograms();
+};
+thread_local SparePrograms t_spare_programs;
+// Set once the thread's pool is destroyed (a process closed by a static destructor
+// after that is simply destroyed). Trivially destructible, so still readable then.
+thread_local bool t_spare_programs_gone = false;
+SparePrograms::~SparePrograms() { t_spare_programs_gone = true; }
+
+}  // namespace
+
 std::unique_ptr<WasmProgram> core_program(const WasmImports& imports, engine::ModulePtr module, const std::string& method,
                                           std::span<const Value> args, const engine::Limits& limits,
                                           component::TypePtr wit_func) {
+  if (CoreProgram::stateless(*module, wit_func) && !t_spare_programs_gone) {
+    std::vector<std::unique_ptr<CoreProgram>>& spare = t_spare_programs.items;
+    for (size_t i = spare.size(); i-- > 0;) {
+      if (spare[i]->module() != module.get()) continue;
+      std::unique_ptr<CoreProgram> p = std::move(spare[i]);
+      spare.erase(spare.begin() + static_cast<std::ptrdiff_t>(i));
+      p->restart(method, args, limits);  // may throw (a missing export, bad arguments): p is dropped
+      return p;
+    }
+  }
   return std::make_unique<CoreProgram>(imports, std::move(module), method, args, limits, std::move(wit_func));
+}
+
+void recycle(std::unique_ptr<WasmProgram> program) {
+  auto* core = dynamic_cast<CoreProgram*>(program.get());
+  if (!core || !core->reusable() || t_spare_programs_gone) return;
+  std::vector<std::unique_ptr<CoreProgram>>& spare = t_spare_programs.items;
+  if (spare.size() == kMaxSparePrograms) spare.erase(spare.begin());
+  program.release();
+  spare.emplace_back(core);
 }
 
 std::unique_ptr<WasmProgram> component_program(const WasmImports& imports, std::shared_ptr<const component::Component> c,

@@ -32,8 +32,10 @@ class WasmProgram {
  public:
   virtual ~WasmProgram() = default;
   // The next call to drive, or null when the last one (the method) was made. The
-  // result of the last call is the process's result.
-  virtual std::unique_ptr<WasmCall> next_call() = 0;
+  // result of the last call is the process's result. The program owns its calls: one
+  // stays valid until the next next_call() (the last one until the program ends), so
+  // a process costs no allocation per call.
+  virtual WasmCall* next_call() = 0;
   virtual interp::Store& store() = 0;
   // Bytes of linear memory the instance holds, a component's core instances together
   // (memories never shrink: also its peak).
@@ -48,6 +50,12 @@ class WasmProgram {
 std::unique_ptr<WasmProgram> core_program(const WasmImports& imports, engine::ModulePtr module, const std::string& method,
                                           std::span<const Value> args, const engine::Limits& limits,
                                           component::TypePtr wit_func = nullptr);
+
+// Takes back a program its process is done with: a stateless core module's (no
+// memory, table, global, import or segment) is kept, per thread and bounded, and
+// core_program() restarts it for the next process of that module instead of
+// instantiating again. Others are destroyed.
+void recycle(std::unique_ptr<WasmProgram> program);
 
 // A component: instantiated with `imports.components` (its core start functions
 // run there), then one call of `method` (`name` or `iface#func`) with `args` lowered
