@@ -159,7 +159,7 @@ void WasmProcess::close() {
   completion_.reset();
   deadline_timer_.cancel();
   call_ = nullptr;
-  if (program_) recycle(std::move(program_));
+  program_.reset();
   imports_.reset();
 }
 

@@ -41,24 +41,22 @@ class CoreProgram : public WasmProgram {
               const engine::Limits& limits, component::TypePtr wit_func)
       : store_(limits),
         instance_(imports.linker, std::move(module), unowned(store_)),
+        method_(method),
         wit_func_(std::move(wit_func)) {
-    prepare(method, args);
-  }
-
-  // Whether a finished program of `m` can run the next process of `m`: the module has
-  // nothing a run could change (no memory, table, global or import; no segments), so
-  // restart() resets all there is (the stage, the arguments, the fuel count).
-  static bool stateless(const interp::Module& m, const component::TypePtr& wit_func) {
-    return !wit_func && m.imports.empty() && m.memories.empty() && m.tables.empty() && m.globals.empty() &&
-           m.elems.empty() && m.datas.empty();
-  }
-  const interp::Module* module() const { return &instance_.module(); }
-  bool reusable() const { return stateless(instance_.module(), wit_func_); }
-  void restart(const std::string& method, std::span<const Value> args, const engine::Limits& limits) {
-    store_.limits() = limits;
-    store_.fuel_consumed = 0;
-    stage_ = Stage::Start;
-    prepare(method, args);
+    auto ext = instance_.get_export(method);
+    if (!ext || ext->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + method);
+    method_func_ = ext->func;
+    if (wit_func_) {
+      try {
+        wit_args_ = to_component_args(*wit_func_, args);
+      } catch (const ValueError& e) {
+        throw std::runtime_error(fmt::format("`{}`: {}", method, e.what()));
+      }
+    } else {
+      args_ = to_wasm_args(*ext->func->type, args);
+    }
+    if (is_reactor(instance_.module()) && method != "_initialize" && method != "_start")
+      initialize_ = instance_.get_export("_initialize")->func;
   }
 
   WasmCall* next_call() override {
@@ -93,27 +91,6 @@ class CoreProgram : public WasmProgram {
 
  private:
   enum class Stage { Start, Initialize, Method, Done };
-
-  // The method's export, its arguments, and whether a reactor's `_initialize` runs first.
-  void prepare(const std::string& method, std::span<const Value> args) {
-    auto ext = instance_.get_export(method);
-    if (!ext || ext->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + method);
-    method_ = method;
-    method_func_ = ext->func;
-    if (wit_func_) {
-      try {
-        wit_args_ = to_component_args(*wit_func_, args);
-      } catch (const ValueError& e) {
-        throw std::runtime_error(fmt::format("`{}`: {}", method, e.what()));
-      }
-    } else {
-      to_wasm_args(*ext->func->type, args, args_);
-    }
-    initialize_ = nullptr;
-    if (is_reactor(instance_.module()) && method != "_initialize" && method != "_start")
-      initialize_ = instance_.get_export("_initialize")->func;
-  }
-
   interp::Store store_;  // declared first: the instance lives in it
   engine::Instance instance_;
   std::string method_;
@@ -202,47 +179,10 @@ void check_wasi_imports(const component::Component& c, const component::Linker& 
   }
 }
 
-namespace {
-
-// Finished programs of stateless modules, per thread (no lock), for the next process
-// of the same module: a spawn then costs no instantiation. Bounded; the oldest go
-// first. They keep their modules alive until then, or until the thread ends.
-constexpr size_t kMaxSparePrograms = 64;
-struct SparePrograms {
-  std::vector<std::unique_ptr<CoreProgram>> items;
-  ~SparePrograms();
-};
-thread_local SparePrograms t_spare_programs;
-// Set once the thread's pool is destroyed (a process closed by a static destructor
-// after that is simply destroyed). Trivially destructible, so still readable then.
-thread_local bool t_spare_programs_gone = false;
-SparePrograms::~SparePrograms() { t_spare_programs_gone = true; }
-
-}  // namespace
-
 std::unique_ptr<WasmProgram> core_program(const WasmImports& imports, engine::ModulePtr module, const std::string& method,
                                           std::span<const Value> args, const engine::Limits& limits,
                                           component::TypePtr wit_func) {
-  if (CoreProgram::stateless(*module, wit_func) && !t_spare_programs_gone) {
-    std::vector<std::unique_ptr<CoreProgram>>& spare = t_spare_programs.items;
-    for (size_t i = spare.size(); i-- > 0;) {
-      if (spare[i]->module() != module.get()) continue;
-      std::unique_ptr<CoreProgram> p = std::move(spare[i]);
-      spare.erase(spare.begin() + static_cast<std::ptrdiff_t>(i));
-      p->restart(method, args, limits);  // may throw (a missing export, bad arguments): p is dropped
-      return p;
-    }
-  }
   return std::make_unique<CoreProgram>(imports, std::move(module), method, args, limits, std::move(wit_func));
-}
-
-void recycle(std::unique_ptr<WasmProgram> program) {
-  auto* core = dynamic_cast<CoreProgram*>(program.get());
-  if (!core || !core->reusable() || t_spare_programs_gone) return;
-  std::vector<std::unique_ptr<CoreProgram>>& spare = t_spare_programs.items;
-  if (spare.size() == kMaxSparePrograms) spare.erase(spare.begin());
-  program.release();
-  spare.emplace_back(core);
 }
 
 std::unique_ptr<WasmProgram> component_program(const WasmImports& imports, std::shared_ptr<const component::Component> c,

@@ -51,12 +51,6 @@ std::unique_ptr<WasmProgram> core_program(const WasmImports& imports, engine::Mo
                                           std::span<const Value> args, const engine::Limits& limits,
                                           component::TypePtr wit_func = nullptr);
 
-// Takes back a program its process is done with: a stateless core module's (no
-// memory, table, global, import or segment) is kept, per thread and bounded, and
-// core_program() restarts it for the next process of that module instead of
-// instantiating again. Others are destroyed.
-void recycle(std::unique_ptr<WasmProgram> program);
-
 // A component: instantiated with `imports.components` (its core start functions
 // run there), then one call of `method` (`name` or `iface#func`) with `args` lowered
 // by its WIT types (procs/component_values.h). Throws: a missing export (listing the

@@ -34,17 +34,11 @@ double number_arg(const Value& v, size_t i, ValType t) {
 }  // namespace
 
 std::vector<uint64_t> to_wasm_args(const interp::FuncType& type, std::span<const Value> args) {
-  std::vector<uint64_t> cells;
-  to_wasm_args(type, args, cells);
-  return cells;
-}
-
-void to_wasm_args(const interp::FuncType& type, std::span<const Value> args, std::vector<uint64_t>& cells) {
   if (args.size() != type.params.size()) {
     throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(type.params.size()) +
                                 ", got " + std::to_string(args.size()));
   }
-  cells.clear();
+  std::vector<uint64_t> cells;
   cells.reserve(args.size());
   for (size_t i = 0; i < args.size(); i++) {
     ValType t = type.params[i];
@@ -78,6 +72,7 @@ void to_wasm_args(const interp::FuncType& type, std::span<const Value> args, std
         throw std::invalid_argument(arg_prefix(i) + "unsupported parameter type " + interp::val_type_name(t));
     }
   }
+  return cells;
 }
 
 namespace {

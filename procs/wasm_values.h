@@ -19,8 +19,6 @@ namespace wippy::procs {
 //   "argument 2: integer 4294967296 out of range for i32"
 //   "argument 1: unsupported parameter type v128"
 std::vector<uint64_t> to_wasm_args(const interp::FuncType& type, std::span<const Value> args);
-// The same into `cells` (replacing its contents, keeping its capacity).
-void to_wasm_args(const interp::FuncType& type, std::span<const Value> args, std::vector<uint64_t>& cells);
 
 // One result -> that value (i32/i64 as signed integers, f32/f64 as doubles, a null
 // reference as nil, a v128 as a 32-digit hex string); several -> an array; none -> nil.

@@ -323,50 +323,5 @@ TEST(WasmProcess, Scale10000FromADriverProcess) {
   EXPECT_EQ(sys.host("wasm")->stats().spawned, uint64_t(kN + 1));
 }
 
-// Runs `p` on the "wasm" host of `sys` and returns its EXIT event.
-Event run_on(System& sys, std::unique_ptr<Process> p) {
-  ExitCollector c;
-  EXPECT_TRUE(sys.spawn_process("wasm", std::move(p), c.options()));
-  EXPECT_TRUE(c.wait_for(1));
-  return c.only();
-}
-
-// A stateless module's finished program is restarted for the next process on the same
-// worker: each process gets its own arguments, a fresh fuel count and its own limits.
-TEST(WasmProcess, ReusedStatelessProgramsStartAfresh) {
-  System sys;
-  sys.add_host(host_opts(1));  // one worker: the second process reuses the first's program
-  auto run = [&](std::string method, std::vector<Value> args, WasmLimits limits = {}) {
-    return run_on(sys, wasm("pure", std::move(method), std::move(args), limits));
-  };
-  EXPECT_EQ(run("compute", {6, 7}).value, Value(42));
-  EXPECT_EQ(run("compute", {3, 5}).value, Value(15));
-  // count(1000) takes about 4,000 fuel units: twice under a 6,000 limit only if each
-  // process counts from zero.
-  WasmLimits fuel;
-  fuel.fuel = 6000;
-  EXPECT_EQ(run("count", {1000}, fuel).value, Value(0));
-  EXPECT_EQ(run("count", {1000}, fuel).value, Value(0));
-  EXPECT_EQ(run("count", {100000}, fuel).error, "fuel exhausted");
-  EXPECT_EQ(run("count", {100000}).value, Value(0));  // no limit now
-  WasmLimits shallow;
-  shallow.max_call_depth = 50;
-  EXPECT_EQ(run("depth", {100}, shallow).error, "call stack exhausted");
-  EXPECT_EQ(run("depth", {100}).value, Value(0));
-  EXPECT_EQ(run("unreachable", {}).error, "unreachable");
-  EXPECT_EQ(run("missing", {}).error, "export not found: missing");
-  EXPECT_EQ(run("compute", {6}).error, "parameter count mismatch: expected 2, got 1");
-  EXPECT_EQ(run("compute", {2, 21}).value, Value(42));
-}
-
-// A module with state (a memory, a global the start function sets) is never
-// reused: each process sees a freshly instantiated module.
-TEST(WasmProcess, ModulesWithStateAreInstantiatedPerProcess) {
-  System sys;
-  sys.add_host(host_opts(1));
-  for (int i = 0; i < 3; i++)  // grow returns the old size: 1 page each time, never more
-    EXPECT_EQ(run_on(sys, wasm("basic", "grow", {1})).value, Value(1)) << "process " << i;
-}
-
 }  // namespace
 }  // namespace wippy::procs::test
