@@ -84,7 +84,7 @@ void Translator::translate(Function& fn, Reader body) {
   fn.entry = fn.code.data() + entry_skip;  // the code never moves again
   fn.zero_cells = fn.locals_end - fn.num_params;
   fn.max_stack = stack_.max_cells() + 1;
-  fn.frame_size = fn.locals_end + fn.max_stack;
+  fn.frame_size = std::max(fn.locals_end + fn.max_stack, fn.num_params + Function::kZeroedAtEntry);
 }
 
 void Translator::instruction(WasmOp opc) {
