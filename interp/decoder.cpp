@@ -133,7 +133,8 @@ class Decoder {
       fn->num_results = cell_count(type.results);
       m_.functions.push_back(std::move(fn));
     }
-    for (size_t i = 0; i < bodies_.size(); ++i) compile(*m_.functions[i], bodies_[i]);
+    FunctionCompiler compiler(m_);
+    for (size_t i = 0; i < bodies_.size(); ++i) compile(compiler, *m_.functions[i], bodies_[i]);
   }
 
  private:
@@ -561,11 +562,11 @@ class Decoder {
     }
   }
 
-  void compile(Function& fn, const PendingBody& b) {
+  void compile(FunctionCompiler& compiler, Function& fn, const PendingBody& b) {
     Reader body(bytes_.subspan(b.begin, b.size), b.begin);
     try {
       read_locals(body, fn);
-      compile_function(m_, fn, body);
+      compiler.compile(fn, body);
     } catch (const ModuleError& e) {
       if (e.kind() == ModuleError::Kind::Malformed && std::string_view(e.what()).starts_with("unexpected end")) {
         const size_t end = b.begin + b.size;

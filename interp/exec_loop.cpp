@@ -180,12 +180,15 @@ call_func_inst:
   } while (0)
 
 // Zeroes the declared locals of `f` and its zero cell in the frame at fp (its
-// arguments are in place). Most functions declare no locals: one cell.
-#define ZERO_LOCALS(f)                                         \
-  do {                                                         \
-    uint64_t* z_ = fp + (f)->num_params;                       \
-    z_[0] = 0;                                                 \
-    for (uint32_t i = 1, n = (f)->zero_cells; i < n; ++i) z_[i] = 0; \
+// arguments are in place). Most functions declare few locals: the first
+// kZeroedAtEntry cells are cleared without a loop (the frame has room for them; the
+// cells past the locals are the operand stack's, written before they are read).
+#define ZERO_LOCALS(f)                                                                       \
+  do {                                                                                       \
+    uint64_t* z_ = fp + (f)->num_params;                                                     \
+    static_assert(Function::kZeroedAtEntry == 4);                                            \
+    z_[0] = z_[1] = z_[2] = z_[3] = 0;                                                       \
+    for (uint32_t i = Function::kZeroedAtEntry, n = (f)->zero_cells; i < n; ++i) z_[i] = 0; \
   } while (0)
 
 // Starts `f` in the frame at fp (its arguments in place): zeroes its declared locals

@@ -40,30 +40,22 @@ uint32_t Translator::place_label() {
   return here();
 }
 
-// Counts one wasm instruction into the current straight-line segment.
-void Translator::begin_instr() {
-  if (dead_ || !m_.fuel_metering) return;
-  if (need_segment_) start_segment();
-  operands_of<Op::Fuel>(fuel_slot_).cost++;
-  fn_.offsets.push_back({here(), static_cast<uint32_t>(instr_offset_)});
-}
-
 // Turns target indices into pointers. In metered code each target is a Fuel
 // instruction: the branch jumps past it and its cost word gets that segment's cost,
 // so a taken branch does the Fuel instruction's work. When the fuel left does not
 // cover it, the branch lands on the Fuel instruction instead (see TAKE_BRANCH), which
 // yields or traps as usual.
-void Translator::finish_branches() {
+void Translator::finish_branches(std::vector<Slot>& code) {
   const void* fuel_op = handlers_[static_cast<int>(Op::Fuel)];
   for (uint32_t w : targets_) {
-    auto& to = *reinterpret_cast<layout::BranchTo*>(&code_[w]);
+    auto& to = *reinterpret_cast<layout::BranchTo*>(&code[w]);
     uint64_t t = to.target.u64;
     if (m_.fuel_metering) {
-      if (code_[t].op != fuel_op) throw std::logic_error("branch target without a Fuel instruction");
-      to.cost = operands_of<Op::Fuel>(static_cast<uint32_t>(t)).cost;
+      if (code[t].op != fuel_op) throw std::logic_error("branch target without a Fuel instruction");
+      to.cost = reinterpret_cast<const LayoutOf<Op::Fuel>*>(&code[t + 1])->cost;
       t += 1 + kOperandWords<Op::Fuel>;
     }
-    to.target.target = code_.data() + t;
+    to.target.target = code.data() + t;
   }
 }
 

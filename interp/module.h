@@ -107,7 +107,10 @@ struct Function {
   // zeroed at entry and never written (the translator's constant 0).
   uint32_t locals_end = 0;
   uint32_t max_stack = 0;      // operand stack cells needed above the locals
-  uint32_t frame_size = 0;     // locals_end + max_stack: cells a call needs
+  // Cells a call needs: locals_end + max_stack, and at least num_params +
+  // kZeroedAtEntry (a call clears that many cells after the parameters at once).
+  uint32_t frame_size = 0;
+  static constexpr uint32_t kZeroedAtEntry = 4;
   // A call charges the fuel of the function's first segment itself and enters after
   // its Fuel instruction (so an out-of-budget call yields before the call).
   int64_t entry_fuel = 0;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,20 +36,34 @@ struct Val {
   static Val constant(ValType t, uint64_t bits) { return Val{t, Kind::Const, 0, 0, bits}; }
 };
 
+// A list of value types owned by the module (a function type's) or by kOneType.
+using TypeList = std::span<const ValType>;
+// Every value type as a list of one, indexed by its encoding byte (block types `t`).
+inline constexpr auto kOneType = [] {
+  std::array<ValType, 256> a{};
+  for (int i = 0; i < 256; ++i) a[i] = static_cast<ValType>(i);
+  return a;
+}();
+inline TypeList one_type(ValType t) { return {&kOneType[static_cast<uint8_t>(t)], 1}; }
+inline bool same_types(TypeList a, TypeList b) { return std::ranges::equal(a, b); }
+
 struct Ctrl {
   enum class Kind : uint8_t { Body, Block, Loop, If };
   Kind kind = Kind::Body;  // what opened it: the function body, block, loop or if
-  std::vector<ValType> params, results;
+  TypeList params, results;
   uint32_t height = 0;  // operand stack height below the params
   uint32_t base = 0;    // the home slot of the first label value
   bool unreachable = false;
   bool entered_dead = false;     // no code is emitted for a block inside dead code
   uint32_t loop_start = 0;       // loop: code index of the header
-  std::vector<uint32_t> fixups;  // forward BranchTo words to patch at `end`
+  // The last forward BranchTo word to patch at `end`; each such word holds the one
+  // before it until then (a chain through the code, ending in kNoFixup).
+  uint32_t fixups = kNoFixup;
   int64_t else_fixup = -1;       // if: the conditional jump's BranchTo word until `else`
   bool else_seen = false;
 
-  const std::vector<ValType>& label_types() const { return kind == Kind::Loop ? params : results; }
+  static constexpr uint32_t kNoFixup = UINT32_MAX;
+  TypeList label_types() const { return kind == Kind::Loop ? params : results; }
 };
 
 class OperandStack {
@@ -56,6 +72,11 @@ class OperandStack {
   explicit OperandStack(const size_t& instr_offset) : instr_offset_(instr_offset) {}
   // The home of the first stack value (after the locals).
   void set_base(uint32_t base) { base_ = max_home_ = base; }
+  // Empties both stacks for the next function (keeping their buffers).
+  void clear() {
+    vals_.clear();
+    ctrls_.clear();
+  }
 
   uint32_t depth() const { return static_cast<uint32_t>(vals_.size()); }
   Val& at(uint32_t d) { return vals_[d]; }
@@ -88,7 +109,7 @@ class OperandStack {
   }
   // Checks that the top of the stack has these types without consuming them (as pop
   // would: below the block's height only unreachable code has values, of any type).
-  void check_top(const std::vector<ValType>& ts) const {
+  void check_top(TypeList ts) const {
     const Ctrl& c = ctrls_.back();
     size_t available = vals_.size() - c.height;
     for (size_t i = 0; i < ts.size(); ++i) {

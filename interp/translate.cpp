@@ -10,47 +10,57 @@
 
 namespace wippy::interp {
 
-Translator::Translator(const Module& m, Function& fn, Reader& r)
-    : m_(m), fn_(fn), r_(r), handlers_(Execution::handler_table()), stack_(instr_offset_) {}
+Translator::Translator(const Module& m)
+    : m_(m), handlers_(Execution::handler_table()), stack_(instr_offset_) {}
 
-void Translator::push(Val v) {
-  if (v.kind != Val::Kind::Home) {
-    deferred_from_ = std::min(deferred_from_, depth());
-    if (depth() - deferred_from_ >= kMaxDeferred) {
-      uint32_t keep_from = depth() - kMaxDeferred / 2;
-      for (uint32_t i = deferred_from_; i < keep_from; ++i) materialize(i);
-      deferred_from_ = keep_from;
-    }
+void Translator::make_room_to_defer() {
+  deferred_from_ = std::min(deferred_from_, depth());
+  if (depth() - deferred_from_ >= kMaxDeferred) {
+    uint32_t keep_from = depth() - kMaxDeferred / 2;
+    for (uint32_t i = deferred_from_; i < keep_from; ++i) materialize(i);
+    deferred_from_ = keep_from;
   }
-  stack_.push(v);
 }
 
-void Translator::translate() {
-  const FuncType& type = m_.types[fn_.type_index];
-  local_types_ = type.params;
-  local_types_.insert(local_types_.end(), fn_.local_types.begin(), fn_.local_types.end());
+void Translator::translate(Function& fn, Reader body) {
+  fn_ = &fn;
+  r_ = body;
+  stack_.clear();
+  code_.clear();
+  targets_.clear();
+  offsets_.clear();
+  deferred_from_ = 0;
+  dead_ = false;
+  need_segment_ = true;
+  fuel_slot_ = 0;
+  forget_last();
+  last_op_ = Op::Unreachable;
+
+  const FuncType& type = m_.types[fn.type_index];
+  local_types_.assign(type.params.begin(), type.params.end());
+  local_types_.insert(local_types_.end(), fn.local_types.begin(), fn.local_types.end());
   uint32_t slot = 0;
-  local_slots_.reserve(local_types_.size());
+  local_slots_.clear();
   for (ValType t : local_types_) {
     local_slots_.push_back(slot);
     slot += cell_count(t);
   }
 
-  zero_slot_ = fn_.num_locals;  // zeroed with the locals at entry, never written
-  fn_.locals_end = fn_.num_locals + 1;
-  stack_.set_base(fn_.locals_end);
+  zero_slot_ = fn.num_locals;  // zeroed with the locals at entry, never written
+  fn.locals_end = fn.num_locals + 1;
+  stack_.set_base(fn.locals_end);
 
-  Ctrl body;
-  body.kind = Ctrl::Kind::Body;
-  body.results = type.results;
-  body.base = fn_.locals_end;
-  stack_.ctrls().push_back(std::move(body));
+  Ctrl outer;
+  outer.kind = Ctrl::Kind::Body;
+  outer.results = type.results;
+  outer.base = fn.locals_end;
+  stack_.ctrls().push_back(outer);
 
   // Every call zeroes the declared locals: work proportional to their number, charged
   // like bulk operations (1 unit per 64 cells) in the entry segment.
   if (m_.fuel_metering) {
     start_segment();
-    operands_of<Op::Fuel>(fuel_slot_).cost = (fn_.locals_end - fn_.num_params) / 64;
+    operands_of<Op::Fuel>(fuel_slot_).cost = (fn.locals_end - fn.num_params) / 64;
   }
 
   while (!stack_.ctrls().empty()) {
@@ -64,15 +74,17 @@ void Translator::translate() {
 
   uint32_t entry_skip = 0;
   if (!code_.empty() && code_[0].op == handlers_[static_cast<int>(Op::Fuel)]) {
-    fn_.entry_fuel = operands_of<Op::Fuel>(0).cost;
+    fn.entry_fuel = operands_of<Op::Fuel>(0).cost;
     entry_skip = 1 + kOperandWords<Op::Fuel>;
   }
-  finish_branches();
-  fn_.code = std::move(code_);
-  fn_.entry = fn_.code.data() + entry_skip;  // the code never moves again
-  fn_.zero_cells = fn_.locals_end - fn_.num_params;
-  fn_.max_stack = stack_.max_cells() + 1;
-  fn_.frame_size = fn_.locals_end + fn_.max_stack;
+  // Exact-size copies: the buffers stay here for the next body.
+  fn.code.assign(code_.begin(), code_.end());
+  fn.offsets.assign(offsets_.begin(), offsets_.end());
+  finish_branches(fn.code);
+  fn.entry = fn.code.data() + entry_skip;  // the code never moves again
+  fn.zero_cells = fn.locals_end - fn.num_params;
+  fn.max_stack = stack_.max_cells() + 1;
+  fn.frame_size = std::max(fn.locals_end + fn.max_stack, fn.num_params + Function::kZeroedAtEntry);
 }
 
 void Translator::instruction(WasmOp opc) {
@@ -256,10 +268,10 @@ void Translator::prefixed_fc() {
   }
 }
 
-void Translator::read_block_type(std::vector<ValType>& params, std::vector<ValType>& results) {
+void Translator::read_block_type(TypeList& params, TypeList& results) {
   BlockType bt = interp::read_block_type(r_, m_);
   if (bt.kind == BlockType::Kind::Value) {
-    results.push_back(bt.value);
+    results = one_type(bt.value);
   } else if (bt.kind == BlockType::Kind::Index) {
     params = m_.types[bt.type_index].params;
     results = m_.types[bt.type_index].results;
@@ -325,8 +337,11 @@ void Translator::pop_i32_slots(uint32_t n, uint32_t* slots) {
   }
 }
 
-void compile_function(const Module& module, Function& fn, Reader body) {
-  Translator(module, fn, body).translate();
-}
+FunctionCompiler::FunctionCompiler(const Module& module) : translator_(std::make_unique<Translator>(module)) {}
+FunctionCompiler::~FunctionCompiler() = default;
+
+void FunctionCompiler::compile(Function& fn, Reader body) { translator_->translate(fn, body); }
+
+void compile_function(const Module& module, Function& fn, Reader body) { FunctionCompiler(module).compile(fn, body); }
 
 }  // namespace wippy::interp

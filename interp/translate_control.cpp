@@ -51,7 +51,7 @@ void Translator::control(WasmOp opc) {
     case WasmOp::BrTable:
       return br_table();
     case WasmOp::Return: {
-      const std::vector<ValType>& results = stack_.ctrls().front().results;
+      TypeList results = stack_.ctrls().front().results;
       stack_.check_top(results);
       if (!dead_) {
         uint32_t n = static_cast<uint32_t>(results.size());
@@ -87,7 +87,7 @@ void Translator::block(WasmOp opc) {
   read_block_type(c.params, c.results);
   Val cond;
   if (opc == WasmOp::If) cond = pop(ValType::I32);
-  std::vector<Val> params = pop_vals(c.params);
+  std::span<const Val> params = pop_vals(c.params);
   c.height = depth();
   c.base = next_home();
   c.entered_dead = dead_;
@@ -100,7 +100,7 @@ void Translator::block(WasmOp opc) {
     branch_to(static_cast<uint32_t>(c.else_fixup), 0);
     start_segment();
   }
-  stack_.ctrls().push_back(std::move(c));
+  stack_.ctrls().push_back(c);
 }
 
 void Translator::br_if() {
@@ -128,7 +128,8 @@ void Translator::br_table() {
   if (n > limits::kBrTableTargets)
     malformed("br_table too large: " + std::to_string(n) + " targets (limit " +
               std::to_string(limits::kBrTableTargets) + ")");
-  std::vector<uint32_t> depths(n + 1);
+  std::vector<uint32_t>& depths = depths_;
+  depths.resize(n + 1);
   for (auto& d : depths) d = r_.u32();
   Val index = pop(ValType::I32);
   size_t arity = label(depths.back()).label_types().size();
@@ -141,7 +142,8 @@ void Translator::br_table() {
     emit<Op::BrTable>({.index = use(index), .n = n});
     // Labels whose values are not in place get a landing pad that moves them first.
     uint32_t table_start = here();
-    std::vector<bool> needs_pad(n + 1);
+    std::vector<uint8_t>& needs_pad = needs_pad_;
+    needs_pad.assign(n + 1, 0);
     for (uint32_t i = 0; i <= n; ++i) {
       uint32_t word = here();
       append(layout::BranchTo{});
@@ -149,7 +151,7 @@ void Translator::br_table() {
       if (label_values_in_place(l)) {
         label_branch(l, word);
       } else {
-        needs_pad[i] = true;
+        needs_pad[i] = 1;
         branch_to(word, 0);
       }
     }
@@ -173,7 +175,7 @@ void Translator::end() {
   Ctrl& c = ctrls.back();
   // The function's single result, when nothing branches to the end, is returned from
   // wherever it is instead of being copied to its home first.
-  bool direct_return = ctrls.size() == 1 && !dead_ && c.fixups.empty() && c.results.size() == 1 &&
+  bool direct_return = ctrls.size() == 1 && !dead_ && c.fixups == Ctrl::kNoFixup && c.results.size() == 1 &&
                        depth() == c.height + 1;
   uint32_t result_slot = c.base;
   if (direct_return)
@@ -182,16 +184,20 @@ void Translator::end() {
     materialize_from(c.height);
   pop(c.results);
   if (depth() != c.height) invalid("type mismatch");
-  if (c.kind == Ctrl::Kind::If && !c.else_seen && c.params != c.results) invalid("type mismatch");
+  if (c.kind == Ctrl::Kind::If && !c.else_seen && !same_types(c.params, c.results)) invalid("type mismatch");
 
-  Ctrl done = std::move(ctrls.back());
+  Ctrl done = ctrls.back();
   ctrls.pop_back();
   forget_last();
   if (!done.entered_dead) dead_ = false;
-  if (!done.fixups.empty() || done.else_fixup >= 0) {
+  if (done.fixups != Ctrl::kNoFixup || done.else_fixup >= 0) {
     uint32_t label = place_label();
     if (done.else_fixup >= 0) code_[done.else_fixup].u64 = label;
-    for (uint32_t f : done.fixups) code_[f].u64 = label;
+    for (uint32_t f = done.fixups; f != Ctrl::kNoFixup;) {
+      auto next = static_cast<uint32_t>(code_[f].u64);
+      code_[f].u64 = label;
+      f = next;
+    }
   }
   if (ctrls.empty()) {
     if (!done.entered_dead) {
@@ -209,8 +215,9 @@ void Translator::emit_return(uint32_t first, uint32_t cells) {
   emit<Op::Return>({.first = first, .cells = cells});
 }
 
-std::vector<SlotPair> Translator::prepare_args(const std::vector<Val>& args) {
-  std::vector<SlotPair> copies;
+const std::vector<SlotPair>& Translator::prepare_args(std::span<const Val> args) {
+  std::vector<SlotPair>& copies = copies_;
+  copies.clear();
   for (const Val& a : args) {
     uint32_t src = use(a);  // constants: now
     if (src == a.home) continue;
@@ -224,10 +231,10 @@ void Translator::call(uint32_t func_index, bool tail) {
   const FuncType& t = m_.func_type(func_index);
   if (tail) check_tail_call(t);
   // Values below the arguments may stay deferred: a callee cannot change our locals.
-  std::vector<Val> args = pop_vals(t.params);
+  std::span<const Val> args = pop_vals(t.params);
   bool import = func_index < m_.num_imported_funcs;
   if (!dead_) {
-    std::vector<SlotPair> copies = prepare_args(args);
+    const std::vector<SlotPair>& copies = prepare_args(args);
     layout::ArgList list{.args = next_home(), .n = static_cast<uint32_t>(copies.size())};
     if (import && tail)
       emit<Op::ReturnCallImport>({.func = func_index, .args = list});
@@ -253,10 +260,10 @@ void Translator::call_indirect(bool tail) {
   const FuncType& t = m_.types[type_index];
   if (tail) check_tail_call(t);
   Val index = pop(ValType::I32);
-  std::vector<Val> args = pop_vals(t.params);
+  std::span<const Val> args = pop_vals(t.params);
   if (!dead_) {
     uint32_t index_slot = use(index);
-    std::vector<SlotPair> copies = prepare_args(args);
+    const std::vector<SlotPair>& copies = prepare_args(args);
     layout::ArgList list{.args = next_home(), .n = static_cast<uint32_t>(copies.size())};
     layout::CallIndirect operands{.table = table, .type_id = m_.type_ids[type_index], .index = index_slot, .args = list};
     if (tail)
@@ -271,7 +278,7 @@ void Translator::call_indirect(bool tail) {
 }
 
 void Translator::check_tail_call(const FuncType& callee) {
-  if (callee.results != stack_.ctrls().front().results) invalid("type mismatch");
+  if (!same_types(callee.results, stack_.ctrls().front().results)) invalid("type mismatch");
 }
 
 void Translator::emit_host_tail_return(const FuncType& callee) {

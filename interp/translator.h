@@ -39,10 +39,13 @@ bool imm_form(Op op, Op& imm_op);
 // Operators whose operands may be swapped (so that a constant goes on the right).
 bool commutative(Op op);
 
+// One translator serves all the bodies of a module in turn, so its buffers (code,
+// stacks, scratch lists) are allocated once per module, not per function.
 class Translator {
  public:
-  Translator(const Module& m, Function& fn, Reader& r);
-  void translate();
+  explicit Translator(const Module& m);
+  // See compile_function (compiler.h).
+  void translate(Function& fn, Reader body);
 
  private:
   [[noreturn]] void invalid(const std::string& msg) const {
@@ -58,24 +61,29 @@ class Translator {
   // a scan for deferred values costs O(1) per instruction, never O(stack): a deep
   // stack cannot make translation quadratic. Materialising early is always correct.
   static constexpr uint32_t kMaxDeferred = 64;
-  void push(ValType t) { push(Val{t}); }
-  void push(Val v);
-  void push(const std::vector<ValType>& ts) {
+  void push(ValType t) { stack_.push(Val{t}); }
+  void push(Val v) {
+    if (v.kind != Val::Kind::Home) make_room_to_defer();
+    stack_.push(v);
+  }
+  void make_room_to_defer();  // keeps the deferred window (see above) within bounds
+  void push(TypeList ts) {
     for (ValType t : ts) push(t);
   }
-  void push(const std::vector<Val>& vs) {
+  void push(std::span<const Val> vs) {
     for (const Val& v : vs) push(v);
   }
   Val pop() { return stack_.pop(); }
   Val pop(ValType expect) { return stack_.pop(expect); }
-  void pop(const std::vector<ValType>& ts) {
+  void pop(TypeList ts) {
     for (size_t i = ts.size(); i-- > 0;) pop(ts[i]);
   }
-  // Pops values of these types and returns them, deepest first, with their locations.
-  std::vector<Val> pop_vals(const std::vector<ValType>& ts) {
-    std::vector<Val> out(ts.size());
-    for (size_t i = ts.size(); i-- > 0;) out[i] = pop(ts[i]);
-    return out;
+  // Pops values of these types and returns them, deepest first, with their locations
+  // (in a buffer that the next pop_vals reuses).
+  std::span<const Val> pop_vals(TypeList ts) {
+    popped_.resize(ts.size());
+    for (size_t i = ts.size(); i-- > 0;) popped_[i] = pop(ts[i]);
+    return popped_;
   }
   void set_unreachable() {
     stack_.set_unreachable();
@@ -175,8 +183,8 @@ class Translator {
     return pos + 1 + static_cast<uint32_t>(offsetof(LayoutOf<O>, to) / sizeof(Slot));
   }
   void forward_branch(Ctrl& c, uint32_t word) {
-    c.fixups.push_back(word);
-    branch_to(word, 0);
+    branch_to(word, c.fixups);
+    c.fixups = word;
   }
   void label_branch(Ctrl& c, uint32_t word) {
     if (c.kind == Ctrl::Kind::Loop)
@@ -231,7 +239,7 @@ class Translator {
   // Label values: the top values are where label `c` wants them, or get copied there
   // (ascending order is safe: sources are never below their destinations).
   bool label_values_in_place(const Ctrl& c) {
-    uint32_t n = static_cast<uint32_t>(c.label_types().size());
+    auto n = static_cast<uint32_t>(c.label_types().size());
     if (depth() - n != c.height) return false;
     for (uint32_t i = c.height; i < depth(); ++i)
       if (at(i).kind != Val::Kind::Home) return false;
@@ -250,12 +258,19 @@ class Translator {
   void start_segment();
   bool at_empty_segment() const;
   uint32_t place_label();
-  void begin_instr();
-  void finish_branches();
+  // Counts one wasm instruction into the current straight-line segment.
+  void begin_instr() {
+    if (dead_ || !m_.fuel_metering) return;
+    if (need_segment_) start_segment();
+    operands_of<Op::Fuel>(fuel_slot_).cost++;
+    offsets_.push_back({here(), static_cast<uint32_t>(instr_offset_)});
+  }
+  // Resolves the branches in `code`, the finished copy of code_.
+  void finish_branches(std::vector<Slot>& code);
 
   // --- immediates ---
   Ctrl& label(uint32_t depth) { return stack_.label(depth); }
-  void read_block_type(std::vector<ValType>& params, std::vector<ValType>& results);
+  void read_block_type(TypeList& params, TypeList& results);
   // A load's or store's memory argument. With multi-memory, bit 6 of the alignment
   // flags means that a memory index follows them.
   struct MemArg {
@@ -332,7 +347,8 @@ class Translator {
   void emit_return(uint32_t first, uint32_t cells);
   // A call's arguments (already popped): constants are put in their homes now (before
   // the call instruction); the other arguments not yet in place become its copies.
-  std::vector<SlotPair> prepare_args(const std::vector<Val>& args);
+  // Returns them in a buffer that the next prepare_args reuses.
+  const std::vector<SlotPair>& prepare_args(std::span<const Val> args);
   void variable(WasmOp opc);
   void select(WasmOp opc);
   void numeric(WasmOp opc);
@@ -349,8 +365,8 @@ class Translator {
   void pop_i32_slots(uint32_t n, uint32_t* slots);
 
   const Module& m_;
-  Function& fn_;
-  Reader& r_;
+  Function* fn_ = nullptr;  // the function being translated, and its body
+  Reader r_{std::span<const uint8_t>{}};
   const void* const* handlers_;
   std::vector<ValType> local_types_;
   std::vector<uint32_t> local_slots_;  // the first slot of each local
@@ -359,6 +375,12 @@ class Translator {
   uint32_t deferred_from_ = 0;  // see push()
   std::vector<Slot> code_;
   std::vector<uint32_t> targets_;  // BranchTo words holding code indices, resolved at the end
+  std::vector<OffsetEntry> offsets_;  // becomes fn_->offsets
+  // Scratch lists of single instructions.
+  std::vector<Val> popped_;          // pop_vals
+  std::vector<SlotPair> copies_;     // prepare_args
+  std::vector<uint32_t> depths_;     // br_table
+  std::vector<uint8_t> needs_pad_;   // br_table
   bool dead_ = false;              // the current code is unreachable: emit nothing
   bool need_segment_ = true;       // the next counted instruction starts a segment
   uint32_t fuel_slot_ = 0;         // the code index of the current segment's Fuel instruction
