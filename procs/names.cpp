@@ -11,6 +11,7 @@ std::string NameRegistry::add(const std::string& name, const Pid& pid) {
     return "name " + name + " is already registered by " + it->second.to_string();
   }
   by_pid_.emplace(pid, name);
+  size_.store(by_name_.size(), std::memory_order_relaxed);
   lk.unlock();
   notify({name});
   return "";
@@ -35,12 +36,16 @@ bool NameRegistry::remove(const std::string& name, const Pid& owner) {
     }
   }
   by_name_.erase(it);
+  size_.store(by_name_.size(), std::memory_order_relaxed);
   lk.unlock();
   notify({name});
   return true;
 }
 
 void NameRegistry::release(const Pid& pid) {
+  // Every process ends here; most never had a name. A name the ending process added
+  // was counted before (its own thread), so a zero here means it holds none.
+  if (size_.load(std::memory_order_relaxed) == 0) return;
   std::vector<std::string> names;
   {
     std::lock_guard lk(mu_);
@@ -50,6 +55,7 @@ void NameRegistry::release(const Pid& pid) {
       names.push_back(p->second);
     }
     by_pid_.erase(b, e);
+    size_.store(by_name_.size(), std::memory_order_relaxed);
   }
   if (!names.empty()) notify(names);
 }

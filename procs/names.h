@@ -2,6 +2,7 @@
 // released when its process ends. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -33,6 +34,7 @@ class NameRegistry {
   std::function<void(const std::string&)> listener_;  // under mu_
   std::map<std::string, Pid, std::less<>> by_name_;
   std::multimap<Pid, std::string> by_pid_;
+  std::atomic<size_t> size_{0};  // by_name_.size(), read without the lock by release
 };
 
 }  // namespace wippy::procs

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -44,28 +45,30 @@ class FnProcess : public Process {
 
 inline std::unique_ptr<Process> fn_process(FnProcess::Fn fn) { return std::make_unique<FnProcess>(std::move(fn)); }
 
-// Collects EXIT events through SpawnOptions::on_exit.
+// Collects EXIT events through SpawnOptions::on_exit. The events live in shared state
+// that the callbacks hold, so a collector declared after its System (whose shutdown
+// still reports the exits of processes left running) is never written after it is gone.
 class ExitCollector {
  public:
   SpawnOptions options(SpawnOptions o = {}) {
-    o.on_exit = [this](const Event& ev) {
-      std::lock_guard lk(mu_);
-      events_.push_back(ev);
-      cv_.notify_all();
+    o.on_exit = [s = state_](const Event& ev) {
+      std::lock_guard lk(s->mu);
+      s->events.push_back(ev);
+      s->cv.notify_all();
     };
     return o;
   }
   bool wait_for(size_t n, std::chrono::milliseconds timeout = 20000ms) {
-    std::unique_lock lk(mu_);
-    return cv_.wait_for(lk, timeout, [&] { return events_.size() >= n; });
+    std::unique_lock lk(state_->mu);
+    return state_->cv.wait_for(lk, timeout, [&] { return state_->events.size() >= n; });
   }
   std::vector<Event> events() {
-    std::lock_guard lk(mu_);
-    return events_;
+    std::lock_guard lk(state_->mu);
+    return state_->events;
   }
   size_t size() {
-    std::lock_guard lk(mu_);
-    return events_.size();
+    std::lock_guard lk(state_->mu);
+    return state_->events.size();
   }
   Event only() {
     auto ev = events();
@@ -74,9 +77,12 @@ class ExitCollector {
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Event> events_;
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<Event> events;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 // A count that threads raise and the test waits on (event-based ordering: no sleeps).
