@@ -18,12 +18,12 @@ namespace {
 
 class CoreCall : public WasmCall {
  public:
-  explicit CoreCall(std::unique_ptr<interp::Execution> exec) : exec_(std::move(exec)) {}
-  interp::Execution& execution() override { return *exec_; }
+  explicit CoreCall(std::unique_ptr<engine::Execution> exec) : exec_(std::move(exec)) {}
+  engine::Execution& execution() override { return *exec_; }
   Value result() override { return from_wasm_results(exec_->func_type(), exec_->results()); }
 
  private:
-  std::unique_ptr<interp::Execution> exec_;
+  std::unique_ptr<engine::Execution> exec_;
 };
 
 class CoreProgram : public WasmProgram {
@@ -32,7 +32,7 @@ class CoreProgram : public WasmProgram {
               const engine::Limits& limits, component::TypePtr wit_func)
       : instance_(imports.linker, std::move(module), limits), method_(method), wit_func_(std::move(wit_func)) {
     auto ext = instance_.get_export(method);
-    if (!ext || ext->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + method);
+    if (!ext || ext->kind != engine::ExternKind::Func) throw std::runtime_error("export not found: " + method);
     if (wit_func_) {
       try {
         wit_args_ = to_component_args(*wit_func_, args);
@@ -63,13 +63,13 @@ class CoreProgram : public WasmProgram {
     }
     return nullptr;
   }
-  interp::Store& store() override { return instance_.store(); }
+  engine::Store& store() override { return instance_.store(); }
   uint64_t memory_bytes() override {
-    const std::vector<interp::Memory*>& memories = instance_.raw().memories;
+    const std::vector<engine::Memory*>& memories = instance_.memories();
     // The store's page budget counts every memory of the store, imported or not.
-    if (!memories.empty() && memories[0]->budget) return memories[0]->budget->used * interp::kPageSize;
+    if (!memories.empty() && memories[0]->budget) return memories[0]->budget->used * engine::kPageSize;
     uint64_t bytes = 0;
-    for (const interp::Memory* m : memories) bytes += m->size;
+    for (const engine::Memory* m : memories) bytes += m->size;
     return bytes;
   }
 
@@ -88,7 +88,7 @@ class ComponentCall : public WasmCall {
  public:
   ComponentCall(std::unique_ptr<component::Call> call, const component::Type& func, std::string name)
       : call_(std::move(call)), func_(func), name_(std::move(name)) {}
-  interp::Execution& execution() override { return call_->execution(); }
+  engine::Execution& execution() override { return call_->execution(); }
   Value result() override {
     std::vector<component::Value> results = call_->results();  // CallError names the function
     // A command (wasi:cli/run#run -> result): ok is a normal end, err a failure.
@@ -130,7 +130,7 @@ class ComponentProgram : public WasmProgram {
     called_ = true;
     return std::make_unique<ComponentCall>(instance_->prepare(method_, args_), *func_, method_);
   }
-  interp::Store& store() override { return instance_->store(); }
+  engine::Store& store() override { return instance_->store(); }
 
  private:
   std::string method_;
@@ -142,9 +142,9 @@ class ComponentProgram : public WasmProgram {
 
 }  // namespace
 
-bool is_reactor(const interp::Module& m) {
-  const interp::Export* e = m.find_export("_initialize");
-  return e && e->kind == interp::ExternKind::Func && m.func_type(e->index) == interp::FuncType{};
+bool is_reactor(const engine::Module& m) {
+  const engine::Export* e = m.find_export("_initialize");
+  return e && e->kind == engine::ExternKind::Func && m.func_type(e->index) == engine::FuncType{};
 }
 
 void check_wasi_imports(const component::Component& c, const component::Linker& linker) {

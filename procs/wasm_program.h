@@ -1,5 +1,5 @@
 // What a WasmProcess runs: an instance (of a core module or of a component) and the
-// calls it makes on it in order. The process drives each call's interp::Execution
+// calls it makes on it in order. The process drives each call's engine::Execution
 // the same way (fuel slices, budgets, suspension on host operations, limits), so a
 // component call and a core call share one driving loop.
 #pragma once
@@ -21,7 +21,7 @@ struct WasmImports;
 class WasmCall {
  public:
   virtual ~WasmCall() = default;
-  virtual interp::Execution& execution() = 0;
+  virtual engine::Execution& execution() = 0;
   // After execution() is Done: the result (nil, a value, or an array for several
   // core results). Throws std::exception with a message naming the function when
   // the canonical ABI refuses a result.
@@ -34,7 +34,7 @@ class WasmProgram {
   // The next call to drive, or null when the last one (the method) was made. The
   // result of the last call is the process's result.
   virtual std::unique_ptr<WasmCall> next_call() = 0;
-  virtual interp::Store& store() = 0;
+  virtual engine::Store& store() = 0;
   // Bytes of linear memory the instance holds (memories never shrink: also its peak);
   // 0 when not known (a component's core instances).
   virtual uint64_t memory_bytes() { return 0; }
@@ -63,6 +63,6 @@ std::unique_ptr<WasmProgram> component_program(const WasmImports& imports, std::
 void check_wasi_imports(const component::Component& c, const component::Linker& linker);
 
 // True when the core module is a reactor: it exports `_initialize: [] -> []`.
-bool is_reactor(const interp::Module& m);
+bool is_reactor(const engine::Module& m);
 
 }  // namespace wippy::procs

@@ -6,12 +6,12 @@
 #include <string>
 #include <string_view>
 
-#include "interp/instance.h"
+#include "engine/host.h"
 
 namespace wippy::wasi {
 
 // `fn`, logging each call after it returns ("-> trap: MESSAGE" / "-> suspended" when
 // it does not return a value).
-interp::HostFn traced(std::string who, std::string_view name, const interp::FuncType& type, interp::HostFn fn);
+engine::HostFn traced(std::string who, std::string_view name, const engine::FuncType& type, engine::HostFn fn);
 
 }  // namespace wippy::wasi
