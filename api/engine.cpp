@@ -5,23 +5,23 @@ namespace wippy {
 
 namespace {
 
-ExternType func_extern(const interp::FuncType& t) {
+ExternType func_extern(const engine::FuncType& t) {
   ExternType out;
   out.kind = ExternKind::Func;
-  out.func = detail::from_interp(t);
+  out.func = detail::from_engine(t);
   return out;
 }
 
-ExternType table_extern(const interp::TableType& t) {
+ExternType table_extern(const engine::TableType& t) {
   ExternType out;
   out.kind = ExternKind::Table;
-  out.value = detail::from_interp(t.elem);
+  out.value = detail::from_engine(t.elem);
   out.min = t.limits.min;
   if (t.limits.max) out.max = *t.limits.max;
   return out;
 }
 
-ExternType memory_extern(const interp::MemoryType& t) {
+ExternType memory_extern(const engine::MemoryType& t) {
   ExternType out;
   out.kind = ExternKind::Memory;
   out.min = t.limits.min;
@@ -29,10 +29,10 @@ ExternType memory_extern(const interp::MemoryType& t) {
   return out;
 }
 
-ExternType global_extern(const interp::GlobalType& t) {
+ExternType global_extern(const engine::GlobalType& t) {
   ExternType out;
   out.kind = ExternKind::Global;
-  out.value = detail::from_interp(t.type);
+  out.value = detail::from_engine(t.type);
   out.mutable_global = t.mut;
   return out;
 }
@@ -40,16 +40,16 @@ ExternType global_extern(const interp::GlobalType& t) {
 }  // namespace
 
 std::vector<ImportType> Module::imports() const {
-  const interp::Module& m = *impl_->module;
+  const engine::Module& m = *impl_->module;
   std::vector<ImportType> out;
   out.reserve(m.imports.size());
-  for (const interp::Import& imp : m.imports) {
+  for (const engine::Import& imp : m.imports) {
     ExternType type;
     switch (imp.kind) {
-      case interp::ExternKind::Func: type = func_extern(m.types.at(imp.type_index)); break;
-      case interp::ExternKind::Table: type = table_extern(imp.table); break;
-      case interp::ExternKind::Memory: type = memory_extern(imp.memory); break;
-      case interp::ExternKind::Global: type = global_extern(imp.global); break;
+      case engine::ExternKind::Func: type = func_extern(m.types.at(imp.type_index)); break;
+      case engine::ExternKind::Table: type = table_extern(imp.table); break;
+      case engine::ExternKind::Memory: type = memory_extern(imp.memory); break;
+      case engine::ExternKind::Global: type = global_extern(imp.global); break;
     }
     out.push_back(ImportType{imp.module, imp.name, std::move(type)});
   }
@@ -57,16 +57,16 @@ std::vector<ImportType> Module::imports() const {
 }
 
 std::vector<ExportType> Module::exports() const {
-  const interp::Module& m = *impl_->module;
+  const engine::Module& m = *impl_->module;
   std::vector<ExportType> out;
   out.reserve(m.exports.size());
-  for (const interp::Export& exp : m.exports) {
+  for (const engine::Export& exp : m.exports) {
     ExternType type;
     switch (exp.kind) {
-      case interp::ExternKind::Func: type = func_extern(m.func_type(exp.index)); break;
-      case interp::ExternKind::Table: type = table_extern(m.tables.at(exp.index)); break;
-      case interp::ExternKind::Memory: type = memory_extern(m.memories.at(exp.index)); break;
-      case interp::ExternKind::Global: type = global_extern(m.globals.at(exp.index)); break;
+      case engine::ExternKind::Func: type = func_extern(m.func_type(exp.index)); break;
+      case engine::ExternKind::Table: type = table_extern(m.tables.at(exp.index)); break;
+      case engine::ExternKind::Memory: type = memory_extern(m.memories.at(exp.index)); break;
+      case engine::ExternKind::Global: type = global_extern(m.globals.at(exp.index)); break;
     }
     out.push_back(ExportType{exp.name, std::move(type)});
   }

@@ -1,5 +1,5 @@
 // The objects behind the public API's handles (include/wippy), and the conversions
-// between its values and the interpreter's cells. Internal to api/.
+// between its values and the engine's cells. Internal to api/.
 #pragma once
 
 #include <memory>
@@ -30,7 +30,7 @@ struct StoreImpl : std::enable_shared_from_this<StoreImpl> {
   // Whatever host functions of this store need beyond it (a WASI context); destroyed
   // after the interpreter's store, whose instances may still point at it.
   std::vector<std::shared_ptr<void>> attachments;
-  std::shared_ptr<interp::Store> store;
+  std::shared_ptr<engine::Store> store;
   // The embedder's host state (Store::emplace_data).
   void* data = nullptr;
   void (*destroy)(void*) = nullptr;
@@ -38,11 +38,11 @@ struct StoreImpl : std::enable_shared_from_this<StoreImpl> {
 };
 
 // A host function's Suspension, as the interpreter carries it.
-struct SuspensionBox : interp::HostPending {
-  SuspensionBox(std::unique_ptr<Suspension> s, std::vector<interp::ValType> types)
+struct SuspensionBox : engine::HostPending {
+  SuspensionBox(std::unique_ptr<Suspension> s, std::vector<engine::ValType> types)
       : suspension(std::move(s)), result_types(std::move(types)) {}
   std::unique_ptr<Suspension> suspension;
-  std::vector<interp::ValType> result_types;  // what resume() must bring
+  std::vector<engine::ValType> result_types;  // what resume() must bring
 };
 
 struct LinkerImpl {
@@ -57,7 +57,7 @@ struct InstanceImpl {
 
 struct ExecutionImpl {
   std::shared_ptr<InstanceImpl> instance;  // keeps the store and the code alive
-  std::unique_ptr<interp::Execution> exec;
+  std::unique_ptr<engine::Execution> exec;
   RunState state = RunState::Yielded;
   uint32_t exit_code = 0;
 };
@@ -70,38 +70,37 @@ struct Access {
   static Store store(std::shared_ptr<StoreImpl> impl);
   static LinkerImpl& impl(const Linker& l) { return *l.impl_; }
   static const std::shared_ptr<InstanceImpl>& impl(const Instance& i) { return i.impl_; }
-  static Memory memory(interp::Memory* m, std::shared_ptr<StoreImpl> store);
-  static Caller caller(interp::HostCall& call, std::shared_ptr<StoreImpl> store);
+  static Memory memory(engine::Memory* m, std::shared_ptr<StoreImpl> store);
+  static Caller caller(engine::HostCall& call, std::shared_ptr<StoreImpl> store);
   static Execution execution(std::unique_ptr<ExecutionImpl> impl);
   static ExecutionImpl& impl(Execution& e) { return *e.impl_; }
 };
 
-// Conversions between the API's types and the interpreter's.
-ValType from_interp(interp::ValType t);
-interp::ValType to_interp(ValType t);
-FuncType from_interp(const interp::FuncType& t);
-interp::FuncType to_interp(const FuncType& t);
-TrapCode from_interp(interp::TrapCode code);
-Trap from_interp(const interp::Trap& trap);
+// Conversions between the API's types and the engine's.
+ValType from_engine(engine::ValType t);
+engine::ValType to_engine(ValType t);
+FuncType from_engine(const engine::FuncType& t);
+engine::FuncType to_engine(const FuncType& t);
+Trap from_engine(const engine::Trap& trap);
 // `vals` as cells of `types`; std::invalid_argument naming `what` ("add") and the
 // position (1-based) for a wrong count or type.
-std::vector<uint64_t> to_cells(std::span<const Val> vals, const std::vector<interp::ValType>& types,
+std::vector<uint64_t> to_cells(std::span<const Val> vals, const std::vector<engine::ValType>& types,
                                std::string_view what, std::string_view noun);
-std::vector<Val> from_cells(std::span<const uint64_t> cells, const std::vector<interp::ValType>& types);
+std::vector<Val> from_cells(std::span<const uint64_t> cells, const std::vector<engine::ValType>& types);
 
-// Runs `fn`, turning the interpreter's and the engine's exceptions into the API's.
+// Runs `fn`, turning the engine's exceptions into the API's.
 template <class F>
 auto translate_errors(F&& fn) -> decltype(fn()) {
   try {
     return fn();
-  } catch (const interp::ModuleError& e) {
+  } catch (const engine::ModuleError& e) {
     throw LoadError(e.describe());
   } catch (const engine::LoadError& e) {
     throw LoadError(e.what());
-  } catch (const interp::LinkError& e) {
+  } catch (const engine::LinkError& e) {
     throw LinkError(e.what());
-  } catch (const interp::TrapError& e) {
-    throw TrapError(Trap{from_interp(interp::trap_code_of(e.what())), e.what(), {}});
+  } catch (const engine::TrapError& e) {
+    throw TrapError(Trap{engine::trap_code_of(e.what()), e.what(), {}});
   }
 }
 

@@ -20,7 +20,7 @@ Execution Access::execution(std::unique_ptr<ExecutionImpl> impl) {
 namespace {
 
 std::unique_ptr<ExecutionImpl> new_execution(std::shared_ptr<InstanceImpl> instance,
-                                             std::unique_ptr<interp::Execution> exec) {
+                                             std::unique_ptr<engine::Execution> exec) {
   auto impl = std::make_unique<ExecutionImpl>();
   impl->instance = std::move(instance);
   impl->exec = std::move(exec);
@@ -67,13 +67,13 @@ RunState Execution::run(uint64_t budget) {
   for (;;) {
     const uint64_t before = e.exec->fuel_consumed();
     switch (e.exec->run(left)) {
-      case interp::RunStatus::Done: return e.state = RunState::Done;
-      case interp::RunStatus::Trapped: return e.state = RunState::Trapped;
-      case interp::RunStatus::Ready:
-      case interp::RunStatus::OutOfBudget: return e.state = RunState::Yielded;
-      case interp::RunStatus::Suspended: break;
+      case engine::RunStatus::Done: return e.state = RunState::Done;
+      case engine::RunStatus::Trapped: return e.state = RunState::Trapped;
+      case engine::RunStatus::Ready:
+      case engine::RunStatus::OutOfBudget: return e.state = RunState::Yielded;
+      case engine::RunStatus::Suspended: break;
     }
-    interp::HostPending* pending = e.exec->pending();
+    engine::HostPending* pending = e.exec->pending();
     if (dynamic_cast<detail::SuspensionBox*>(pending)) return e.state = RunState::Suspended;
     if (auto* exit = dynamic_cast<wasi::ExitRequest*>(pending)) {
       e.exit_code = exit->code;
@@ -85,7 +85,7 @@ RunState Execution::run(uint64_t budget) {
       return e.state = RunState::Trapped;
     }
     // A WASI sleep, stdin read or large file operation: no one else runs here.
-    std::unique_ptr<interp::HostPending> owned = e.exec->take_pending();
+    std::unique_ptr<engine::HostPending> owned = e.exec->take_pending();
     const bool yield_only = op->yield_only();
     e.exec->resume(op->run_here());
     left -= static_cast<int64_t>(e.exec->fuel_consumed() - before);
@@ -102,7 +102,7 @@ std::vector<Val> Execution::results() const {
 
 Trap Execution::trap() const {
   if (impl_->state != RunState::Trapped) throw std::logic_error("trap() of a call that has not trapped");
-  return detail::from_interp(impl_->exec->trap());
+  return detail::from_engine(impl_->exec->trap());
 }
 
 uint32_t Execution::exit_code() const { return impl_->exit_code; }
@@ -138,25 +138,25 @@ Instance::Instance(Store& store, const Linker& linker, const Module& module)
                                                          detail::Access::impl(module)->module,
                                                          impl_->store->store);
   });
-  if (std::unique_ptr<interp::Execution> start = impl_->instance->start()) {
+  if (std::unique_ptr<engine::Execution> start = impl_->instance->start()) {
     Execution e = detail::Access::execution(detail::new_execution(impl_, std::move(start)));
     detail::run_to_end(e, "start function");
   }
 }
 
 std::optional<FuncType> Instance::func_type(std::string_view name) const {
-  const interp::Module& m = impl_->instance->module();
-  const interp::Export* exp = m.find_export(name);
-  if (!exp || exp->kind != interp::ExternKind::Func) return std::nullopt;
-  return detail::from_interp(m.func_type(exp->index));
+  const engine::Module& m = impl_->instance->module();
+  const engine::Export* exp = m.find_export(name);
+  if (!exp || exp->kind != engine::ExternKind::Func) return std::nullopt;
+  return detail::from_engine(m.func_type(exp->index));
 }
 
 Execution Instance::call_async(std::string_view name, std::span<const Val> args) {
-  const interp::Module& m = impl_->instance->module();
-  const interp::Export* exp = m.find_export(name);
+  const engine::Module& m = impl_->instance->module();
+  const engine::Export* exp = m.find_export(name);
   if (!exp) throw std::invalid_argument("unknown export: " + std::string(name));
-  if (exp->kind != interp::ExternKind::Func) {
-    throw std::invalid_argument("export " + std::string(name) + " is a " + interp::extern_kind_name(exp->kind) +
+  if (exp->kind != engine::ExternKind::Func) {
+    throw std::invalid_argument("export " + std::string(name) + " is a " + engine::extern_kind_name(exp->kind) +
                                 ", not a function");
   }
   std::vector<uint64_t> cells = detail::to_cells(args, m.func_type(exp->index).params, name, "argument");
@@ -169,7 +169,7 @@ std::vector<Val> Instance::call(std::string_view name, std::span<const Val> args
 }
 
 std::optional<Memory> Instance::memory(std::string_view name) const {
-  interp::Memory* m = impl_->instance->exported_memory(name);
+  engine::Memory* m = impl_->instance->exported_memory(name);
   if (!m) return std::nullopt;
   return detail::Access::memory(m, impl_->store);
 }

@@ -11,8 +11,8 @@ namespace detail {
 
 namespace {
 
-interp::StoreLimits store_limits(const Limits& l) {
-  interp::StoreLimits out;
+engine::StoreLimits store_limits(const Limits& l) {
+  engine::StoreLimits out;
   out.fuel = l.fuel;
   out.max_memory_pages = l.max_memory_pages;
   out.max_call_depth = l.max_call_depth;
@@ -24,7 +24,7 @@ interp::StoreLimits store_limits(const Limits& l) {
 }  // namespace
 
 StoreImpl::StoreImpl(const Limits& l)
-    : limits(l), store(std::make_shared<interp::Store>(store_limits(l))) {}
+    : limits(l), store(std::make_shared<engine::Store>(store_limits(l))) {}
 
 StoreImpl::~StoreImpl() {
   store.reset();  // the instances first: their host functions may use the host state
@@ -37,14 +37,14 @@ Store Access::store(std::shared_ptr<StoreImpl> impl) {
   return s;
 }
 
-Memory Access::memory(interp::Memory* m, std::shared_ptr<StoreImpl> store) {
+Memory Access::memory(engine::Memory* m, std::shared_ptr<StoreImpl> store) {
   Memory out;
   out.memory_ = m;
   out.store_ = std::move(store);
   return out;
 }
 
-Caller Access::caller(interp::HostCall& call, std::shared_ptr<StoreImpl> store) {
+Caller Access::caller(engine::HostCall& call, std::shared_ptr<StoreImpl> store) {
   Caller c;
   c.call_ = &call;
   c.store_ = std::move(store);
@@ -77,9 +77,9 @@ void* Store::data_of(const std::type_info& type) const {
 
 namespace {
 
-interp::Memory& mem(void* m) { return *static_cast<interp::Memory*>(m); }
+engine::Memory& mem(void* m) { return *static_cast<engine::Memory*>(m); }
 
-void check_range(const interp::Memory& m, uint64_t offset, uint64_t length) {
+void check_range(const engine::Memory& m, uint64_t offset, uint64_t length) {
   if (offset > m.size || length > m.size - offset) {
     throw std::out_of_range("memory access out of bounds: offset " + std::to_string(offset) + ", length " +
                             std::to_string(length) + ", memory size " + std::to_string(m.size));
@@ -107,12 +107,12 @@ void Memory::write(uint64_t offset, std::span<const uint8_t> bytes) const {
 int64_t Memory::grow(uint32_t delta_pages) const { return mem(memory_).grow(delta_pages); }
 
 Memory Caller::memory(uint32_t index) const {
-  interp::Memory* m = static_cast<interp::HostCall*>(call_)->memory(index);
+  engine::Memory* m = static_cast<engine::HostCall*>(call_)->memory(index);
   if (!m) throw std::out_of_range("the calling instance has no memory " + std::to_string(index));
   return detail::Access::memory(m, store_);
 }
 
-bool Caller::charge(uint64_t units) const { return static_cast<interp::HostCall*>(call_)->charge(units); }
+bool Caller::charge(uint64_t units) const { return static_cast<engine::HostCall*>(call_)->charge(units); }
 
 Store Caller::store() const { return detail::Access::store(store_); }
 

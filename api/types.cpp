@@ -1,4 +1,4 @@
-// The API's value and type names, and their conversions to and from the interpreter's.
+// The API's value and type names, and their conversions to and from the engine's.
 #include <stdexcept>
 #include <string>
 
@@ -7,9 +7,9 @@
 
 namespace wippy {
 
-const char* to_string(ValType type) { return interp::val_type_name(detail::to_interp(type)); }
+const char* to_string(ValType type) { return engine::val_type_name(detail::to_engine(type)); }
 
-std::string to_string(const FuncType& type) { return interp::to_string(detail::to_interp(type)); }
+std::string to_string(const FuncType& type) { return engine::to_string(detail::to_engine(type)); }
 
 const char* to_string(ExternKind kind) {
   switch (kind) {
@@ -59,72 +59,54 @@ namespace {
 
 struct TypePair {
   ValType api;
-  interp::ValType interp;
+  engine::ValType internal;
 };
 constexpr TypePair kTypes[] = {
-    {ValType::I32, interp::ValType::I32},           {ValType::I64, interp::ValType::I64},
-    {ValType::F32, interp::ValType::F32},           {ValType::F64, interp::ValType::F64},
-    {ValType::V128, interp::ValType::V128},         {ValType::FuncRef, interp::ValType::FuncRef},
-    {ValType::ExternRef, interp::ValType::ExternRef},
+    {ValType::I32, engine::ValType::I32},           {ValType::I64, engine::ValType::I64},
+    {ValType::F32, engine::ValType::F32},           {ValType::F64, engine::ValType::F64},
+    {ValType::V128, engine::ValType::V128},         {ValType::FuncRef, engine::ValType::FuncRef},
+    {ValType::ExternRef, engine::ValType::ExternRef},
 };
 
-std::vector<ValType> list_from_interp(const std::vector<interp::ValType>& types) {
+std::vector<ValType> list_from_engine(const std::vector<engine::ValType>& types) {
   std::vector<ValType> out;
   out.reserve(types.size());
-  for (interp::ValType t : types) out.push_back(from_interp(t));
+  for (engine::ValType t : types) out.push_back(from_engine(t));
   return out;
 }
 
-std::vector<interp::ValType> list_to_interp(const std::vector<ValType>& types) {
-  std::vector<interp::ValType> out;
+std::vector<engine::ValType> list_to_engine(const std::vector<ValType>& types) {
+  std::vector<engine::ValType> out;
   out.reserve(types.size());
-  for (ValType t : types) out.push_back(to_interp(t));
+  for (ValType t : types) out.push_back(to_engine(t));
   return out;
 }
 
 }  // namespace
 
-ValType from_interp(interp::ValType t) {
+ValType from_engine(engine::ValType t) {
   for (const TypePair& p : kTypes) {
-    if (p.interp == t) return p.api;
+    if (p.internal == t) return p.api;
   }
   throw std::logic_error("unknown value type");
 }
 
-interp::ValType to_interp(ValType t) {
+engine::ValType to_engine(ValType t) {
   for (const TypePair& p : kTypes) {
-    if (p.api == t) return p.interp;
+    if (p.api == t) return p.internal;
   }
   throw std::logic_error("unknown value type");
 }
 
-FuncType from_interp(const interp::FuncType& t) { return {list_from_interp(t.params), list_from_interp(t.results)}; }
+FuncType from_engine(const engine::FuncType& t) { return {list_from_engine(t.params), list_from_engine(t.results)}; }
 
-interp::FuncType to_interp(const FuncType& t) { return {list_to_interp(t.params), list_to_interp(t.results)}; }
+engine::FuncType to_engine(const FuncType& t) { return {list_to_engine(t.params), list_to_engine(t.results)}; }
 
-TrapCode from_interp(interp::TrapCode code) {
-  switch (code) {
-    case interp::TrapCode::FuelExhausted: return TrapCode::FuelExhausted;
-    case interp::TrapCode::StackOverflow: return TrapCode::StackOverflow;
-    case interp::TrapCode::MemoryOutOfBounds: return TrapCode::MemoryOutOfBounds;
-    case interp::TrapCode::TableOutOfBounds: return TrapCode::TableOutOfBounds;
-    case interp::TrapCode::Unreachable: return TrapCode::Unreachable;
-    case interp::TrapCode::IntegerDivideByZero: return TrapCode::IntegerDivideByZero;
-    case interp::TrapCode::IntegerOverflow: return TrapCode::IntegerOverflow;
-    case interp::TrapCode::InvalidConversion: return TrapCode::InvalidConversion;
-    case interp::TrapCode::IndirectCallTypeMismatch: return TrapCode::IndirectCallTypeMismatch;
-    case interp::TrapCode::UndefinedElement: return TrapCode::UndefinedElement;
-    case interp::TrapCode::UninitializedElement: return TrapCode::UninitializedElement;
-    case interp::TrapCode::Host: return TrapCode::HostError;
-  }
-  return TrapCode::HostError;
+Trap from_engine(const engine::Trap& trap) {
+  return Trap{trap.code, trap.message, engine::format_backtrace(trap)};
 }
 
-Trap from_interp(const interp::Trap& trap) {
-  return Trap{from_interp(trap.code), trap.message, engine::format_backtrace(trap)};
-}
-
-std::vector<uint64_t> to_cells(std::span<const Val> vals, const std::vector<interp::ValType>& types,
+std::vector<uint64_t> to_cells(std::span<const Val> vals, const std::vector<engine::ValType>& types,
                                std::string_view what, std::string_view noun) {
   if (vals.size() != types.size()) {
     throw std::invalid_argument(std::string(what) + ": expected " + std::to_string(types.size()) + " " +
@@ -132,27 +114,27 @@ std::vector<uint64_t> to_cells(std::span<const Val> vals, const std::vector<inte
                                 std::to_string(vals.size()));
   }
   std::vector<uint64_t> cells;
-  cells.reserve(interp::cell_count(types));
+  cells.reserve(engine::cell_count(types));
   for (size_t i = 0; i < vals.size(); ++i) {
-    if (to_interp(vals[i].type()) != types[i]) {
+    if (to_engine(vals[i].type()) != types[i]) {
       throw std::invalid_argument(std::string(what) + ": " + std::string(noun) + " " + std::to_string(i + 1) +
-                                  " must be " + interp::val_type_name(types[i]) + ", got " +
+                                  " must be " + engine::val_type_name(types[i]) + ", got " +
                                   to_string(vals[i].type()));
     }
     cells.push_back(vals[i].bits());
-    if (types[i] == interp::ValType::V128) cells.push_back(vals[i].high_bits());
+    if (types[i] == engine::ValType::V128) cells.push_back(vals[i].high_bits());
   }
   return cells;
 }
 
-std::vector<Val> from_cells(std::span<const uint64_t> cells, const std::vector<interp::ValType>& types) {
+std::vector<Val> from_cells(std::span<const uint64_t> cells, const std::vector<engine::ValType>& types) {
   std::vector<Val> out;
   out.reserve(types.size());
   size_t at = 0;
-  for (interp::ValType t : types) {
-    uint64_t hi = t == interp::ValType::V128 ? cells[at + 1] : 0;
-    out.push_back(Val::from_bits(from_interp(t), cells[at], hi));
-    at += interp::cell_count(t);
+  for (engine::ValType t : types) {
+    uint64_t hi = t == engine::ValType::V128 ? cells[at + 1] : 0;
+    out.push_back(Val::from_bits(from_engine(t), cells[at], hi));
+    at += engine::cell_count(t);
   }
   return out;
 }

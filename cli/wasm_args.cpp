@@ -141,10 +141,10 @@ uint32_t parse_max_memory(const std::string& value) {
   std::optional<uint64_t> bytes = parse_with_unit(value, {{"", 1}, {"K", K}, {"Ki", K}, {"KiB", K}, {"M", K * K},
                                                           {"Mi", K * K}, {"MiB", K * K}, {"G", K * K * K},
                                                           {"Gi", K * K * K}, {"GiB", K * K * K}});
-  if (!bytes || *bytes < interp::kPageSize)
+  if (!bytes || *bytes < engine::kPageSize)
     throw UsageError("option --max-memory needs a size of at least one 64KiB page (such as 64K, 16M or 1G), got '" +
                      value + "'");
-  return static_cast<uint32_t>(std::min<uint64_t>(*bytes / interp::kPageSize, interp::kMaxPages));
+  return static_cast<uint32_t>(std::min<uint64_t>(*bytes / engine::kPageSize, engine::kMaxPages));
 }
 
 uint64_t parse_timeout_ms(const std::string& value) {
@@ -219,64 +219,64 @@ WasmOptions parse_wasm_options(std::span<const std::string> words) {
   return opt;
 }
 
-uint64_t parse_value(interp::ValType t, std::string_view text) {
+uint64_t parse_value(engine::ValType t, std::string_view text) {
   auto bad = [&]() {
-    return UsageError(std::string("invalid ") + interp::val_type_name(t) + " argument '" +
+    return UsageError(std::string("invalid ") + engine::val_type_name(t) + " argument '" +
                       std::string(text) + "'");
   };
   switch (t) {
-    case interp::ValType::I32: {
+    case engine::ValType::I32: {
       auto v = parse_int(text, std::numeric_limits<int32_t>::min(), std::numeric_limits<uint32_t>::max());
       if (!v) throw bad();
       return static_cast<uint32_t>(*v);
     }
-    case interp::ValType::I64: {
+    case engine::ValType::I64: {
       auto v = parse_int(text, std::numeric_limits<int64_t>::min(), std::numeric_limits<uint64_t>::max());
       if (!v) throw bad();
       return *v;
     }
-    case interp::ValType::F32: {
+    case engine::ValType::F32: {
       auto v = parse_float<float>(text);
       if (!v) throw bad();
       return std::bit_cast<uint32_t>(*v);
     }
-    case interp::ValType::F64: {
+    case engine::ValType::F64: {
       auto v = parse_float<double>(text);
       if (!v) throw bad();
       return std::bit_cast<uint64_t>(*v);
     }
     default:
-      throw UsageError(std::string("parameters of type ") + interp::val_type_name(t) +
+      throw UsageError(std::string("parameters of type ") + engine::val_type_name(t) +
                        " cannot be given on the command line");
   }
 }
 
-std::string format_value(interp::ValType t, const uint64_t* cells) {
+std::string format_value(engine::ValType t, const uint64_t* cells) {
   char buf[64];
   switch (t) {
-    case interp::ValType::I32:
+    case engine::ValType::I32:
       return std::to_string(static_cast<int32_t>(static_cast<uint32_t>(cells[0])));
-    case interp::ValType::I64:
+    case engine::ValType::I64:
       return std::to_string(static_cast<int64_t>(cells[0]));
-    case interp::ValType::F32: {
+    case engine::ValType::F32: {
       float f = std::bit_cast<float>(static_cast<uint32_t>(cells[0]));
       if (std::isnan(f)) return std::signbit(f) ? "-nan" : "nan";
       auto r = std::to_chars(buf, buf + sizeof buf, f);
       return std::string(buf, r.ptr);
     }
-    case interp::ValType::F64: {
+    case engine::ValType::F64: {
       double d = std::bit_cast<double>(cells[0]);
       if (std::isnan(d)) return std::signbit(d) ? "-nan" : "nan";
       auto r = std::to_chars(buf, buf + sizeof buf, d);
       return std::string(buf, r.ptr);
     }
-    case interp::ValType::V128:
+    case engine::ValType::V128:
       std::snprintf(buf, sizeof buf, "v128:0x%016" PRIx64 "%016" PRIx64, cells[1], cells[0]);
       return buf;
-    case interp::ValType::FuncRef:
-    case interp::ValType::ExternRef:
+    case engine::ValType::FuncRef:
+    case engine::ValType::ExternRef:
       if (cells[0] == 0) return "null";
-      std::snprintf(buf, sizeof buf, "%s:0x%" PRIx64, interp::val_type_name(t), cells[0]);
+      std::snprintf(buf, sizeof buf, "%s:0x%" PRIx64, engine::val_type_name(t), cells[0]);
       return buf;
   }
   return "?";

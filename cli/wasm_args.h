@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "interp/types.h"
+#include "engine/types.h"
 
 namespace wippy::cli {
 
@@ -51,10 +51,10 @@ WasmOptions parse_wasm_options(std::span<const std::string> words);
 // Text -> one value cell for a parameter of type `t`: i32/i64 as decimal (negative or
 // up to the unsigned maximum) or 0x-hex, f32/f64 as decimal, hex float, inf or nan.
 // Throws UsageError naming the argument.
-uint64_t parse_value(interp::ValType t, std::string_view text);
+uint64_t parse_value(engine::ValType t, std::string_view text);
 
 // Value cells -> text: integers as signed decimal, floats as the shortest decimal that
-// reads back to the same bits. `cells` holds interp::cell_count(t) cells.
-std::string format_value(interp::ValType t, const uint64_t* cells);
+// reads back to the same bits. `cells` holds engine::cell_count(t) cells.
+std::string format_value(engine::ValType t, const uint64_t* cells);
 
 }  // namespace wippy::cli

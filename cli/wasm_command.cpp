@@ -59,7 +59,7 @@ const char* const kWasmUsage =
 
 namespace {
 
-using interp::FuncType;
+using engine::FuncType;
 
 int fail(const std::string& message) {
   std::fflush(stdout);
@@ -82,14 +82,14 @@ bool read_file(const std::string& path, std::vector<uint8_t>& out, std::string& 
   return ok;
 }
 
-void print_trap(const interp::Trap& trap) {
+void print_trap(const engine::Trap& trap) {
   std::fflush(stdout);
   std::fprintf(stderr, "wippy: trap: %s\n%s", trap.message.c_str(), engine::format_backtrace(trap).c_str());
 }
 
 struct Stats {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  void print(const interp::Store* store, const wasi::RunOutcome* out) const {
+  void print(const engine::Store* store, const wasi::RunOutcome* out) const {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::fflush(stdout);
     std::fprintf(stderr, "fuel consumed: %llu\n",
@@ -106,9 +106,9 @@ int finish(const wasi::RunOutcome& out, const FuncType* results_type) {
     case wasi::RunOutcome::Kind::Returned: {
       if (results_type) {
         size_t cell = 0;
-        for (interp::ValType t : results_type->results) {
+        for (engine::ValType t : results_type->results) {
           std::printf("%s\n", format_value(t, out.results.data() + cell).c_str());
-          cell += interp::cell_count(t);
+          cell += engine::cell_count(t);
         }
       }
       std::fflush(stdout);
@@ -255,7 +255,7 @@ int run(const WasmOptions& opt) {
   engine::ModulePtr module;
   try {
     module = engine.load(bytes);
-  } catch (const interp::ModuleError& e) {
+  } catch (const engine::ModuleError& e) {
     return fail(opt.file + ": " + e.describe());
   } catch (const std::exception& e) {
     return fail(opt.file + ": " + e.what());
@@ -265,10 +265,10 @@ int run(const WasmOptions& opt) {
   const FuncType* type = nullptr;
   std::vector<uint64_t> cells;
   if (opt.invoke) {
-    const interp::Export* exp = module->find_export(*opt.invoke);
+    const engine::Export* exp = module->find_export(*opt.invoke);
     if (!exp) return fail("unknown export: " + *opt.invoke);
-    if (exp->kind != interp::ExternKind::Func)
-      return fail("export " + *opt.invoke + " is a " + interp::extern_kind_name(exp->kind) + ", not a function");
+    if (exp->kind != engine::ExternKind::Func)
+      return fail("export " + *opt.invoke + " is a " + engine::extern_kind_name(exp->kind) + ", not a function");
     type = &module->func_type(exp->index);
     if (type->params.size() != opt.args.size())
       return fail("parameter count mismatch: expected " + std::to_string(type->params.size()) +
@@ -278,8 +278,8 @@ int run(const WasmOptions& opt) {
     } catch (const UsageError& e) {
       return fail(e.what());
     }
-  } else if (const interp::Export* exp = module->find_export("_start");
-             !exp || exp->kind != interp::ExternKind::Func) {
+  } else if (const engine::Export* exp = module->find_export("_start");
+             !exp || exp->kind != engine::ExternKind::Func) {
     return fail(opt.file + " exports no _start function (use --invoke NAME to call an export)");
   }
 
@@ -292,9 +292,9 @@ int run(const WasmOptions& opt) {
   std::unique_ptr<engine::Instance> inst;
   try {
     inst = std::make_unique<engine::Instance>(linker, module, limits);
-  } catch (const interp::LinkError& e) {
+  } catch (const engine::LinkError& e) {
     return fail(opt.file + ": " + e.what());
-  } catch (const interp::TrapError& e) {
+  } catch (const engine::TrapError& e) {
     std::fprintf(stderr, "wippy: trap: %s\n", e.what());
     return kExitTrap;
   }

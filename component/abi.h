@@ -13,16 +13,16 @@
 
 #include "component/component.h"
 #include "component/value.h"
-#include "interp/instance.h"
+#include "engine/host.h"
 
 namespace wippy::component {
 
 // Canonical options resolved to runtime objects.
 struct LiveOptions {
   StringEncoding encoding = StringEncoding::Utf8;
-  interp::Memory* memory = nullptr;
-  interp::FuncInst* realloc = nullptr;
-  interp::FuncInst* post_return = nullptr;
+  engine::Memory* memory = nullptr;
+  engine::FuncInst* realloc = nullptr;
+  engine::FuncInst* post_return = nullptr;
 };
 
 // Resource handles one component instance may hold at once (12 bytes each).
@@ -44,7 +44,7 @@ class Resources {
   size_t live() const { return live_; }
 
   // Resources defined by this component (with their destructor, or null).
-  std::unordered_map<const Type*, interp::FuncInst*> defined;
+  std::unordered_map<const Type*, engine::FuncInst*> defined;
   // Resources the host implements: what to do when the guest drops an owned one.
   std::unordered_map<const Type*, std::function<void(uint32_t rep)>> host_drops;
 
@@ -69,7 +69,7 @@ struct ValueNames {
 
 class Abi {
  public:
-  Abi(interp::Store& store, const LiveOptions& options, Resources& resources)
+  Abi(engine::Store& store, const LiveOptions& options, Resources& resources)
       : store_(store), opts_(options), resources_(resources) {}
 
   // Lifts the values of `types` from flat core values, or from the tuple that the
@@ -93,7 +93,7 @@ class Abi {
   const std::vector<uint32_t>& lent_borrows() const { return borrows_; }
 
  private:
-  interp::Memory& memory();
+  engine::Memory& memory();
   bool in_memory(uint64_t ptr, uint64_t len);
   // Throws "<what> at 0x.. (N bytes) is outside memory (M bytes)" unless in memory.
   void check_range(uint64_t ptr, uint64_t len, const char* what);
@@ -109,7 +109,7 @@ class Abi {
   uint64_t load_int(uint32_t ptr, uint32_t size);
   void store_int(uint32_t ptr, uint32_t size, uint64_t v);
 
-  interp::Store& store_;
+  engine::Store& store_;
   const LiveOptions& opts_;
   Resources& resources_;
   uint64_t lifted_bytes_ = 0;
@@ -123,7 +123,7 @@ void check_value(const Value& v, const Type& t);
 
 // Runs a core function to completion (realloc, post-return, start functions).
 // Throws CallError with `what` and the trap.
-std::vector<uint64_t> run_core(interp::Store& store, interp::FuncInst* f, std::span<const uint64_t> args,
+std::vector<uint64_t> run_core(engine::Store& store, engine::FuncInst* f, std::span<const uint64_t> args,
                                const std::string& what);
 
 }  // namespace wippy::component

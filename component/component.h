@@ -13,7 +13,7 @@
 
 #include "component/error.h"
 #include "component/types.h"
-#include "interp/module.h"
+#include "engine/types.h"
 
 namespace wippy::component {
 
@@ -105,13 +105,13 @@ struct Definition {
   std::string name;
   size_t offset = 0;  // of the definition in the binary, for errors
   // AliasOuter of a core module or component: what it names.
-  std::shared_ptr<const interp::Module> outer_module;
+  std::shared_ptr<const engine::Module> outer_module;
   std::shared_ptr<const Component> outer_component;
 };
 
 struct Component {
   std::vector<Definition> definitions;
-  std::vector<std::shared_ptr<const interp::Module>> core_modules;
+  std::vector<std::shared_ptr<const engine::Module>> core_modules;
   std::vector<CoreInstanceDef> core_instances;
   std::vector<Canon> canons;
   std::vector<InstanceDef> instances;
@@ -120,7 +120,7 @@ struct Component {
   std::vector<std::shared_ptr<const Component>> components;
   // The type index space (all of it, aliases included), resolved.
   std::vector<TypePtr> types;
-  std::vector<interp::FuncType> core_types;  // the core type space (module types: empty)
+  std::vector<engine::FuncType> core_types;  // the core type space (module types: empty)
   std::array<uint32_t, kSpaceCount> counts{};     // entries per index space
 
   // The type of each entry of the func and instance index spaces.

@@ -12,7 +12,7 @@
 #include "component/abi.h"
 #include "component/component.h"
 #include "component/value.h"
-#include "interp/execution.h"
+#include "engine/execution.h"
 
 namespace wippy::component {
 
@@ -24,7 +24,7 @@ using HostFunction = std::function<std::vector<Value>(const std::vector<Value>& 
 // --- Host functions that charge fuel or suspend --------------------------------------
 //
 // A host call that waits (a sleep, a read of stdin) must not block the thread: the
-// host function returns a suspension instead of values, the core interp::Execution
+// host function returns a suspension instead of values, the core engine::Execution
 // of the component::Call returns RunStatus::Suspended, and its pending operation
 // (Execution::take_pending) is whatever the host layer built. This layer does not
 // know that type (wasi/ builds a wasi::BlockingOp; component/ does not depend on
@@ -40,7 +40,7 @@ using HostFunction = std::function<std::vector<Value>(const std::vector<Value>& 
 // charge() before the work, as preview1 does); null when the host function is
 // called directly by the embedder (ComponentInstance::call of a re-export).
 struct HostContext {
-  interp::HostCall* call = nullptr;
+  engine::HostCall* call = nullptr;
   // False when the fuel limit refused the charge: return at once (the call traps
   // with `fuel exhausted` whatever is returned).
   bool charge(uint64_t units) { return !call || call->charge(units); }
@@ -50,7 +50,7 @@ struct HostContext {
 using LowerResults = std::function<std::vector<uint64_t>(const std::vector<Value>& results)>;
 // Builds the pending operation the core execution suspends with; its completion
 // returns lower(results). It may also be an operation that is never resumed (an exit).
-using Suspension = std::function<std::unique_ptr<interp::HostPending>(LowerResults lower)>;
+using Suspension = std::function<std::unique_ptr<engine::HostPending>(LowerResults lower)>;
 
 struct HostReply {
   std::vector<Value> values;  // the results, when `suspend` is empty
@@ -88,7 +88,7 @@ struct Func;
 
 // One call of an exported function: arguments are lowered when it is created, the
 // core function runs in budgets (run), results are lifted and post-return is called
-// when it is done (results). The core call is an interp::Execution: a host call
+// when it is done (results). The core call is an engine::Execution: a host call
 // that suspends makes run() return Suspended (see HostReply for the contract).
 class Call {
  public:
@@ -97,11 +97,11 @@ class Call {
   Call(const Call&) = delete;
   Call& operator=(const Call&) = delete;
 
-  interp::RunStatus run(int64_t budget = INT64_MAX);
+  engine::RunStatus run(int64_t budget = INT64_MAX);
   // After run() returned Done: the lifted results (0 or 1 values). Throws CallError
   // if the guest trapped or a result is refused.
   std::vector<Value> results();
-  interp::Execution& execution() { return *exec_; }
+  engine::Execution& execution() { return *exec_; }
 
  private:
   void end_borrows();
@@ -110,7 +110,7 @@ class Call {
   Runtime& rt_;
   std::shared_ptr<Func> func_;
   std::unique_ptr<Abi> abi_;
-  std::unique_ptr<interp::Execution> exec_;
+  std::unique_ptr<engine::Execution> exec_;
   bool finished_ = false;
   bool entered_ = false;
 };
@@ -121,7 +121,7 @@ class ComponentInstance {
   // interface function), instantiates the core instances in order and runs their
   // start functions.
   ComponentInstance(std::shared_ptr<const Component> component, const Linker& linker,
-                    interp::StoreLimits limits = {});
+                    engine::StoreLimits limits = {});
   ~ComponentInstance();
 
   // The type of an exported function: `name` (a world export) or `iface#func`.
@@ -135,7 +135,7 @@ class ComponentInstance {
   // destructor), as the host does when it is done with one the guest returned.
   void drop(const Value& handle);
 
-  interp::Store& store();
+  engine::Store& store();
   const Resources& resources() const;
   // Names of the exported functions (`name` and `iface#func`).
   std::vector<std::string> exported_functions() const;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/types.h"
+#include "engine/types.h"
 
 namespace wippy::component {
 
@@ -59,7 +59,7 @@ struct Type {
 
   // Resource: the representation and the destructor (a core function index of the
   // defining component), or an abstract resource named by an import/export.
-  interp::ValType rep = interp::ValType::I32;
+  engine::ValType rep = engine::ValType::I32;
   std::optional<uint32_t> dtor;
   std::string resource_name;
 
@@ -70,7 +70,7 @@ struct Type {
   // Canonical ABI layout of a value type.
   uint32_t size = 0;
   uint32_t align = 1;
-  std::vector<interp::ValType> flat;
+  std::vector<engine::ValType> flat;
   bool flat_overflow = false;
   uint32_t depth = 1;  // nesting depth, bounded at decode time
 
@@ -105,8 +105,8 @@ std::string type_name(const Type& t);
 
 // Flattened core signature of a function type.
 struct FlatSignature {
-  std::vector<interp::ValType> params;
-  std::vector<interp::ValType> results;
+  std::vector<engine::ValType> params;
+  std::vector<engine::ValType> results;
   bool params_in_memory = false;   // more than 16 flat params: one pointer
   bool results_in_memory = false;  // more than 1 flat result
 };

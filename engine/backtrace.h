@@ -3,12 +3,12 @@
 
 #include <string>
 
-#include "interp/execution.h"
+#include "engine/execution.h"
 
 namespace wippy::engine {
 
 // One line per frame, innermost first ("  at func[3] name (offset 0x2a)\n"); a deep
 // stack shows its innermost and outermost frames with "  ... N more frames" between.
-std::string format_backtrace(const interp::Trap& trap);
+std::string format_backtrace(const Trap& trap);
 
 }  // namespace wippy::engine

@@ -13,21 +13,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "interp/execution.h"
-#include "interp/instance.h"
-#include "interp/module.h"
+#include "engine/execution.h"
+#include "engine/host.h"
+#include "engine/types.h"
 
 namespace wippy::engine {
 
-using interp::Extern;
-using interp::FuncType;
-using interp::HostFn;
-using interp::RunStatus;
-using interp::ValType;
-using ModulePtr = std::shared_ptr<const interp::Module>;
-
 // Per-instance limits. Zero fuel means unlimited.
-using Limits = interp::StoreLimits;
+using Limits = StoreLimits;
 
 // Thrown for load failures that are not module errors (hash mismatch, unreadable file).
 class LoadError : public std::runtime_error {
@@ -59,7 +52,7 @@ class Engine {
   // Decodes, validates and translates, or returns the cached module for identical
   // bytes (keyed by xxHash3-128). `expected_hash` is "" or "sha256:<hex>"; a mismatch
   // throws LoadError("hash verification failed: expected X, got Y"). Malformed or
-  // invalid modules throw interp::ModuleError, also a file larger than the module size
+  // invalid modules throw ModuleError, also a file larger than the module size
   // limit (interp/limits.h), which is refused before it is read.
   ModulePtr load(std::span<const uint8_t> bytes, std::string_view expected_hash = {});
   ModulePtr load_file(const std::filesystem::path& path, std::string_view expected_hash = {});
@@ -70,7 +63,7 @@ class Engine {
  private:
   EngineConfig config_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::weak_ptr<const interp::Module>> cache_;  // key: xxh128 hex
+  std::unordered_map<std::string, std::weak_ptr<const Module>> cache_;  // key: xxh128 hex
   size_t cache_hits_ = 0;  // under mu_
 };
 
@@ -89,37 +82,33 @@ class Linker {
   void wrap_host_funcs(const std::function<HostFn(HostFn)>& wrap);
 
   // One extern per import of `module`, in order, allocated in `store` where needed.
-  // Throws interp::LinkError "unknown import: module.name" or
+  // Throws LinkError "unknown import: module.name" or
   // "incompatible import type for module.name" (with both types for a host function).
-  std::vector<Extern> resolve(interp::Store& store, const interp::Module& module) const;
+  std::vector<Extern> resolve(Store& store, const Module& module) const;
 
  private:
   struct Def {
-    std::shared_ptr<const interp::HostFunc> host;  // host function (allocated per store)
+    std::shared_ptr<const HostFunc> host;  // host function (allocated per store)
     Extern ext;                                     // or a ready extern
   };
   std::map<std::pair<std::string, std::string>, Def, std::less<>> defs_;
 };
-
-// A call in progress: run in budgets, suspend on host calls, resume.
-using Execution = interp::Execution;
 
 class Instance {
  public:
   // Instantiates in a fresh store with `limits` (start function not yet run).
   Instance(const Linker& linker, ModulePtr module, Limits limits = {});
   // Instantiates in an existing store (shared with other instances, as spec scripts do).
-  Instance(const Linker& linker, ModulePtr module, std::shared_ptr<interp::Store> store);
+  Instance(const Linker& linker, ModulePtr module, std::shared_ptr<Store> store);
 
-  const interp::Module& module() const { return *module_; }
-  interp::Instance& raw() const { return *inst_; }
-  interp::Store& store() const { return *store_; }
-  std::shared_ptr<interp::Store> shared_store() const { return store_; }
+  const Module& module() const { return *module_; }
+  Store& store() const { return *store_; }
+  std::shared_ptr<Store> shared_store() const { return store_; }
 
   // An Execution of the start function, or null if the module has none.
   std::unique_ptr<Execution> start();
   // Runs the start function to completion (used when no suspension is expected).
-  // Throws interp::TrapError on a trap.
+  // Throws TrapError on a trap.
   void run_start();
 
   // Prepares a call of an exported function. Throws std::invalid_argument if the
@@ -128,13 +117,15 @@ class Instance {
   std::optional<Extern> get_export(std::string_view name) const { return inst_->get_export(name); }
   // Memory `index` of the instance's memory index space (imported ones first), or
   // null if there is none by that index.
-  interp::Memory* memory(uint32_t index = 0) const;
+  Memory* memory(uint32_t index = 0) const;
   // The memory exported as `name`, or null if no memory is exported by that name.
-  interp::Memory* exported_memory(std::string_view name) const;
+  Memory* exported_memory(std::string_view name) const;
+  // Every memory of the instance's memory index space, imported ones first.
+  const std::vector<Memory*>& memories() const { return inst_->memories; }
 
  private:
   ModulePtr module_;
-  std::shared_ptr<interp::Store> store_;
+  std::shared_ptr<Store> store_;
   interp::Instance* inst_ = nullptr;
 };
 

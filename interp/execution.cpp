@@ -47,7 +47,7 @@ TrapCode trap_code_of(std::string_view message) {
   for (const Known& k : kKnown) {
     if (message == k.text || (message.starts_with(k.text) && message[k.text.size()] == ' ')) return k.code;
   }
-  return TrapCode::Host;
+  return TrapCode::HostError;
 }
 
 // A trap in a deep recursion keeps this many innermost and outermost frames.
@@ -160,7 +160,7 @@ RunStatus Execution::call_host(FuncInst* f, uint64_t* args, uint64_t fuel_allowe
   HostResult r = h.fn(call, args, results);
   host_fuel_ = call.fuel_charged;
   if (call.refused_fuel) r = HostResult::trap("fuel exhausted");
-  const TrapCode code = call.refused_fuel ? TrapCode::FuelExhausted : TrapCode::Host;
+  const TrapCode code = call.refused_fuel ? TrapCode::FuelExhausted : TrapCode::HostError;
 
   switch (r.kind) {
     case HostResult::Kind::Ok:
@@ -200,7 +200,7 @@ void Execution::resume_trap(std::string message) {
   if (status_ != RunStatus::Suspended) throw std::logic_error("resume_trap() without a suspended host call");
   resume_trap_message_.reset();
   pending_.reset();
-  set_trap(std::move(message), pc_, TrapCode::Host);
+  set_trap(std::move(message), pc_, TrapCode::HostError);
   status_ = RunStatus::Trapped;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "interp/instance.h"
+#include "wippy/trap_code.h"
 
 namespace wippy::interp {
 
@@ -30,26 +31,14 @@ struct BacktraceFrame {
   uint32_t code_offset = 0;  // byte offset in the module binary
 };
 
-// What kind of trap it is: the message is for people, the code for programs.
-enum class TrapCode : uint8_t {
-  FuelExhausted,             // "fuel exhausted" (the limit, or a refused host charge)
-  StackOverflow,             // "call stack exhausted" (call depth or value stack)
-  MemoryOutOfBounds,         // "out of bounds memory access"
-  TableOutOfBounds,          // "out of bounds table access"
-  Unreachable,               // "unreachable"
-  IntegerDivideByZero,       // "integer divide by zero"
-  IntegerOverflow,           // "integer overflow"
-  InvalidConversion,         // "invalid conversion to integer"
-  IndirectCallTypeMismatch,  // "indirect call type mismatch"
-  UndefinedElement,          // "undefined element"
-  UninitializedElement,      // "uninitialized element N"
-  Host,                      // a host function trapped (its own message)
-};
-// The code of a run-loop trap message (also with " N" after it); Host for other text.
+// The public API's enum (include/wippy/trap_code.h): one set of codes from the run
+// loop to the embedder.
+using wippy::TrapCode;
+// The code of a run-loop trap message (also with " N" after it); HostError for other text.
 TrapCode trap_code_of(std::string_view message);
 
 struct Trap {
-  TrapCode code = TrapCode::Host;
+  TrapCode code = TrapCode::HostError;
   std::string message;
   std::vector<BacktraceFrame> backtrace;  // innermost first
   size_t omitted_frames = 0;              // deep stacks keep only both ends

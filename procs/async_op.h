@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/instance.h"
+#include "engine/host.h"
 #include "procs/event_loop.h"
 #include "procs/process.h"
 
@@ -24,7 +24,7 @@ struct AsyncResult {
   std::vector<uint64_t> values;
   std::optional<std::string> trap;
   // The host call is not over: suspend on this next instead of resuming the guest.
-  std::unique_ptr<interp::HostPending> next;
+  std::unique_ptr<engine::HostPending> next;
 
   static AsyncResult of(std::vector<uint64_t> values) {
     AsyncResult r;
@@ -49,7 +49,7 @@ class Completion {
   std::atomic<bool> ready_{false};
 };
 
-class AsyncOp : public interp::HostPending {
+class AsyncOp : public engine::HostPending {
  public:
   // Called on the worker thread right after the guest suspended. Begin the operation
   // and call done->complete(...) when it finishes, from any thread (the loop, an I/O

@@ -58,7 +58,7 @@ HostReply receive(HostContext& hc, const std::vector<CValue>& args) {
   int64_t timeout = args[0].as_signed();
   if (std::optional<CValue> m = next_message(ctx)) return {{std::move(*m)}};
   if (timeout == 0 || ctx.cancelled()) return {{no_message(ctx)}};
-  return HostReply::suspended([&ctx, timeout](component::LowerResults lower) -> std::unique_ptr<interp::HostPending> {
+  return HostReply::suspended([&ctx, timeout](component::LowerResults lower) -> std::unique_ptr<engine::HostPending> {
     return wait_for_message(timeout, [&ctx, lower = std::move(lower)](AsyncResult& result) {
       std::optional<CValue> m = next_message(ctx);
       result.values = lower({m ? std::move(*m) : no_message(ctx)});

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "component/abi.h"
-#include "interp/reader.h"
+#include "engine/types.h"
 
 namespace wippy::procs {
 
@@ -35,7 +35,7 @@ std::string index_path(const std::string& path, size_t i) { return fmt::format("
 std::string field_path(const std::string& path, const std::string& name) { return path + "." + name; }
 
 bool valid_utf8(const std::string& s) {
-  return interp::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+  return engine::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }
 
 // The integer in `v` (an integral float counts), range-checked for `t`.

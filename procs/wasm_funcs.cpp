@@ -6,7 +6,7 @@
 
 #include "component/abi.h"  // kMaxLiftedBytes
 #include "component/error.h"
-#include "interp/reader.h"  // is_valid_utf8
+#include "engine/types.h"  // is_valid_utf8
 #include "procs/component_values.h"
 #include "procs/guest_memory.h"
 #include "procs/system.h"
@@ -15,13 +15,13 @@ namespace wippy::procs {
 
 namespace {
 
-using interp::FuncType;
-using interp::HostCall;
-using interp::HostResult;
-using interp::ValType;
+using engine::FuncType;
+using engine::HostCall;
+using engine::HostResult;
+using engine::ValType;
 
 bool valid_utf8(const std::string& s) {
-  return interp::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+  return engine::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }
 
 // What the caller gets: ok with the callee's result, or err with a message.

@@ -12,10 +12,10 @@ namespace wippy::procs {
 
 namespace {
 
-using interp::FuncType;
-using interp::HostCall;
-using interp::HostResult;
-using interp::ValType;
+using engine::FuncType;
+using engine::HostCall;
+using engine::HostResult;
+using engine::ValType;
 
 // The process's side of its mailbox: the message receive() holds (when it did not
 // fit) and the last one delivered.

@@ -20,12 +20,12 @@ std::string time_limit_message(uint64_t ms) {
 // completed, not only between slices: a run of long host calls inside one slice
 // overruns the limit by one call at most.
 void check_time_after_host_calls(engine::Linker& linker, const EventLoop& loop, Clock::time_point deadline, uint64_t ms) {
-  linker.wrap_host_funcs([&loop, deadline, ms](interp::HostFn fn) -> interp::HostFn {
-    return [fn = std::move(fn), &loop, deadline, ms](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
-      interp::HostResult r = fn(call, args, results);
+  linker.wrap_host_funcs([&loop, deadline, ms](engine::HostFn fn) -> engine::HostFn {
+    return [fn = std::move(fn), &loop, deadline, ms](engine::HostCall& call, const uint64_t* args, uint64_t* results) {
+      engine::HostResult r = fn(call, args, results);
       // A suspension is checked when the process resumes (WasmProcess::step).
-      if (r.kind == interp::HostResult::Kind::Ok && loop.now() >= deadline)
-        return interp::HostResult::trap(time_limit_message(ms));
+      if (r.kind == engine::HostResult::Kind::Ok && loop.now() >= deadline)
+        return engine::HostResult::trap(time_limit_message(ms));
       return r;
     };
   });
@@ -95,7 +95,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
     op_.reset();
     completion_.reset();
     if (res && res->next) return suspend(std::move(res->next), ctx);  // the host call goes on
-    interp::Execution& exec = call_->execution();
+    engine::Execution& exec = call_->execution();
     if (res && res->trap)
       exec.resume_trap(*res->trap);
     else
@@ -106,7 +106,7 @@ StepResult WasmProcess::step(ProcessContext& ctx) {
 
 // Waits for what a host call suspended on: its operation runs on the event loop or
 // the I/O pool and wakes the process when done.
-StepResult WasmProcess::suspend(std::unique_ptr<interp::HostPending> p, ProcessContext& ctx) {
+StepResult WasmProcess::suspend(std::unique_ptr<engine::HostPending> p, ProcessContext& ctx) {
   if (auto* b = dynamic_cast<wasi::BlockingOp*>(p.get())) {
     p.release();
     p = std::make_unique<WasiBlockingOp>(std::unique_ptr<wasi::BlockingOp>(b));
@@ -124,22 +124,22 @@ StepResult WasmProcess::suspend(std::unique_ptr<interp::HostPending> p, ProcessC
 }
 
 StepResult WasmProcess::drive(ProcessContext& ctx) {
-  interp::Execution& exec = call_->execution();
+  engine::Execution& exec = call_->execution();
   exec.user_data = &ctx;
   int64_t slice = cfg_.slice > 0 ? cfg_.slice : ctx.slice_budget();
-  interp::RunStatus st = exec.run(slice);
+  engine::RunStatus st = exec.run(slice);
   switch (st) {
-    case interp::RunStatus::OutOfBudget:
+    case engine::RunStatus::OutOfBudget:
       return StepResult::cont();
-    case interp::RunStatus::Done:
+    case engine::RunStatus::Done:
       return next_call();
-    case interp::RunStatus::Trapped: {
+    case engine::RunStatus::Trapped: {
       StepResult r = StepResult::fail(exec.trap().message);
       r.backtrace = engine::format_backtrace(exec.trap());
       return r;
     }
-    case interp::RunStatus::Suspended: {
-      std::unique_ptr<interp::HostPending> p = exec.take_pending();
+    case engine::RunStatus::Suspended: {
+      std::unique_ptr<engine::HostPending> p = exec.take_pending();
       if (auto* exit = dynamic_cast<wasi::ExitRequest*>(p.get())) {
         if (exit->code == 0) return StepResult::done();
         StepResult r = StepResult::fail("exit code " + std::to_string(exit->code));
@@ -149,7 +149,7 @@ StepResult WasmProcess::drive(ProcessContext& ctx) {
       return suspend(std::move(p), ctx);
     }
     default:
-      return StepResult::fail(std::string("unexpected execution status: ") + interp::run_status_name(st));
+      return StepResult::fail(std::string("unexpected execution status: ") + engine::run_status_name(st));
   }
 }
 

@@ -68,7 +68,7 @@ class WasmProcess : public Process {
  private:
   StepResult instantiate(ProcessContext& ctx);
   StepResult drive(ProcessContext& ctx);
-  StepResult suspend(std::unique_ptr<interp::HostPending> pending, ProcessContext& ctx);
+  StepResult suspend(std::unique_ptr<engine::HostPending> pending, ProcessContext& ctx);
   StepResult next_call();
 
   WasmProcessConfig cfg_;

@@ -21,19 +21,19 @@ namespace {
 // the same place.
 class CoreCall : public WasmCall {
  public:
-  void start(interp::Store& store, interp::FuncInst* func, std::span<const uint64_t> args) {
+  void start(engine::Store& store, engine::FuncInst* func, std::span<const uint64_t> args) {
     exec_.emplace(store, func, args);
   }
-  interp::Execution& execution() override { return *exec_; }
+  engine::Execution& execution() override { return *exec_; }
   Value result() override { return from_wasm_results(exec_->func_type(), exec_->results()); }
 
  private:
-  std::optional<interp::Execution> exec_;
+  std::optional<engine::Execution> exec_;
 };
 
 // A shared_ptr that does not own `store` (engine::Instance wants one): the program
 // holds its store by value, which saves an allocation per process.
-std::shared_ptr<interp::Store> unowned(interp::Store& store) { return {std::shared_ptr<interp::Store>(), &store}; }
+std::shared_ptr<engine::Store> unowned(engine::Store& store) { return {std::shared_ptr<engine::Store>(), &store}; }
 
 class CoreProgram : public WasmProgram {
  public:
@@ -44,7 +44,7 @@ class CoreProgram : public WasmProgram {
         method_(method),
         wit_func_(std::move(wit_func)) {
     auto ext = instance_.get_export(method);
-    if (!ext || ext->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + method);
+    if (!ext || ext->kind != engine::ExternKind::Func) throw std::runtime_error("export not found: " + method);
     method_func_ = ext->func;
     if (wit_func_) {
       try {
@@ -87,15 +87,15 @@ class CoreProgram : public WasmProgram {
     }
     return nullptr;
   }
-  interp::Store& store() override { return store_; }
+  engine::Store& store() override { return store_; }
 
  private:
   enum class Stage { Start, Initialize, Method, Done };
-  interp::Store store_;  // declared first: the instance lives in it
+  engine::Store store_;  // declared first: the instance lives in it
   engine::Instance instance_;
   std::string method_;
-  interp::FuncInst* method_func_ = nullptr;
-  interp::FuncInst* initialize_ = nullptr;  // a reactor's `_initialize`, run before the method
+  engine::FuncInst* method_func_ = nullptr;
+  engine::FuncInst* initialize_ = nullptr;  // a reactor's `_initialize`, run before the method
   component::TypePtr wit_func_;
   std::vector<uint64_t> args_;
   std::vector<component::Value> wit_args_;
@@ -108,7 +108,7 @@ class ComponentCall : public WasmCall {
  public:
   ComponentCall(std::unique_ptr<component::Call> call, const component::Type& func, std::string name)
       : call_(std::move(call)), func_(func), name_(std::move(name)) {}
-  interp::Execution& execution() override { return call_->execution(); }
+  engine::Execution& execution() override { return call_->execution(); }
   Value result() override {
     std::vector<component::Value> results = call_->results();  // CallError names the function
     // A command (wasi:cli/run#run -> result): ok is a normal end, err a failure.
@@ -150,7 +150,7 @@ class ComponentProgram : public WasmProgram {
     call_ = std::make_unique<ComponentCall>(instance_->prepare(method_, args_), *func_, method_);
     return call_.get();
   }
-  interp::Store& store() override { return instance_->store(); }
+  engine::Store& store() override { return instance_->store(); }
 
  private:
   std::string method_;
@@ -162,9 +162,9 @@ class ComponentProgram : public WasmProgram {
 
 }  // namespace
 
-bool is_reactor(const interp::Module& m) {
-  const interp::Export* e = m.find_export("_initialize");
-  return e && e->kind == interp::ExternKind::Func && m.func_type(e->index) == interp::FuncType{};
+bool is_reactor(const engine::Module& m) {
+  const engine::Export* e = m.find_export("_initialize");
+  return e && e->kind == engine::ExternKind::Func && m.func_type(e->index) == engine::FuncType{};
 }
 
 void check_wasi_imports(const component::Component& c, const component::Linker& linker) {

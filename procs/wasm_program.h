@@ -1,5 +1,5 @@
 // What a WasmProcess runs: an instance (of a core module or of a component) and the
-// calls it makes on it in order. The process drives each call's interp::Execution
+// calls it makes on it in order. The process drives each call's engine::Execution
 // the same way (fuel slices, budgets, suspension on host operations, limits), so a
 // component call and a core call share one driving loop.
 #pragma once
@@ -21,7 +21,7 @@ struct WasmImports;
 class WasmCall {
  public:
   virtual ~WasmCall() = default;
-  virtual interp::Execution& execution() = 0;
+  virtual engine::Execution& execution() = 0;
   // After execution() is Done: the result (nil, a value, or an array for several
   // core results). Throws std::exception with a message naming the function when
   // the canonical ABI refuses a result.
@@ -36,10 +36,10 @@ class WasmProgram {
   // stays valid until the next next_call() (the last one until the program ends), so
   // a process costs no allocation per call.
   virtual WasmCall* next_call() = 0;
-  virtual interp::Store& store() = 0;
+  virtual engine::Store& store() = 0;
   // Bytes of linear memory the instance holds, a component's core instances together
   // (memories never shrink: also its peak).
-  uint64_t memory_bytes() { return store().memory_pages() * interp::kPageSize; }
+  uint64_t memory_bytes() { return store().memory_pages() * engine::kPageSize; }
 };
 
 // A core module: its start function, then `_initialize` if it is a reactor (and the
@@ -65,6 +65,6 @@ std::unique_ptr<WasmProgram> component_program(const WasmImports& imports, std::
 void check_wasi_imports(const component::Component& c, const component::Linker& linker);
 
 // True when the core module is a reactor: it exports `_initialize: [] -> []`.
-bool is_reactor(const interp::Module& m);
+bool is_reactor(const engine::Module& m);
 
 }  // namespace wippy::procs

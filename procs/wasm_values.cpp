@@ -9,7 +9,7 @@ namespace wippy::procs {
 
 namespace {
 
-using interp::ValType;
+using engine::ValType;
 
 std::string arg_prefix(size_t i) { return "argument " + std::to_string(i + 1) + ": "; }
 
@@ -21,19 +21,19 @@ int64_t integer_arg(const Value& v, size_t i, ValType t) {
     if (std::isfinite(d) && d == std::trunc(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
       return static_cast<int64_t>(d);
   }
-  throw std::invalid_argument(arg_prefix(i) + "expected an integer for " + interp::val_type_name(t) +
+  throw std::invalid_argument(arg_prefix(i) + "expected an integer for " + engine::val_type_name(t) +
                               ", got " + v.type_name());
 }
 
 double number_arg(const Value& v, size_t i, ValType t) {
   if (v.is_number()) return v.as_number();
-  throw std::invalid_argument(arg_prefix(i) + "expected a number for " + interp::val_type_name(t) +
+  throw std::invalid_argument(arg_prefix(i) + "expected a number for " + engine::val_type_name(t) +
                               ", got " + v.type_name());
 }
 
 }  // namespace
 
-std::vector<uint64_t> to_wasm_args(const interp::FuncType& type, std::span<const Value> args) {
+std::vector<uint64_t> to_wasm_args(const engine::FuncType& type, std::span<const Value> args) {
   if (args.size() != type.params.size()) {
     throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(type.params.size()) +
                                 ", got " + std::to_string(args.size()));
@@ -69,7 +69,7 @@ std::vector<uint64_t> to_wasm_args(const interp::FuncType& type, std::span<const
         break;
       }
       default:
-        throw std::invalid_argument(arg_prefix(i) + "unsupported parameter type " + interp::val_type_name(t));
+        throw std::invalid_argument(arg_prefix(i) + "unsupported parameter type " + engine::val_type_name(t));
     }
   }
   return cells;
@@ -111,8 +111,8 @@ Value result_value(ValType t, const uint64_t* cell) {
 
 }  // namespace
 
-Value from_wasm_results(const interp::FuncType& type, std::span<const uint64_t> cells) {
-  const size_t needed = interp::cell_count(type.results);
+Value from_wasm_results(const engine::FuncType& type, std::span<const uint64_t> cells) {
+  const size_t needed = engine::cell_count(type.results);
   if (type.results.empty() || cells.size() < needed) return {};
   if (type.results.size() == 1) return result_value(type.results[0], cells.data());
   Value::Array out;
@@ -120,7 +120,7 @@ Value from_wasm_results(const interp::FuncType& type, std::span<const uint64_t> 
   size_t c = 0;
   for (ValType t : type.results) {
     out.push_back(result_value(t, cells.data() + c));
-    c += interp::cell_count(t);
+    c += engine::cell_count(t);
   }
   return Value(std::move(out));
 }

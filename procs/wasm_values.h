@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "interp/types.h"
+#include "engine/types.h"
 #include "procs/value.h"
 
 namespace wippy::procs {
@@ -18,10 +18,10 @@ namespace wippy::procs {
 //   "argument 1: expected an integer for i32, got string"
 //   "argument 2: integer 4294967296 out of range for i32"
 //   "argument 1: unsupported parameter type v128"
-std::vector<uint64_t> to_wasm_args(const interp::FuncType& type, std::span<const Value> args);
+std::vector<uint64_t> to_wasm_args(const engine::FuncType& type, std::span<const Value> args);
 
 // One result -> that value (i32/i64 as signed integers, f32/f64 as doubles, a null
 // reference as nil, a v128 as a 32-digit hex string); several -> an array; none -> nil.
-Value from_wasm_results(const interp::FuncType& type, std::span<const uint64_t> cells);
+Value from_wasm_results(const engine::FuncType& type, std::span<const uint64_t> cells);
 
 }  // namespace wippy::procs

@@ -12,38 +12,38 @@ namespace wippy::procs {
 
 namespace {
 
-using interp::ValType;
+using engine::ValType;
 
-const interp::FuncType kRealloc{{ValType::I32, ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
-const interp::FuncType kAlloc{{ValType::I32}, {ValType::I32}};
+const engine::FuncType kRealloc{{ValType::I32, ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
+const engine::FuncType kAlloc{{ValType::I32}, {ValType::I32}};
 
-interp::FuncInst* exported_func(engine::Instance& inst, std::string_view name, const interp::FuncType& type) {
+engine::FuncInst* exported_func(engine::Instance& inst, std::string_view name, const engine::FuncType& type) {
   auto e = inst.get_export(name);
-  if (!e || e->kind != interp::ExternKind::Func || *e->func->type != type) return nullptr;
+  if (!e || e->kind != engine::ExternKind::Func || *e->func->type != type) return nullptr;
   return e->func;
 }
 
 // The module's allocator as a cabi_realloc: its own, or an `allocate`/`alloc(size)`
 // adapted to the realloc signature (a new block each time; the canonical ABI never
 // reallocates when lowering). Null when it has none.
-interp::FuncInst* find_realloc(engine::Instance& inst) {
+engine::FuncInst* find_realloc(engine::Instance& inst) {
   for (const char* name : {"cabi_realloc", "canonical_abi_realloc"}) {
     if (auto* f = exported_func(inst, name, kRealloc)) return f;
   }
   for (const char* name : {"allocate", "alloc"}) {
-    interp::FuncInst* alloc = exported_func(inst, name, kAlloc);
+    engine::FuncInst* alloc = exported_func(inst, name, kAlloc);
     if (!alloc) continue;
-    auto hf = std::make_shared<interp::HostFunc>();
+    auto hf = std::make_shared<engine::HostFunc>();
     hf->type = kRealloc;
     hf->name = name;
-    interp::Store* store = &inst.store();
-    hf->fn = [store, alloc, name = std::string(name)](interp::HostCall&, const uint64_t* args, uint64_t* results) {
+    engine::Store* store = &inst.store();
+    hf->fn = [store, alloc, name = std::string(name)](engine::HostCall&, const uint64_t* args, uint64_t* results) {
       try {
         uint64_t size = args[3];
         results[0] = component::run_core(*store, alloc, {&size, 1}, name).at(0);
-        return interp::HostResult::ok();
+        return engine::HostResult::ok();
       } catch (const std::exception& e) {
-        return interp::HostResult::trap(e.what());
+        return engine::HostResult::trap(e.what());
       }
     };
     return inst.store().new_host_func(std::move(hf));
@@ -62,17 +62,17 @@ class WitCall : public WasmCall {
   WitCall(engine::Instance& inst, const std::string& name, component::TypePtr func, const std::vector<component::Value>& args)
       : inst_(inst), name_(name), func_(std::move(func)) {
     component::FlatSignature sig = component::flatten_func(*func_, component::FlatContext::Lift);
-    interp::FuncType want{sig.params, sig.results};
+    engine::FuncType want{sig.params, sig.results};
     auto e = inst.get_export(name);
-    if (!e || e->kind != interp::ExternKind::Func) throw std::runtime_error("export not found: " + name);
+    if (!e || e->kind != engine::ExternKind::Func) throw std::runtime_error("export not found: " + name);
     if (*e->func->type != want) {
-      fail(fmt::format("the wit signature needs the core type {}, the module exports {}", interp::to_string(want),
-                       interp::to_string(*e->func->type)));
+      fail(fmt::format("the wit signature needs the core type {}, the module exports {}", engine::to_string(want),
+                       engine::to_string(*e->func->type)));
     }
     opts_.memory = inst.exported_memory("memory");
     if (!opts_.memory) opts_.memory = inst.memory(0);
     opts_.realloc = find_realloc(inst);
-    opts_.post_return = exported_func(inst, "cabi_post_" + name, interp::FuncType{sig.results, {}});
+    opts_.post_return = exported_func(inst, "cabi_post_" + name, engine::FuncType{sig.results, {}});
     abi_ = std::make_unique<component::Abi>(inst.store(), opts_, resources_);
     std::vector<uint64_t> cells;
     try {
@@ -83,7 +83,7 @@ class WitCall : public WasmCall {
     exec_ = inst.call(name, cells);
   }
 
-  interp::Execution& execution() override { return *exec_; }
+  engine::Execution& execution() override { return *exec_; }
 
   Value result() override {
     std::vector<uint64_t> core(exec_->results().begin(), exec_->results().end());
@@ -106,7 +106,7 @@ class WitCall : public WasmCall {
   component::LiveOptions opts_;
   component::Resources resources_;
   std::unique_ptr<component::Abi> abi_;
-  std::unique_ptr<interp::Execution> exec_;
+  std::unique_ptr<engine::Execution> exec_;
 };
 
 }  // namespace

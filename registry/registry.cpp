@@ -122,11 +122,11 @@ void pick_wit_func(WasmEntry& w, const std::string& where, Diagnostics& diag) {
   w.wit_func = f->second;
   // The export must have the core type the signature flattens to.
   component::FlatSignature sig = component::flatten_func(*w.wit_func, component::FlatContext::Lift);
-  interp::FuncType want{sig.params, sig.results};
-  const interp::Export* ex = w.module->find_export(w.method);
-  if (ex && ex->kind == interp::ExternKind::Func && w.module->func_type(ex->index) != want) {
-    diag.add(where + "wit: the signature of \"" + w.method + "\" needs the core type " + interp::to_string(want) +
-             ", the module exports " + interp::to_string(w.module->func_type(ex->index)));
+  engine::FuncType want{sig.params, sig.results};
+  const engine::Export* ex = w.module->find_export(w.method);
+  if (ex && ex->kind == engine::ExternKind::Func && w.module->func_type(ex->index) != want) {
+    diag.add(where + "wit: the signature of \"" + w.method + "\" needs the core type " + engine::to_string(want) +
+             ", the module exports " + engine::to_string(w.module->func_type(ex->index)));
   }
 }
 
@@ -183,7 +183,7 @@ void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::
     } catch (const engine::LoadError& err) {
       diag.add(where + err.what());
       continue;
-    } catch (const interp::ModuleError& err) {
+    } catch (const engine::ModuleError& err) {
       diag.add(where + "path: " + display_path(w.file, project_dir) +
                " is not a valid WebAssembly module: " + err.describe());
       continue;
@@ -192,12 +192,12 @@ void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::
       continue;
     }
     bool found = false;
-    for (const interp::Export& ex : w.module->exports) {
+    for (const engine::Export& ex : w.module->exports) {
       if (ex.name != w.method) continue;
       found = true;
-      if (ex.kind != interp::ExternKind::Func) {
+      if (ex.kind != engine::ExternKind::Func) {
         diag.add(where + "method: export \"" + w.method + "\" of " + display_path(w.file, project_dir) +
-                 " is a " + interp::extern_kind_name(ex.kind) + ", not a function");
+                 " is a " + engine::extern_kind_name(ex.kind) + ", not a function");
       }
     }
     if (!found) {

@@ -41,18 +41,18 @@ bool is_preview1_module(std::string_view module) {
   return module == "wasi_snapshot_preview1" || module == "wasi_unstable";
 }
 
-std::vector<std::string> check_import_groups(const interp::Module& module,
+std::vector<std::string> check_import_groups(const engine::Module& module,
                                              const std::set<ImportGroup>& enabled) {
   std::vector<std::string> problems;
-  for (const interp::Import& imp : module.imports) {
-    if (imp.kind == interp::ExternKind::Func && imp.module.starts_with("wippy:runtime/")) {
+  for (const engine::Import& imp : module.imports) {
+    if (imp.kind == engine::ExternKind::Func && imp.module.starts_with("wippy:runtime/")) {
       ImportGroup g = parse_import_group(imp.module).value_or(ImportGroup::Process);
       if (!enabled.count(g))
         problems.push_back("the module imports " + imp.module + "." + imp.name + ", which needs import group " +
                            std::string(import_group_name(g)) + "; add it to imports");
       continue;
     }
-    if (imp.kind != interp::ExternKind::Func || !is_preview1_module(imp.module)) continue;
+    if (imp.kind != engine::ExternKind::Func || !is_preview1_module(imp.module)) continue;
     std::vector<ImportGroup> groups = groups_for_preview1(imp.name);
     if (groups.empty()) continue;  // not a preview1 function: linking reports it
     bool ok = false;

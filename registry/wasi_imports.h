@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "component/component.h"
-#include "interp/module.h"
+#include "engine/types.h"
 #include "registry/entry.h"
 #include "wasi/groups.h"
 
@@ -29,7 +29,7 @@ bool is_preview1_module(std::string_view module);
 
 // Checks every preview1 function import of `module` against `enabled`. Returns one
 // message per import whose group is not enabled, naming the import and the group.
-std::vector<std::string> check_import_groups(const interp::Module& module,
+std::vector<std::string> check_import_groups(const engine::Module& module,
                                              const std::set<ImportGroup>& enabled);
 
 // Checks a component's imports against `enabled`: a `wasi:*` interface needs the

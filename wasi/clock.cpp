@@ -50,14 +50,14 @@ bool clock_resolution(const WasiContext& ctx, uint32_t id, uint64_t& ns) {
 void add_clock(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // clock_res_get(id, resolution_ptr)
-  df.errno_fn("clock_res_get", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("clock_res_get", [c](engine::HostCall& call, const uint64_t* a) {
     GuestMemory mem(call);
     uint64_t res;
     if (!clock_resolution(*c, arg_u32(a, 0), res)) return Errno::Inval;
     return mem.store_u64(arg_u32(a, 1), res) ? Errno::Success : Errno::Fault;
   });
   // clock_time_get(id, precision: i64, time_ptr)
-  df.errno_fn("clock_time_get", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("clock_time_get", [c](engine::HostCall& call, const uint64_t* a) {
     GuestMemory mem(call);
     uint32_t out = arg_u32(a, 2);
     if (!mem.in_bounds(out, 8)) return Errno::Fault;

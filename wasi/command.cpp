@@ -9,41 +9,41 @@ namespace wippy::wasi {
 
 namespace {
 
-bool passed(const Deadline* deadline, RunOutcome& out, interp::Execution& ex) {
+bool passed(const Deadline* deadline, RunOutcome& out, engine::Execution& ex) {
   if (!deadline || std::chrono::steady_clock::now() < deadline->at) return false;
   out.fuel_consumed = ex.fuel_consumed();
   out.peak_stack_cells = ex.stack_cells();
   out.kind = RunOutcome::Kind::Trapped;
-  out.trap = interp::Trap{interp::TrapCode::Host,
+  out.trap = engine::Trap{engine::TrapCode::HostError,
                           "execution time limit exceeded (" + std::to_string(deadline->ms) + " ms)", {}, 0};
   return true;
 }
 
 }  // namespace
 
-RunOutcome drive(interp::Execution& ex, int64_t slice, const Deadline* deadline) {
+RunOutcome drive(engine::Execution& ex, int64_t slice, const Deadline* deadline) {
   if (slice <= 0) slice = INT64_MAX;
   RunOutcome out;
   for (;;) {
-    interp::RunStatus st = ex.run(slice);
+    engine::RunStatus st = ex.run(slice);
     out.slices++;
-    if (st == interp::RunStatus::OutOfBudget) {
+    if (st == engine::RunStatus::OutOfBudget) {
       if (passed(deadline, out, ex)) return out;
       continue;
     }
     out.fuel_consumed = ex.fuel_consumed();
     out.peak_stack_cells = ex.stack_cells();
     switch (st) {
-      case interp::RunStatus::Done:
+      case engine::RunStatus::Done:
         out.kind = RunOutcome::Kind::Returned;
         out.results.assign(ex.results().begin(), ex.results().end());
         return out;
-      case interp::RunStatus::Trapped:
+      case engine::RunStatus::Trapped:
         out.kind = RunOutcome::Kind::Trapped;
         out.trap = ex.trap();
         return out;
-      case interp::RunStatus::Suspended: {
-        std::unique_ptr<interp::HostPending> p = ex.take_pending();
+      case engine::RunStatus::Suspended: {
+        std::unique_ptr<engine::HostPending> p = ex.take_pending();
         if (auto* op = dynamic_cast<BlockingOp*>(p.get())) {
           // A sleep, a read of stdin, large file I/O, sched_yield: no one else runs
           // here, so do it now and go on.
@@ -64,7 +64,7 @@ RunOutcome drive(interp::Execution& ex, int64_t slice, const Deadline* deadline)
       }
       default:
         throw std::logic_error(std::string("execution stopped with status ") +
-                               interp::run_status_name(st));
+                               engine::run_status_name(st));
     }
   }
 }
@@ -83,18 +83,18 @@ RunOutcome chain(const RunOutcome& acc, RunOutcome next) {
 }  // namespace
 
 RunOutcome run_start(engine::Instance& instance, int64_t slice, const Deadline* deadline) {
-  std::unique_ptr<interp::Execution> ex = instance.start();
+  std::unique_ptr<engine::Execution> ex = instance.start();
   if (!ex) return RunOutcome{};
   return drive(*ex, slice, deadline);
 }
 
 RunOutcome run_command(engine::Instance& instance, int64_t slice, const Deadline* deadline) {
-  const interp::Export* exp = instance.module().find_export("_start");
-  if (!exp || exp->kind != interp::ExternKind::Func)
+  const engine::Export* exp = instance.module().find_export("_start");
+  if (!exp || exp->kind != engine::ExternKind::Func)
     throw std::invalid_argument("module exports no _start function");
   RunOutcome start = run_start(instance, slice, deadline);
   if (start.kind != RunOutcome::Kind::Returned) return start;
-  std::unique_ptr<interp::Execution> ex = instance.call("_start", {});
+  std::unique_ptr<engine::Execution> ex = instance.call("_start", {});
   RunOutcome out = chain(start, drive(*ex, slice, deadline));
   if (out.kind == RunOutcome::Kind::Returned) {
     out.kind = RunOutcome::Kind::Exited;

@@ -22,8 +22,8 @@ struct RunOutcome {
   Kind kind = Kind::Returned;
   std::vector<uint64_t> results;
   uint32_t exit_code = 0;
-  interp::Trap trap;
-  std::unique_ptr<interp::HostPending> pending;
+  engine::Trap trap;
+  std::unique_ptr<engine::HostPending> pending;
 
   uint64_t fuel_consumed = 0;    // by the executions this outcome covers
   size_t peak_stack_cells = 0;   // the largest value stack they allocated (it grows by doubling)
@@ -43,7 +43,7 @@ struct Deadline {
 // or suspends on an operation this driver does not know. A wasi::BlockingOp (sleep,
 // stdin, large file I/O, sched_yield; preview1 or WASI 0.2) is completed at once on
 // this thread.
-RunOutcome drive(interp::Execution& ex, int64_t slice = INT64_MAX, const Deadline* deadline = nullptr);
+RunOutcome drive(engine::Execution& ex, int64_t slice = INT64_MAX, const Deadline* deadline = nullptr);
 
 // Runs the module's start function (if any), then its `_start` export. A normal
 // return from `_start` becomes Exited with code 0. Throws std::invalid_argument if

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "interp/instance.h"
+#include "engine/host.h"
 #include "wasi/fd_table.h"
 #include "wasi/net_policy.h"
 
@@ -123,7 +123,7 @@ struct WasiContext {
 
 // What proc_exit suspends with: the embedder sees RunStatus::Suspended with this
 // pending operation and ends the run with `code` (the execution is not resumed).
-struct ExitRequest : interp::HostPending {
+struct ExitRequest : engine::HostPending {
   explicit ExitRequest(uint32_t c) : code(c) {}
   uint32_t code;
 };

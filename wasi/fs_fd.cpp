@@ -44,7 +44,7 @@ Errno vectored(int fd, GuestMemory mem, const std::vector<IoVec>& iovs, std::opt
 // Suspends a read: `fill` runs off the guest's thread (after `waits`) and fills a
 // host buffer of `total` bytes (at most kMaxIoBytes); finish() scatters it into the
 // iovecs and stores the count.
-void suspend_read(interp::HostCall& call, const std::vector<IoVec>& iovs, uint64_t total, uint32_t nread_ptr,
+void suspend_read(engine::HostCall& call, const std::vector<IoVec>& iovs, uint64_t total, uint32_t nread_ptr,
                   std::vector<BlockingOp::FdWait> waits, std::function<void(IoResult&)> fill,
                   std::unique_ptr<BlockingOp>& op) {
   auto res = std::make_shared<IoResult>();
@@ -52,7 +52,7 @@ void suspend_read(interp::HostCall& call, const std::vector<IoVec>& iovs, uint64
   op = std::make_unique<BlockingOp>();
   op->fd_waits = std::move(waits);
   op->work = [res, fill = std::move(fill)] { fill(*res); };
-  interp::Memory* m = call.memory();
+  engine::Memory* m = call.memory();
   op->finish = [m, iovs, res, nread_ptr]() -> std::vector<uint64_t> {
     GuestMemory g(m);
     if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
@@ -64,7 +64,7 @@ void suspend_read(interp::HostCall& call, const std::vector<IoVec>& iovs, uint64
 
 // Suspends a write of `data`: `drain` runs off the guest's thread (after `waits`);
 // `done` gets the count (or -1) on the guest's thread.
-void suspend_write(interp::HostCall& call, std::string data, uint32_t nwritten_ptr,
+void suspend_write(engine::HostCall& call, std::string data, uint32_t nwritten_ptr,
                    std::vector<BlockingOp::FdWait> waits, std::function<void(IoResult&)> drain,
                    std::unique_ptr<BlockingOp>& op, std::function<void(int64_t)> done = {}) {
   auto res = std::make_shared<IoResult>();
@@ -72,7 +72,7 @@ void suspend_write(interp::HostCall& call, std::string data, uint32_t nwritten_p
   op = std::make_unique<BlockingOp>();
   op->fd_waits = std::move(waits);
   op->work = [res, drain = std::move(drain)] { drain(*res); };
-  interp::Memory* m = call.memory();
+  engine::Memory* m = call.memory();
   op->finish = [m, res, nwritten_ptr, done = std::move(done)]() -> std::vector<uint64_t> {
     if (done) done(res->n);
     if (res->n < 0) return {errno_cell(errno_from_host(res->err))};
@@ -82,7 +82,7 @@ void suspend_write(interp::HostCall& call, std::string data, uint32_t nwritten_p
 }
 
 // fd_read on stdin.
-Errno read_stdin(WasiContext& ctx, interp::HostCall& call, const std::vector<IoVec>& iovs, uint64_t total,
+Errno read_stdin(WasiContext& ctx, engine::HostCall& call, const std::vector<IoVec>& iovs, uint64_t total,
                  uint32_t nread_ptr, std::unique_ptr<BlockingOp>& op) {
   GuestMemory mem(call);
   if (!ctx.stdin_source || total == 0) {
@@ -119,7 +119,7 @@ Errno read_stdin(WasiContext& ctx, interp::HostCall& call, const std::vector<IoV
 }
 
 // fd_read / fd_pread on a file or stdin. `offset` set: pread.
-Errno do_read(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t iovs_ptr, uint32_t iovs_len,
+Errno do_read(WasiContext& ctx, engine::HostCall& call, uint32_t fd, uint32_t iovs_ptr, uint32_t iovs_len,
               std::optional<uint64_t> offset, uint32_t nread_ptr, std::unique_ptr<BlockingOp>& op) {
   GuestMemory mem(call);
   std::shared_ptr<Descriptor> d = ctx.fds.share(fd);
@@ -155,7 +155,7 @@ Errno do_read(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t io
 }
 
 // fd_write / fd_pwrite.
-Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t iovs_ptr, uint32_t iovs_len,
+Errno do_write(WasiContext& ctx, engine::HostCall& call, uint32_t fd, uint32_t iovs_ptr, uint32_t iovs_len,
                std::optional<uint64_t> offset, uint32_t nwritten_ptr, std::unique_ptr<BlockingOp>& op) {
   GuestMemory mem(call);
   std::shared_ptr<Descriptor> d = ctx.fds.share(fd);
@@ -203,7 +203,7 @@ Errno do_write(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t i
 }
 
 // fd_fdstat_get: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16.
-Errno fdstat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno fdstat_get(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   GuestMemory mem(call);
@@ -264,7 +264,7 @@ Errno fdstat_set_rights(WasiContext& ctx, const uint64_t* a) {
   return Errno::Success;
 }
 
-Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno filestat_get(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   if (Errno e = need_rights(*d, rights::FdFilestatGet); e != Errno::Success) return e;
@@ -313,7 +313,7 @@ Errno filestat_set_times(WasiContext& ctx, const uint64_t* a) {
   return fs::set_times_fd(d->fd(), ts);
 }
 
-Errno seek(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno seek(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   int64_t offset = static_cast<int64_t>(a[1]);
@@ -339,7 +339,7 @@ Errno seek(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   return Errno::Success;
 }
 
-Errno tell(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno tell(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   if (d->is_stdio()) return Errno::Spipe;
@@ -397,7 +397,7 @@ Errno allocate(WasiContext& ctx, const uint64_t* a) {
   return Errno::NotSup;
 }
 
-Errno prestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno prestat_get(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d || d->preopen.empty()) return Errno::Badf;
   GuestMemory mem(call);
@@ -408,7 +408,7 @@ Errno prestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
   return Errno::Success;
 }
 
-Errno prestat_dir_name(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno prestat_dir_name(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d || d->preopen.empty()) return Errno::Badf;
   uint32_t len = arg_u32(a, 2);
@@ -422,7 +422,7 @@ Errno prestat_dir_name(WasiContext& ctx, interp::HostCall& call, const uint64_t*
 // (d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20) followed by the name
 // (no NUL); the cookie of an entry is its index, d_next the index after it. The last
 // entry is cut at buf_len (bufused == buf_len tells the caller to read on).
-Errno readdir(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno readdir(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   Descriptor* d = ctx.fds.get(arg_u32(a, 0));
   if (!d) return Errno::Badf;
   if (d->kind != Kind::Directory) return Errno::NotDir;
@@ -503,38 +503,38 @@ int64_t read_available(const InputSource& src, int fd, std::span<uint8_t> buf) {
 
 void add_fs_fd(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
-  df.blocking_fn("fd_read", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+  df.blocking_fn("fd_read", [c](engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
     return do_read(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), std::nullopt, arg_u32(a, 3), op);
   });
-  df.blocking_fn("fd_pread", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+  df.blocking_fn("fd_pread", [c](engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
     return do_read(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), a[3], arg_u32(a, 4), op);
   });
-  df.blocking_fn("fd_write", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+  df.blocking_fn("fd_write", [c](engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
     return do_write(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), std::nullopt, arg_u32(a, 3), op);
   });
-  df.blocking_fn("fd_pwrite", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+  df.blocking_fn("fd_pwrite", [c](engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
     return do_write(*c, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), a[3], arg_u32(a, 4), op);
   });
-  df.errno_fn("fd_fdstat_get", [c](interp::HostCall& call, const uint64_t* a) { return fdstat_get(*c, call, a); });
-  df.errno_fn("fd_fdstat_set_flags", [c](interp::HostCall&, const uint64_t* a) { return fdstat_set_flags(*c, a); });
-  df.errno_fn("fd_fdstat_set_rights", [c](interp::HostCall&, const uint64_t* a) { return fdstat_set_rights(*c, a); });
-  df.errno_fn("fd_filestat_get", [c](interp::HostCall& call, const uint64_t* a) { return filestat_get(*c, call, a); });
-  df.errno_fn("fd_filestat_set_size", [c](interp::HostCall&, const uint64_t* a) { return filestat_set_size(*c, a); });
+  df.errno_fn("fd_fdstat_get", [c](engine::HostCall& call, const uint64_t* a) { return fdstat_get(*c, call, a); });
+  df.errno_fn("fd_fdstat_set_flags", [c](engine::HostCall&, const uint64_t* a) { return fdstat_set_flags(*c, a); });
+  df.errno_fn("fd_fdstat_set_rights", [c](engine::HostCall&, const uint64_t* a) { return fdstat_set_rights(*c, a); });
+  df.errno_fn("fd_filestat_get", [c](engine::HostCall& call, const uint64_t* a) { return filestat_get(*c, call, a); });
+  df.errno_fn("fd_filestat_set_size", [c](engine::HostCall&, const uint64_t* a) { return filestat_set_size(*c, a); });
   df.errno_fn("fd_filestat_set_times",
-              [c](interp::HostCall&, const uint64_t* a) { return filestat_set_times(*c, a); });
-  df.errno_fn("fd_seek", [c](interp::HostCall& call, const uint64_t* a) { return seek(*c, call, a); });
-  df.errno_fn("fd_tell", [c](interp::HostCall& call, const uint64_t* a) { return tell(*c, call, a); });
-  df.errno_fn("fd_sync", [c](interp::HostCall&, const uint64_t* a) { return sync(*c, a, false); });
-  df.errno_fn("fd_datasync", [c](interp::HostCall&, const uint64_t* a) { return sync(*c, a, true); });
-  df.errno_fn("fd_advise", [c](interp::HostCall&, const uint64_t* a) { return advise(*c, a); });
-  df.errno_fn("fd_allocate", [c](interp::HostCall&, const uint64_t* a) { return allocate(*c, a); });
-  df.errno_fn("fd_close", [c](interp::HostCall&, const uint64_t* a) { return c->fds.close(arg_u32(a, 0)); });
+              [c](engine::HostCall&, const uint64_t* a) { return filestat_set_times(*c, a); });
+  df.errno_fn("fd_seek", [c](engine::HostCall& call, const uint64_t* a) { return seek(*c, call, a); });
+  df.errno_fn("fd_tell", [c](engine::HostCall& call, const uint64_t* a) { return tell(*c, call, a); });
+  df.errno_fn("fd_sync", [c](engine::HostCall&, const uint64_t* a) { return sync(*c, a, false); });
+  df.errno_fn("fd_datasync", [c](engine::HostCall&, const uint64_t* a) { return sync(*c, a, true); });
+  df.errno_fn("fd_advise", [c](engine::HostCall&, const uint64_t* a) { return advise(*c, a); });
+  df.errno_fn("fd_allocate", [c](engine::HostCall&, const uint64_t* a) { return allocate(*c, a); });
+  df.errno_fn("fd_close", [c](engine::HostCall&, const uint64_t* a) { return c->fds.close(arg_u32(a, 0)); });
   df.errno_fn("fd_renumber",
-              [c](interp::HostCall&, const uint64_t* a) { return c->fds.renumber(arg_u32(a, 0), arg_u32(a, 1)); });
-  df.errno_fn("fd_prestat_get", [c](interp::HostCall& call, const uint64_t* a) { return prestat_get(*c, call, a); });
+              [c](engine::HostCall&, const uint64_t* a) { return c->fds.renumber(arg_u32(a, 0), arg_u32(a, 1)); });
+  df.errno_fn("fd_prestat_get", [c](engine::HostCall& call, const uint64_t* a) { return prestat_get(*c, call, a); });
   df.errno_fn("fd_prestat_dir_name",
-              [c](interp::HostCall& call, const uint64_t* a) { return prestat_dir_name(*c, call, a); });
-  df.errno_fn("fd_readdir", [c](interp::HostCall& call, const uint64_t* a) { return readdir(*c, call, a); });
+              [c](engine::HostCall& call, const uint64_t* a) { return prestat_dir_name(*c, call, a); });
+  df.errno_fn("fd_readdir", [c](engine::HostCall& call, const uint64_t* a) { return readdir(*c, call, a); });
 }
 
 }  // namespace wippy::wasi::detail

@@ -29,7 +29,7 @@ struct PathArg {
 
 // The directory must have the `needed` rights (ENOTCAPABLE). The path's bytes are
 // charged (resolving walks them once or twice).
-Errno path_arg(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t ptr, uint32_t len, uint64_t needed,
+Errno path_arg(WasiContext& ctx, engine::HostCall& call, uint32_t fd, uint32_t ptr, uint32_t len, uint64_t needed,
                PathArg& out) {
   if (Errno e = directory_of(ctx, fd, out.dir); e != Errno::Success) return e;
   if (Errno e = need_rights(*out.dir, needed); e != Errno::Success) return e;
@@ -40,7 +40,7 @@ Errno path_arg(WasiContext& ctx, interp::HostCall& call, uint32_t fd, uint32_t p
 
 // path_open(dirfd, dirflags, path, path_len, oflags, rights_base, rights_inheriting,
 //           fdflags, fd_ptr)
-Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno path_open(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   uint32_t dirflags = arg_u32(a, 1), oflags = arg_u32(a, 4), fdfl = arg_u32(a, 7), out_ptr = arg_u32(a, 8);
   uint64_t base = a[5], inheriting = a[6];
@@ -84,7 +84,7 @@ Errno path_open(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 
 // The (fd, path, path_len) calls that take only a path: `op(dir, path)`.
 template <class Op>
-Errno on_path(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, uint64_t needed, Op op) {
+Errno on_path(WasiContext& ctx, engine::HostCall& call, const uint64_t* a, uint64_t needed, Op op) {
   PathArg p;
   if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), needed, p); e != Errno::Success)
     return e;
@@ -92,7 +92,7 @@ Errno on_path(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, uint6
 }
 
 // path_filestat_get(fd, flags, path, path_len, buf)
-Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno filestat_get(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
   if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), rights::PathFilestatGet, p);
@@ -105,7 +105,7 @@ Errno filestat_get(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) 
 }
 
 // path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)
-Errno filestat_set_times(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno filestat_set_times(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   PathArg p;
   if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), rights::PathFilestatSetTimes, p);
       e != Errno::Success)
@@ -116,7 +116,7 @@ Errno filestat_set_times(WasiContext& ctx, interp::HostCall& call, const uint64_
 }
 
 // path_link(old_fd, old_flags, old_path, old_len, new_fd, new_path, new_len)
-Errno link(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno link(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   PathArg from, to;
   if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 2), arg_u32(a, 3), rights::PathLinkSource, from);
       e != Errno::Success)
@@ -129,7 +129,7 @@ Errno link(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 
 // path_readlink(fd, path, path_len, buf, buf_len, bufused_ptr): the target, cut at
 // buf_len (no NUL).
-Errno readlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno readlink(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   PathArg p;
   if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), rights::PathReadlink, p);
@@ -146,7 +146,7 @@ Errno readlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 }
 
 // path_rename(fd, old_path, old_len, new_fd, new_path, new_len)
-Errno rename(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno rename(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   PathArg from, to;
   if (Errno e = path_arg(ctx, call, arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2), rights::PathRenameSource, from);
       e != Errno::Success)
@@ -159,7 +159,7 @@ Errno rename(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 
 // path_symlink(old_path, old_len, fd, new_path, new_len): a symlink at new_path with
 // target old_path.
-Errno symlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
+Errno symlink(WasiContext& ctx, engine::HostCall& call, const uint64_t* a) {
   GuestMemory mem(call);
   std::string target;
   if (Errno e = read_path(mem, arg_u32(a, 0), arg_u32(a, 1), target); e != Errno::Success) return e;
@@ -176,24 +176,24 @@ Errno symlink(WasiContext& ctx, interp::HostCall& call, const uint64_t* a) {
 
 void add_fs_path(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
-  df.errno_fn("path_open", [c](interp::HostCall& call, const uint64_t* a) { return path_open(*c, call, a); });
-  df.errno_fn("path_create_directory", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("path_open", [c](engine::HostCall& call, const uint64_t* a) { return path_open(*c, call, a); });
+  df.errno_fn("path_create_directory", [c](engine::HostCall& call, const uint64_t* a) {
     return on_path(*c, call, a, rights::PathCreateDirectory, fs::create_directory_at);
   });
-  df.errno_fn("path_remove_directory", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("path_remove_directory", [c](engine::HostCall& call, const uint64_t* a) {
     return on_path(*c, call, a, rights::PathRemoveDirectory, fs::remove_directory_at);
   });
-  df.errno_fn("path_unlink_file", [c](interp::HostCall& call, const uint64_t* a) {
+  df.errno_fn("path_unlink_file", [c](engine::HostCall& call, const uint64_t* a) {
     return on_path(*c, call, a, rights::PathUnlinkFile, fs::unlink_file_at);
   });
   df.errno_fn("path_filestat_get",
-              [c](interp::HostCall& call, const uint64_t* a) { return filestat_get(*c, call, a); });
+              [c](engine::HostCall& call, const uint64_t* a) { return filestat_get(*c, call, a); });
   df.errno_fn("path_filestat_set_times",
-              [c](interp::HostCall& call, const uint64_t* a) { return filestat_set_times(*c, call, a); });
-  df.errno_fn("path_link", [c](interp::HostCall& call, const uint64_t* a) { return link(*c, call, a); });
-  df.errno_fn("path_readlink", [c](interp::HostCall& call, const uint64_t* a) { return readlink(*c, call, a); });
-  df.errno_fn("path_rename", [c](interp::HostCall& call, const uint64_t* a) { return rename(*c, call, a); });
-  df.errno_fn("path_symlink", [c](interp::HostCall& call, const uint64_t* a) { return symlink(*c, call, a); });
+              [c](engine::HostCall& call, const uint64_t* a) { return filestat_set_times(*c, call, a); });
+  df.errno_fn("path_link", [c](engine::HostCall& call, const uint64_t* a) { return link(*c, call, a); });
+  df.errno_fn("path_readlink", [c](engine::HostCall& call, const uint64_t* a) { return readlink(*c, call, a); });
+  df.errno_fn("path_rename", [c](engine::HostCall& call, const uint64_t* a) { return rename(*c, call, a); });
+  df.errno_fn("path_symlink", [c](engine::HostCall& call, const uint64_t* a) { return symlink(*c, call, a); });
 }
 
 }  // namespace wippy::wasi::detail

@@ -28,14 +28,14 @@ inline constexpr uint64_t kBytesPerFuelUnit = 64;
 // Fuel units for `bytes` bytes of host work.
 inline constexpr uint64_t fuel_for_bytes(uint64_t bytes) { return (bytes + kBytesPerFuelUnit - 1) / kBytesPerFuelUnit; }
 // Charges `bytes` of host work; false when the fuel limit refused it.
-inline bool charge_bytes(interp::HostCall& call, uint64_t bytes) { return call.charge(fuel_for_bytes(bytes)); }
+inline bool charge_bytes(engine::HostCall& call, uint64_t bytes) { return call.charge(fuel_for_bytes(bytes)); }
 // What a host function returns after a refused charge: never seen by the guest (the
 // call traps with `fuel exhausted`, HostCall::charge), but not Success, so helpers
 // that return it stop their callers too.
 inline constexpr Errno kNoFuel = Errno::Canceled;
 
 // A function type from a compact signature: 'i' = i32, 'j' = i64, e.g. sig("iji", "i").
-interp::FuncType sig(std::string_view params, std::string_view results);
+engine::FuncType sig(std::string_view params, std::string_view results);
 
 // Where add_to_linker puts the functions: `define` skips functions of groups the
 // entry did not enable.
@@ -45,7 +45,7 @@ struct Definer {
   std::string trace_name;  // non-empty: every call is logged at level trace (wasi/trace.h)
 
   bool wanted(std::string_view name) const;
-  void define(std::string_view name, interp::FuncType type, interp::HostFn fn) {
+  void define(std::string_view name, engine::FuncType type, engine::HostFn fn) {
     if (!trace_name.empty()) fn = traced(trace_name, name, type, std::move(fn));
     linker.define_func(kModuleName, std::string(name), std::move(type), std::move(fn));
   }
@@ -54,9 +54,9 @@ struct Definer {
   void errno_fn(std::string_view name, F fn) {
     if (!wanted(name)) return;
     const Preview1Func* f = find_preview1(name);
-    define(name, sig(f->params, "i"), [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+    define(name, sig(f->params, "i"), [fn](engine::HostCall& call, const uint64_t* args, uint64_t* results) {
       results[0] = errno_cell(fn(call, args));
-      return interp::HostResult::ok();
+      return engine::HostResult::ok();
     });
   }
   // A preview1 function that may suspend: `fn(call, args, op)` returns an errno, or
@@ -65,15 +65,15 @@ struct Definer {
   void blocking_fn(std::string_view name, F fn) {
     if (!wanted(name)) return;
     const Preview1Func* f = find_preview1(name);
-    define(name, sig(f->params, "i"), [fn](interp::HostCall& call, const uint64_t* args, uint64_t* results) {
+    define(name, sig(f->params, "i"), [fn](engine::HostCall& call, const uint64_t* args, uint64_t* results) {
       std::unique_ptr<BlockingOp> op;
       Errno e = fn(call, args, op);
-      if (op) return interp::HostResult::suspend(std::move(op));
+      if (op) return engine::HostResult::suspend(std::move(op));
       results[0] = errno_cell(e);
-      return interp::HostResult::ok();
+      return engine::HostResult::ok();
     });
   }
-  void raw_fn(std::string_view name, std::string_view params, std::string_view results, interp::HostFn fn) {
+  void raw_fn(std::string_view name, std::string_view params, std::string_view results, engine::HostFn fn) {
     if (!wanted(name)) return;
     define(name, sig(params, results), std::move(fn));
   }

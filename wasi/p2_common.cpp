@@ -94,7 +94,7 @@ HostReply suspend_on(std::unique_ptr<BlockingOp> op, std::function<std::vector<V
   // is taken out exactly once, when the core call suspends.
   auto holder = std::make_shared<std::unique_ptr<BlockingOp>>(std::move(op));
   return HostReply::suspended(
-      [holder, results = std::move(results)](component::LowerResults lower) -> std::unique_ptr<interp::HostPending> {
+      [holder, results = std::move(results)](component::LowerResults lower) -> std::unique_ptr<engine::HostPending> {
         std::unique_ptr<BlockingOp> taken = std::move(*holder);
         taken->finish = [results, lower = std::move(lower)] { return lower(results()); };
         return taken;

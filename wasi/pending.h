@@ -20,11 +20,11 @@
 #include <optional>
 #include <vector>
 
-#include "interp/instance.h"
+#include "engine/host.h"
 
 namespace wippy::wasi {
 
-struct BlockingOp : interp::HostPending {
+struct BlockingOp : engine::HostPending {
   using Clock = std::chrono::steady_clock;
 
   // A host descriptor to wait for: readable, or writable if `write`. Hangup and errors

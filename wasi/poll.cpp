@@ -159,7 +159,7 @@ std::optional<Event> fd_ready(WasiContext& ctx, const Sub& s, BlockingOp::FdWait
 }
 
 // poll_oneoff(in, out, nsubscriptions, nevents_ptr)
-Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+Errno poll_oneoff(WasiContext& ctx, engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
   GuestMemory mem(call);
   uint32_t in = arg_u32(a, 0), out = arg_u32(a, 1), n = arg_u32(a, 2), nevents_ptr = arg_u32(a, 3);
   if (n == 0 || n > kMaxPollSubscriptions) return Errno::Inval;
@@ -218,7 +218,7 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
   op = std::make_unique<BlockingOp>();
   op->deadline = earliest;
   op->fd_waits = std::move(waits);
-  interp::Memory* m = call.memory();
+  engine::Memory* m = call.memory();
   WasiContext* c = &ctx;
   op->finish = [m, c, subs = std::move(subs), clocks = std::move(clocks), out, nevents_ptr]() -> std::vector<uint64_t> {
     GuestMemory g(m);
@@ -250,7 +250,7 @@ Errno poll_oneoff(WasiContext& ctx, interp::HostCall& call, const uint64_t* a, s
 
 void add_poll(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
-  df.blocking_fn("poll_oneoff", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+  df.blocking_fn("poll_oneoff", [c](engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
     return poll_oneoff(*c, call, a, op);
   });
 }

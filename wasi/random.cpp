@@ -38,7 +38,7 @@ constexpr uint32_t kRandomPiece = 256 * 1024;
 
 // Fills guest bytes [ptr + done, ptr + len) one piece per round: a yield whose
 // finish() fills the next piece and, while bytes are left, chains the next round.
-std::unique_ptr<BlockingOp> fill_rest(const WasiContext* c, interp::Memory* m, uint32_t ptr, uint32_t len,
+std::unique_ptr<BlockingOp> fill_rest(const WasiContext* c, engine::Memory* m, uint32_t ptr, uint32_t len,
                                       uint32_t done) {
   auto op = std::make_unique<BlockingOp>();
   BlockingOp* self = op.get();
@@ -58,7 +58,7 @@ std::unique_ptr<BlockingOp> fill_rest(const WasiContext* c, interp::Memory* m, u
 void add_random(Definer& df, WasiContext& ctx) {
   WasiContext* c = &ctx;
   // random_get(buf, buf_len)
-  df.blocking_fn("random_get", [c](interp::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
+  df.blocking_fn("random_get", [c](engine::HostCall& call, const uint64_t* a, std::unique_ptr<BlockingOp>& op) {
     GuestMemory mem(call);
     uint32_t ptr = arg_u32(a, 0), len = arg_u32(a, 1);
     uint8_t* p = mem.span(ptr, len);

@@ -1,7 +1,7 @@
 // openat2(RESOLVE_BENEATH) or a careful component walk; see sandbox.h.
 #include "wasi/sandbox.h"
 
-#include "interp/reader.h"  // is_valid_utf8
+#include "engine/types.h"  // is_valid_utf8
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -180,7 +180,7 @@ Errno validate_path(std::string_view path) {
   if (path.size() >= PATH_MAX) return Errno::NameTooLong;
   if (path.find('\0') != std::string_view::npos) return Errno::Inval;
   auto bytes = std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size());
-  return interp::is_valid_utf8(bytes) ? Errno::Success : Errno::Ilseq;
+  return engine::is_valid_utf8(bytes) ? Errno::Success : Errno::Ilseq;
 }
 
 Errno open_beneath(int dirfd, std::string_view path, int flags, mode_t mode, bool follow, int& out) {

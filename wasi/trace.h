@@ -8,13 +8,13 @@
 #include <string_view>
 
 #include "component/instance.h"
-#include "interp/instance.h"
+#include "engine/host.h"
 
 namespace wippy::wasi {
 
 // `fn`, logging each call after it returns ("-> trap: MESSAGE" / "-> suspended" when
 // it does not return a value).
-interp::HostFn traced(std::string who, std::string_view name, const interp::FuncType& type, interp::HostFn fn);
+engine::HostFn traced(std::string who, std::string_view name, const engine::FuncType& type, engine::HostFn fn);
 
 // A WASI 0.2 function `iface#name`, logging each call: "-> RESULTS", "-> trap: MESSAGE",
 // or "-> suspended" and, when it completes, "... resumed -> RESULTS". Values are

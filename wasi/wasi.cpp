@@ -16,19 +16,19 @@ namespace wippy::wasi {
 
 namespace detail {
 
-interp::FuncType sig(std::string_view params, std::string_view results) {
+engine::FuncType sig(std::string_view params, std::string_view results) {
   auto conv = [](std::string_view s) {
-    std::vector<interp::ValType> out;
+    std::vector<engine::ValType> out;
     for (char c : s) {
       switch (c) {
-        case 'i': out.push_back(interp::ValType::I32); break;
-        case 'j': out.push_back(interp::ValType::I64); break;
+        case 'i': out.push_back(engine::ValType::I32); break;
+        case 'j': out.push_back(engine::ValType::I64); break;
         default: throw std::logic_error("wasi: bad signature character");
       }
     }
     return out;
   };
-  return interp::FuncType{conv(params), conv(results)};
+  return engine::FuncType{conv(params), conv(results)};
 }
 
 bool Definer::wanted(std::string_view name) const {

@@ -11,7 +11,7 @@ using wippy::cli::format_value;
 using wippy::cli::parse_value;
 using wippy::cli::parse_wasm_options;
 using wippy::cli::UsageError;
-using wippy::interp::ValType;
+using wippy::engine::ValType;
 
 namespace {
 

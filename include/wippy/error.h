@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "wippy/trap_code.h"
+
 namespace wippy {
 
 // Every error the API throws for bad input derives from Error (a wrong argument
@@ -27,20 +29,6 @@ class LinkError : public Error {
   using Error::Error;
 };
 
-enum class TrapCode : uint8_t {
-  FuelExhausted,             // "fuel exhausted": the fuel limit is used up
-  StackOverflow,             // "call stack exhausted": call depth or value stack
-  MemoryOutOfBounds,         // "out of bounds memory access"
-  TableOutOfBounds,          // "out of bounds table access"
-  Unreachable,               // "unreachable"
-  IntegerDivideByZero,       // "integer divide by zero"
-  IntegerOverflow,           // "integer overflow"
-  InvalidConversion,         // "invalid conversion to integer"
-  IndirectCallTypeMismatch,  // "indirect call type mismatch"
-  UndefinedElement,          // "undefined element"
-  UninitializedElement,      // "uninitialized element N"
-  HostError,                 // a host function failed (its message)
-};
 const char* to_string(TrapCode code);  // "fuel_exhausted", "stack_overflow", ...
 
 struct Trap {

@@ -184,17 +184,17 @@ class Gate {
 // wasi::ExitRequest.
 inline WasmImportsProvider host_imports(std::shared_ptr<Gate> gate = nullptr) {
   return [gate](WasmImports& imp, ProcessContext&) {
-    using interp::FuncType;
-    using interp::ValType;
+    using engine::FuncType;
+    using engine::ValType;
     imp.linker.define_func("test", "sleep_ms", FuncType{{ValType::I64}, {ValType::I32}},
-                           [gate](interp::HostCall&, const uint64_t* args, uint64_t*) {
-                             if (gate) return interp::HostResult::suspend(std::make_unique<Gate::Op>(gate));
-                             return interp::HostResult::suspend(std::make_unique<SleepOp>(
+                           [gate](engine::HostCall&, const uint64_t* args, uint64_t*) {
+                             if (gate) return engine::HostResult::suspend(std::make_unique<Gate::Op>(gate));
+                             return engine::HostResult::suspend(std::make_unique<SleepOp>(
                                  std::chrono::milliseconds(static_cast<int64_t>(args[0])), std::vector<uint64_t>{1}));
                            });
     imp.linker.define_func("test", "exit", FuncType{{ValType::I32}, {}},
-                           [](interp::HostCall&, const uint64_t* args, uint64_t*) {
-                             return interp::HostResult::suspend(
+                           [](engine::HostCall&, const uint64_t* args, uint64_t*) {
+                             return engine::HostResult::suspend(
                                  std::make_unique<wasi::ExitRequest>(static_cast<uint32_t>(args[0])));
                            });
   };

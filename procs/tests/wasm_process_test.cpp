@@ -121,14 +121,14 @@ TEST(WasmProcess, ExecutionTimeLimitCheckedAfterEachHostCall) {
   cfg.imports = [calls](WasmImports& im, ProcessContext&) {
     auto started = Clock::now();
     im.linker.define_func("test", "work", engine::FuncType{{}, {engine::ValType::I32}},
-                          [calls, started](interp::HostCall&, const uint64_t*, uint64_t* r) {
+                          [calls, started](engine::HostCall&, const uint64_t*, uint64_t* r) {
                             if (++*calls == 1) {
                               while (Clock::now() < started + 2ms) {
                               }
                             }
-                            if (*calls > 1000) return interp::HostResult::trap("not stopped after the time limit");
+                            if (*calls > 1000) return engine::HostResult::trap("not stopped after the time limit");
                             r[0] = 0;
-                            return interp::HostResult::ok();
+                            return engine::HostResult::ok();
                           });
   };
   Event e = run_one(std::make_unique<WasmProcess>(std::move(cfg)));

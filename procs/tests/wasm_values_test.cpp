@@ -7,8 +7,8 @@
 namespace wippy::procs {
 namespace {
 
-using interp::FuncType;
-using interp::ValType;
+using engine::FuncType;
+using engine::ValType;
 
 std::string error_of(const FuncType& t, std::vector<Value> args) {
   try {

@@ -99,7 +99,7 @@ struct Probe {
     EXPECT_EQ(o.kind, RunOutcome::Kind::Returned) << name << ": " << o.trap.message;
     return o.results.empty() ? ~0u : static_cast<uint32_t>(o.results[0]);
   }
-  uint8_t* mem() { return inst->raw().memories.at(0)->data; }
+  uint8_t* mem() { return inst->memory(0)->data; }
   uint32_t u32(uint32_t at) {
     uint32_t v;
     std::memcpy(&v, mem() + at, 4);

@@ -167,7 +167,7 @@ TEST(HostFs, SuspendingOpsCarryTheirWork) {
   p.put32(304, 100 * 1024);
   std::vector<uint64_t> args{fd, 300, 1, 310};
   auto ex = p.inst->call("fd_read", args);
-  ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Suspended);
+  ASSERT_EQ(ex->run(INT64_MAX), engine::RunStatus::Suspended);
   auto pending = ex->take_pending();
   auto* op = dynamic_cast<BlockingOp*>(pending.get());
   ASSERT_NE(op, nullptr);
@@ -175,12 +175,12 @@ TEST(HostFs, SuspendingOpsCarryTheirWork) {
   std::thread([op] { op->work(); }).join();  // off the guest's thread
   std::vector<uint64_t> r = op->finish();
   ex->resume(r);
-  ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Done);
+  ASSERT_EQ(ex->run(INT64_MAX), engine::RunStatus::Done);
   EXPECT_EQ(ex->results()[0], 0u);
   EXPECT_EQ(p.u32(310), 100u * 1024);
   EXPECT_EQ(p.str(8192, 3), "xxx");
   auto y = p.inst->call("sched_yield", std::vector<uint64_t>{});
-  ASSERT_EQ(y->run(INT64_MAX), interp::RunStatus::Suspended);
+  ASSERT_EQ(y->run(INT64_MAX), engine::RunStatus::Suspended);
   auto yp = y->take_pending();
   EXPECT_TRUE(dynamic_cast<BlockingOp*>(yp.get())->yield_only());
 }

@@ -14,7 +14,6 @@
 
 namespace wasi = wippy::wasi;
 namespace engine = wippy::engine;
-namespace interp = wippy::interp;
 
 namespace {
 
@@ -22,17 +21,17 @@ constexpr uint32_t kBuf = 65536;             // where the guest's big buffer sta
 constexpr uint32_t k16MiB = 16u * 1024 * 1024;
 
 // Does what a suspended run waits for, here, and resumes it.
-void resume_here(interp::Execution& ex) {
-  std::unique_ptr<interp::HostPending> pending = ex.take_pending();
+void resume_here(engine::Execution& ex) {
+  std::unique_ptr<engine::HostPending> pending = ex.take_pending();
   auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
   ASSERT_NE(op, nullptr);
   ex.resume(op->run_here());
 }
 
-interp::RunStatus run_to_end(interp::Execution& ex) {
+engine::RunStatus run_to_end(engine::Execution& ex) {
   for (;;) {
-    interp::RunStatus st = ex.run();
-    if (st != interp::RunStatus::Suspended) return st;
+    engine::RunStatus st = ex.run();
+    if (st != engine::RunStatus::Suspended) return st;
     resume_here(ex);
   }
 }
@@ -57,15 +56,15 @@ struct FuelProbe {
     inst = std::make_unique<engine::Instance>(
         linker, eng.load_file(std::string(WIPPY_GUEST_DIR) + "/fuel_probe.wasm"), limits);
   }
-  uint8_t* mem() { return inst->raw().memories.at(0)->data; }
-  std::unique_ptr<interp::Execution> start(const char* name, std::vector<uint64_t> args) {
+  uint8_t* mem() { return inst->memory(0)->data; }
+  std::unique_ptr<engine::Execution> start(const char* name, std::vector<uint64_t> args) {
     return inst->call(name, args);
   }
   // Runs `name(args)` unsliced, doing what it suspends on here; returns the fuel it
   // consumed (and expects it returned 0).
   uint64_t fuel_of(const char* name, std::vector<uint64_t> args) {
     auto ex = inst->call(name, args);
-    EXPECT_EQ(run_to_end(*ex), interp::RunStatus::Done) << ex->trap().message;
+    EXPECT_EQ(run_to_end(*ex), engine::RunStatus::Done) << ex->trap().message;
     EXPECT_EQ(ex->results().size(), 1u);
     if (!ex->results().empty()) {
       EXPECT_EQ(ex->results()[0], 0u);
@@ -79,7 +78,7 @@ struct FuelProbe {
 TEST(HostFuel, ALargeRandomGetFillsAPiecePerRoundAndYieldsBetween) {
   FuelProbe p;
   auto ex = p.start("random_get", {kBuf, k16MiB});
-  ASSERT_EQ(ex->run(), interp::RunStatus::Suspended);
+  ASSERT_EQ(ex->run(), engine::RunStatus::Suspended);
   auto pending = ex->take_pending();
   auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
   ASSERT_NE(op, nullptr);
@@ -102,7 +101,7 @@ TEST(HostFuel, ALargeRandomGetFillsAPiecePerRoundAndYieldsBetween) {
   }
   EXPECT_EQ(rounds, int(k16MiB / kPiece));
   ex->resume(results);
-  ASSERT_EQ(ex->run(), interp::RunStatus::Done);
+  ASSERT_EQ(ex->run(), engine::RunStatus::Done);
   EXPECT_EQ(ex->results()[0], 0u);
 }
 
@@ -135,7 +134,7 @@ TEST(HostFuel, ARefusedChargeTrapsBeforeTheWork) {
   // Enough for the call and a 1 MiB fill (16,384 units), not for 16 MiB.
   FuelProbe p(100000);
   auto ex = p.start("random_get", {kBuf, k16MiB});
-  ASSERT_EQ(ex->run(), interp::RunStatus::Trapped);
+  ASSERT_EQ(ex->run(), engine::RunStatus::Trapped);
   EXPECT_EQ(ex->trap().message, "fuel exhausted");
   ASSERT_FALSE(ex->trap().backtrace.empty());
   EXPECT_EQ(ex->trap().backtrace[0].name, "wasi_snapshot_preview1.random_get");
@@ -153,7 +152,7 @@ TEST(HostFuel, TheLimitIsExactForHostCharges) {
   EXPECT_EQ(fits.fuel_of("random_loop", {kBuf, 4096, 10}), need);
   FuelProbe short_by_one(need - 1);
   auto ex = short_by_one.start("random_loop", {kBuf, 4096, 10});
-  ASSERT_EQ(run_to_end(*ex), interp::RunStatus::Trapped);
+  ASSERT_EQ(run_to_end(*ex), engine::RunStatus::Trapped);
   EXPECT_EQ(ex->trap().message, "fuel exhausted");
 }
 
@@ -169,19 +168,19 @@ TEST(HostFuel, ASliceEndsRightAfterACallThatSpentItsBudget) {
   auto ex = p.start("random_loop", {kBuf, 1u << 20, 10});
   int runs = 0;
   uint64_t before = 0;
-  interp::RunStatus st;
+  engine::RunStatus st;
   do {
     st = ex->run(10000);
     ++runs;
-    if (st == interp::RunStatus::Suspended) {
+    if (st == engine::RunStatus::Suspended) {
       resume_here(*ex);  // a fill larger than one piece
-      st = interp::RunStatus::OutOfBudget;
+      st = engine::RunStatus::OutOfBudget;
     }
     uint64_t used = ex->fuel_consumed() - before;
     before = ex->fuel_consumed();
     EXPECT_LE(used, 10000u + 16384u + 100u) << "a slice ran past its budget by more than one call";
-  } while (st == interp::RunStatus::OutOfBudget);
-  ASSERT_EQ(st, interp::RunStatus::Done);
+  } while (st == engine::RunStatus::OutOfBudget);
+  ASSERT_EQ(st, engine::RunStatus::Done);
   EXPECT_GE(runs, 10);
   EXPECT_EQ(ex->fuel_consumed(), unsliced);
 }

@@ -16,7 +16,7 @@
 #include "wasi/tests/fs_util.h"
 
 namespace wasi = wippy::wasi;
-namespace interp = wippy::interp;
+namespace engine = wippy::engine;
 using namespace wippy::wasi::test;
 using namespace std::chrono_literals;
 
@@ -92,7 +92,7 @@ TEST(HostileIo, EmptyFifoReadSuspendsOnTheDescriptorOrFailsWithEagain) {
   auto ex = p.inst->call("fd_read", std::vector<uint64_t>{fd, 300, 1, 310});
   uint32_t st = returns_promptly([&] { return static_cast<uint32_t>(ex->run(INT64_MAX)); },
                                  [&] { (void)!::write(writer, "!", 1); });
-  ASSERT_EQ(st, static_cast<uint32_t>(interp::RunStatus::Suspended));
+  ASSERT_EQ(st, static_cast<uint32_t>(engine::RunStatus::Suspended));
   auto pending = ex->take_pending();
   auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
   ASSERT_NE(op, nullptr);
@@ -101,7 +101,7 @@ TEST(HostileIo, EmptyFifoReadSuspendsOnTheDescriptorOrFailsWithEagain) {
   EXPECT_FALSE(op->deadline);
   ASSERT_EQ(::write(writer, "hi", 2), 2);
   ex->resume(op->run_here());
-  ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Done);
+  ASSERT_EQ(ex->run(INT64_MAX), engine::RunStatus::Done);
   EXPECT_EQ(ex->results()[0], kOk);
   EXPECT_EQ(p.u32(310), 2u);
   EXPECT_EQ(p.str(400, 2), "hi");
@@ -124,7 +124,7 @@ TEST(HostileIo, PollOneoffWaitsForAFifoLikeForAClock) {
     p.put32(kSubs + 48 * i + 16, fd);
   }
   auto ex = p.inst->call("poll_oneoff", std::vector<uint64_t>{kSubs, kEvents, 3, kN});
-  ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Suspended);
+  ASSERT_EQ(ex->run(INT64_MAX), engine::RunStatus::Suspended);
   auto pending = ex->take_pending();
   auto* op = dynamic_cast<wasi::BlockingOp*>(pending.get());
   ASSERT_NE(op, nullptr);
@@ -132,7 +132,7 @@ TEST(HostileIo, PollOneoffWaitsForAFifoLikeForAClock) {
   EXPECT_FALSE(op->work) << "nothing that could block runs on a thread";
   ASSERT_EQ(::write(writer, "x", 1), 1);
   ex->resume(op->run_here());
-  ASSERT_EQ(ex->run(INT64_MAX), interp::RunStatus::Done);
+  ASSERT_EQ(ex->run(INT64_MAX), engine::RunStatus::Done);
   EXPECT_EQ(ex->results()[0], kOk);
   EXPECT_EQ(p.u32(kN), 3u);
   for (uint32_t i = 0; i < 3; i++) EXPECT_EQ(p.u64(kEvents + 32 * i), 7u + i);

@@ -284,7 +284,7 @@ class P2Hostile : public ::testing::Test {
   }
   // Calls `iface#func` as the guest would; a CallError is the trap the guest gets.
   component::HostReply call(const std::string& iface, const std::string& func, std::vector<component::Value> args,
-                            interp::HostCall* hc = nullptr) {
+                            engine::HostCall* hc = nullptr) {
     const component::SuspendableHostFunction* f = linker_.find(names_.at(iface), func);
     if (!f) throw std::runtime_error("no " + iface + "#" + func);
     component::HostContext ctx{hc};
@@ -333,12 +333,12 @@ TEST_F(P2Hostile, OversizedRequestsAreRefusedWithoutAllocating) {
 }
 
 TEST_F(P2Hostile, BytesAreChargedAsPreview1Charges) {
-  interp::HostCall hc;
+  engine::HostCall hc;
   hc.fuel_allowed = 100;
   component::HostReply r = call("wasi:random/random", "get-random-bytes", {V::u64(64 * 100)}, &hc);
   EXPECT_EQ(hc.fuel_charged, 100u);  // 1 unit per 64 bytes
   EXPECT_EQ(r.values.at(0).items.size(), 6400u);
-  interp::HostCall poor;
+  engine::HostCall poor;
   poor.fuel_allowed = 10;
   call("wasi:random/random", "get-random-bytes", {V::u64(64 * 100)}, &poor);
   EXPECT_TRUE(poor.refused_fuel);  // the call traps with `fuel exhausted`; nothing was generated

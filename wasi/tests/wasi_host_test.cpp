@@ -195,7 +195,7 @@ TEST(WasiHost, RandomUpToAPieceFillsAtOnce) {
   Probe p = probe();
   std::memset(p.mem() + 1000, 0, 4096);
   auto ex = p.inst->call("random_get", std::vector<uint64_t>{1000, 4096});
-  ASSERT_EQ(ex->run(INT64_MAX), wippy::interp::RunStatus::Done);
+  ASSERT_EQ(ex->run(INT64_MAX), wippy::engine::RunStatus::Done);
   EXPECT_EQ(ex->results()[0], 0u);
   EXPECT_NE(p.str(1000, 4096), std::string(4096, '\0'));
 }
@@ -226,7 +226,7 @@ TEST(WasiHost, EveryPreview1FunctionIsDefined) {
 TEST(WasiHost, ProcExitSuspendsWithExitRequest) {
   Probe p = probe();
   auto ex = p.inst->call("exit_with", std::vector<uint64_t>{3});
-  EXPECT_EQ(ex->run(), wippy::interp::RunStatus::Suspended);
+  EXPECT_EQ(ex->run(), wippy::engine::RunStatus::Suspended);
   auto* req = dynamic_cast<wasi::ExitRequest*>(ex->pending());
   ASSERT_NE(req, nullptr);
   EXPECT_EQ(req->code, 3u);
