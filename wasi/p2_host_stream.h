@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "component/value.h"
+
 namespace wippy::wasi::p2 {
 
 // Something a pollable can wait for.
@@ -32,6 +34,8 @@ struct HostRead {
   std::string bytes;
   bool closed = false;
   std::optional<std::string> error;
+  // What a typed query of the error gives (wasi:http's http-error-code), if any.
+  std::optional<component::Value> cause;
 };
 
 // An input-stream, output-stream or both, implemented by its owner.

@@ -108,13 +108,22 @@ struct BodyOut : HostStream {
   bool flushed() override { return ref->t->flushed(); }
 };
 
+Value error_value(const ErrorCode& e);
+
+// A failed read carries the transfer's error-code for http-error-code.
 struct BodyIn : HostStream {
   Ref ref;
   explicit BodyIn(Ref r) : ref(std::move(r)) {}
   bool ready(bool) override { return ref->t->body_readable(); }
   int wait_fd(bool) override { return ref->t->wait_fd(Transfer::Wait::Read); }
   bool wait_fd_writes(bool) override { return false; }
-  HostRead read(size_t max) override { return ref->t->read(max); }
+  HostRead read(size_t max) override {
+    HostRead r = ref->t->read(max);
+    if (r.error) {
+      if (std::optional<ErrorCode> e = ref->t->error()) r.cause = error_value(*e);
+    }
+    return r;
+  }
 };
 
 struct HeadWait : HostWaitable {
@@ -139,7 +148,8 @@ Value error_value(const ErrorCode& e) {
       return Value::variant(e.code, Value::record({e.text ? Value::some(Value::string(*e.text)) : Value::none(), Value::none()}));
     case ErrorCode::HttpRequestBodySize:
       return Value::variant(e.code, e.size ? Value::some(u64(*e.size)) : Value::none());
-    case ErrorCode::HttpResponseHeaderSectionSize: return Value::variant(e.code, Value::none());
+    case ErrorCode::HttpResponseHeaderSectionSize:
+    case ErrorCode::HttpResponseTrailerSectionSize: return Value::variant(e.code, Value::none());
     case ErrorCode::InternalError:
       return Value::variant(e.code, e.text ? Value::some(Value::string(*e.text)) : Value::none());
     default: return Value::variant(e.code);
@@ -412,14 +422,17 @@ void define_bodies(Iface& i) {
   i.fn("[method]future-trailers.subscribe", [](State& st, HostContext&, const Args& a) -> HostReply {
     return {{own(subscribe_host(st, std::make_shared<TrailersWait>(tables(st).trailers.get(rep_of(a.at(0)))->ref), false))}};
   });
-  // Response trailers are not passed on: the body's end gives none.
+  // The response's trailers (immutable fields) once the body has ended; none when
+  // it had none.
   i.fn("[method]future-trailers.get", [](State& st, HostContext&, const Args& a) -> HostReply {
     std::shared_ptr<FutureTrailers> f = tables(st).trailers.get(rep_of(a.at(0)));
     if (!f->ref->t->body_done()) return {{Value::none()}};
     if (f->taken) return {{Value::some(Value::err())}};
     f->taken = true;
-    std::optional<ErrorCode> e = f->ref->t->error();
-    return {{Value::some(Value::ok(e ? Value::err(error_value(*e)) : Value::ok(Value::none())))}};
+    if (std::optional<ErrorCode> e = f->ref->t->error()) return {{Value::some(Value::ok(Value::err(error_value(*e))))}};
+    HeaderList trailers = f->ref->t->response_trailers();
+    Value got = trailers.empty() ? Value::none() : Value::some(own(add_fields(st, std::move(trailers), true)));
+    return {{Value::some(Value::ok(Value::ok(std::move(got))))}};
   });
   i.linker.define_resource_drop(i.name, "future-trailers", [st = i.st](uint32_t rep) { tables(*st).trailers.remove(rep); });
 }
@@ -548,10 +561,10 @@ void define_http(Iface& i, std::string_view iface) {
     define_options(i);
     define_bodies(i);
     define_responses(i);
-    // Errors of body streams are not mapped to error-codes: none.
+    // The error-code behind a failed response-body read; none for other errors.
     i.fn("http-error-code", [](State& st, HostContext&, const Args& a) -> HostReply {
-      st.errors.get(rep_of(a.at(0)));
-      return {{Value::none()}};
+      std::shared_ptr<IoError> e = st.errors.get(rep_of(a.at(0)));
+      return {{e->http_error ? Value::some(*e->http_error) : Value::none()}};
     });
   } else if (iface == "outgoing-handler") {
     i.fn("handle", [](State& st, HostContext&, const Args& a) { return handle(st, a); });

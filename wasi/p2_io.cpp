@@ -61,7 +61,7 @@ std::unique_ptr<BlockingOp> wait_host(HostWaitable& w, bool write) {
 HostReply read_host(State& st, const std::shared_ptr<InputStream>& s, uint64_t len, bool blocking) {
   auto result = [state = &st, s, len] {
     HostRead r = s->host->read(len);
-    if (r.error) return Value::err(stream_failed(*state, *r.error));
+    if (r.error) return Value::err(stream_failed(*state, *r.error, std::nullopt, std::move(r.cause)));
     if (r.bytes.empty() && r.closed) {
       s->closed = true;
       return Value::err(stream_closed());

@@ -12,16 +12,17 @@
 #include "wasi/http_client.h"
 #include "wasi/p2.h"
 #include "wasi/pending.h"
-#include "wasi/tests/http_server.h"
+#include "tests/http_server.h"
 
 namespace wippy::wasi::test {
+using wippy::test::TestHttpServer;
 namespace {
 
 using component::Value;
 
 // error-code cases the tests expect.
 constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kUriInvalid = 19,
-              kResponseTimeout = 33;
+              kResponseIncomplete = 25, kResponseTimeout = 33;
 
 struct Fetch {
   std::string method = "GET";
@@ -115,6 +116,21 @@ TEST_F(HttpTest, ChunkedResponse) {
   EXPECT_EQ(o.text.substr(0, 23), "status 200\nx-test: chun") << o.text;
   EXPECT_NE(o.text.find("body 14 bytes"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("alphabetagamma"), std::string::npos) << o.text;
+}
+
+TEST_F(HttpTest, ResponseTrailersReachTheGuest) {
+  Outcome o = fetch({.authority = server.authority(), .path = "/trailers"});
+  EXPECT_EQ(o.text, "status 200\ntrailer x-checksum: 42\ntrailer x-count: 1\nbody 4 bytes fnv 26d1a5afbc64fb8b\nbody") << o.text;
+}
+
+TEST_F(HttpTest, ACutBodyIsAnIncompleteResponse) {
+  // The read fails with last-operation-failed; http-error-code on that error says
+  // why, and the trailers' future reports the same error-code.
+  Outcome o = fetch({.authority = server.authority(), .path = "/cut"});
+  EXPECT_EQ(o.text.substr(0, o.text.find("body 10")),
+            "status 200\nbody error " + std::to_string(kResponseIncomplete) + "\ntrailers error " +
+                std::to_string(kResponseIncomplete) + "\n")
+      << o.text;
 }
 
 TEST_F(HttpTest, RedirectIsNotFollowed) {
