@@ -552,6 +552,26 @@ HostReply handle(State& st, const Args& a) {
   return {{Value::ok(own(tb.futures.add(std::move(f))))}};
 }
 
+// The server side of wasi:http/types (incoming-request, outgoing-response,
+// response-outparam). Guests built for both sides import it (componentize-js does
+// even with its fetch-event feature off), but this host serves no incoming-handler:
+// no handle of these resources ever exists, and making one fails the call.
+void define_server_side(Iface& i) {
+  for (const char* f : {"[method]incoming-request.method", "[method]incoming-request.path-with-query",
+                        "[method]incoming-request.scheme", "[method]incoming-request.authority",
+                        "[method]incoming-request.headers", "[method]incoming-request.consume",
+                        "[constructor]outgoing-response", "[method]outgoing-response.status-code",
+                        "[method]outgoing-response.set-status-code", "[method]outgoing-response.headers",
+                        "[method]outgoing-response.body", "[static]response-outparam.set"}) {
+    i.fn(f, [name = std::string(f)](State&, HostContext&, const Args&) -> HostReply {
+      throw CallError("wasi:http: `" + name + "` is not supported: this host serves no incoming requests");
+    });
+  }
+  for (const char* r : {"incoming-request", "outgoing-response", "response-outparam"}) {
+    i.linker.define_resource_drop(i.name, r, [](uint32_t) {});
+  }
+}
+
 }  // namespace
 
 void define_http(Iface& i, std::string_view iface) {
@@ -561,6 +581,7 @@ void define_http(Iface& i, std::string_view iface) {
     define_options(i);
     define_bodies(i);
     define_responses(i);
+    define_server_side(i);
     // The error-code behind a failed response-body read; none for other errors.
     i.fn("http-error-code", [](State& st, HostContext&, const Args& a) -> HostReply {
       std::shared_ptr<IoError> e = st.errors.get(rep_of(a.at(0)));

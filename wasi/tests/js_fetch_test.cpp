@@ -78,6 +78,7 @@ TEST_F(JsFetch, SameResultsAsJcoOnNode) {
   EXPECT_EQ(server_.answered(), 2);
   std::string reference = run_js_reference("js_fetch_reference.mjs", "js_fetch", "'" + base + "' '" + refused + "'");
   EXPECT_EQ(ours, reference);
+  std::printf("js fetch, on both:\n%s", ours.c_str());
   EXPECT_EQ(server_.answered(), 4);
   EXPECT_TRUE(warnings_.empty());
 }
@@ -88,6 +89,7 @@ TEST_F(JsFetch, DeniedDestinationRejectsTheFetch) {
   allow("127.0.0.2:*");
   std::string text = call("fetch-error", "http://" + server_.authority() + "/hello");
   EXPECT_EQ(text.find("no error"), std::string::npos) << text;
+  std::printf("js fetch, denied: %s", text.c_str());
   ASSERT_EQ(warnings_.size(), 1u);
   EXPECT_EQ(warnings_[0], network_denial("test:js-fetch", "127.0.0.1", server_.port()));
   EXPECT_EQ(server_.answered(), 0);
