@@ -24,6 +24,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,6 +69,26 @@ class TestHttpServer {
   // arrived, before any is answered: the moment all of them are in flight. Set it
   // before the first /gate request.
   void on_gate_full(std::function<void()> f) { on_gate_full_ = std::move(f); }
+
+  // A port on 127.0.0.1 where nothing listens: bound, noted, closed.
+  static uint16_t refused_port() {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
+  }
+
+  // The threads of this process now (/proc/self/task), for the concurrency tests.
+  static size_t thread_count() {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n++;
+    return n;
+  }
 
   static std::string big_body(size_t n) {
     std::string s(n, '\0');

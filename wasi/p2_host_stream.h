@@ -42,7 +42,7 @@ struct HostRead {
 class HostStream : public HostWaitable {
  public:
   // At most `max` bytes that are there now.
-  virtual HostRead read(size_t /*max*/) { return {{}, false, std::string("not a readable stream")}; }
+  virtual HostRead read(size_t /*max*/) { return {{}, false, std::string("not a readable stream"), std::nullopt}; }
   // How many bytes write() accepts now (check-write); 0: wait for ready(true).
   // An error: the stream failed (or was closed) and accepts no more.
   virtual uint64_t write_room(std::optional<std::string>& error) {

@@ -39,6 +39,7 @@ WASI_IMPORT(WASI_HTTP_TYPES, "[static]incoming-body.finish") uint32_t in_body_fi
 WASI_IMPORT(WASI_HTTP_TYPES, "[method]future-trailers.subscribe") uint32_t trailers_subscribe(uint32_t);
 WASI_IMPORT(WASI_HTTP_TYPES, "[method]future-trailers.get") void trailers_get(uint32_t, void* ret);
 WASI_IMPORT(WASI_HTTP_TYPES, "[resource-drop]future-trailers") void trailers_drop(uint32_t);
+WASI_IMPORT(WASI_HTTP_TYPES, "[constructor]outgoing-response") uint32_t response_new(uint32_t headers);
 WASI_IMPORT(WASI_HTTP_TYPES, "http-error-code") void http_error_code(uint32_t io_error, void* ret);
 WASI_IMPORT("wasi:http/outgoing-handler@0.2.0", "handle") void handle(uint32_t, uint32_t, uint32_t, void* ret);
 WASI_IMPORT("wasi:io/poll@0.2.0", "[method]pollable.block") void pollable_block(uint32_t);

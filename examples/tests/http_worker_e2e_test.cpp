@@ -39,6 +39,14 @@ TEST(HttpWorkerExample, MissingApiUrlNamesTheEntryAndTheVariable) {
       << r.err;
 }
 
+TEST(HttpWorkerExample, AnApiUrlThatIsNotHttpIsRefusedByTheWorker) {
+  auto r = run_fetch("ftp://127.0.0.1/files");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("http_worker: API_URL is not an http:// or https:// URL: ftp://127.0.0.1/files"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(HttpWorkerExample, AHostNotAllowedIsDeniedAndLogged) {
   // localhost is not in wasi.network.allow (127.0.0.1 is): refused before any
   // lookup or connection, so the server sees nothing.

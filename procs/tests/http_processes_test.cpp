@@ -5,7 +5,6 @@
 // thread runs every transfer).
 #include <sys/resource.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -19,11 +18,7 @@
 namespace wippy::procs::test {
 namespace {
 
-size_t thread_count() {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n++;
-  return n;
-}
+constexpr auto thread_count = wippy::test::TestHttpServer::thread_count;
 
 std::shared_ptr<const component::Component> http_probe() {
   std::ifstream in(std::string(WIPPY_GUEST_DIR) + "/http_probe.component.wasm", std::ios::binary);

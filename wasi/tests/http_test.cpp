@@ -6,7 +6,6 @@
 
 #include <netdb.h>
 
-#include <filesystem>
 
 #include "component/tests/guest_util.h"
 #include "wasi/http_client.h"
@@ -144,16 +143,7 @@ TEST_F(HttpTest, SlowServerTimesOut) {
 }
 
 TEST_F(HttpTest, RefusedPort) {
-  // A port nobody listens on: bind one, note it, close it.
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  Outcome o = fetch({.authority = "127.0.0.1:" + std::to_string(ntohs(a.sin_port))});
+  Outcome o = fetch({.authority = "127.0.0.1:" + std::to_string(TestHttpServer::refused_port())});
   EXPECT_EQ(o.text, error_text(kConnectionRefused));
 }
 
@@ -201,6 +191,21 @@ TEST_F(HttpTest, BadMethodAuthorityAndPortAreRefused) {
   EXPECT_EQ(server.answered(), 2);  // a refused set-method/set-path leaves the old value: sent
 }
 
+TEST_F(HttpTest, ServerSideResourcesAreRefused) {
+  // Defined (guests built for both sides link) but failing the call.
+  auto c = component::test::load_guest("http_probe.component.wasm");
+  component::Linker linker;
+  add_p2_to_linker(linker, *c, ctx);
+  component::ComponentInstance inst(c, linker);
+  std::unique_ptr<component::Call> call = inst.prepare("respond", {});
+  RunOutcome r = drive(call->execution(), 1000);
+  EXPECT_EQ(r.kind, RunOutcome::Kind::Trapped);
+  EXPECT_NE(r.trap.message.find("wasi:http: `[constructor]outgoing-response` is not supported: this host serves no "
+                                "incoming requests"),
+            std::string::npos)
+      << r.trap.message;
+}
+
 TEST_F(HttpTest, ForbiddenHeaderIsRefused) {
   Outcome o = fetch({.authority = server.authority(), .header = "host: evil.example"});
   EXPECT_EQ(o.text.substr(0, 15), "header-error 1\n") << o.text;  // forbidden
@@ -213,11 +218,7 @@ TEST_F(HttpTest, ForbiddenHeaderIsRefused) {
 namespace wippy::wasi::test {
 namespace {
 
-size_t thread_count() {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n++;
-  return n;
-}
+constexpr auto thread_count = TestHttpServer::thread_count;
 
 // 1,000 requests in flight at once on the network thread: no thread is added for
 // them (the waits are on each transfer's descriptor, as a suspended process's are).

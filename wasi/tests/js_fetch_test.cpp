@@ -16,19 +16,6 @@ namespace {
 
 using component::Value;
 
-// A port on 127.0.0.1 where nothing listens: bound, noted, closed.
-uint16_t refused_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
 class JsFetch : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,7 +57,7 @@ class JsFetch : public ::testing::Test {
 TEST_F(JsFetch, SameResultsAsJcoOnNode) {
   allow("127.0.0.1:*");
   std::string base = "http://" + server_.authority();
-  std::string refused = "http://127.0.0.1:" + std::to_string(refused_port()) + "/";
+  std::string refused = "http://127.0.0.1:" + std::to_string(wippy::test::TestHttpServer::refused_port()) + "/";
   std::string ours = call("fetch-summary", base) + call("fetch-error", refused);
   EXPECT_NE(ours.find("GET /hello -> 200 x-test=yes \\\"hello world\\\"; POST /echo -> 200 x-method=POST \\\"sent by js\\\""),
             std::string::npos)

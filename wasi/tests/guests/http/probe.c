@@ -50,6 +50,8 @@ static str_t* done(void) {
   return &result;
 }
 
+EXPORT("respond") uint32_t respond(void) { return response_new(fields_new()); }
+
 static const char* kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
 
 EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char* authority, uint32_t authority_len,
