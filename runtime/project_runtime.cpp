@@ -86,7 +86,8 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
         std::optional<std::string> value = b.var.resolve();
         if (!value || value->empty()) {
           if (b.required) {
-            throw std::runtime_error(id + ": required wasi env variable not found: " + b.id + " (OS variable " + b.var.variable + ")");
+            throw std::runtime_error(id + ": required wasi env variable not found: " + b.id + " (OS variable " +
+                                     b.var.variable + ")");
           }
           continue;
         }
