@@ -34,15 +34,16 @@ struct HostRead {
   std::string bytes;
   bool closed = false;
   std::optional<std::string> error;
-  // What a typed query of the error gives (wasi:http's http-error-code), if any.
-  std::optional<component::Value> cause;
 };
 
 // An input-stream, output-stream or both, implemented by its owner.
 class HostStream : public HostWaitable {
  public:
   // At most `max` bytes that are there now.
-  virtual HostRead read(size_t /*max*/) { return {{}, false, std::string("not a readable stream"), std::nullopt}; }
+  virtual HostRead read(size_t /*max*/) { return {{}, false, std::string("not a readable stream")}; }
+  // After a failed read or write: what a typed query of the error gives (wasi:http's
+  // http-error-code), if anything.
+  virtual std::optional<component::Value> error_cause() { return std::nullopt; }
   // How many bytes write() accepts now (check-write); 0: wait for ready(true).
   // An error: the stream failed (or was closed) and accepts no more.
   virtual uint64_t write_room(std::optional<std::string>& error) {

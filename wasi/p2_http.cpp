@@ -97,6 +97,14 @@ HttpTables& tables(State& st) {
 
 // --- adapters: the transfer as streams and pollables ------------------------------------
 
+Value error_value(const ErrorCode& e);
+
+// The transfer's error-code, for http-error-code on a failed body read or write.
+std::optional<Value> transfer_error(const Ref& ref) {
+  std::optional<ErrorCode> e = ref->t->error();
+  return e ? std::optional<Value>(error_value(*e)) : std::nullopt;
+}
+
 struct BodyOut : HostStream {
   Ref ref;
   explicit BodyOut(Ref r) : ref(std::move(r)) {}
@@ -106,24 +114,17 @@ struct BodyOut : HostStream {
   uint64_t write_room(std::optional<std::string>& e) override { return ref->t->write_room(e); }
   std::optional<std::string> write(std::string_view d) override { return ref->t->write(d); }
   bool flushed() override { return ref->t->flushed(); }
+  std::optional<Value> error_cause() override { return transfer_error(ref); }
 };
 
-Value error_value(const ErrorCode& e);
-
-// A failed read carries the transfer's error-code for http-error-code.
 struct BodyIn : HostStream {
   Ref ref;
   explicit BodyIn(Ref r) : ref(std::move(r)) {}
   bool ready(bool) override { return ref->t->body_readable(); }
   int wait_fd(bool) override { return ref->t->wait_fd(Transfer::Wait::Read); }
   bool wait_fd_writes(bool) override { return false; }
-  HostRead read(size_t max) override {
-    HostRead r = ref->t->read(max);
-    if (r.error) {
-      if (std::optional<ErrorCode> e = ref->t->error()) r.cause = error_value(*e);
-    }
-    return r;
-  }
+  HostRead read(size_t max) override { return ref->t->read(max); }
+  std::optional<Value> error_cause() override { return transfer_error(ref); }
 };
 
 struct HeadWait : HostWaitable {
@@ -582,7 +583,7 @@ void define_http(Iface& i, std::string_view iface) {
     define_bodies(i);
     define_responses(i);
     define_server_side(i);
-    // The error-code behind a failed response-body read; none for other errors.
+    // The error-code behind a failed body read or write; none for other errors.
     i.fn("http-error-code", [](State& st, HostContext&, const Args& a) -> HostReply {
       std::shared_ptr<IoError> e = st.errors.get(rep_of(a.at(0)));
       return {{e->http_error ? Value::some(*e->http_error) : Value::none()}};

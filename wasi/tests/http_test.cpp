@@ -20,8 +20,8 @@ namespace {
 using component::Value;
 
 // error-code cases the tests expect.
-constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kUriInvalid = 19,
-              kResponseIncomplete = 25, kResponseTimeout = 33;
+constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kRequestBodySize = 17,
+              kUriInvalid = 19, kResponseIncomplete = 25, kResponseTimeout = 33;
 
 struct Fetch {
   std::string method = "GET";
@@ -115,6 +115,14 @@ TEST_F(HttpTest, ChunkedResponse) {
   EXPECT_EQ(o.text.substr(0, 23), "status 200\nx-test: chun") << o.text;
   EXPECT_NE(o.text.find("body 14 bytes"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("alphabetagamma"), std::string::npos) << o.text;
+}
+
+TEST_F(HttpTest, MoreBodyThanContentLengthIsABodySizeError) {
+  // The guest declares 3 bytes and writes 6: the write fails, and http-error-code
+  // on its error says HTTP-request-body-size.
+  Outcome o = fetch({.method = "POST", .authority = server.authority(), .path = "/echo", .header = "content-length: 3",
+                     .body = "abcdef"});
+  EXPECT_EQ(o.text.rfind("body write error " + std::to_string(kRequestBodySize) + "\n", 0), 0u) << o.text;
 }
 
 TEST_F(HttpTest, ResponseTrailersReachTheGuest) {

@@ -104,7 +104,15 @@ EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char
       uint32_t n = body_len - at < 4096 ? body_len - at : 4096;
       out_write(stream, body + at, n, ret);
       if (ret[0]) {
-        say("body write failed\n", 18);
+        if (ret[4] == 0) {  // last-operation-failed(error): its error-code, if any
+          uint32_t error = *(uint32_t*)(ret + 8);
+          http_error_code(error, ret);
+          if (ret[0]) sayn("body write error ", ret[8], 0, "\n");
+          else say("body write failed\n", 18);
+          io_error_drop(error);
+        } else {
+          say("body write failed\n", 18);
+        }
         break;
       }
     }
