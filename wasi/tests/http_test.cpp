@@ -135,7 +135,7 @@ TEST_F(HttpTest, ACutBodyIsAnIncompleteResponse) {
   // why, and the trailers' future reports the same error-code.
   Outcome o = fetch({.authority = server.authority(), .path = "/cut"});
   EXPECT_EQ(o.text.substr(0, o.text.find("body 10")),
-            "status 200\nbody error " + std::to_string(kResponseIncomplete) + "\ntrailers error " +
+            "status 200\nbody read error " + std::to_string(kResponseIncomplete) + "\ntrailers error " +
                 std::to_string(kResponseIncomplete) + "\n")
       << o.text;
 }

@@ -52,6 +52,17 @@ static str_t* done(void) {
 
 EXPORT("respond") uint32_t respond(void) { return response_new(fields_new()); }
 
+// After a stream call failed with last-operation-failed(error) (in ret): "WHAT error
+// CASE" when http-error-code gives the error-code, else "WHAT failed".
+static void say_stream_failure(const char* what) {
+  uint32_t error = *(uint32_t*)(ret + 8);
+  http_error_code(error, ret);
+  say(what, strlen(what));
+  if (ret[0]) sayn(" error ", ret[8], 0, "\n");
+  else say(" failed\n", 8);
+  io_error_drop(error);
+}
+
 static const char* kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
 
 EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char* authority, uint32_t authority_len,
@@ -104,15 +115,8 @@ EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char
       uint32_t n = body_len - at < 4096 ? body_len - at : 4096;
       out_write(stream, body + at, n, ret);
       if (ret[0]) {
-        if (ret[4] == 0) {  // last-operation-failed(error): its error-code, if any
-          uint32_t error = *(uint32_t*)(ret + 8);
-          http_error_code(error, ret);
-          if (ret[0]) sayn("body write error ", ret[8], 0, "\n");
-          else say("body write failed\n", 18);
-          io_error_drop(error);
-        } else {
-          say("body write failed\n", 18);
-        }
+        if (ret[4] == 0) say_stream_failure("body write");
+        else say("body write failed\n", 18);  // closed
         break;
       }
     }
@@ -155,13 +159,7 @@ EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char
   for (;;) {
     in_read(stream, 65536, ret);
     if (ret[0]) {
-      if (ret[4] == 0) {  // last-operation-failed(error): its error-code, if any
-        uint32_t error = *(uint32_t*)(ret + 8);
-        http_error_code(error, ret);
-        if (ret[0]) sayn("body error ", ret[8], 0, "\n");
-        else say("body read failed\n", 17);
-        io_error_drop(error);
-      }
+      if (ret[4] == 0) say_stream_failure("body read");  // else closed: the end
       break;
     }
     uint8_t* data = *(uint8_t**)(ret + 4);
