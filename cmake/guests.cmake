@@ -20,7 +20,7 @@ if(NOT TARGET guests)
 endif()
 
 function(wippy_c_guest name)
-  cmake_parse_arguments(G "" "" "SOURCES;FLAGS" ${ARGN})
+  cmake_parse_arguments(G "" "" "SOURCES;FLAGS;DEPENDS" ${ARGN})
   set(out ${WIPPY_GUEST_DIR}/${name}.wasm)
   set(sysroot_flag)
   if(WASI_SYSROOT)
@@ -28,7 +28,7 @@ function(wippy_c_guest name)
   endif()
   add_custom_command(OUTPUT ${out}
     COMMAND ${WASM_CLANG} --target=wasm32-wasi ${sysroot_flag} -O2 ${G_FLAGS} -o ${out} ${G_SOURCES}
-    DEPENDS ${G_SOURCES}
+    DEPENDS ${G_SOURCES} ${G_DEPENDS}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "wasm32-wasi guest ${name}")
   add_custom_target(guest_${name} DEPENDS ${out})

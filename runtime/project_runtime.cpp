@@ -85,7 +85,10 @@ std::unique_ptr<procs::Process> make_wasm(const registry::Registry& reg,
       for (const EnvBinding& b : env) {
         std::optional<std::string> value = b.var.resolve();
         if (!value || value->empty()) {
-          if (b.required) throw std::runtime_error("required wasi env variable not found: " + b.id);
+          if (b.required) {
+            throw std::runtime_error(id + ": required wasi env variable not found: " + b.id + " (OS variable " +
+                                     b.var.variable + ")");
+          }
           continue;
         }
         has_pwd = has_pwd || b.name == "PWD";

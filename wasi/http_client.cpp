@@ -110,7 +110,7 @@ struct Callbacks {
     if (t->cancelled_) return 0;
     t->header_bytes_ += line.size();
     if (t->header_bytes_ > kMaxHeaderBytes) {
-      t->error_ = ErrorCode{ErrorCode::HttpResponseHeaderSectionSize, {}, {}};
+      t->error_ = ErrorCode{t->head_ ? ErrorCode::HttpResponseTrailerSectionSize : ErrorCode::HttpResponseHeaderSectionSize, {}, {}};
       return 0;
     }
     if (line.rfind("HTTP/", 0) == 0) {
@@ -123,10 +123,11 @@ struct Callbacks {
         t->last_bytes_ = Clock::now();
         t->head_signal_.notify();
       }
-    } else if (size_t colon = line.find(':'); colon != std::string_view::npos && !t->head_) {
+    } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
+      // After the head: a trailer (curl passes a chunked body's trailers here too).
       std::string name(trim(line.substr(0, colon)));
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      t->resp_headers_.emplace_back(std::move(name), std::string(trim(line.substr(colon + 1))));
+      (t->head_ ? t->resp_trailers_ : t->resp_headers_).emplace_back(std::move(name), std::string(trim(line.substr(colon + 1))));
     }
     return size * n;
   }
@@ -347,6 +348,11 @@ uint16_t Transfer::status() {
 HeaderList Transfer::response_headers() {
   std::lock_guard<std::mutex> lock(mu_);
   return resp_headers_;
+}
+
+HeaderList Transfer::response_trailers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return resp_trailers_;
 }
 
 std::optional<std::pair<std::string, uint16_t>> Transfer::take_denial() {

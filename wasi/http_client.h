@@ -46,6 +46,7 @@ struct ErrorCode {
     HttpRequestUriInvalid = 19,
     HttpResponseIncomplete = 25,
     HttpResponseHeaderSectionSize = 26,
+    HttpResponseTrailerSectionSize = 29,
     HttpResponseTimeout = 33,
     HttpProtocolError = 35,
     InternalError = 38,
@@ -94,6 +95,8 @@ class Transfer : public std::enable_shared_from_this<Transfer> {
   std::optional<ErrorCode> error();
   uint16_t status();
   HeaderList response_headers();
+  // The trailers that ended a chunked response (complete once body_done()).
+  HeaderList response_trailers();
   // The destination the policy refused, once (for the warn line).
   std::optional<std::pair<std::string, uint16_t>> take_denial();
 
@@ -130,7 +133,7 @@ class Transfer : public std::enable_shared_from_this<Transfer> {
   // response
   bool head_ = false, done_ = false, resp_paused_ = false, cancelled_ = false;
   uint16_t status_ = 0;
-  HeaderList resp_headers_;
+  HeaderList resp_headers_, resp_trailers_;
   size_t header_bytes_ = 0;
   std::string resp_body_;
   size_t resp_off_ = 0;

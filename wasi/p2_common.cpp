@@ -74,10 +74,11 @@ uint32_t error_code(Errno e) {
 
 Value stream_closed() { return Value::variant(1); }
 
-Value stream_failed(State& st, std::string message, std::optional<Errno> code) {
+Value stream_failed(State& st, std::string message, std::optional<Errno> code, std::optional<Value> http_error) {
   auto e = std::make_shared<IoError>();
   e->message = std::move(message);
   e->code = code;
+  e->http_error = std::move(http_error);
   return Value::variant(0, own(st.errors.add(std::move(e))));
 }
 

@@ -107,10 +107,12 @@ struct Pollable {
   bool host_write = false;
 };
 
-// wasi:io/error error: a message and, for file errors, the errno behind it.
+// wasi:io/error error: a message and, for file errors, the errno behind it; for a
+// failed HTTP body stream, its wasi:http error-code (http-error-code).
 struct IoError {
   std::string message;
   std::optional<Errno> code;
+  std::optional<Value> http_error;
 };
 
 // wasi:filesystem/types descriptor: a file or directory with its descriptor-flags.
@@ -217,7 +219,8 @@ inline Value fs_err(Errno e) { return Value::err(Value::enumeration(error_code(e
 
 // stream-error: closed, or last-operation-failed(error) with a new error resource.
 Value stream_closed();
-Value stream_failed(State& st, std::string message, std::optional<Errno> code = std::nullopt);
+Value stream_failed(State& st, std::string message, std::optional<Errno> code = std::nullopt,
+                    std::optional<Value> http_error = std::nullopt);
 
 // The monotonic clock now (ns), as wasi:clocks/monotonic-clock reports it.
 uint64_t monotonic_now(const WasiContext& ctx);

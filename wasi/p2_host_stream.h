@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "component/value.h"
+
 namespace wippy::wasi::p2 {
 
 // Something a pollable can wait for.
@@ -39,6 +41,9 @@ class HostStream : public HostWaitable {
  public:
   // At most `max` bytes that are there now.
   virtual HostRead read(size_t /*max*/) { return {{}, false, std::string("not a readable stream")}; }
+  // After a failed read or write: what a typed query of the error gives (wasi:http's
+  // http-error-code), if anything.
+  virtual std::optional<component::Value> error_cause() { return std::nullopt; }
   // How many bytes write() accepts now (check-write); 0: wait for ready(true).
   // An error: the stream failed (or was closed) and accepts no more.
   virtual uint64_t write_room(std::optional<std::string>& error) {

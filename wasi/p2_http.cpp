@@ -97,6 +97,14 @@ HttpTables& tables(State& st) {
 
 // --- adapters: the transfer as streams and pollables ------------------------------------
 
+Value error_value(const ErrorCode& e);
+
+// The transfer's error-code, for http-error-code on a failed body read or write.
+std::optional<Value> transfer_error(const Ref& ref) {
+  std::optional<ErrorCode> e = ref->t->error();
+  return e ? std::optional<Value>(error_value(*e)) : std::nullopt;
+}
+
 struct BodyOut : HostStream {
   Ref ref;
   explicit BodyOut(Ref r) : ref(std::move(r)) {}
@@ -106,6 +114,7 @@ struct BodyOut : HostStream {
   uint64_t write_room(std::optional<std::string>& e) override { return ref->t->write_room(e); }
   std::optional<std::string> write(std::string_view d) override { return ref->t->write(d); }
   bool flushed() override { return ref->t->flushed(); }
+  std::optional<Value> error_cause() override { return transfer_error(ref); }
 };
 
 struct BodyIn : HostStream {
@@ -115,6 +124,7 @@ struct BodyIn : HostStream {
   int wait_fd(bool) override { return ref->t->wait_fd(Transfer::Wait::Read); }
   bool wait_fd_writes(bool) override { return false; }
   HostRead read(size_t max) override { return ref->t->read(max); }
+  std::optional<Value> error_cause() override { return transfer_error(ref); }
 };
 
 struct HeadWait : HostWaitable {
@@ -139,7 +149,8 @@ Value error_value(const ErrorCode& e) {
       return Value::variant(e.code, Value::record({e.text ? Value::some(Value::string(*e.text)) : Value::none(), Value::none()}));
     case ErrorCode::HttpRequestBodySize:
       return Value::variant(e.code, e.size ? Value::some(u64(*e.size)) : Value::none());
-    case ErrorCode::HttpResponseHeaderSectionSize: return Value::variant(e.code, Value::none());
+    case ErrorCode::HttpResponseHeaderSectionSize:
+    case ErrorCode::HttpResponseTrailerSectionSize: return Value::variant(e.code, Value::none());
     case ErrorCode::InternalError:
       return Value::variant(e.code, e.text ? Value::some(Value::string(*e.text)) : Value::none());
     default: return Value::variant(e.code);
@@ -412,14 +423,17 @@ void define_bodies(Iface& i) {
   i.fn("[method]future-trailers.subscribe", [](State& st, HostContext&, const Args& a) -> HostReply {
     return {{own(subscribe_host(st, std::make_shared<TrailersWait>(tables(st).trailers.get(rep_of(a.at(0)))->ref), false))}};
   });
-  // Response trailers are not passed on: the body's end gives none.
+  // The response's trailers (immutable fields) once the body has ended; none when
+  // it had none.
   i.fn("[method]future-trailers.get", [](State& st, HostContext&, const Args& a) -> HostReply {
     std::shared_ptr<FutureTrailers> f = tables(st).trailers.get(rep_of(a.at(0)));
     if (!f->ref->t->body_done()) return {{Value::none()}};
     if (f->taken) return {{Value::some(Value::err())}};
     f->taken = true;
-    std::optional<ErrorCode> e = f->ref->t->error();
-    return {{Value::some(Value::ok(e ? Value::err(error_value(*e)) : Value::ok(Value::none())))}};
+    if (std::optional<ErrorCode> e = f->ref->t->error()) return {{Value::some(Value::ok(Value::err(error_value(*e))))}};
+    HeaderList trailers = f->ref->t->response_trailers();
+    Value got = trailers.empty() ? Value::none() : Value::some(own(add_fields(st, std::move(trailers), true)));
+    return {{Value::some(Value::ok(Value::ok(std::move(got))))}};
   });
   i.linker.define_resource_drop(i.name, "future-trailers", [st = i.st](uint32_t rep) { tables(*st).trailers.remove(rep); });
 }
@@ -539,6 +553,26 @@ HostReply handle(State& st, const Args& a) {
   return {{Value::ok(own(tb.futures.add(std::move(f))))}};
 }
 
+// The server side of wasi:http/types (incoming-request, outgoing-response,
+// response-outparam). Guests built for both sides import it (componentize-js does
+// even with its fetch-event feature off), but this host serves no incoming-handler:
+// no handle of these resources ever exists, and making one fails the call.
+void define_server_side(Iface& i) {
+  for (const char* f : {"[method]incoming-request.method", "[method]incoming-request.path-with-query",
+                        "[method]incoming-request.scheme", "[method]incoming-request.authority",
+                        "[method]incoming-request.headers", "[method]incoming-request.consume",
+                        "[constructor]outgoing-response", "[method]outgoing-response.status-code",
+                        "[method]outgoing-response.set-status-code", "[method]outgoing-response.headers",
+                        "[method]outgoing-response.body", "[static]response-outparam.set"}) {
+    i.fn(f, [name = std::string(f)](State&, HostContext&, const Args&) -> HostReply {
+      throw CallError("wasi:http: `" + name + "` is not supported: this host serves no incoming requests");
+    });
+  }
+  for (const char* r : {"incoming-request", "outgoing-response", "response-outparam"}) {
+    i.linker.define_resource_drop(i.name, r, [](uint32_t) {});
+  }
+}
+
 }  // namespace
 
 void define_http(Iface& i, std::string_view iface) {
@@ -548,10 +582,11 @@ void define_http(Iface& i, std::string_view iface) {
     define_options(i);
     define_bodies(i);
     define_responses(i);
-    // Errors of body streams are not mapped to error-codes: none.
+    define_server_side(i);
+    // The error-code behind a failed body read or write; none for other errors.
     i.fn("http-error-code", [](State& st, HostContext&, const Args& a) -> HostReply {
-      st.errors.get(rep_of(a.at(0)));
-      return {{Value::none()}};
+      std::shared_ptr<IoError> e = st.errors.get(rep_of(a.at(0)));
+      return {{e->http_error ? Value::some(*e->http_error) : Value::none()}};
     });
   } else if (iface == "outgoing-handler") {
     i.fn("handle", [](State& st, HostContext&, const Args& a) { return handle(st, a); });

@@ -61,7 +61,7 @@ std::unique_ptr<BlockingOp> wait_host(HostWaitable& w, bool write) {
 HostReply read_host(State& st, const std::shared_ptr<InputStream>& s, uint64_t len, bool blocking) {
   auto result = [state = &st, s, len] {
     HostRead r = s->host->read(len);
-    if (r.error) return Value::err(stream_failed(*state, *r.error));
+    if (r.error) return Value::err(stream_failed(*state, *r.error, std::nullopt, s->host->error_cause()));
     if (r.bytes.empty() && r.closed) {
       s->closed = true;
       return Value::err(stream_closed());
@@ -175,7 +175,7 @@ std::optional<uint64_t> host_room(State& st, HostStream& h, Value& failure) {
   std::optional<std::string> error;
   uint64_t room = std::min(h.write_room(error), kMaxStreamBytes);
   if (!error) return room;
-  failure = Value::err(stream_failed(st, *error));
+  failure = Value::err(stream_failed(st, *error, std::nullopt, h.error_cause()));
   return std::nullopt;
 }
 
@@ -190,7 +190,7 @@ HostReply write_host(State& st, const std::shared_ptr<OutputStream>& s, std::str
   if (!room) return {{failure}};
   auto put = [state = &st, s](const std::string& bytes) {
     std::optional<std::string> error = s->host->write(bytes);
-    return error ? Value::err(stream_failed(*state, *error)) : Value::ok();
+    return error ? Value::err(stream_failed(*state, *error, std::nullopt, s->host->error_cause())) : Value::ok();
   };
   if (!blocking) {
     if (data.size() > *room) {

@@ -6,22 +6,22 @@
 
 #include <netdb.h>
 
-#include <filesystem>
 
 #include "component/tests/guest_util.h"
 #include "wasi/http_client.h"
 #include "wasi/p2.h"
 #include "wasi/pending.h"
-#include "wasi/tests/http_server.h"
+#include "tests/http_server.h"
 
 namespace wippy::wasi::test {
+using wippy::test::TestHttpServer;
 namespace {
 
 using component::Value;
 
 // error-code cases the tests expect.
-constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kUriInvalid = 19,
-              kResponseTimeout = 33;
+constexpr int kDnsError = 1, kIpProhibited = 4, kConnectionRefused = 6, kRequestDenied = 15, kRequestBodySize = 17,
+              kUriInvalid = 19, kResponseIncomplete = 25, kResponseTimeout = 33;
 
 struct Fetch {
   std::string method = "GET";
@@ -117,6 +117,29 @@ TEST_F(HttpTest, ChunkedResponse) {
   EXPECT_NE(o.text.find("alphabetagamma"), std::string::npos) << o.text;
 }
 
+TEST_F(HttpTest, MoreBodyThanContentLengthIsABodySizeError) {
+  // The guest declares 3 bytes and writes 6: the write fails, and http-error-code
+  // on its error says HTTP-request-body-size.
+  Outcome o = fetch({.method = "POST", .authority = server.authority(), .path = "/echo", .header = "content-length: 3",
+                     .body = "abcdef"});
+  EXPECT_EQ(o.text.rfind("body write error " + std::to_string(kRequestBodySize) + "\n", 0), 0u) << o.text;
+}
+
+TEST_F(HttpTest, ResponseTrailersReachTheGuest) {
+  Outcome o = fetch({.authority = server.authority(), .path = "/trailers"});
+  EXPECT_EQ(o.text, "status 200\ntrailer x-checksum: 42\ntrailer x-count: 1\nbody 4 bytes fnv 26d1a5afbc64fb8b\nbody") << o.text;
+}
+
+TEST_F(HttpTest, ACutBodyIsAnIncompleteResponse) {
+  // The read fails with last-operation-failed; http-error-code on that error says
+  // why, and the trailers' future reports the same error-code.
+  Outcome o = fetch({.authority = server.authority(), .path = "/cut"});
+  EXPECT_EQ(o.text.substr(0, o.text.find("body 10")),
+            "status 200\nbody read error " + std::to_string(kResponseIncomplete) + "\ntrailers error " +
+                std::to_string(kResponseIncomplete) + "\n")
+      << o.text;
+}
+
 TEST_F(HttpTest, RedirectIsNotFollowed) {
   Outcome o = fetch({.authority = server.authority(), .path = "/redirect"});
   EXPECT_EQ(o.text.substr(0, 11), "status 302\n") << o.text;
@@ -128,16 +151,7 @@ TEST_F(HttpTest, SlowServerTimesOut) {
 }
 
 TEST_F(HttpTest, RefusedPort) {
-  // A port nobody listens on: bind one, note it, close it.
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  Outcome o = fetch({.authority = "127.0.0.1:" + std::to_string(ntohs(a.sin_port))});
+  Outcome o = fetch({.authority = "127.0.0.1:" + std::to_string(TestHttpServer::refused_port())});
   EXPECT_EQ(o.text, error_text(kConnectionRefused));
 }
 
@@ -185,6 +199,21 @@ TEST_F(HttpTest, BadMethodAuthorityAndPortAreRefused) {
   EXPECT_EQ(server.answered(), 2);  // a refused set-method/set-path leaves the old value: sent
 }
 
+TEST_F(HttpTest, ServerSideResourcesAreRefused) {
+  // Defined (guests built for both sides link) but failing the call.
+  auto c = component::test::load_guest("http_probe.component.wasm");
+  component::Linker linker;
+  add_p2_to_linker(linker, *c, ctx);
+  component::ComponentInstance inst(c, linker);
+  std::unique_ptr<component::Call> call = inst.prepare("respond", {});
+  RunOutcome r = drive(call->execution(), 1000);
+  EXPECT_EQ(r.kind, RunOutcome::Kind::Trapped);
+  EXPECT_NE(r.trap.message.find("wasi:http: `[constructor]outgoing-response` is not supported: this host serves no "
+                                "incoming requests"),
+            std::string::npos)
+      << r.trap.message;
+}
+
 TEST_F(HttpTest, ForbiddenHeaderIsRefused) {
   Outcome o = fetch({.authority = server.authority(), .header = "host: evil.example"});
   EXPECT_EQ(o.text.substr(0, 15), "header-error 1\n") << o.text;  // forbidden
@@ -197,11 +226,7 @@ TEST_F(HttpTest, ForbiddenHeaderIsRefused) {
 namespace wippy::wasi::test {
 namespace {
 
-size_t thread_count() {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n++;
-  return n;
-}
+constexpr auto thread_count = TestHttpServer::thread_count;
 
 // 1,000 requests in flight at once on the network thread: no thread is added for
 // them (the waits are on each transfer's descriptor, as a suspended process's are).

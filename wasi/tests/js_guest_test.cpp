@@ -5,14 +5,13 @@
 // runs it on node (js_reference.mjs). Skipped (ctest: wasi_js_guest) when the build
 // could not componentize it because componentize-js is not installed.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "component/tests/guest_util.h"
 #include "wasi/p2.h"
 #include "wasi/tests/fs_util.h"
+#include "wasi/tests/js_util.h"
 
 namespace wippy::wasi::test {
 namespace {
@@ -21,16 +20,6 @@ using component::Value;
 using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-    else out += static_cast<char>(c);
-  }
-  return out + "\"";
-}
 
 // A value of greet.wit's types as JSON.stringify prints jco's JS form of it (the one
 // record there is point {x, y}).
@@ -79,25 +68,6 @@ std::vector<JsCall> calls() {
   };
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string run_reference() {
-  std::string cmd = fmt::format("'{}' '{}' '{}' '{}' js_greet", WIPPY_NODE, WIPPY_JS_REFERENCE, WIPPY_JCO_DIR,
-                                WIPPY_JS_TRANSPILED);
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) throw std::runtime_error("cannot run " + cmd);
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0) << cmd << "\n" << out;
-  return out;
-}
-
 double timing(const std::string& reference, const std::string& key) {
   size_t at = reference.find("\"" + key + "\":");
   return at == std::string::npos ? 0 : std::stod(reference.substr(at + key.size() + 3));
@@ -108,8 +78,7 @@ double timing(const std::string& reference, const std::string& key) {
 class JsGuest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string status = read_text(std::string(WIPPY_GUEST_DIR) + "/js_greet.status");
-    if (status.rfind("built", 0) != 0) GTEST_SKIP() << "the JavaScript guest was not built: " << status;
+    if (std::string missing = js_guest_missing("js_greet"); !missing.empty()) GTEST_SKIP() << missing;
     Clock::time_point t0 = Clock::now();
     auto c = component::test::load_guest("js_greet.component.wasm");
     decode_ms_ = ms_since(t0);
@@ -145,7 +114,7 @@ TEST_F(JsGuest, SameResultsAsJcoOnNode) {
   EXPECT_NE(lines.find("\"result\":\"Hello, wörld!\""), std::string::npos) << lines;
   EXPECT_EQ(out_, "hello from js\n");
   EXPECT_EQ(err_, "");
-  std::string reference = run_reference();
+  std::string reference = run_js_reference("js_reference.mjs", "js_greet");
   // The reference prints say's line among its JSON lines and a timing line last.
   std::string expected = lines;
   expected.insert(expected.find("{\"name\":\"say\""), out_);

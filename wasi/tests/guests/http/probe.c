@@ -1,50 +1,13 @@
-// A wasi:http client written against the canonical ABI by hand (probe.wit; no
-// bindings generator): one request per call of `fetch`, the response summed up in
-// the returned text (http_test.cpp).
+// A wasi:http client written against the canonical ABI by hand (probe.wit and
+// cmake/guest/wasi_http_client.*): one request per call of `fetch`, the response
+// summed up in the returned text (http_test.cpp).
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "wasi_http_client.h"
+
 #define EXPORT(name) __attribute__((export_name(name)))
-#define IMPORT(module, name) __attribute__((import_module(module), import_name(name)))
-#define TYPES "wasi:http/types@0.2.0"
-
-typedef struct { char* ptr; uint32_t len; } str_t;
-
-IMPORT(TYPES, "[constructor]fields") uint32_t fields_new(void);
-IMPORT(TYPES, "[method]fields.append") void fields_append(uint32_t, const char*, uint32_t, const char*, uint32_t, void* ret);
-IMPORT(TYPES, "[method]fields.entries") void fields_entries(uint32_t, void* ret);
-IMPORT(TYPES, "[resource-drop]fields") void fields_drop(uint32_t);
-IMPORT(TYPES, "[constructor]outgoing-request") uint32_t request_new(uint32_t headers);
-IMPORT(TYPES, "[method]outgoing-request.body") void request_body(uint32_t, void* ret);
-IMPORT(TYPES, "[method]outgoing-request.set-method") uint32_t request_set_method(uint32_t, uint32_t, const char*, uint32_t);
-IMPORT(TYPES, "[method]outgoing-request.set-path-with-query") uint32_t request_set_path(uint32_t, uint32_t, const char*, uint32_t);
-IMPORT(TYPES, "[method]outgoing-request.set-scheme") uint32_t request_set_scheme(uint32_t, uint32_t, uint32_t, const char*, uint32_t);
-IMPORT(TYPES, "[method]outgoing-request.set-authority") uint32_t request_set_authority(uint32_t, uint32_t, const char*, uint32_t);
-IMPORT(TYPES, "[constructor]request-options") uint32_t options_new(void);
-IMPORT(TYPES, "[method]request-options.set-connect-timeout") uint32_t options_connect(uint32_t, uint32_t, uint64_t);
-IMPORT(TYPES, "[method]request-options.set-first-byte-timeout") uint32_t options_first_byte(uint32_t, uint32_t, uint64_t);
-IMPORT(TYPES, "[method]outgoing-body.write") void out_body_write(uint32_t, void* ret);
-IMPORT(TYPES, "[static]outgoing-body.finish") void out_body_finish(uint32_t, uint32_t, uint32_t, void* ret);
-IMPORT(TYPES, "[method]future-incoming-response.subscribe") uint32_t future_subscribe(uint32_t);
-IMPORT(TYPES, "[method]future-incoming-response.get") void future_get(uint32_t, void* ret);
-IMPORT(TYPES, "[resource-drop]future-incoming-response") void future_drop(uint32_t);
-IMPORT(TYPES, "[method]incoming-response.status") uint32_t response_status(uint32_t);
-IMPORT(TYPES, "[method]incoming-response.headers") uint32_t response_headers(uint32_t);
-IMPORT(TYPES, "[method]incoming-response.consume") void response_consume(uint32_t, void* ret);
-IMPORT(TYPES, "[resource-drop]incoming-response") void response_drop(uint32_t);
-IMPORT(TYPES, "[method]incoming-body.stream") void in_body_stream(uint32_t, void* ret);
-IMPORT(TYPES, "[static]incoming-body.finish") uint32_t in_body_finish(uint32_t);
-IMPORT(TYPES, "[method]future-trailers.subscribe") uint32_t trailers_subscribe(uint32_t);
-IMPORT(TYPES, "[method]future-trailers.get") void trailers_get(uint32_t, void* ret);
-IMPORT(TYPES, "[resource-drop]future-trailers") void trailers_drop(uint32_t);
-IMPORT("wasi:http/outgoing-handler@0.2.0", "handle") void handle(uint32_t, uint32_t, uint32_t, void* ret);
-IMPORT("wasi:io/poll@0.2.0", "[method]pollable.block") void pollable_block(uint32_t);
-IMPORT("wasi:io/poll@0.2.0", "[resource-drop]pollable") void pollable_drop(uint32_t);
-IMPORT("wasi:io/streams@0.2.0", "[method]input-stream.blocking-read") void in_read(uint32_t, uint64_t, void* ret);
-IMPORT("wasi:io/streams@0.2.0", "[resource-drop]input-stream") void in_drop(uint32_t);
-IMPORT("wasi:io/streams@0.2.0", "[method]output-stream.blocking-write-and-flush") void out_write(uint32_t, const void*, uint32_t, void* ret);
-IMPORT("wasi:io/streams@0.2.0", "[resource-drop]output-stream") void out_drop(uint32_t);
 
 EXPORT("cabi_realloc") void* cabi_realloc(void* old, size_t old_size, size_t align, size_t size) {
   (void)old_size;
@@ -85,6 +48,19 @@ static str_t* done(void) {
   result.ptr = out;
   result.len = (uint32_t)out_len;
   return &result;
+}
+
+EXPORT("respond") uint32_t respond(void) { return response_new(fields_new()); }
+
+// After a stream call failed with last-operation-failed(error) (in ret): "WHAT error
+// CASE" when http-error-code gives the error-code, else "WHAT failed".
+static void say_stream_failure(const char* what) {
+  uint32_t error = *(uint32_t*)(ret + 8);
+  http_error_code(error, ret);
+  say(what, strlen(what));
+  if (ret[0]) sayn(" error ", ret[8], 0, "\n");
+  else say(" failed\n", 8);
+  io_error_drop(error);
 }
 
 static const char* kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
@@ -139,7 +115,8 @@ EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char
       uint32_t n = body_len - at < 4096 ? body_len - at : 4096;
       out_write(stream, body + at, n, ret);
       if (ret[0]) {
-        say("body write failed\n", 18);
+        if (ret[4] == 0) say_stream_failure("body write");
+        else say("body write failed\n", 18);  // closed
         break;
       }
     }
@@ -182,7 +159,7 @@ EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char
   for (;;) {
     in_read(stream, 65536, ret);
     if (ret[0]) {
-      if (ret[4] == 0) say("body read failed\n", 17);
+      if (ret[4] == 0) say_stream_failure("body read");  // else closed: the end
       break;
     }
     uint8_t* data = *(uint8_t**)(ret + 4);
@@ -201,6 +178,23 @@ EXPORT("fetch") str_t* fetch(const char* method, uint32_t method_len, const char
   pollable_drop(tp);
   trailers_get(trailers, ret);
   trailers_drop(trailers);
+  // some(ok(ok(some(fields)))): one line per trailer
+  if (ret[0] == 1 && ret[8] == 0 && ret[16] == 0 && ret[24] == 1) {
+    uint32_t t = *(uint32_t*)(ret + 28);
+    fields_entries(t, ret);
+    struct { str_t name; str_t value; }* entries = *(void**)ret;
+    uint32_t count = *(uint32_t*)(ret + 4);
+    for (uint32_t k = 0; k < count; k++) {
+      say("trailer ", 8);
+      say(entries[k].name.ptr, entries[k].name.len);
+      say(": ", 2);
+      say(entries[k].value.ptr, entries[k].value.len);
+      say("\n", 1);
+    }
+    fields_drop(t);
+  } else if (ret[0] == 1 && ret[8] == 0 && ret[16] == 1) {
+    sayn("trailers error ", ret[24], 0, "\n");
+  }
   response_drop(resp);
   sayn("body ", total, 0, " bytes");
   sayn(" fnv ", hash, 1, "\n");

@@ -1,11 +1,16 @@
-// A small HTTP/1.1 server for the wasi:http tests: one thread, poll(2), any number
-// of connections, on 127.0.0.1 at an ephemeral port. Routes:
+// A small HTTP/1.1 server for the wasi:http tests (wasi/, procs/, examples/): one
+// thread, poll(2), any number of connections, on 127.0.0.1 at an ephemeral port.
+// Routes:
 //   /hello            200, x-test: yes, "hello world"
 //   /echo             200, x-method, x-length, x-chunked; the request body back
 //   /big?n=N          200, N bytes (byte k = k * 7 % 251), content-length
 //   /chunked          200, chunked: "alpha" "beta" "gamma"
+//   /trailers         200, chunked "body" with trailers x-checksum: 42, x-count: 1
+//   /cut              200, content-length 100 but 10 bytes, then the connection ends
 //   /redirect         302 to /hello
 //   /slow             never answers (until the client goes)
+//   /gate?n=N         held until N /gate requests have arrived (all at once, so
+//                     they were concurrent), then each gets 200 "gate N"
 // Every response closes its connection.
 #pragma once
 
@@ -19,6 +24,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -26,7 +33,7 @@
 #include <thread>
 #include <vector>
 
-namespace wippy::wasi::test {
+namespace wippy::test {
 
 class TestHttpServer {
  public:
@@ -56,6 +63,32 @@ class TestHttpServer {
   std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
   // Requests answered so far.
   int answered() const { return answered_.load(); }
+  // /gate requests that have arrived so far.
+  int gate_arrivals() const { return gate_arrivals_.load(); }
+  // Called on the server's thread when the last /gate request of a batch has
+  // arrived, before any is answered: the moment all of them are in flight. Set it
+  // before the first /gate request.
+  void on_gate_full(std::function<void()> f) { on_gate_full_ = std::move(f); }
+
+  // A port on 127.0.0.1 where nothing listens: bound, noted, closed.
+  static uint16_t refused_port() {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
+  }
+
+  // The threads of this process now (/proc/self/task), for the concurrency tests.
+  static size_t thread_count() {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n++;
+    return n;
+  }
 
   static std::string big_body(size_t n) {
     std::string s(n, '\0');
@@ -68,6 +101,7 @@ class TestHttpServer {
     std::string in, out;
     size_t sent = 0;
     bool answering = false;
+    bool held = false;  // a /gate request waiting for the others
   };
 
   // A whole request in `in`: its head and its body (content-length or chunked);
@@ -120,6 +154,11 @@ class TestHttpServer {
       return "HTTP/1.1 200 OK\r\nconnection: close\r\ntransfer-encoding: chunked\r\nx-test: chunked\r\n\r\n"
              "5\r\nalpha\r\n4\r\nbeta\r\n5\r\ngamma\r\n0\r\n\r\n";
     }
+    if (path == "/trailers") {
+      return "HTTP/1.1 200 OK\r\nconnection: close\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum, x-count\r\n\r\n"
+             "4\r\nbody\r\n0\r\nx-checksum: 42\r\nx-count: 1\r\n\r\n";
+    }
+    if (path == "/cut") return "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 100\r\n\r\n0123456789";
     if (path == "/redirect") return response("302 Found", "location: /hello\r\n", "");
     return response("404 Not Found", "", "");
   }
@@ -148,10 +187,12 @@ class TestHttpServer {
           c.in.append(buf, static_cast<size_t>(n));
           std::string method, path, body;
           bool chunked = false;
-          if (!parse(c.in, method, path, body, chunked) || path == "/slow") continue;
-          c.out = answer(method, path, body, chunked);
-          c.answering = true;
-          answered_++;
+          if (!parse(c.in, method, path, body, chunked) || path == "/slow" || c.held) continue;
+          if (path.rfind("/gate?n=", 0) == 0) {
+            hold(fd, std::stoi(path.substr(8)));
+            continue;
+          }
+          reply(c, answer(method, path, body, chunked));
         } else {
           ssize_t n = ::write(fd, c.out.data() + c.sent, c.out.size() - c.sent);
           if (n < 0) {
@@ -165,17 +206,36 @@ class TestHttpServer {
     }
   }
 
+  void reply(Conn& c, std::string out) {
+    c.out = std::move(out);
+    c.answering = true;
+    answered_++;
+  }
+
+  // A /gate request: held; the n-th releases them all.
+  void hold(int fd, int n) {
+    conns_[fd].held = true;
+    held_.push_back(fd);
+    if (++gate_arrivals_ < n) return;
+    if (on_gate_full_) on_gate_full_();
+    for (int h : held_) reply(conns_[h], response("200 OK", "", "gate " + std::to_string(n)));
+    held_.clear();
+  }
+
   void close_conn(int fd) {
     ::close(fd);
     conns_.erase(fd);
+    std::erase(held_, fd);
   }
 
   int listen_ = -1;
   int stop_[2] = {-1, -1};
   uint16_t port_ = 0;
   std::map<int, Conn> conns_;
-  std::atomic<int> answered_{0};
+  std::vector<int> held_;
+  std::function<void()> on_gate_full_;
+  std::atomic<int> answered_{0}, gate_arrivals_{0};
   std::thread thread_;
 };
 
-}  // namespace wippy::wasi::test
+}  // namespace wippy::test
