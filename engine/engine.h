@@ -107,6 +107,9 @@ class Instance {
 
   // An Execution of the start function, or null if the module has none.
   std::unique_ptr<Execution> start();
+  // The module's start function, or null when it has none (a caller that drives its
+  // own Execution runs it first).
+  FuncInst* start_function() const { return module_->start ? inst_->funcs.at(*module_->start) : nullptr; }
   // Runs the start function to completion (used when no suspension is expected).
   // Throws TrapError on a trap.
   void run_start();

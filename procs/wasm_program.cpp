@@ -63,8 +63,8 @@ class CoreProgram : public WasmProgram {
     switch (stage_) {
       case Stage::Start:
         stage_ = Stage::Initialize;
-        if (const auto& start = instance_.module().start) {
-          call_.start(store_, instance_.raw().funcs.at(*start), {});
+        if (engine::FuncInst* start = instance_.start_function()) {
+          call_.start(store_, start, {});
           return &call_;
         }
         [[fallthrough]];
