@@ -211,14 +211,17 @@ TEST(NatsRestart, TrafficAcrossARestartHasNoDuplicatesAndDoesNotHang) {
   int64_t n = 0;
   for (; n < 500; ++n) ASSERT_TRUE(a.try_send({}, c.pid, "n", n).ok());
   server.reset();  // killed in the middle of traffic
-  for (; n < 1000; ++n) ASSERT_TRUE(a.try_send({}, c.pid, "n", n).ok());  // into the reconnect buffer
+  // Into the reconnect buffer; a send in the instant the client finds the socket dead
+  // fails with the client's error instead (the caller is told: never a silent loss).
+  int failed = 0;
+  for (; n < 1000; ++n) failed += !a.try_send({}, c.pid, "n", n).ok();
   server = std::make_unique<NatsServer>(std::vector<std::string>{}, port);
   ASSERT_FALSE(server->url().empty()) << "nats-server did not restart on port " << port;
   // Anything sent while b is not resubscribed yet is lost (at most once): repeat a
   // number and "done" until the collector ends (a retry, not a timing assertion).
   for (int tries = 0; tries < 300; ++tries, ++n) {
-    ASSERT_TRUE(a.try_send({}, c.pid, "n", n).ok());
-    ASSERT_TRUE(a.try_send({}, c.pid, "done", Value()).ok());
+    failed += !a.try_send({}, c.pid, "n", n).ok();
+    failed += !a.try_send({}, c.pid, "done", Value()).ok();
     if (r.ready(100ms)) break;
   }
   Value got = r.get();  // "hang" if nothing got through after the restart
@@ -230,8 +233,8 @@ TEST(NatsRestart, TrafficAcrossARestartHasNoDuplicatesAndDoesNotHang) {
       ASSERT_LT(nums[i - 1].as_int(), nums[i].as_int()) << "duplicate or reordered at " << i;
     }
   }
-  std::printf("across the restart: %zu of %lld numbers arrived, none twice\n", nums.size(),
-              static_cast<long long>(n + 1));
+  std::printf("across the restart: %zu of %lld numbers arrived, none twice (%d sends refused)\n", nums.size(),
+              static_cast<long long>(n + 1), failed);
   a.shutdown();
   b.shutdown();
 }
