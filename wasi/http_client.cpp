@@ -4,7 +4,8 @@
 // CURL_WRITEFUNC_PAUSE / CURL_READFUNC_PAUSE.
 #include "wasi/http_client.h"
 
-#include <curl/curl.h>
+#include "wasi/curl_api.h"
+
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -18,9 +19,11 @@ using Clock = std::chrono::steady_clock;
 
 class Engine {
  public:
+  // Reached only through a started transfer, so libcurl is loaded (see start()).
   static Engine& get() {
+    std::string unused;
     // Never destroyed: the thread serves until the host process exits.
-    static Engine* engine = new Engine();
+    static Engine* engine = new Engine(*load_curl(unused));
     return *engine;
   }
 
@@ -30,13 +33,12 @@ class Engine {
       std::lock_guard<std::mutex> lock(mu_);
       queue_.push_back({op, std::move(t)});
     }
-    curl_multi_wakeup(multi_);
+    curl_.multi_wakeup(multi_);
   }
 
  private:
-  Engine() {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    multi_ = curl_multi_init();
+  explicit Engine(const CurlApi& curl) : curl_(curl) {
+    multi_ = curl_.multi_init();
     std::thread([this] { run(); }).detach();
   }
 
@@ -46,6 +48,7 @@ class Engine {
   void finished(CURL* easy, CURLcode code);
   int check_deadlines();
 
+  const CurlApi& curl_;
   CURLM* multi_ = nullptr;
   std::mutex mu_;
   std::vector<std::pair<Op, std::shared_ptr<Transfer>>> queue_;
@@ -66,7 +69,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-ErrorCode error_of(CURLcode code, CURL* easy) {
+ErrorCode error_of(const CurlApi& curl, CURLcode code, CURL* easy) {
   ErrorCode e;
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -76,7 +79,7 @@ ErrorCode error_of(CURLcode code, CURL* easy) {
     case CURLE_COULDNT_CONNECT: e.code = ErrorCode::ConnectionRefused; break;
     case CURLE_OPERATION_TIMEDOUT: {
       long connected = 0;
-      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
+      curl.easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
       e.code = connected > 0 ? ErrorCode::HttpResponseTimeout : ErrorCode::ConnectionTimeout;
       break;
     }
@@ -91,7 +94,7 @@ ErrorCode error_of(CURLcode code, CURL* easy) {
     case CURLE_WEIRD_SERVER_REPLY: e.code = ErrorCode::HttpProtocolError; break;
     default:
       e.code = ErrorCode::InternalError;
-      e.text = curl_easy_strerror(code);
+      e.text = curl.easy_strerror(code);
   }
   return e;
 }
@@ -189,45 +192,39 @@ void Engine::add(const std::shared_ptr<Transfer>& t) {
     std::lock_guard<std::mutex> lock(t->mu_);
     if (t->cancelled_) return;  // dropped before it started
   }
-  CURL* easy = curl_easy_init();
-  if (!easy) {
-    std::lock_guard<std::mutex> lock(t->mu_);
-    t->error_ = ErrorCode{ErrorCode::InternalError, std::string("cannot start a transfer"), {}};
-    t->done_ = t->head_ = true;
-    t->notify_all();
-    return;
-  }
+  CURL* easy = curl_.easy_init();
+  if (!easy) return t->fail_to_start(ErrorCode{ErrorCode::InternalError, std::string("cannot start a transfer"), {}});
   std::string url = s.scheme + "://" + s.authority + (s.path_with_query.empty() ? "/" : s.path_with_query);
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // the guest sees a 3xx
-  curl_easy_setopt(easy, CURLOPT_PROXY, "");           // no proxy from the environment
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_PRIVATE, t.get());
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Callbacks::header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Callbacks::body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
-  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Callbacks::open_socket);
-  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t.get());
+  curl_.easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_.easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // the guest sees a 3xx
+  curl_.easy_setopt(easy, CURLOPT_PROXY, "");           // no proxy from the environment
+  curl_.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_.easy_setopt(easy, CURLOPT_PRIVATE, t.get());
+  curl_.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Callbacks::header);
+  curl_.easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
+  curl_.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Callbacks::body);
+  curl_.easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
+  curl_.easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Callbacks::open_socket);
+  curl_.easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t.get());
   if (s.connect_timeout) {
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+    curl_.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(*s.connect_timeout).count())));
   }
   if (s.method == "GET" && !s.has_body) {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    curl_.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   } else if (s.method == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    curl_.easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (s.has_body) {
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Callbacks::upload);
-    curl_easy_setopt(easy, CURLOPT_READDATA, t.get());
+    curl_.easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_.easy_setopt(easy, CURLOPT_READFUNCTION, &Callbacks::upload);
+    curl_.easy_setopt(easy, CURLOPT_READDATA, t.get());
     // No content-length: chunked.
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, s.content_length ? static_cast<curl_off_t>(*s.content_length) : curl_off_t{-1});
-    if (s.method != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, s.method.c_str());
+    curl_.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, s.content_length ? static_cast<curl_off_t>(*s.content_length) : curl_off_t{-1});
+    if (s.method != "POST") curl_.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, s.method.c_str());
   } else {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, s.method.c_str());
+    curl_.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, s.method.c_str());
   }
   // The guest's headers, and none of curl's defaults it did not ask for.
   curl_slist* list = nullptr;
@@ -236,24 +233,24 @@ void Engine::add(const std::shared_ptr<Transfer>& t) {
     if (iequals(name, "content-length")) continue;  // curl sends the size it was given
     accept = accept || iequals(name, "accept");
     std::string line = value.empty() ? name + ";" : name + ": " + value;
-    list = curl_slist_append(list, line.c_str());
+    list = curl_.slist_append(list, line.c_str());
   }
-  if (!accept) list = curl_slist_append(list, "Accept:");
-  list = curl_slist_append(list, "Expect:");
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+  if (!accept) list = curl_.slist_append(list, "Accept:");
+  list = curl_.slist_append(list, "Expect:");
+  curl_.easy_setopt(easy, CURLOPT_HTTPHEADER, list);
   t->easy_ = easy;
   t->header_list_ = list;
   t->started_ = t->last_bytes_ = Clock::now();
   live_[easy] = t;
-  curl_multi_add_handle(multi_, easy);
+  curl_.multi_add_handle(multi_, easy);
 }
 
 void Engine::remove(CURL* easy) {
   auto it = live_.find(easy);
   if (it == live_.end()) return;
-  curl_multi_remove_handle(multi_, easy);
-  curl_easy_cleanup(easy);
-  curl_slist_free_all(static_cast<curl_slist*>(it->second->header_list_));
+  curl_.multi_remove_handle(multi_, easy);
+  curl_.easy_cleanup(easy);
+  curl_.slist_free_all(static_cast<curl_slist*>(it->second->header_list_));
   it->second->easy_ = nullptr;
   live_.erase(it);
 }
@@ -265,7 +262,7 @@ void Engine::finished(CURL* easy, CURLcode code) {
   {
     std::lock_guard<std::mutex> lock(t.mu_);
     if (code != CURLE_OK && !t.error_) {
-      t.error_ = t.denial_ ? ErrorCode{ErrorCode::DestinationIpProhibited, {}, {}} : error_of(code, easy);
+      t.error_ = t.denial_ ? ErrorCode{ErrorCode::DestinationIpProhibited, {}, {}} : error_of(curl_, code, easy);
     }
     t.done_ = true;
     t.head_ = true;
@@ -308,21 +305,25 @@ void Engine::run() {
         add(t);
       } else if (t->easy_ && live_.count(static_cast<CURL*>(t->easy_))) {
         if (op == Op::Cancel) remove(static_cast<CURL*>(t->easy_));
-        else curl_easy_pause(static_cast<CURL*>(t->easy_), CURLPAUSE_CONT);
+        else curl_.easy_pause(static_cast<CURL*>(t->easy_), CURLPAUSE_CONT);
       }
     }
     int running = 0;
-    curl_multi_perform(multi_, &running);
+    curl_.multi_perform(multi_, &running);
     int left = 0;
-    while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
+    while (CURLMsg* m = curl_.multi_info_read(multi_, &left)) {
       if (m->msg == CURLMSG_DONE) finished(m->easy_handle, m->data.result);
     }
     int wait_ms = check_deadlines();
-    curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
+    curl_.multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
   }
 }
 
-void start(const std::shared_ptr<Transfer>& t) { Engine::get().post(Engine::Op::Add, t); }
+void start(const std::shared_ptr<Transfer>& t) {
+  std::string why;
+  if (!load_curl(why)) return t->fail_to_start(ErrorCode{ErrorCode::InternalError, why, {}});
+  Engine::get().post(Engine::Op::Add, t);
+}
 
 // --- the guest's side ----------------------------------------------------------------
 

@@ -121,6 +121,14 @@ class Transfer : public std::enable_shared_from_this<Transfer> {
  private:
   friend class Engine;
   friend struct Callbacks;
+  friend void start(const std::shared_ptr<Transfer>& t);
+  // Ends a transfer that could not start, with `e`.
+  void fail_to_start(ErrorCode e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::move(e);
+    done_ = head_ = true;
+    notify_all();
+  }
   const ReadySignal& signal(Wait w) const { return w == Wait::Head ? head_signal_ : w == Wait::Read ? read_signal_ : write_signal_; }
   void notify_all() {
     head_signal_.notify();
