@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "interp/module.h"
 #include "interp/reader.h"
@@ -41,5 +42,8 @@ using interp::LinkError;
 // The UTF-8 rule of the binary format (names), which hosts also apply to strings a
 // guest hands them.
 using interp::is_valid_utf8;
+inline bool is_valid_utf8(std::string_view s) {
+  return interp::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+}
 
 }  // namespace wippy::engine

@@ -34,10 +34,6 @@ const char* lua_type(const Value& v) { return v.is_array() || v.is_map() ? "tabl
 std::string index_path(const std::string& path, size_t i) { return fmt::format("{}[{}]", path, i + 1); }
 std::string field_path(const std::string& path, const std::string& name) { return path + "." + name; }
 
-bool valid_utf8(const std::string& s) {
-  return engine::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
-}
-
 // The integer in `v` (an integral float counts), range-checked for `t`.
 uint64_t integer(const Value& v, const Type& t, const std::string& path) {
   int64_t x = 0;
@@ -155,7 +151,7 @@ cv::Value lower(const Value& v, const Type& t, const std::string& path, uint64_t
       return out;
     case Kind::String:
       if (!v.is_string()) mismatch(t, path, v);
-      if (!valid_utf8(v.as_string())) mismatch(t, path, std::string("a string that is not valid UTF-8"));
+      if (!engine::is_valid_utf8(v.as_string())) mismatch(t, path, std::string("a string that is not valid UTF-8"));
       out.str = v.as_string();
       return out;
     case Kind::List: {

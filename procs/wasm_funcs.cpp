@@ -20,10 +20,6 @@ using engine::HostCall;
 using engine::HostResult;
 using engine::ValType;
 
-bool valid_utf8(const std::string& s) {
-  return engine::is_valid_utf8({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
-}
-
 // What the caller gets: ok with the callee's result, or err with a message.
 struct Outcome {
   bool ok = false;
@@ -51,7 +47,7 @@ class FuncCallOp : public AsyncOp {
         text_(text), max_result_(max_result), check_(check), deliver_(std::move(deliver)) {}
 
   void start(std::shared_ptr<Completion> done, EventLoop&) override {
-    if (text_ && !valid_utf8(input_)) return refuse("the input is not valid UTF-8", done);
+    if (text_ && !engine::is_valid_utf8(input_)) return refuse("the input is not valid UTF-8", done);
     if (check_) {
       if (std::optional<std::string> why = check_(target_)) return refuse(*why, done);
     }
@@ -95,7 +91,7 @@ class FuncCallOp : public AsyncOp {
     const Value& v = end_->value;
     if (!v.is_string()) return {false, failed + "it returned " + v.type_name() + ", not a string"};
     const std::string& s = v.as_string();
-    if (text_ && !valid_utf8(s)) return {false, failed + "its result is not valid UTF-8"};
+    if (text_ && !engine::is_valid_utf8(s)) return {false, failed + "its result is not valid UTF-8"};
     if (max_result_ && s.size() > max_result_)
       return {false, failed + "its result of " + std::to_string(s.size()) + " bytes is longer than the " +
                          std::to_string(max_result_) + " bytes this call can return"};
