@@ -215,13 +215,14 @@ std::string largest_workload() {
 }
 
 // Decode + validate + translate of `path` (a fresh Engine each time, so the cache
-// never hits). bytes/s counts the whole module; the code_bytes/s counter only its
-// code section.
-void module_load(benchmark::State& state, const std::string& path) {
+// never hits) on `threads` threads (0: as many as the engine picks). bytes/s counts
+// the whole module; the code_bytes/s counter only its code section. Both are per
+// second of wall time, and the CPU time is the process's (all threads).
+void module_load(benchmark::State& state, const std::string& path, unsigned threads = 0) {
   std::vector<uint8_t> bytes = read_file(path);
   size_t code = code_section_size(bytes);
   for (auto _ : state) {
-    Engine engine;
+    Engine engine({.compile_threads = threads});
     ModulePtr m = engine.load(bytes);
     benchmark::DoNotOptimize(m.get());
   }
@@ -240,10 +241,11 @@ void BM_ModuleLoad(benchmark::State& state) {
   }
   module_load(state, guest_path(name));
 }
-BENCHMARK(BM_ModuleLoad)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ModuleLoad)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
 
 // Big real-world modules: the core modules jco ships (build/jco, scripts/install-jco.sh;
-// wasm-tools 2.4 MB, StarlingMonkey 10.5 MB) and $WIPPY_BENCH_MODULE if set.
+// wasm-tools 2.4 MB, StarlingMonkey 10.5 MB) and $WIPPY_BENCH_MODULE if set, each
+// loaded on one thread (threads:1) and on as many as the engine picks (threads:0).
 std::vector<std::string> big_modules() {
   const std::string jco = std::string(WIPPY_GUEST_DIR) + "/../jco/node_modules/@bytecodealliance/";
   std::vector<std::string> out;
@@ -255,9 +257,14 @@ std::vector<std::string> big_modules() {
 
 const bool kBigModulesRegistered = [] {
   for (const std::string& path : big_modules())
-    benchmark::RegisterBenchmark(("BM_ModuleLoadBig/" + std::filesystem::path(path).stem().string()).c_str(),
-                                 [path](benchmark::State& s) { module_load(s, path); })
-        ->Unit(benchmark::kMillisecond);
+    for (unsigned threads : {1u, 0u})
+      benchmark::RegisterBenchmark(("BM_ModuleLoadBig/" + std::filesystem::path(path).stem().string() +
+                                    "/threads:" + std::to_string(threads))
+                                       .c_str(),
+                                   [path, threads](benchmark::State& s) { module_load(s, path, threads); })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->MeasureProcessCPUTime();
   return true;
 }();
 

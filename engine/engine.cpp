@@ -62,7 +62,9 @@ ModulePtr Engine::load(std::span<const uint8_t> bytes, std::string_view expected
 
   // Decode outside the lock: loads of different modules proceed in parallel.
   ModulePtr module = interp::decode_module(
-      bytes, {.fuel_metering = config_.fuel_metering, .multi_memory = config_.multi_memory});
+      bytes, {.fuel_metering = config_.fuel_metering,
+              .multi_memory = config_.multi_memory,
+              .compile_threads = config_.compile_threads});
 
   std::lock_guard lock(mu_);
   auto& slot = cache_[key];

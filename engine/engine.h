@@ -42,6 +42,9 @@ struct EngineConfig {
   // runner uses it for the 2.0 core suite, which tests that "multiple memories" are
   // refused).
   bool multi_memory = true;
+  // Threads that translate a module's function bodies: 0 picks by code size (big
+  // modules use every core), 1 keeps loads on the calling thread.
+  unsigned compile_threads = 0;
 };
 
 class Engine {

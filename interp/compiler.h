@@ -1,7 +1,11 @@
 // Validation and translation of one function body into internal code.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "interp/module.h"
 #include "interp/reader.h"
@@ -27,5 +31,25 @@ class FunctionCompiler {
  private:
   std::unique_ptr<Translator> translator_;
 };
+
+// Code sections below this many bytes are translated on the calling thread alone:
+// starting a thread costs more than such a module takes.
+constexpr size_t kParallelCompileBytes = 256 << 10;
+
+// How many threads translate a code section of `code_bytes` bytes: `requested` if
+// not 0, else the hardware threads for a section of at least kParallelCompileBytes.
+unsigned compile_threads(size_t code_bytes, unsigned requested);
+
+// Calls compile(compiler, i) for every body i of one module, where sizes[i] is its
+// size in bytes, on `threads` threads (the calling one included), each with its own
+// FunctionCompiler. The threads take batches of consecutive bodies in order, so the
+// outcome is the sequential one: if bodies fail, the exception of the first failing
+// body in order is rethrown once every thread has stopped. `compile` must write
+// only to body i's Function while the others run.
+using CompileBody = std::function<void(FunctionCompiler&, size_t)>;
+void compile_bodies(const Module& module, std::span<const uint32_t> sizes, unsigned threads,
+                    const CompileBody& compile);
+// Where each batch of bodies of these sizes ends (a body index), in order.
+std::vector<size_t> compile_batch_ends(std::span<const uint32_t> sizes);
 
 }  // namespace wippy::interp

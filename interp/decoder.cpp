@@ -76,7 +76,8 @@ struct PendingBody {
 
 class Decoder {
  public:
-  Decoder(std::span<const uint8_t> bytes, Module& m) : bytes_(bytes), m_(m) {}
+  Decoder(std::span<const uint8_t> bytes, Module& m, unsigned compile_threads)
+      : bytes_(bytes), m_(m), compile_threads_(compile_threads) {}
 
   void run() {
     Reader r(bytes_);
@@ -133,8 +134,12 @@ class Decoder {
       fn->num_results = cell_count(type.results);
       m_.functions.push_back(std::move(fn));
     }
-    FunctionCompiler compiler(m_);
-    for (size_t i = 0; i < bodies_.size(); ++i) compile(compiler, *m_.functions[i], bodies_[i]);
+    // From here on the module is read-only but for each body's own Function, so the
+    // bodies may be translated on several threads.
+    std::vector<uint32_t> sizes(bodies_.size());
+    for (size_t i = 0; i < bodies_.size(); ++i) sizes[i] = static_cast<uint32_t>(bodies_[i].size);
+    compile_bodies(m_, sizes, compile_threads(m_.code_bytes, compile_threads_),
+                   [this](FunctionCompiler& compiler, size_t i) { compile(compiler, *m_.functions[i], bodies_[i]); });
   }
 
  private:
@@ -562,7 +567,7 @@ class Decoder {
     }
   }
 
-  void compile(FunctionCompiler& compiler, Function& fn, const PendingBody& b) {
+  void compile(FunctionCompiler& compiler, Function& fn, const PendingBody& b) const {
     Reader body(bytes_.subspan(b.begin, b.size), b.begin);
     try {
       read_locals(body, fn);
@@ -582,7 +587,7 @@ class Decoder {
     }
   }
 
-  void read_locals(Reader& body, Function& fn) {
+  static void read_locals(Reader& body, Function& fn) {
     const size_t at = body.offset();
     const uint32_t groups = body.u32();
     std::vector<std::pair<uint32_t, ValType>> decls;
@@ -605,6 +610,7 @@ class Decoder {
 
   std::span<const uint8_t> bytes_;
   Module& m_;
+  const unsigned compile_threads_;
   std::vector<PendingBody> bodies_;
   uint32_t custom_sections_ = 0;
 };
@@ -616,7 +622,7 @@ std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, cons
   auto m = std::make_shared<Module>();
   m->fuel_metering = options.fuel_metering;
   m->multi_memory = options.multi_memory;
-  Decoder(bytes, *m).run();
+  Decoder(bytes, *m, options.compile_threads).run();
   return m;
 }
 

@@ -170,6 +170,9 @@ struct Module {
 struct DecodeOptions {
   bool fuel_metering = true;
   bool multi_memory = true;  // see Module::multi_memory
+  // Threads that translate the function bodies (see compile_threads in compiler.h):
+  // 0 picks by code size, 1 is sequential. The result does not depend on it.
+  unsigned compile_threads = 0;
 };
 
 // Throws ModuleError "module too large: N bytes (limit L)" if a binary of `size`

@@ -29,12 +29,25 @@ struct Val {
   ValType type = kUnknown;
   Kind kind = Kind::Home;  // Home: in its home slot; Local: still in slot `local`; Const: `imm`
   uint32_t home = 0;       // the first slot of this stack position (set by push)
-  uint32_t local = 0;
-  uint64_t imm = 0;
+  union {                  // by kind (16 bytes in all: the stacks copy many of these)
+    uint64_t imm = 0;      // Const
+    uint32_t local;        // Local
+  };
 
-  static Val in_local(ValType t, uint32_t slot) { return Val{t, Kind::Local, 0, slot, 0}; }
-  static Val constant(ValType t, uint64_t bits) { return Val{t, Kind::Const, 0, 0, bits}; }
+  Val() = default;
+  explicit Val(ValType t, Kind k = Kind::Home) : type(t), kind(k) {}
+  static Val in_local(ValType t, uint32_t slot) {
+    Val v(t, Kind::Local);
+    v.local = slot;
+    return v;
+  }
+  static Val constant(ValType t, uint64_t bits) {
+    Val v(t, Kind::Const);
+    v.imm = bits;
+    return v;
+  }
 };
+static_assert(sizeof(Val) == 16);
 
 // A list of value types owned by the module (a function type's) or by kOneType.
 using TypeList = std::span<const ValType>;

@@ -48,13 +48,14 @@ class Reader {
     return r;
   }
 
-  // Most integers in code fit in one byte: that case is inline, the rest out of line.
-  uint32_t u32() { return one_byte() ? bytes_[pos_++] : static_cast<uint32_t>(leb_unsigned(32)); }
-  uint64_t u64() { return one_byte() ? bytes_[pos_++] : leb_unsigned(64); }
-  int32_t s32() { return one_byte() ? static_cast<int32_t>(one_byte_signed()) : static_cast<int32_t>(leb_signed(32)); }
-  int64_t s64() { return one_byte() ? one_byte_signed() : leb_signed(64); }
+  // Most integers in code fit in one or two bytes (which every width accepts as they
+  // are): those cases are inline, the rest out of line.
+  uint32_t u32() { return static_cast<uint32_t>(unsigned_leb(32)); }
+  uint64_t u64() { return unsigned_leb(64); }
+  int32_t s32() { return static_cast<int32_t>(signed_leb(32)); }
+  int64_t s64() { return signed_leb(64); }
   // The signed 33-bit block type index.
-  int64_t s33() { return one_byte() ? one_byte_signed() : leb_signed(33); }
+  int64_t s33() { return signed_leb(33); }
 
   uint32_t f32_bits() {
     auto b = bytes(4);
@@ -73,10 +74,29 @@ class Reader {
   std::string name();
 
  private:
-  // The next LEB128 integer is a single byte (no continuation bit).
-  bool one_byte() const { return pos_ < bytes_.size() && bytes_[pos_] < 0x80; }
-  // Consumes it as a signed value: bit 6 is the sign.
-  int64_t one_byte_signed() { return static_cast<int8_t>(static_cast<uint8_t>(bytes_[pos_++] << 1)) >> 1; }
+  // The next LEB128 integer's length in bytes if it is 1 or 2, else 0.
+  unsigned short_length() const {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) return 1;
+    if (pos_ + 1 < bytes_.size() && bytes_[pos_ + 1] < 0x80) return 2;
+    return 0;
+  }
+  // Its 7 or 14 value bits (a short one's), consumed.
+  uint64_t take_short(unsigned length) {
+    uint64_t v = bytes_[pos_] & 0x7f;
+    if (length == 2) v |= uint64_t{bytes_[pos_ + 1]} << 7;
+    pos_ += length;
+    return v;
+  }
+  uint64_t unsigned_leb(unsigned bits) {
+    const unsigned length = short_length();
+    return length ? take_short(length) : leb_unsigned(bits);
+  }
+  int64_t signed_leb(unsigned bits) {
+    const unsigned length = short_length();
+    if (!length) return leb_signed(bits);
+    const unsigned unused = 64 - 7 * length;  // the top value bit is the sign
+    return static_cast<int64_t>(take_short(length) << unused) >> unused;
+  }
   uint64_t leb_unsigned(unsigned bits);
   int64_t leb_signed(unsigned bits);
 

@@ -13,13 +13,10 @@ namespace wippy::interp {
 Translator::Translator(const Module& m)
     : m_(m), handlers_(Execution::handler_table()), stack_(instr_offset_) {}
 
-void Translator::make_room_to_defer() {
-  deferred_from_ = std::min(deferred_from_, depth());
-  if (depth() - deferred_from_ >= kMaxDeferred) {
-    uint32_t keep_from = depth() - kMaxDeferred / 2;
-    for (uint32_t i = deferred_from_; i < keep_from; ++i) materialize(i);
-    deferred_from_ = keep_from;
-  }
+void Translator::shrink_deferred() {
+  uint32_t keep_from = depth() - kMaxDeferred / 2;
+  for (uint32_t i = deferred_from_; i < keep_from; ++i) materialize(i);
+  deferred_from_ = keep_from;
 }
 
 void Translator::translate(Function& fn, Reader body) {

@@ -18,6 +18,7 @@
 // it real. A result that a `local.set` stores is written straight into the local.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -66,7 +67,12 @@ class Translator {
     if (v.kind != Val::Kind::Home) make_room_to_defer();
     stack_.push(v);
   }
-  void make_room_to_defer();  // keeps the deferred window (see above) within bounds
+  // Keeps the deferred window (see above) within bounds.
+  void make_room_to_defer() {
+    deferred_from_ = std::min(deferred_from_, depth());
+    if (depth() - deferred_from_ >= kMaxDeferred) shrink_deferred();
+  }
+  void shrink_deferred();
   void push(TypeList ts) {
     for (ValType t : ts) push(t);
   }

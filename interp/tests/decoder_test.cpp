@@ -130,23 +130,33 @@ TEST(Reader, SignedLeb) {
   EXPECT_THROW(Reader(bad64).s64(), ModuleError);
 }
 
-// One-byte integers take an inline path: it must agree with the general decoder (the
-// same value in a non-minimal two-byte form) and consume exactly one byte.
-TEST(Reader, OneByteLebMatchesTheLongForm) {
-  for (unsigned b = 0; b < 0x80; ++b) {
-    const auto byte = static_cast<uint8_t>(b);
-    const Bytes one = {byte, 0x2a};
-    const Bytes two_unsigned = {static_cast<uint8_t>(byte | 0x80), 0x00};
-    const Bytes two_signed = {static_cast<uint8_t>(byte | 0x80), static_cast<uint8_t>(byte & 0x40 ? 0x7f : 0x00)};
-    Reader u(one), s(one), s64(one), s33(one);
-    EXPECT_EQ(u.u32(), Reader(two_unsigned).u32()) << b;
-    EXPECT_EQ(s.s32(), Reader(two_signed).s32()) << b;
-    EXPECT_EQ(s64.s64(), Reader(two_signed).s64()) << b;
-    EXPECT_EQ(s33.s33(), Reader(two_signed).s33()) << b;
+// One- and two-byte integers take an inline path: it must agree with the general
+// decoder (the same value in a non-minimal three-byte form) and consume exactly its
+// bytes.
+TEST(Reader, ShortLebMatchesTheLongForm) {
+  // `v` in its `length`-byte form, followed by a marker byte.
+  const auto check = [](unsigned v, unsigned length) {
+    const bool negative = v & (1u << (7 * length - 1));
+    const auto low = static_cast<uint8_t>((v & 0x7f) | 0x80);
+    const auto high = static_cast<uint8_t>(v >> 7);
+    const Bytes input = length == 1 ? Bytes{static_cast<uint8_t>(v), 0x2a} : Bytes{low, high, 0x2a};
+    const uint8_t sign_bits = negative ? 0x7f : 0x00;
+    const Bytes long_unsigned = {low, static_cast<uint8_t>(high | 0x80), 0x00};
+    const Bytes long_signed = {low, static_cast<uint8_t>((length == 1 ? sign_bits : high) | 0x80), sign_bits};
+    Reader u(input), s(input), s64(input), s33(input);
+    EXPECT_EQ(u.u32(), Reader(long_unsigned).u32()) << v;
+    EXPECT_EQ(s.s32(), Reader(long_signed).s32()) << v;
+    EXPECT_EQ(s64.s64(), Reader(long_signed).s64()) << v;
+    EXPECT_EQ(s33.s33(), Reader(long_signed).s33()) << v;
     EXPECT_EQ(u.u8(), 0x2a);
     EXPECT_EQ(s.u8(), 0x2a);
-  }
+  };
+  for (unsigned v = 0; v < 0x80; ++v) check(v, 1);
+  for (unsigned v = 0; v < 0x4000; ++v) check(v, 2);
+  // A two-byte value needs both bytes: cut short, it is the general decoder's error.
+  EXPECT_EQ(leb_u32_error({0x80}), "unexpected end");
 }
+
 
 TEST(Reader, Names) {
   EXPECT_EQ(Reader(Bytes{0x02, 'h', 'i'}).name(), "hi");
