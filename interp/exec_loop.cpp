@@ -130,23 +130,25 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
 // The common case of a call of wasm function `f` in the current instance, whose
 // arguments are in place at fp[at], inline in the call's handler: the frame stack
 // and value stack have room and the fuel covers the callee's first segment. Anything
-// else (or a yield) takes enter_same_instance, which checks it all again; `call`
-// is the call instruction (a yield runs it again). Inline, the compiler keeps the
-// call's values in registers instead of the variables shared with that path.
-#define ENTER_FAST(f, at, call)                                                        \
+// else (or a yield) takes enter_same_instance, which checks it all again. pc is
+// still at the call's operands (a yield runs the call again), `ret` is where the
+// caller continues. Inline, the compiler keeps the call's values in registers
+// instead of the variables shared with that path.
+#define ENTER_FAST(f, at, ret)                                                         \
   do {                                                                                 \
     const Function* f_ = (f);                                                          \
     uint64_t* new_fp_ = fp + (at);                                                     \
     int64_t entry_fuel_ = f_->entry_fuel;                                              \
     if (UNLIKELY(frame + 1 == frames_end || entry_fuel_ > fuel ||                      \
                  new_fp_ + f_->frame_size > stack_end)) {                              \
-      call_pc = (call);                                                                \
+      call_pc = pc - 1;                                                                \
       enter_fn = f_;                                                                   \
       args_at = (at);                                                                  \
+      pc = (ret);                                                                      \
       goto enter_same_instance;                                                        \
     }                                                                                  \
     fuel -= entry_fuel_;                                                               \
-    *++frame = Frame{f_, inst, pc, new_fp_};                                           \
+    *++frame = Frame{f_, inst, (ret), new_fp_};                                        \
     fp = new_fp_;                                                                      \
     ZERO_LOCALS(f_);                                                                   \
     pc = f_->entry;                                                                    \
