@@ -179,12 +179,16 @@ bool Translator::fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t 
 }
 
 // A load whose address is the i32.add-of-constant just emitted: the load adds the
-// constant itself (wrapping at 2^32 like the add) before its offset.
+// constant itself (wrapping at 2^32 like the add) before its offset. An i32.sub of a
+// constant (clang's x - 32 for a field before a pointer) adds its negation.
 bool Translator::fuse_load_add(Op load, const Val& addr, uint64_t offset) {
-  if (!produced_by_last(addr, Op::I32AddImm)) return false;
+  bool sub = produced_by_last(addr, Op::I32SubImm);
+  if (!sub && !produced_by_last(addr, Op::I32AddImm)) return false;
+  static_assert(std::is_same_v<LayoutOf<Op::I32AddImm>, LayoutOf<Op::I32SubImm>>);
   const layout::BinaryImm& add = operands_of<Op::I32AddImm>(last_op_pos_);
   uint32_t x = add.a;
   uint32_t c = static_cast<uint32_t>(add.imm);
+  if (sub) c = 0u - c;
   unemit_last();
   static_assert(std::is_same_v<LayoutOf<Op::I32LoadAddImm>, LayoutOf<Op::I64Load32UAddImm>>);
   uint32_t at = emit_result<Op::I32LoadAddImm>(

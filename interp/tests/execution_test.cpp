@@ -65,6 +65,23 @@ TEST(Execution, LoopAndRecursionResults) {
   EXPECT_EQ(fib->results()[0], 6765u);
 }
 
+TEST(Execution, FramesFollowTheValueStackWhenItGrows) {
+  // Every frame keeps a local across its call: after the stack has grown (and moved)
+  // many times, each return must restore its caller's frame in the new stack.
+  Fixture f;
+  auto ex = f.call("rsum", {5000});
+  ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+  EXPECT_EQ(ex->results()[0], 5000ull * 5001 / 2);
+  EXPECT_GT(ex->stack_cells(), 5000u);
+  // The same in slices of 7 units: the run leaves and re-enters the loop at every
+  // depth, the stack growing in between.
+  auto sliced = f.call("rsum", {5000});
+  EXPECT_GT(run_sliced(*sliced, 7), 1000);
+  ASSERT_EQ(sliced->status(), RunStatus::Done) << sliced->trap().message;
+  EXPECT_EQ(sliced->results()[0], 5000ull * 5001 / 2);
+  EXPECT_EQ(sliced->fuel_consumed(), ex->fuel_consumed());
+}
+
 TEST(Execution, SlicingChangesNeitherResultNorFuel) {
   uint64_t reference_fuel = 0;
   for (int64_t slice : {INT64_MAX, int64_t{1000}, int64_t{7}, int64_t{1}}) {
@@ -240,6 +257,12 @@ TEST(Execution, FusedAddressArithmeticWrapsLikeTheInstructions) {
   auto oob = f.call("load_wrapped", {0xfffcu});  // 0x10004 is past the 64 KiB memory
   ASSERT_EQ(oob->run(), RunStatus::Trapped);
   EXPECT_EQ(oob->trap().message, "out of bounds memory access");
+  auto load_sub = f.call("load_sub", {12});  // 12 - 8 = 4
+  ASSERT_EQ(load_sub->run(), RunStatus::Done) << load_sub->trap().message;
+  EXPECT_EQ(load_sub->results()[0], 0x55667788u);
+  auto sub_oob = f.call("load_sub", {4});  // 4 - 8 wraps to 0xfffffffc: out of bounds
+  ASSERT_EQ(sub_oob->run(), RunStatus::Trapped);
+  EXPECT_EQ(sub_oob->trap().message, "out of bounds memory access");
   auto add_shl = f.call("add_shl", {5, 0x40000001u});  // (0x40000001 << 2) wraps to 4
   ASSERT_EQ(add_shl->run(), RunStatus::Done);
   EXPECT_EQ(add_shl->results()[0], 9u);

@@ -60,6 +60,18 @@
   (func (export "load_wrapped") (param $x i32) (result i32)
     (i32.store (i32.const 4) (i32.const 0x11223344))
     (i32.load offset=0 (i32.add (local.get $x) (i32.const 8))))
+  ;; i32.sub of a constant feeding a load: x - 8 wraps below 0 (to a huge address)
+  (func (export "load_sub") (param $x i32) (result i32)
+    (i32.store (i32.const 4) (i32.const 0x55667788))
+    (i32.load offset=0 (i32.sub (local.get $x) (i32.const 8))))
+  ;; sum of 1..n by recursion, each frame keeping its own n and a local across the
+  ;; call (the value stack grows, and moves, many times on the way down)
+  (func $rsum (export "rsum") (param $n i32) (result i64) (local $keep i64)
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (i64.const 0))
+      (else
+        (local.set $keep (i64.extend_i32_u (local.get $n)))
+        (i64.add (call $rsum (i32.sub (local.get $n) (i32.const 1))) (local.get $keep)))))
   ;; a + (b << 2) wraps like the separate instructions
   (func (export "add_shl") (param $a i32) (param $b i32) (result i32)
     (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
