@@ -80,6 +80,8 @@ WIPPY_LAYOUT Binary { uint32_t dst = 0, a = 0; uint32_t b = 0, unused = 0; };
 WIPPY_LAYOUT BinaryImm { uint32_t dst = 0, a = 0; uint64_t imm = 0; };
 // Three operands, or two and a small constant: a + (b << k), a ^ rotl(b, k), a + b + k.
 WIPPY_LAYOUT Fused3 { uint32_t dst = 0, a = 0; uint32_t b = 0, k = 0; };
+// Two operands and a constant: fp[a] * fp[b] + imm.
+WIPPY_LAYOUT Fused3Imm { uint32_t dst = 0, a = 0; uint32_t b = 0, unused = 0; uint64_t imm = 0; };
 
 // SIMD (exec_simd.inc): every simd.def kind has the layout named SimdLayout_<kind>.
 WIPPY_LAYOUT Ternary { uint32_t dst = 0, a = 0; uint32_t b = 0, c = 0; };

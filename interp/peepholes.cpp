@@ -178,6 +178,34 @@ bool Translator::fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t 
   return true;
 }
 
+// An f64.add or f64.sub one of whose operands is the f64.mul just emitted: rewrite
+// the mul into the fused instruction (its product is not used by anything else).
+bool Translator::fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst) {
+  if (outer != Op::F64Add && outer != Op::F64Sub) return false;
+  bool product_first = produced_by_last(a, Op::F64Mul);
+  if (!product_first && !produced_by_last(b, Op::F64Mul)) return false;
+  const Val& other = product_first ? b : a;
+  if (other.kind == Val::Kind::Const) return false;  // would need a Const before the mul
+  Op fused = outer == Op::F64Add ? (product_first ? Op::F64MulAdd : Op::F64AddMul)
+                                 : (product_first ? Op::F64MulSub : Op::F64SubMul);
+  layout::Binary mul = operands_of<Op::F64Mul>(last_op_pos_);
+  uint32_t k = other.kind == Val::Kind::Local ? other.local : other.home;
+  unemit_last();
+  static_assert(std::is_same_v<LayoutOf<Op::F64MulAdd>, LayoutOf<Op::F64SubMul>>);
+  uint32_t at = emit_result<Op::F64MulAdd>({.dst = dst, .a = mul.a, .b = mul.b, .k = k});
+  retarget_same_layout(at, fused);
+  return true;
+}
+
+// f64.add of a constant to the f64.mul just emitted (a Horner step).
+bool Translator::fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_t dst) {
+  if (imm_op != Op::F64AddImm || !produced_by_last(a, Op::F64Mul)) return false;
+  layout::Binary mul = operands_of<Op::F64Mul>(last_op_pos_);
+  unemit_last();
+  emit_result<Op::F64MulAddImm>({.dst = dst, .a = mul.a, .b = mul.b, .imm = imm});
+  return true;
+}
+
 // A load whose address is the i32.add-of-constant just emitted: the load adds the
 // constant itself (wrapping at 2^32 like the add) before its offset. An i32.sub of a
 // constant (clang's x - 32 for a field before a pointer) adds its negation.

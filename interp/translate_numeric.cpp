@@ -38,10 +38,12 @@ void Translator::numeric(WasmOp opc) {
   if (!dead_) {
     Op imm_op;
     if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
-      uint32_t at = emit_result<Op::I32EqImm>({.dst = dst, .a = use(a), .imm = b.imm});
-      retarget_same_layout(at, imm_op);
-    } else if (fuse_with_shift(n.op, a, b, dst)) {
-      // done: a + (x << k) or a ^ rotl(x, k) in one instruction
+      if (!fuse_f64_mul_imm(imm_op, a, b.imm, dst)) {
+        uint32_t at = emit_result<Op::I32EqImm>({.dst = dst, .a = use(a), .imm = b.imm});
+        retarget_same_layout(at, imm_op);
+      }
+    } else if (fuse_with_shift(n.op, a, b, dst) || fuse_f64_mul(n.op, a, b, dst)) {
+      // done: a + (x << k), a ^ rotl(x, k), x * y + z in one instruction
     } else {
       uint32_t sa = use(a);
       uint32_t at = emit_result<Op::I32Eq>({.dst = dst, .a = sa, .b = use(b)});

@@ -2,6 +2,8 @@
 // resumption, limits, traps with backtraces. Guest: tests/guests/exec_basics.wat.
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
 #include <optional>
 #include <ostream>
 
@@ -266,6 +268,30 @@ TEST(Execution, FusedAddressArithmeticWrapsLikeTheInstructions) {
   auto add_shl = f.call("add_shl", {5, 0x40000001u});  // (0x40000001 << 2) wraps to 4
   ASSERT_EQ(add_shl->run(), RunStatus::Done);
   EXPECT_EQ(add_shl->results()[0], 9u);
+}
+
+static uint64_t f64_bits(double d) { return std::bit_cast<uint64_t>(d); }
+
+TEST(Execution, FusedMultiplyAddRoundsTwiceLikeTheInstructions) {
+  Fixture f;
+  auto run = [&](const char* name, double x, double y, double z) {
+    auto ex = f.call(name, {f64_bits(x), f64_bits(y), f64_bits(z)});
+    EXPECT_EQ(ex->run(), RunStatus::Done) << name << ": " << ex->trap().message;
+    return std::bit_cast<double>(ex->results()[0]);
+  };
+  EXPECT_EQ(run("mul_add", 2, 3, 4), 10.0);
+  EXPECT_EQ(run("add_mul", 2, 3, 4), 10.0);
+  EXPECT_EQ(run("mul_sub", 2, 3, 4), 2.0);
+  EXPECT_EQ(run("sub_mul", 2, 3, 4), -2.0);
+  EXPECT_EQ(run("mul_add_imm", 2, 3, 0), 5.0);
+  // (1 + 2^-30)(1 - 2^-30) = 1 - 2^-60 rounds to 1, so the sum with -1 is exactly 0;
+  // an fma would give -2^-60.
+  double x = 1 + std::ldexp(1.0, -30), y = 1 - std::ldexp(1.0, -30);
+  EXPECT_EQ(run("mul_add", x, y, -1), 0.0);
+  EXPECT_EQ(run("add_mul", x, y, -1), 0.0);
+  EXPECT_EQ(run("mul_sub", x, y, 1), 0.0);
+  EXPECT_EQ(run("sub_mul", x, y, 1), 0.0);
+  EXPECT_EQ(run("mul_add_imm", x, y, 0), 0.0);
 }
 
 TEST(Execution, MemoryGrowRespectsStoreLimit) {

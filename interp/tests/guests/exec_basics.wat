@@ -72,6 +72,17 @@
       (else
         (local.set $keep (i64.extend_i32_u (local.get $n)))
         (i64.add (call $rsum (i32.sub (local.get $n) (i32.const 1))) (local.get $keep)))))
+  ;; f64.mul fused into the add / sub that uses it (two roundings, operand order kept)
+  (func (export "mul_add") (param f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "add_mul") (param f64 f64 f64) (result f64)
+    (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "mul_sub") (param f64 f64 f64) (result f64)
+    (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "sub_mul") (param f64 f64 f64) (result f64)
+    (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "mul_add_imm") (param f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (f64.const -1)))
   ;; a + (b << 2) wraps like the separate instructions
   (func (export "add_shl") (param $a i32) (param $b i32) (result i32)
     (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
