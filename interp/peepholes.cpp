@@ -197,6 +197,30 @@ bool Translator::fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst
   return true;
 }
 
+// An f64.add, sub or mul whose right operand is the f64.load just emitted (the load
+// keeps its code position, so a trap in it still names the load's offset).
+bool Translator::fuse_f64_load(Op outer, const Val& a, const Val& b, uint32_t dst) {
+  Op fused;
+  if (outer == Op::F64Add)
+    fused = Op::F64AddLoad;
+  else if (outer == Op::F64Sub)
+    fused = Op::F64SubLoad;
+  else if (outer == Op::F64Mul)
+    fused = Op::F64MulLoad;
+  else
+    return false;
+  if (!produced_by_last(b, Op::F64Load) || a.kind == Val::Kind::Const) return false;
+  layout::Load load = operands_of<Op::F64Load>(last_op_pos_);
+  if (load.offset > UINT32_MAX) return false;  // a constant address folded into it
+  uint32_t sa = a.kind == Val::Kind::Local ? a.local : a.home;
+  unemit_last();
+  static_assert(std::is_same_v<LayoutOf<Op::F64AddLoad>, LayoutOf<Op::F64MulLoad>>);
+  uint32_t at = emit_result<Op::F64AddLoad>(
+      {.dst = dst, .a = sa, .addr = load.addr, .offset = static_cast<uint32_t>(load.offset)});
+  retarget_same_layout(at, fused);
+  return true;
+}
+
 // f64.add of a constant to the f64.mul just emitted (a Horner step).
 bool Translator::fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_t dst) {
   if (imm_op != Op::F64AddImm || !produced_by_last(a, Op::F64Mul)) return false;

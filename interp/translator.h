@@ -322,6 +322,7 @@ class Translator {
   bool fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_load_add(Op load, const Val& addr, uint64_t offset);
   bool fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst);
+  bool fuse_f64_load(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_t dst);
   bool negate_last_compare(const Val& v);
   // A conditional jump on `cond` (jump when it is `when_true`), fused with the i32

@@ -294,6 +294,28 @@ TEST(Execution, FusedMultiplyAddRoundsTwiceLikeTheInstructions) {
   EXPECT_EQ(run("mul_add_imm", x, y, 0), 0.0);
 }
 
+TEST(Execution, FusedF64LoadOperandComputesAndTrapsLikeTheLoad) {
+  Fixture f;
+  auto run = [&](const char* name, uint32_t addr, double x) {
+    auto ex = f.call(name, {addr, f64_bits(x)});
+    EXPECT_EQ(ex->run(), RunStatus::Done) << name << ": " << ex->trap().message;
+    return std::bit_cast<double>(ex->results()[0]);
+  };
+  EXPECT_EQ(run("add_load", 8, 3), 3.25);
+  EXPECT_EQ(run("sub_load", 8, 3), 2.75);
+  EXPECT_EQ(run("mul_load", 8, 3), 0.75);
+  // 65528 + 8 is the end of the 64 KiB memory: the 8-byte load is out of bounds, and
+  // the trap names the f64.load (opcode 0x2b) in the module.
+  auto oob = f.call("add_load", {65528, f64_bits(1)});
+  ASSERT_EQ(oob->run(), RunStatus::Trapped);
+  EXPECT_EQ(oob->trap().message, "out of bounds memory access");
+  ASSERT_FALSE(oob->trap().backtrace.empty());
+  std::vector<uint8_t> bytes = read_guest("exec_basics.wasm");
+  uint32_t at = oob->trap().backtrace[0].code_offset;
+  ASSERT_LT(at, bytes.size());
+  EXPECT_EQ(bytes[at], 0x2b);
+}
+
 TEST(Execution, MemoryGrowRespectsStoreLimit) {
   StoreLimits limits;
   limits.max_memory_pages = 2;

@@ -83,6 +83,16 @@
     (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1))))
   (func (export "mul_add_imm") (param f64 f64 f64) (result f64)
     (f64.add (f64.mul (local.get 0) (local.get 1)) (f64.const -1)))
+  ;; f64.load fused into the add / sub / mul that takes it as its right operand
+  (func (export "add_load") (param i32 f64) (result f64)
+    (f64.store (i32.const 16) (f64.const 0.25))
+    (f64.add (local.get 1) (f64.load offset=8 (local.get 0))))
+  (func (export "sub_load") (param i32 f64) (result f64)
+    (f64.store (i32.const 16) (f64.const 0.25))
+    (f64.sub (local.get 1) (f64.load offset=8 (local.get 0))))
+  (func (export "mul_load") (param i32 f64) (result f64)
+    (f64.store (i32.const 16) (f64.const 0.25))
+    (f64.mul (local.get 1) (f64.load offset=8 (local.get 0))))
   ;; a + (b << 2) wraps like the separate instructions
   (func (export "add_shl") (param $a i32) (param $b i32) (result i32)
     (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
