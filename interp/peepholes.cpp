@@ -178,6 +178,17 @@ bool Translator::fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t 
   return true;
 }
 
+// f64.convert_i64_u of the i64.shr_u by 1..63 just emitted: one instruction, the
+// signed conversion (exact: the shifted value is below 2^63).
+bool Translator::fuse_convert_shift(Op op, const Val& a) {
+  if (op != Op::F64ConvertI64U || !produced_by_last(a, Op::I64ShrUImm)) return false;
+  layout::BinaryImm shift = operands_of<Op::I64ShrUImm>(last_op_pos_);
+  if ((shift.imm & 63) == 0) return false;
+  unemit_last();
+  emit_result<Op::F64ConvertI64ShrUImm>({.dst = a.home, .a = shift.a, .imm = shift.imm & 63});
+  return true;
+}
+
 // An f64.add or f64.sub one of whose operands is the f64.mul just emitted: rewrite
 // the mul into the fused instruction (its product is not used by anything else).
 bool Translator::fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst) {

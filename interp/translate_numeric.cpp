@@ -20,7 +20,7 @@ void Translator::numeric(WasmOp opc) {
       push(a);
       return;
     }
-    if (!dead_ && n.op == Op::I32Eqz && negate_last_compare(a)) {
+    if (!dead_ && ((n.op == Op::I32Eqz && negate_last_compare(a)) || fuse_convert_shift(n.op, a))) {
       push(n.r);
       return;
     }

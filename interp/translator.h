@@ -321,6 +321,7 @@ class Translator {
   }
   bool fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_load_add(Op load, const Val& addr, uint64_t offset);
+  bool fuse_convert_shift(Op op, const Val& a);
   bool fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_f64_load(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_t dst);

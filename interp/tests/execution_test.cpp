@@ -316,6 +316,16 @@ TEST(Execution, FusedF64LoadOperandComputesAndTrapsLikeTheLoad) {
   EXPECT_EQ(bytes[at], 0x2b);
 }
 
+TEST(Execution, FusedConvertOfShiftMatchesTheInstructions) {
+  Fixture f;
+  auto ex = f.call("convert_shr", {~0ull, 0});
+  ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+  ASSERT_EQ(ex->results().size(), 3u);
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[0]), 9007199254740991.0);  // 2^53 - 1
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[1]), 9223372036854775808.0);  // 2^63 - 1 rounds up
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[2]), 18446744073709551616.0);  // unsigned 2^64 - 1
+}
+
 TEST(Execution, MemoryGrowRespectsStoreLimit) {
   StoreLimits limits;
   limits.max_memory_pages = 2;

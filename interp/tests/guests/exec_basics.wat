@@ -93,6 +93,11 @@
   (func (export "mul_load") (param i32 f64) (result f64)
     (f64.store (i32.const 16) (f64.const 0.25))
     (f64.mul (local.get 1) (f64.load offset=8 (local.get 0))))
+  ;; f64.convert_i64_u of an i64.shr_u by a constant (fused for 1..63; 64 is a shift by 0)
+  (func (export "convert_shr") (param i64 i64) (result f64 f64 f64)
+    (f64.convert_i64_u (i64.shr_u (local.get 0) (i64.const 11)))
+    (f64.convert_i64_u (i64.shr_u (local.get 0) (i64.const 1)))
+    (f64.convert_i64_u (i64.shr_u (local.get 0) (i64.const 64))))
   ;; a + (b << 2) wraps like the separate instructions
   (func (export "add_shl") (param $a i32) (param $b i32) (result i32)
     (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
