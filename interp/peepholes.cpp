@@ -23,6 +23,16 @@ bool imm_form(Op op, Op& imm_op) {
   return false;
 }
 
+bool imm_left_form(Op op, Op& imm_op) {
+  switch (op) {
+    case Op::F32Sub: return imm_op = Op::F32ImmSub, true;
+    case Op::F32Div: return imm_op = Op::F32ImmDiv, true;
+    case Op::F64Sub: return imm_op = Op::F64ImmSub, true;
+    case Op::F64Div: return imm_op = Op::F64ImmDiv, true;
+    default: return false;
+  }
+}
+
 bool commutative(Op op) {
   switch (op) {
     case Op::I32Add: case Op::I32Mul: case Op::I32And: case Op::I32Or: case Op::I32Xor:

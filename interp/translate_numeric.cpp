@@ -37,7 +37,10 @@ void Translator::numeric(WasmOp opc) {
   if (a.kind == Val::Kind::Const && b.kind != Val::Kind::Const && commutative(n.op)) std::swap(a, b);
   if (!dead_) {
     Op imm_op;
-    if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
+    if (a.kind == Val::Kind::Const && b.kind != Val::Kind::Const && imm_left_form(n.op, imm_op)) {
+      uint32_t at = emit_result<Op::F64ImmDiv>({.dst = dst, .a = use(b), .imm = a.imm});
+      retarget_same_layout(at, imm_op);
+    } else if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
       if (!fuse_f64_mul_imm(imm_op, a, b.imm, dst)) {
         uint32_t at = emit_result<Op::I32EqImm>({.dst = dst, .a = use(a), .imm = b.imm});
         retarget_same_layout(at, imm_op);

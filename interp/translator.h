@@ -36,6 +36,8 @@ constexpr uint32_t kNone = UINT32_MAX;
 
 // Integer and float operators that have a form with a constant right operand.
 bool imm_form(Op op, Op& imm_op);
+// Float sub and div, which have a form with a constant left operand (imm - x, imm / x).
+bool imm_left_form(Op op, Op& imm_op);
 // Operators whose operands may be swapped (so that a constant goes on the right).
 bool commutative(Op op);
 

@@ -326,6 +326,17 @@ TEST(Execution, FusedConvertOfShiftMatchesTheInstructions) {
   EXPECT_EQ(std::bit_cast<double>(ex->results()[2]), 18446744073709551616.0);  // unsigned 2^64 - 1
 }
 
+TEST(Execution, ConstantLeftOperandOfFloatSubAndDiv) {
+  Fixture f;
+  auto ex = f.call("const_left", {f64_bits(4), std::bit_cast<uint32_t>(0.5f)});
+  ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+  ASSERT_EQ(ex->results().size(), 4u);
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[0]), 0.25);
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[1]), 6.0);
+  EXPECT_EQ(std::bit_cast<float>(static_cast<uint32_t>(ex->results()[2])), 2.0f);
+  EXPECT_EQ(std::bit_cast<float>(static_cast<uint32_t>(ex->results()[3])), 9.5f);
+}
+
 TEST(Execution, MemoryGrowRespectsStoreLimit) {
   StoreLimits limits;
   limits.max_memory_pages = 2;

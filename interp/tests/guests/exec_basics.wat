@@ -98,6 +98,12 @@
     (f64.convert_i64_u (i64.shr_u (local.get 0) (i64.const 11)))
     (f64.convert_i64_u (i64.shr_u (local.get 0) (i64.const 1)))
     (f64.convert_i64_u (i64.shr_u (local.get 0) (i64.const 64))))
+  ;; float sub and div with a constant left operand
+  (func (export "const_left") (param f64 f32) (result f64 f64 f32 f32)
+    (f64.div (f64.const 1) (local.get 0))
+    (f64.sub (f64.const 10) (local.get 0))
+    (f32.div (f32.const 1) (local.get 1))
+    (f32.sub (f32.const 10) (local.get 1)))
   ;; a + (b << 2) wraps like the separate instructions
   (func (export "add_shl") (param $a i32) (param $b i32) (result i32)
     (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
