@@ -57,6 +57,8 @@ WIPPY_LAYOUT Load { uint32_t dst = 0, addr = 0; uint64_t offset = 0; };
 // A load from addr + add (wrapping at 2^32, as the fused i32.add would) + offset.
 WIPPY_LAYOUT LoadAddImm { uint32_t dst = 0, addr = 0; uint32_t add = 0, offset = 0; };
 WIPPY_LAYOUT Store { uint32_t addr = 0, value = 0; uint64_t offset = 0; };
+// A binary operator whose right operand is loaded from memory (offset fits 32 bits).
+WIPPY_LAYOUT BinaryLoad { uint32_t dst = 0, a = 0; uint32_t addr = 0, offset = 0; };
 WIPPY_LAYOUT StoreImm { uint32_t addr = 0, unused = 0; uint64_t offset = 0; uint64_t value = 0; };
 WIPPY_LAYOUT MemorySize { uint32_t dst = 0, memory = 0; };
 WIPPY_LAYOUT MemoryGrow { uint32_t dst = 0, delta = 0; uint32_t memory = 0, unused = 0; };
@@ -80,6 +82,8 @@ WIPPY_LAYOUT Binary { uint32_t dst = 0, a = 0; uint32_t b = 0, unused = 0; };
 WIPPY_LAYOUT BinaryImm { uint32_t dst = 0, a = 0; uint64_t imm = 0; };
 // Three operands, or two and a small constant: a + (b << k), a ^ rotl(b, k), a + b + k.
 WIPPY_LAYOUT Fused3 { uint32_t dst = 0, a = 0; uint32_t b = 0, k = 0; };
+// Two operands and a constant: fp[a] * fp[b] + imm.
+WIPPY_LAYOUT Fused3Imm { uint32_t dst = 0, a = 0; uint32_t b = 0, unused = 0; uint64_t imm = 0; };
 
 // SIMD (exec_simd.inc): every simd.def kind has the layout named SimdLayout_<kind>.
 WIPPY_LAYOUT Ternary { uint32_t dst = 0, a = 0; uint32_t b = 0, c = 0; };

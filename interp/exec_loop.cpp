@@ -75,14 +75,13 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
 
   Store& store = ex->store_;
   const uint32_t max_depth = store.limits().max_call_depth;
-  uint64_t* base = ex->stack_.data();
-  uint64_t* stack_end = base + ex->stack_.size();
+  uint64_t* stack_end = ex->stack_.data() + ex->stack_.size();
   // The frame stack lives in ex->frames_; the loop keeps a pointer to the current
   // frame (and the end of the array) and writes the depth back when it leaves.
   Frame* frame = &ex->frames_.back();
   Frame* frames_end = ex->frames_.data() + ex->frames_.capacity();
   const Slot* pc = ex->pc_;
-  uint64_t* fp = base + frame->base;
+  uint64_t* fp = frame->fp;
   Instance* inst = frame->instance;
   uint8_t* mem;
   uint64_t mem_size;
@@ -115,6 +114,46 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   RunStatus status;
 
   NEXT();
+
+// Zeroes the declared locals of `f` and its zero cell in the frame at fp (its
+// arguments are in place). Most functions declare few locals: the first
+// kZeroedAtEntry cells are cleared without a loop (the frame has room for them; the
+// cells past the locals are the operand stack's, written before they are read).
+#define ZERO_LOCALS(f)                                                                       \
+  do {                                                                                       \
+    uint64_t* z_ = fp + (f)->num_params;                                                     \
+    static_assert(Function::kZeroedAtEntry == 4);                                            \
+    z_[0] = z_[1] = z_[2] = z_[3] = 0;                                                       \
+    for (uint32_t i = Function::kZeroedAtEntry, n = (f)->zero_cells; i < n; ++i) z_[i] = 0; \
+  } while (0)
+
+// The common case of a call of wasm function `f` in the current instance, whose
+// arguments are in place at fp[at], inline in the call's handler: the frame stack
+// and value stack have room and the fuel covers the callee's first segment. Anything
+// else (or a yield) takes enter_same_instance, which checks it all again. pc is
+// still at the call's operands (a yield runs the call again), `ret` is where the
+// caller continues. Inline, the compiler keeps the call's values in registers
+// instead of the variables shared with that path.
+#define ENTER_FAST(f, at, ret)                                                         \
+  do {                                                                                 \
+    const Function* f_ = (f);                                                          \
+    uint64_t* new_fp_ = fp + (at);                                                     \
+    int64_t entry_fuel_ = f_->entry_fuel;                                              \
+    if (UNLIKELY(frame + 1 == frames_end || entry_fuel_ > fuel ||                      \
+                 new_fp_ + f_->frame_size > stack_end)) {                              \
+      call_pc = pc - 1;                                                                \
+      enter_fn = f_;                                                                   \
+      args_at = (at);                                                                  \
+      pc = (ret);                                                                      \
+      goto enter_same_instance;                                                        \
+    }                                                                                  \
+    fuel -= entry_fuel_;                                                               \
+    *++frame = Frame{f_, inst, (ret), new_fp_};                                        \
+    fp = new_fp_;                                                                      \
+    ZERO_LOCALS(f_);                                                                   \
+    pc = f_->entry;                                                                    \
+    NEXT();                                                                            \
+  } while (0)
 
 #include "interp/exec_control.inc"
 #include "interp/exec_memory.inc"
@@ -170,25 +209,15 @@ call_func_inst:
 #define RESERVE_FRAME(f, new_fp, at)                                                         \
   do {                                                                                       \
     if (UNLIKELY(new_fp + (f)->frame_size > stack_end)) {                                    \
-      size_t fp_i = fp - base, need = static_cast<size_t>(new_fp - base) + (f)->frame_size;  \
+      uint64_t* old_base_ = ex->stack_.data();                                               \
+      size_t fp_i = fp - old_base_;                                                          \
+      size_t need = static_cast<size_t>(new_fp - old_base_) + (f)->frame_size;               \
+      SYNC_FRAMES(); /* grow_stack moves the frames' fp */                                   \
       if (!ex->grow_stack(need)) TRAP("call stack exhausted");                               \
-      base = ex->stack_.data();                                                              \
-      stack_end = base + ex->stack_.size();                                                  \
-      fp = base + fp_i;                                                                      \
+      stack_end = ex->stack_.data() + ex->stack_.size();                                     \
+      fp = ex->stack_.data() + fp_i;                                                         \
       new_fp = fp + (at);                                                                    \
     }                                                                                        \
-  } while (0)
-
-// Zeroes the declared locals of `f` and its zero cell in the frame at fp (its
-// arguments are in place). Most functions declare few locals: the first
-// kZeroedAtEntry cells are cleared without a loop (the frame has room for them; the
-// cells past the locals are the operand stack's, written before they are read).
-#define ZERO_LOCALS(f)                                                                       \
-  do {                                                                                       \
-    uint64_t* z_ = fp + (f)->num_params;                                                     \
-    static_assert(Function::kZeroedAtEntry == 4);                                            \
-    z_[0] = z_[1] = z_[2] = z_[3] = 0;                                                       \
-    for (uint32_t i = Function::kZeroedAtEntry, n = (f)->zero_cells; i < n; ++i) z_[i] = 0; \
   } while (0)
 
 // Starts `f` in the frame at fp (its arguments in place): zeroes its declared locals
@@ -223,7 +252,7 @@ enter_same_instance: {
   CHARGE_ENTRY(f);
   uint64_t* new_fp = fp + args_at;
   RESERVE_FRAME(f, new_fp, args_at);
-  *++frame = Frame{f, inst, pc, static_cast<uint32_t>(new_fp - base)};
+  *++frame = Frame{f, inst, pc, new_fp};
   fp = new_fp;
   ZERO_LOCALS(f);
   pc = f->entry;
@@ -258,6 +287,7 @@ tail_enter_function: {
 #undef RESERVE_FRAME
 #undef START_FUNCTION
 #undef ZERO_LOCALS
+#undef ENTER_FAST
 
 trap:
   ex->pc_ = pc;

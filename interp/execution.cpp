@@ -90,7 +90,12 @@ Execution::~Execution() = default;
 bool Execution::grow_stack(size_t needed_cells) {
   size_t limit = store_.limits().max_stack_cells;
   if (needed_cells > limit) return false;
+  const uint64_t* old_base = stack_.data();
   stack_.resize(std::min(limit, std::max(needed_cells, stack_.size() * 2)));
+  for (size_t i = 0; i < frames_.size(); ++i) {
+    Frame& f = frames_.data()[i];
+    f.fp = stack_.data() + (f.fp - old_base);
+  }
   return true;
 }
 
@@ -126,7 +131,7 @@ RunStatus Execution::run(int64_t budget) {
         set_trap("call stack exhausted", nullptr, TrapCode::StackOverflow);
         return status_ = RunStatus::Trapped;
       }
-      frames_.push(Frame{f, entry_->instance, nullptr, 0});
+      frames_.push(Frame{f, entry_->instance, nullptr, stack_.data()});
       std::fill(stack_.begin() + f->num_params, stack_.begin() + f->locals_end, 0);
       pc_ = f->code.data();
     }

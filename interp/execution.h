@@ -50,7 +50,9 @@ struct Frame {
   const Function* func;
   Instance* instance;
   const Slot* return_pc;  // where the caller continues
-  uint32_t base;          // value-stack index of the frame's first local
+  // The frame's first local in the value stack (grow_stack moves it with the stack):
+  // a return restores the caller's fp with one load.
+  uint64_t* fp;
 };
 
 // The heap frame stack: a growable array whose capacity never exceeds the call depth
@@ -132,6 +134,8 @@ class Execution {
   // The run loop's trap: `message`, with " <index>" when index >= 0. Out of line, so
   // the loop keeps only a call on its cold path.
   [[gnu::noinline, gnu::cold]] void set_loop_trap(const char* message, int64_t index, const Slot* pc);
+  // Grows the value stack to at least `needed_cells` and moves the fp of every frame
+  // in frames_ (its size must be current) with it; false past the limit.
   bool grow_stack(size_t needed_cells);
 
   Store& store_;

@@ -23,6 +23,16 @@ bool imm_form(Op op, Op& imm_op) {
   return false;
 }
 
+bool imm_left_form(Op op, Op& imm_op) {
+  switch (op) {
+    case Op::F32Sub: return imm_op = Op::F32ImmSub, true;
+    case Op::F32Div: return imm_op = Op::F32ImmDiv, true;
+    case Op::F64Sub: return imm_op = Op::F64ImmSub, true;
+    case Op::F64Div: return imm_op = Op::F64ImmDiv, true;
+    default: return false;
+  }
+}
+
 bool commutative(Op op) {
   switch (op) {
     case Op::I32Add: case Op::I32Mul: case Op::I32And: case Op::I32Or: case Op::I32Xor:
@@ -178,13 +188,80 @@ bool Translator::fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t 
   return true;
 }
 
+// f64.convert_i64_u of the i64.shr_u by 1..63 just emitted: one instruction, the
+// signed conversion (exact: the shifted value is below 2^63).
+bool Translator::fuse_convert_shift(Op op, const Val& a) {
+  if (op != Op::F64ConvertI64U || !produced_by_last(a, Op::I64ShrUImm)) return false;
+  layout::BinaryImm shift = operands_of<Op::I64ShrUImm>(last_op_pos_);
+  if ((shift.imm & 63) == 0) return false;
+  unemit_last();
+  emit_result<Op::F64ConvertI64ShrUImm>({.dst = a.home, .a = shift.a, .imm = shift.imm & 63});
+  return true;
+}
+
+// An f64.add or f64.sub one of whose operands is the f64.mul just emitted: rewrite
+// the mul into the fused instruction (its product is not used by anything else).
+bool Translator::fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst) {
+  if (outer != Op::F64Add && outer != Op::F64Sub) return false;
+  bool product_first = produced_by_last(a, Op::F64Mul);
+  if (!product_first && !produced_by_last(b, Op::F64Mul)) return false;
+  const Val& other = product_first ? b : a;
+  if (other.kind == Val::Kind::Const) return false;  // would need a Const before the mul
+  Op fused = outer == Op::F64Add ? (product_first ? Op::F64MulAdd : Op::F64AddMul)
+                                 : (product_first ? Op::F64MulSub : Op::F64SubMul);
+  layout::Binary mul = operands_of<Op::F64Mul>(last_op_pos_);
+  uint32_t k = other.kind == Val::Kind::Local ? other.local : other.home;
+  unemit_last();
+  static_assert(std::is_same_v<LayoutOf<Op::F64MulAdd>, LayoutOf<Op::F64SubMul>>);
+  uint32_t at = emit_result<Op::F64MulAdd>({.dst = dst, .a = mul.a, .b = mul.b, .k = k});
+  retarget_same_layout(at, fused);
+  return true;
+}
+
+// An f64.add, sub or mul whose right operand is the f64.load just emitted (the load
+// keeps its code position, so a trap in it still names the load's offset).
+bool Translator::fuse_f64_load(Op outer, const Val& a, const Val& b, uint32_t dst) {
+  Op fused;
+  if (outer == Op::F64Add)
+    fused = Op::F64AddLoad;
+  else if (outer == Op::F64Sub)
+    fused = Op::F64SubLoad;
+  else if (outer == Op::F64Mul)
+    fused = Op::F64MulLoad;
+  else
+    return false;
+  if (!produced_by_last(b, Op::F64Load) || a.kind == Val::Kind::Const) return false;
+  layout::Load load = operands_of<Op::F64Load>(last_op_pos_);
+  if (load.offset > UINT32_MAX) return false;  // a constant address folded into it
+  uint32_t sa = a.kind == Val::Kind::Local ? a.local : a.home;
+  unemit_last();
+  static_assert(std::is_same_v<LayoutOf<Op::F64AddLoad>, LayoutOf<Op::F64MulLoad>>);
+  uint32_t at = emit_result<Op::F64AddLoad>(
+      {.dst = dst, .a = sa, .addr = load.addr, .offset = static_cast<uint32_t>(load.offset)});
+  retarget_same_layout(at, fused);
+  return true;
+}
+
+// f64.add of a constant to the f64.mul just emitted (a Horner step).
+bool Translator::fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_t dst) {
+  if (imm_op != Op::F64AddImm || !produced_by_last(a, Op::F64Mul)) return false;
+  layout::Binary mul = operands_of<Op::F64Mul>(last_op_pos_);
+  unemit_last();
+  emit_result<Op::F64MulAddImm>({.dst = dst, .a = mul.a, .b = mul.b, .imm = imm});
+  return true;
+}
+
 // A load whose address is the i32.add-of-constant just emitted: the load adds the
-// constant itself (wrapping at 2^32 like the add) before its offset.
+// constant itself (wrapping at 2^32 like the add) before its offset. An i32.sub of a
+// constant (clang's x - 32 for a field before a pointer) adds its negation.
 bool Translator::fuse_load_add(Op load, const Val& addr, uint64_t offset) {
-  if (!produced_by_last(addr, Op::I32AddImm)) return false;
+  bool sub = produced_by_last(addr, Op::I32SubImm);
+  if (!sub && !produced_by_last(addr, Op::I32AddImm)) return false;
+  static_assert(std::is_same_v<LayoutOf<Op::I32AddImm>, LayoutOf<Op::I32SubImm>>);
   const layout::BinaryImm& add = operands_of<Op::I32AddImm>(last_op_pos_);
   uint32_t x = add.a;
   uint32_t c = static_cast<uint32_t>(add.imm);
+  if (sub) c = 0u - c;
   unemit_last();
   static_assert(std::is_same_v<LayoutOf<Op::I32LoadAddImm>, LayoutOf<Op::I64Load32UAddImm>>);
   uint32_t at = emit_result<Op::I32LoadAddImm>(

@@ -212,7 +212,10 @@ void Translator::end() {
 }
 
 void Translator::emit_return(uint32_t first, uint32_t cells) {
-  emit<Op::Return>({.first = first, .cells = cells});
+  if (cells == 1)
+    emit<Op::Return1>({.first = first, .cells = 1});
+  else
+    emit<Op::Return>({.first = first, .cells = cells});
 }
 
 const std::vector<SlotPair>& Translator::prepare_args(std::span<const Val> args) {

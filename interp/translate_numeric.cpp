@@ -20,7 +20,7 @@ void Translator::numeric(WasmOp opc) {
       push(a);
       return;
     }
-    if (!dead_ && n.op == Op::I32Eqz && negate_last_compare(a)) {
+    if (!dead_ && ((n.op == Op::I32Eqz && negate_last_compare(a)) || fuse_convert_shift(n.op, a))) {
       push(n.r);
       return;
     }
@@ -37,11 +37,17 @@ void Translator::numeric(WasmOp opc) {
   if (a.kind == Val::Kind::Const && b.kind != Val::Kind::Const && commutative(n.op)) std::swap(a, b);
   if (!dead_) {
     Op imm_op;
-    if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
-      uint32_t at = emit_result<Op::I32EqImm>({.dst = dst, .a = use(a), .imm = b.imm});
+    if (a.kind == Val::Kind::Const && b.kind != Val::Kind::Const && imm_left_form(n.op, imm_op)) {
+      uint32_t at = emit_result<Op::F64ImmDiv>({.dst = dst, .a = use(b), .imm = a.imm});
       retarget_same_layout(at, imm_op);
-    } else if (fuse_with_shift(n.op, a, b, dst)) {
-      // done: a + (x << k) or a ^ rotl(x, k) in one instruction
+    } else if (b.kind == Val::Kind::Const && imm_form(n.op, imm_op)) {
+      if (!fuse_f64_mul_imm(imm_op, a, b.imm, dst)) {
+        uint32_t at = emit_result<Op::I32EqImm>({.dst = dst, .a = use(a), .imm = b.imm});
+        retarget_same_layout(at, imm_op);
+      }
+    } else if (fuse_with_shift(n.op, a, b, dst) || fuse_f64_mul(n.op, a, b, dst) ||
+               fuse_f64_load(n.op, a, b, dst)) {
+      // done: a + (x << k), a ^ rotl(x, k), x * y + z, x + load in one instruction
     } else {
       uint32_t sa = use(a);
       uint32_t at = emit_result<Op::I32Eq>({.dst = dst, .a = sa, .b = use(b)});

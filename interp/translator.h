@@ -37,6 +37,8 @@ constexpr uint32_t kNone = UINT32_MAX;
 
 // Integer and float operators that have a form with a constant right operand.
 bool imm_form(Op op, Op& imm_op);
+// Float sub and div, which have a form with a constant left operand (imm - x, imm / x).
+bool imm_left_form(Op op, Op& imm_op);
 // Operators whose operands may be swapped (so that a constant goes on the right).
 bool commutative(Op op);
 
@@ -327,6 +329,10 @@ class Translator {
   }
   bool fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_load_add(Op load, const Val& addr, uint64_t offset);
+  bool fuse_convert_shift(Op op, const Val& a);
+  bool fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst);
+  bool fuse_f64_load(Op outer, const Val& a, const Val& b, uint32_t dst);
+  bool fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_t dst);
   bool negate_last_compare(const Val& v);
   // A conditional jump on `cond` (jump when it is `when_true`), fused with the i32
   // comparison that just produced it. Returns the code index of its BranchTo.

@@ -2,6 +2,8 @@
 // resumption, limits, traps with backtraces. Guest: tests/guests/exec_basics.wat.
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
 #include <optional>
 #include <ostream>
 
@@ -63,6 +65,23 @@ TEST(Execution, LoopAndRecursionResults) {
   auto fib = f.call("fib", {20});
   ASSERT_EQ(fib->run(), RunStatus::Done);
   EXPECT_EQ(fib->results()[0], 6765u);
+}
+
+TEST(Execution, FramesFollowTheValueStackWhenItGrows) {
+  // Every frame keeps a local across its call: after the stack has grown (and moved)
+  // many times, each return must restore its caller's frame in the new stack.
+  Fixture f;
+  auto ex = f.call("rsum", {5000});
+  ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+  EXPECT_EQ(ex->results()[0], 5000ull * 5001 / 2);
+  EXPECT_GT(ex->stack_cells(), 5000u);
+  // The same in slices of 7 units: the run leaves and re-enters the loop at every
+  // depth, the stack growing in between.
+  auto sliced = f.call("rsum", {5000});
+  EXPECT_GT(run_sliced(*sliced, 7), 1000);
+  ASSERT_EQ(sliced->status(), RunStatus::Done) << sliced->trap().message;
+  EXPECT_EQ(sliced->results()[0], 5000ull * 5001 / 2);
+  EXPECT_EQ(sliced->fuel_consumed(), ex->fuel_consumed());
 }
 
 TEST(Execution, SlicingChangesNeitherResultNorFuel) {
@@ -240,9 +259,82 @@ TEST(Execution, FusedAddressArithmeticWrapsLikeTheInstructions) {
   auto oob = f.call("load_wrapped", {0xfffcu});  // 0x10004 is past the 64 KiB memory
   ASSERT_EQ(oob->run(), RunStatus::Trapped);
   EXPECT_EQ(oob->trap().message, "out of bounds memory access");
+  auto load_sub = f.call("load_sub", {12});  // 12 - 8 = 4
+  ASSERT_EQ(load_sub->run(), RunStatus::Done) << load_sub->trap().message;
+  EXPECT_EQ(load_sub->results()[0], 0x55667788u);
+  auto sub_oob = f.call("load_sub", {4});  // 4 - 8 wraps to 0xfffffffc: out of bounds
+  ASSERT_EQ(sub_oob->run(), RunStatus::Trapped);
+  EXPECT_EQ(sub_oob->trap().message, "out of bounds memory access");
   auto add_shl = f.call("add_shl", {5, 0x40000001u});  // (0x40000001 << 2) wraps to 4
   ASSERT_EQ(add_shl->run(), RunStatus::Done);
   EXPECT_EQ(add_shl->results()[0], 9u);
+}
+
+static uint64_t f64_bits(double d) { return std::bit_cast<uint64_t>(d); }
+
+TEST(Execution, FusedMultiplyAddRoundsTwiceLikeTheInstructions) {
+  Fixture f;
+  auto run = [&](const char* name, double x, double y, double z) {
+    auto ex = f.call(name, {f64_bits(x), f64_bits(y), f64_bits(z)});
+    EXPECT_EQ(ex->run(), RunStatus::Done) << name << ": " << ex->trap().message;
+    return std::bit_cast<double>(ex->results()[0]);
+  };
+  EXPECT_EQ(run("mul_add", 2, 3, 4), 10.0);
+  EXPECT_EQ(run("add_mul", 2, 3, 4), 10.0);
+  EXPECT_EQ(run("mul_sub", 2, 3, 4), 2.0);
+  EXPECT_EQ(run("sub_mul", 2, 3, 4), -2.0);
+  EXPECT_EQ(run("mul_add_imm", 2, 3, 0), 5.0);
+  // (1 + 2^-30)(1 - 2^-30) = 1 - 2^-60 rounds to 1, so the sum with -1 is exactly 0;
+  // an fma would give -2^-60.
+  double x = 1 + std::ldexp(1.0, -30), y = 1 - std::ldexp(1.0, -30);
+  EXPECT_EQ(run("mul_add", x, y, -1), 0.0);
+  EXPECT_EQ(run("add_mul", x, y, -1), 0.0);
+  EXPECT_EQ(run("mul_sub", x, y, 1), 0.0);
+  EXPECT_EQ(run("sub_mul", x, y, 1), 0.0);
+  EXPECT_EQ(run("mul_add_imm", x, y, 0), 0.0);
+}
+
+TEST(Execution, FusedF64LoadOperandComputesAndTrapsLikeTheLoad) {
+  Fixture f;
+  auto run = [&](const char* name, uint32_t addr, double x) {
+    auto ex = f.call(name, {addr, f64_bits(x)});
+    EXPECT_EQ(ex->run(), RunStatus::Done) << name << ": " << ex->trap().message;
+    return std::bit_cast<double>(ex->results()[0]);
+  };
+  EXPECT_EQ(run("add_load", 8, 3), 3.25);
+  EXPECT_EQ(run("sub_load", 8, 3), 2.75);
+  EXPECT_EQ(run("mul_load", 8, 3), 0.75);
+  // 65528 + 8 is the end of the 64 KiB memory: the 8-byte load is out of bounds, and
+  // the trap names the f64.load (opcode 0x2b) in the module.
+  auto oob = f.call("add_load", {65528, f64_bits(1)});
+  ASSERT_EQ(oob->run(), RunStatus::Trapped);
+  EXPECT_EQ(oob->trap().message, "out of bounds memory access");
+  ASSERT_FALSE(oob->trap().backtrace.empty());
+  std::vector<uint8_t> bytes = read_guest("exec_basics.wasm");
+  uint32_t at = oob->trap().backtrace[0].code_offset;
+  ASSERT_LT(at, bytes.size());
+  EXPECT_EQ(bytes[at], 0x2b);
+}
+
+TEST(Execution, FusedConvertOfShiftMatchesTheInstructions) {
+  Fixture f;
+  auto ex = f.call("convert_shr", {~0ull, 0});
+  ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+  ASSERT_EQ(ex->results().size(), 3u);
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[0]), 9007199254740991.0);  // 2^53 - 1
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[1]), 9223372036854775808.0);  // 2^63 - 1 rounds up
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[2]), 18446744073709551616.0);  // unsigned 2^64 - 1
+}
+
+TEST(Execution, ConstantLeftOperandOfFloatSubAndDiv) {
+  Fixture f;
+  auto ex = f.call("const_left", {f64_bits(4), std::bit_cast<uint32_t>(0.5f)});
+  ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+  ASSERT_EQ(ex->results().size(), 4u);
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[0]), 0.25);
+  EXPECT_EQ(std::bit_cast<double>(ex->results()[1]), 6.0);
+  EXPECT_EQ(std::bit_cast<float>(static_cast<uint32_t>(ex->results()[2])), 2.0f);
+  EXPECT_EQ(std::bit_cast<float>(static_cast<uint32_t>(ex->results()[3])), 9.5f);
 }
 
 TEST(Execution, MemoryGrowRespectsStoreLimit) {
