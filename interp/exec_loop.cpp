@@ -73,7 +73,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
     return RunStatus::Ready;
   }
 
-  Store& store = ex->store_;
+  Store& store = *ex->store_;
   const uint32_t max_depth = store.limits().max_call_depth;
   uint64_t* base = ex->stack_.data();
   uint64_t* stack_end = base + ex->stack_.size();
