@@ -45,50 +45,23 @@ void ProcessRecord::wake() {
 
 void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
   if (SerialScheduler* serial = system_.serial()) return serial->enqueue(std::move(rec));
-  bool spinner;
   {
     std::lock_guard lk(q_mu_);
     queue_.push_back(std::move(rec));
-    queued_.fetch_add(1, std::memory_order_relaxed);
-    // Read under the lock: a spinner that stopped before this looks at the queue under
-    // the lock before it sleeps, so skipping the wake-up cannot strand the process.
-    spinner = spinning_.load(std::memory_order_relaxed);
   }
-  if (!spinner) q_cv_.notify_one();
-}
-
-// A worker that found the queue empty watches it for a moment before it sleeps: work
-// that arrives meanwhile (the next spawn or message of a burst) then costs neither the
-// sender a futex wake nor this worker a sleep and a context switch (5 to 10 times fewer
-// context switches in spawn_probe). One worker at a time spins, so the others' cores
-// stay free, and only briefly (about 20 us), so an idle host costs no CPU.
-void ProcessHost::spin_for_work() {
-  constexpr int kSpins = 1000;
-  if (queued_.load(std::memory_order_relaxed) != 0 || spinning_.exchange(true, std::memory_order_acquire)) return;
-  for (int i = 0; i < kSpins && queued_.load(std::memory_order_relaxed) == 0; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-  }
-  spinning_.store(false, std::memory_order_release);
+  q_cv_.notify_one();
 }
 
 void ProcessHost::worker_main() {
   for (;;) {
     std::shared_ptr<ProcessRecord> rec;
-    spin_for_work();
-    bool more;
     {
       std::unique_lock lk(q_mu_);
       q_cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
       if (stop_) return;
-      queued_.fetch_sub(1, std::memory_order_relaxed);
       rec = std::move(queue_.front());
       queue_.pop_front();
-      more = !queue_.empty();
     }
-    // Work queued while a spinner was about (no wake-up then) gets a sleeping worker.
-    if (more) q_cv_.notify_one();
     run_one(rec);
   }
 }

@@ -74,7 +74,6 @@ class ProcessHost {
 
  private:
   void worker_main();
-  void spin_for_work();  // briefly, before a worker sleeps on an empty queue
   void remove(uint64_t id);  // from the table, once the process ended
 
   System& system_;
@@ -89,8 +88,6 @@ class ProcessHost {
   std::condition_variable q_cv_;
   std::deque<std::shared_ptr<detail::ProcessRecord>> queue_;
   bool stop_ = false;
-  std::atomic<size_t> queued_{0};        // queue_.size(), for spinning workers to watch
-  std::atomic<bool> spinning_{false};    // a worker is in spin_for_work
   std::vector<std::thread> workers_;
 
   std::atomic<uint64_t> spawned_{0}, steps_{0}, finished_{0};
