@@ -18,6 +18,7 @@
 namespace {
 
 std::atomic<uint64_t> g_allocations{0};
+std::atomic<uint64_t> g_failed{0};  // EXITs with an error: the probe measured the wrong thing
 
 }  // namespace
 
@@ -51,7 +52,10 @@ int run(int per_round, int rounds) {
       cfg.method = "compute";
       cfg.args = {k, 7};
       SpawnOptions so;
-      so.on_exit = [&](const Event&) { latch.hit(); };
+      so.on_exit = [&](const Event& ev) {
+        if (ev.error) g_failed.fetch_add(1, std::memory_order_relaxed);
+        latch.hit();
+      };
       sys.spawn_process("bench", std::make_unique<WasmProcess>(std::move(cfg)), std::move(so));
     }
     total += static_cast<uint64_t>(per_round);
@@ -59,6 +63,10 @@ int run(int per_round, int rounds) {
     double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
     std::printf("round %d: %.2f allocations and %.0f ns per process\n", r + 1,
                 static_cast<double>(g_allocations.load() - allocs0) / per_round, ns / per_round);
+  }
+  if (uint64_t failed = g_failed.load()) {
+    std::fprintf(stderr, "%llu processes failed\n", static_cast<unsigned long long>(failed));
+    return 1;
   }
   return 0;
 }

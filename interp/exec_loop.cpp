@@ -73,7 +73,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
     return RunStatus::Ready;
   }
 
-  Store& store = ex->store_;
+  Store& store = *ex->store_;
   const uint32_t max_depth = store.limits().max_call_depth;
   uint64_t* stack_end = ex->stack_.data() + ex->stack_.size();
   // The frame stack lives in ex->frames_; the loop keeps a pointer to the current

@@ -75,20 +75,49 @@ const void* const* Execution::handler_table() {
 }
 
 Execution::Execution(Store& store, FuncInst* func, std::span<const uint64_t> args)
-    : store_(store), entry_(func) {
-  const size_t nparams = cell_count(func->type->params);
-  if (args.size() != nparams) {
-    throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(nparams) +
-                                " cells, got " + std::to_string(args.size()));
-  }
-  stack_.resize(std::max<size_t>({kInitialStackCells, nparams, cell_count(func->type->results)}));
-  std::copy(args.begin(), args.end(), stack_.begin());
+    : store_(&store), entry_(func) {
+  set_args(args);
 }
 
 Execution::~Execution() = default;
 
+void Execution::set_args(std::span<const uint64_t> args) {
+  const size_t nparams = cell_count(entry_->type->params);
+  if (args.size() != nparams) {
+    throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(nparams) +
+                                " cells, got " + std::to_string(args.size()));
+  }
+  // A reused stack keeps its size; a cell is always written before it is read (the
+  // first run zeroes the entry frame's locals), so old contents do not leak into a call.
+  size_t cells = std::max<size_t>({kInitialStackCells, nparams, cell_count(entry_->type->results)});
+  if (stack_.size() < cells) stack_.resize(cells);
+  std::copy(args.begin(), args.end(), stack_.begin());
+}
+
+void Execution::reset(Store& store, FuncInst* func, std::span<const uint64_t> args) {
+  store_ = &store;
+  entry_ = func;
+  status_ = RunStatus::Ready;
+  started_ = false;
+  frames_.set_size(0);
+  resume_at_ = 0;
+  pc_ = nullptr;
+  results_.clear();
+  trap_.code = TrapCode::HostError;
+  trap_.message.clear();
+  trap_.backtrace.clear();
+  trap_.omitted_frames = 0;
+  pending_.reset();
+  pending_results_ = 0;
+  resume_trap_message_.reset();
+  host_fuel_ = 0;
+  fuel_consumed_ = 0;
+  user_data = nullptr;
+  set_args(args);
+}
+
 bool Execution::grow_stack(size_t needed_cells) {
-  size_t limit = store_.limits().max_stack_cells;
+  size_t limit = store_->limits().max_stack_cells;
   if (needed_cells > limit) return false;
   const uint64_t* old_base = stack_.data();
   stack_.resize(std::min(limit, std::max(needed_cells, stack_.size() * 2)));
@@ -114,10 +143,10 @@ RunStatus Execution::run(int64_t budget) {
     started_ = true;
     if (entry_->host) {
       // A host function called directly: its charges count against the limit only.
-      uint64_t limit = store_.limits().fuel;
-      uint64_t allowed = limit == 0 ? UINT64_MAX : limit - std::min(limit, store_.fuel_consumed);
+      uint64_t limit = store_->limits().fuel;
+      uint64_t allowed = limit == 0 ? UINT64_MAX : limit - std::min(limit, store_->fuel_consumed);
       status_ = call_host(entry_, stack_.data(), allowed);
-      store_.fuel_consumed += host_fuel_;
+      store_->fuel_consumed += host_fuel_;
       fuel_consumed_ += host_fuel_;
       if (status_ != RunStatus::Ready) return status_;
     } else {
@@ -127,7 +156,7 @@ RunStatus Execution::run(int64_t budget) {
         set_trap("call stack exhausted", nullptr, TrapCode::StackOverflow);
         return status_ = RunStatus::Trapped;
       }
-      if (!frames_.grow(store_.limits().max_call_depth)) {
+      if (frames_.full() && !frames_.grow(store_->limits().max_call_depth)) {
         set_trap("call stack exhausted", nullptr, TrapCode::StackOverflow);
         return status_ = RunStatus::Trapped;
       }

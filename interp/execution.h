@@ -89,6 +89,10 @@ class Execution {
   // v128 takes two). Throws std::invalid_argument for a wrong number of cells.
   Execution(Store& store, FuncInst* func, std::span<const uint64_t> args);
   ~Execution();
+  // Makes this a new execution of `func` in `store` with `args` (as the constructor),
+  // whatever state it was in, keeping its stacks' memory: an embedder that makes many
+  // calls reuses executions instead of allocating them. Throws as the constructor.
+  void reset(Store& store, FuncInst* func, std::span<const uint64_t> args);
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
 
@@ -138,7 +142,10 @@ class Execution {
   // in frames_ (its size must be current) with it; false past the limit.
   bool grow_stack(size_t needed_cells);
 
-  Store& store_;
+  // Checks `args` against entry_'s parameters and puts them on the stack.
+  void set_args(std::span<const uint64_t> args);
+
+  Store* store_;
   FuncInst* entry_;
   RunStatus status_ = RunStatus::Ready;
   bool started_ = false;         // the entry frame has been set up

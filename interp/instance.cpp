@@ -274,11 +274,9 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
     }
   }
 
-  // One block for all defined functions: a module with thousands of them costs one
-  // allocation per instance, not one per function.
   if (!m.functions.empty()) {
-    func_blocks_.push_back(std::make_unique<FuncInst[]>(m.functions.size()));
-    FuncInst* block = func_blocks_.back().get();
+    inst->defined_funcs = std::make_unique<FuncInst[]>(m.functions.size());
+    FuncInst* block = inst->defined_funcs.get();
     inst->funcs.reserve(inst->funcs.size() + m.functions.size());
     for (size_t i = 0; i < m.functions.size(); ++i) {
       const Function& fn = *m.functions[i];
@@ -296,9 +294,15 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i)
     inst->memories.push_back(new_memory(m.memories[i]));
   // Initialisers may only read imported globals, which are all in place already.
-  for (const GlobalDef& g : m.global_defs) {
-    const ConstValue v = eval_const(g.init, *inst);
-    inst->globals.push_back(new_global(g.type, v.lo, v.hi));
+  if (!m.global_defs.empty()) {
+    inst->defined_globals = std::make_unique<Global[]>(m.global_defs.size());
+    inst->globals.reserve(inst->globals.size() + m.global_defs.size());
+    for (size_t i = 0; i < m.global_defs.size(); ++i) {
+      const GlobalDef& g = m.global_defs[i];
+      const ConstValue v = eval_const(g.init, *inst);
+      inst->defined_globals[i] = Global{g.type, v.lo, v.hi};
+      inst->globals.push_back(&inst->defined_globals[i]);
+    }
   }
 
   inst->elem_segments.resize(m.elems.size());

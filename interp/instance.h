@@ -161,9 +161,13 @@ struct Extern {
 struct Instance {
   std::shared_ptr<const Module> module;
   std::vector<FuncInst*> funcs;
+  // The defined functions' instances (funcs points into it after the imported ones):
+  // one block per instance, so a module with thousands of functions costs one allocation.
+  std::unique_ptr<FuncInst[]> defined_funcs;
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<Global*> globals;
+  std::unique_ptr<Global[]> defined_globals;  // likewise, after the imported ones
   std::vector<std::vector<uint64_t>> elem_segments;  // resolved refs; emptied by elem.drop
   std::vector<bool> data_dropped;
 
@@ -222,7 +226,6 @@ class Store {
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;
   std::vector<std::unique_ptr<FuncInst>> funcs_;             // host functions
-  std::vector<std::unique_ptr<FuncInst[]>> func_blocks_;     // defined functions, per instance
   std::vector<std::shared_ptr<const HostFunc>> host_funcs_;
   std::vector<std::unique_ptr<Instance>> instances_;
 };

@@ -52,7 +52,10 @@ void System::trace(std::string_view what) {
   if (trace_) trace_->write(std::chrono::duration_cast<std::chrono::nanoseconds>(loop_.now() - start_), what);
 }
 
-System::~System() { shutdown(); }
+System::~System() {
+  shutdown();
+  last_host_.store(nullptr);  // the hosts go next
+}
 
 ProcessHost& System::add_host(HostOptions options) {
   if (options.name.empty()) throw std::invalid_argument("host name is empty");
@@ -69,9 +72,16 @@ ProcessHost& System::add_host(HostOptions options) {
 }
 
 ProcessHost* System::host(std::string_view name) const {
+  // Hosts are never removed (until the system is destroyed) and their names never
+  // change, so the last host found can be checked without the lock: every spawn,
+  // send and monitor looks a host up, and most go to the same one.
+  ProcessHost* last = last_host_.load(std::memory_order_acquire);
+  if (last && last->name() == name) return last;
   std::shared_lock lk(mu_);
   auto it = hosts_.find(name);
-  return it == hosts_.end() ? nullptr : it->second.get();
+  if (it == hosts_.end()) return nullptr;
+  last_host_.store(it->second.get(), std::memory_order_release);
+  return it->second.get();
 }
 
 std::vector<std::string> System::host_names() const {

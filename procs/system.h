@@ -3,6 +3,7 @@
 // All methods are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -204,6 +205,7 @@ class System {
   NameRegistry names_;
   mutable std::shared_mutex mu_;  // hosts_, factory_
   std::map<std::string, std::unique_ptr<ProcessHost>, std::less<>> hosts_;
+  mutable std::atomic<ProcessHost*> last_host_{nullptr};  // host()'s last answer
   ProcessFactory factory_;
   std::string node_;                       // set before hosts exist, then constant
   std::shared_ptr<RemoteRouter> router_;   // under mu_

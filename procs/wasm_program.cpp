@@ -9,6 +9,7 @@
 
 #include "component/loader.h"
 #include "procs/component_values.h"
+#include "procs/execution_pool.h"
 #include "procs/wasm_process.h"
 #include "procs/wasm_values.h"
 #include "procs/wit_call.h"
@@ -18,17 +19,24 @@ namespace wippy::procs {
 namespace {
 
 // A call of a core function. The program keeps one and starts each of its calls in
-// the same place.
+// the same execution, which comes from (and goes back to) the worker's pool.
 class CoreCall : public WasmCall {
  public:
+  CoreCall() = default;
+  CoreCall(const CoreCall&) = delete;
+  CoreCall& operator=(const CoreCall&) = delete;
+  ~CoreCall() override { detail::give_execution(std::move(exec_)); }
   void start(engine::Store& store, engine::FuncInst* func, std::span<const uint64_t> args) {
-    exec_.emplace(store, func, args);
+    if (exec_)
+      exec_->reset(store, func, args);
+    else
+      exec_ = detail::take_execution(store, func, args);
   }
   engine::Execution& execution() override { return *exec_; }
   Value result() override { return from_wasm_results(exec_->func_type(), exec_->results()); }
 
  private:
-  std::optional<engine::Execution> exec_;
+  std::unique_ptr<engine::Execution> exec_;
 };
 
 // A shared_ptr that does not own `store` (engine::Instance wants one): the program

@@ -215,6 +215,43 @@ TEST(Execution, DeepRecursionTrapsAtConfiguredDepth) {
   EXPECT_EQ(sum->results()[0], 6u);
 }
 
+// reset() makes a used execution a new one: whatever state it was left in (done,
+// trapped deep in a recursion, suspended in a host call, out of budget), the next call
+// gets the same results, fuel and traps as a fresh execution, many times over.
+TEST(Execution, ResetReusesAnExecutionForNewCalls) {
+  StoreLimits limits;
+  limits.max_call_depth = 500;
+  Fixture f(limits);
+  auto fresh_fib = f.call("fib", {15});
+  ASSERT_EQ(fresh_fib->run(), RunStatus::Done);
+  auto ex = f.call("deep", {0});
+  for (int round = 0; round < 100; round++) {  // far more than the frame stack's doublings
+    ex->reset(f.store, f.inst->get_export("deep")->func, std::vector<uint64_t>{0});
+    ASSERT_EQ(ex->run(), RunStatus::Trapped) << "round " << round;
+    EXPECT_EQ(ex->trap().message, "call stack exhausted");
+    EXPECT_EQ(ex->trap().backtrace.size() + ex->trap().omitted_frames, 500u);
+
+    ex->reset(f.store, f.inst->get_export("gather")->func, std::vector<uint64_t>{3});
+    ASSERT_EQ(ex->run(), RunStatus::Suspended);  // left suspended: reset drops the pending call
+
+    ex->reset(f.store, f.inst->get_export("fib")->func, std::vector<uint64_t>{15});
+    EXPECT_EQ(ex->status(), RunStatus::Ready);
+    EXPECT_EQ(ex->pending(), nullptr);
+    EXPECT_EQ(ex->fuel_consumed(), 0u);
+    ASSERT_EQ(ex->run(7), RunStatus::OutOfBudget);
+    ex->reset(f.store, f.inst->get_export("fib")->func, std::vector<uint64_t>{15});
+    ASSERT_EQ(ex->run(), RunStatus::Done) << ex->trap().message;
+    EXPECT_EQ(ex->results()[0], 610u);
+    EXPECT_EQ(ex->fuel_consumed(), fresh_fib->fuel_consumed());
+  }
+  // Another store (another process's) and a wrong argument count, refused as by the constructor.
+  Fixture g;
+  ex->reset(g.store, g.inst->get_export("sum")->func, std::vector<uint64_t>{4});
+  ASSERT_EQ(ex->run(), RunStatus::Done);
+  EXPECT_EQ(ex->results()[0], 10u);
+  EXPECT_THROW(ex->reset(g.store, g.inst->get_export("sum")->func, std::vector<uint64_t>{}), std::invalid_argument);
+}
+
 TEST(Execution, ValueStackLimitTrapsAsStackExhaustion) {
   StoreLimits limits;
   limits.max_stack_cells = 2000;
