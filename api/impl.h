@@ -13,9 +13,14 @@
 
 namespace wippy::detail {
 
+static_assert(static_cast<int>(EngineConfig::Translation::Lazy) == static_cast<int>(engine::Translation::Lazy) &&
+              static_cast<int>(EngineConfig::Translation::Eager) == static_cast<int>(engine::Translation::Eager));
+
 struct EngineImpl {
   explicit EngineImpl(const EngineConfig& c)
-      : engine({.fuel_metering = c.fuel_metering, .multi_memory = c.multi_memory}) {}
+      : engine({.fuel_metering = c.fuel_metering,
+                .multi_memory = c.multi_memory,
+                .translation = static_cast<engine::Translation>(c.translation)}) {}
   engine::Engine engine;
 };
 

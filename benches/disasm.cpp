@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     check_module_size(static_cast<uint64_t>(in.tellg()));  // before reading it all
     in.seekg(0);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    options.translation = DecodeOptions::Translation::Eager;  // every function's code, now
     auto m = decode_module(bytes, options);
     for (uint32_t i = m->num_imported_funcs; i < m->func_types.size(); ++i) {
       std::string name = m->func_name(i);

@@ -218,11 +218,12 @@ std::string largest_workload() {
 // never hits) on `threads` threads (0: as many as the engine picks). bytes/s counts
 // the whole module; the code_bytes/s counter only its code section. Both are per
 // second of wall time, and the CPU time is the process's (all threads).
-void module_load(benchmark::State& state, const std::string& path, unsigned threads = 0) {
+void module_load(benchmark::State& state, const std::string& path, unsigned threads = 0,
+                 Translation translation = Translation::Auto) {
   std::vector<uint8_t> bytes = read_file(path);
   size_t code = code_section_size(bytes);
   for (auto _ : state) {
-    Engine engine({.compile_threads = threads});
+    Engine engine({.compile_threads = threads, .translation = translation});
     ModulePtr m = engine.load(bytes);
     benchmark::DoNotOptimize(m.get());
   }
@@ -245,7 +246,9 @@ BENCHMARK(BM_ModuleLoad)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureP
 
 // Big real-world modules: the core modules jco ships (build/jco, scripts/install-jco.sh;
 // wasm-tools 2.4 MB, StarlingMonkey 10.5 MB) and $WIPPY_BENCH_MODULE if set, each
-// loaded on one thread (threads:1) and on as many as the engine picks (threads:0).
+// loaded on one thread (threads:1) and on as many as the engine picks (threads:0),
+// translated lazily as the engine picks for them (at least 1 MiB of code), and all at
+// load on every thread (threads:0/eager) for comparison.
 std::vector<std::string> big_modules() {
   const std::string jco = std::string(WIPPY_GUEST_DIR) + "/../jco/node_modules/@bytecodealliance/";
   std::vector<std::string> out;
@@ -256,12 +259,18 @@ std::vector<std::string> big_modules() {
 }
 
 const bool kBigModulesRegistered = [] {
+  struct Variant {
+    unsigned threads;
+    Translation translation;
+    const char* suffix;
+  };
   for (const std::string& path : big_modules())
-    for (unsigned threads : {1u, 0u})
+    for (Variant v : {Variant{1, Translation::Auto, ""}, Variant{0, Translation::Auto, ""},
+                      Variant{0, Translation::Eager, "/eager"}})
       benchmark::RegisterBenchmark(("BM_ModuleLoadBig/" + std::filesystem::path(path).stem().string() +
-                                    "/threads:" + std::to_string(threads))
+                                    "/threads:" + std::to_string(v.threads) + v.suffix)
                                        .c_str(),
-                                   [path, threads](benchmark::State& s) { module_load(s, path, threads); })
+                                   [path, v](benchmark::State& s) { module_load(s, path, v.threads, v.translation); })
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->MeasureProcessCPUTime();

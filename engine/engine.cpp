@@ -64,7 +64,8 @@ ModulePtr Engine::load(std::span<const uint8_t> bytes, std::string_view expected
   ModulePtr module = interp::decode_module(
       bytes, {.fuel_metering = config_.fuel_metering,
               .multi_memory = config_.multi_memory,
-              .compile_threads = config_.compile_threads});
+              .compile_threads = config_.compile_threads,
+              .translation = config_.translation});
 
   std::lock_guard lock(mu_);
   auto& slot = cache_[key];

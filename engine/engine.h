@@ -34,6 +34,9 @@ std::string sha256_hex(std::span<const uint8_t> bytes);
 // "hash verification failed: expected X, got Y" or "invalid hash format: ...".
 void verify_hash(std::span<const uint8_t> bytes, std::string_view expected_hash);
 
+// When a module's function bodies are translated (see EngineConfig::translation).
+using Translation = interp::DecodeOptions::Translation;
+
 struct EngineConfig {
   // Off only to measure what metering costs: unmetered modules ignore budgets and
   // fuel limits (a run never yields and never runs out).
@@ -45,6 +48,10 @@ struct EngineConfig {
   // Threads that translate a module's function bodies: 0 picks by code size (big
   // modules use every core), 1 keeps loads on the calling thread.
   unsigned compile_threads = 0;
+  // When function bodies are translated (interp/module.h): Auto translates modules of
+  // at least 1 MiB of code lazily, each function on its first call. Validation is
+  // always complete at load; results and fuel do not depend on it.
+  Translation translation = Translation::Auto;
 };
 
 class Engine {

@@ -27,10 +27,19 @@ class FunctionCompiler {
   explicit FunctionCompiler(const Module& module);
   ~FunctionCompiler();
   void compile(Function& fn, Reader body);
+  // Lazy translation (see Translator::validate and translate_validated).
+  void validate(Function& fn, Reader body);
+  const Slot* translate_validated(const Function& fn, Reader body);
 
  private:
   std::unique_ptr<Translator> translator_;
 };
+
+// Whether a code section of `code_bytes` bytes is translated lazily.
+inline bool translate_lazily(DecodeOptions::Translation t, size_t code_bytes) {
+  return t == DecodeOptions::Translation::Lazy ||
+         (t == DecodeOptions::Translation::Auto && code_bytes >= kLazyTranslationBytes);
+}
 
 // Code sections below this many bytes are translated on the calling thread alone:
 // starting a thread costs more than such a module takes.

@@ -9,8 +9,10 @@
 
 #include "interp/compiler.h"
 #include "interp/decode_util.h"
+#include "interp/execution.h"
 #include "interp/limits.h"
 #include "interp/module.h"
+#include "interp/ops.h"
 #include "interp/reader.h"
 #include "interp/wasm_opcodes.h"
 
@@ -76,8 +78,8 @@ struct PendingBody {
 
 class Decoder {
  public:
-  Decoder(std::span<const uint8_t> bytes, Module& m, unsigned compile_threads)
-      : bytes_(bytes), m_(m), compile_threads_(compile_threads) {}
+  Decoder(std::span<const uint8_t> bytes, Module& m, const DecodeOptions& options)
+      : bytes_(bytes), m_(m), options_(options) {}
 
   void run() {
     Reader r(bytes_);
@@ -134,11 +136,12 @@ class Decoder {
       fn->num_results = cell_count(type.results);
       m_.functions.push_back(std::move(fn));
     }
+    if (translate_lazily(options_.translation, m_.code_bytes)) keep_code_section();
     // From here on the module is read-only but for each body's own Function, so the
     // bodies may be translated on several threads.
     std::vector<uint32_t> sizes(bodies_.size());
     for (size_t i = 0; i < bodies_.size(); ++i) sizes[i] = static_cast<uint32_t>(bodies_[i].size);
-    compile_bodies(m_, sizes, compile_threads(m_.code_bytes, compile_threads_),
+    compile_bodies(m_, sizes, compile_threads(m_.code_bytes, options_.compile_threads),
                    [this](FunctionCompiler& compiler, size_t i) { compile(compiler, *m_.functions[i], bodies_[i]); });
   }
 
@@ -567,11 +570,27 @@ class Decoder {
     }
   }
 
+  // Lazy translation translates each body on its first call, from a copy of the code
+  // section (the caller's bytes are theirs once the load returns).
+  void keep_code_section() {
+    m_.lazy = true;
+    if (bodies_.empty()) return;
+    const size_t end = bodies_.front().section_end;
+    m_.code_section_offset = end - m_.code_bytes;
+    m_.code_section.assign(bytes_.begin() + m_.code_section_offset, bytes_.begin() + end);
+    m_.lazy_entry[1].op = Execution::handler_table()[static_cast<int>(Op::TranslateOnCall)];
+  }
+
   void compile(FunctionCompiler& compiler, Function& fn, const PendingBody& b) const {
     Reader body(bytes_.subspan(b.begin, b.size), b.begin);
     try {
       read_locals(body, fn);
-      compiler.compile(fn, body);
+      fn.instrs_offset = static_cast<uint32_t>(body.offset());
+      fn.body_end = static_cast<uint32_t>(b.begin + b.size);
+      if (m_.lazy)
+        compiler.validate(fn, body);
+      else
+        compiler.compile(fn, body);
     } catch (const ModuleError& e) {
       if (e.kind() == ModuleError::Kind::Malformed && std::string_view(e.what()).starts_with("unexpected end")) {
         const size_t end = b.begin + b.size;
@@ -610,7 +629,7 @@ class Decoder {
 
   std::span<const uint8_t> bytes_;
   Module& m_;
-  const unsigned compile_threads_;
+  const DecodeOptions& options_;
   std::vector<PendingBody> bodies_;
   uint32_t custom_sections_ = 0;
 };
@@ -622,7 +641,7 @@ std::shared_ptr<const Module> decode_module(std::span<const uint8_t> bytes, cons
   auto m = std::make_shared<Module>();
   m->fuel_metering = options.fuel_metering;
   m->multi_memory = options.multi_memory;
-  Decoder(bytes, *m, options.compile_threads).run();
+  Decoder(bytes, *m, options).run();
   return m;
 }
 

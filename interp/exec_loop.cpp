@@ -138,7 +138,8 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
   do {                                                                                 \
     const Function* f_ = (f);                                                          \
     uint64_t* new_fp_ = fp + (at);                                                     \
-    int64_t entry_fuel_ = f_->entry_fuel;                                              \
+    const Slot* entry_ = f_->entry_acquire();                                          \
+    int64_t entry_fuel_ = entry_[-1].i64;                                              \
     if (UNLIKELY(frame + 1 == frames_end || entry_fuel_ > fuel ||                      \
                  new_fp_ + f_->frame_size > stack_end)) {                              \
       call_pc = pc - 1;                                                                \
@@ -151,7 +152,7 @@ RunStatus Execution::execute(Execution* ex, int64_t budget) {
     *++frame = Frame{f_, inst, (ret), new_fp_};                                        \
     fp = new_fp_;                                                                      \
     ZERO_LOCALS(f_);                                                                   \
-    pc = f_->entry;                                                                    \
+    pc = entry_;                                                                       \
     NEXT();                                                                            \
   } while (0)
 
@@ -186,12 +187,12 @@ call_func_inst:
   enter_inst = callee->instance;
   goto enter_function;
 
-// Charges the first segment of the function `f` about to be entered (see
-// Function::entry_fuel). Out of budget: yield before the call instruction; it runs
+// Charges the first segment of the function about to be entered at `entry` (see
+// Function::entry). Out of budget: yield before the call instruction; it runs
 // again from the start (argument copies included), so nothing may have moved yet.
-#define CHARGE_ENTRY(f)                                             \
+#define CHARGE_ENTRY(entry)                                         \
   do {                                                              \
-    int64_t entry_fuel = (f)->entry_fuel;                           \
+    int64_t entry_fuel = (entry)[-1].i64;                           \
     if (UNLIKELY(entry_fuel > fuel)) {                              \
       int64_t used = fuel_start - fuel;                             \
       if (entry_fuel > limit_left - used) TRAP("fuel exhausted");   \
@@ -221,11 +222,11 @@ call_func_inst:
   } while (0)
 
 // Starts `f` in the frame at fp (its arguments in place): zeroes its declared locals
-// and continues at its code, in the instance `in`.
-#define START_FUNCTION(f, in)                                                       \
+// and continues at `entry`, in the instance `in`.
+#define START_FUNCTION(f, entry, in)                                                \
   do {                                                                              \
     ZERO_LOCALS(f);                                                                 \
-    pc = (f)->entry;                                                                \
+    pc = (entry);                                                                   \
     if ((in) != inst) {                                                             \
       inst = (in);                                                                  \
       RELOAD_MEMORY();                                                              \
@@ -249,13 +250,14 @@ enter_same_instance: {
     frame = &ex->frames_.back();
     frames_end = ex->frames_.data() + ex->frames_.capacity();
   }
-  CHARGE_ENTRY(f);
+  const Slot* entry = f->entry_acquire();  // read once: what is charged is what runs
+  CHARGE_ENTRY(entry);
   uint64_t* new_fp = fp + args_at;
   RESERVE_FRAME(f, new_fp, args_at);
   *++frame = Frame{f, inst, pc, new_fp};
   fp = new_fp;
   ZERO_LOCALS(f);
-  pc = f->entry;
+  pc = entry;
   NEXT();
 }
 
@@ -273,14 +275,15 @@ tail_enter_function: {
   // endless chain of tail calls uses constant frame and value stack. Whatever may
   // yield or trap comes before the arguments at fp[args_at] move down to fp[0].
   const Function* f = enter_fn;
-  CHARGE_ENTRY(f);
+  const Slot* entry = f->entry_acquire();
+  CHARGE_ENTRY(entry);
   uint64_t* same_fp = fp;  // the frame stays where it is
   RESERVE_FRAME(f, same_fp, 0);
   const uint64_t* args = fp + args_at;  // args_at > 0 (above the locals): ascending is safe
   for (uint32_t i = 0, n = f->num_params; i < n; ++i) fp[i] = args[i];
   frame->func = f;
   frame->instance = enter_inst;
-  START_FUNCTION(f, enter_inst);
+  START_FUNCTION(f, entry, enter_inst);
   NEXT();
 }
 #undef CHARGE_ENTRY

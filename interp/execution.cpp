@@ -162,7 +162,11 @@ RunStatus Execution::run(int64_t budget) {
       }
       frames_.push(Frame{f, entry_->instance, nullptr, stack_.data()});
       std::fill(stack_.begin() + f->num_params, stack_.begin() + f->locals_end, 0);
-      pc_ = f->code.data();
+      pc_ = ensure_translated(*entry_->instance->module, *f);  // the code's start: its Fuel charges
+      if (pc_ == nullptr) {
+        set_trap("out of memory translating a function", nullptr, TrapCode::HostError);
+        return status_ = RunStatus::Trapped;
+      }
     }
   }
   if (frames_.empty()) {  // a host entry function completed (possibly after resume)
@@ -268,7 +272,8 @@ void Execution::set_trap(std::string message, const Slot* pc, TrapCode code) {
     bf.func_index = function_index(*frame.instance, frame.func);
     bf.name = frame.instance->module->func_name(bf.func_index);
     bf.code_offset = frame.func->body_offset;
-    if (at) {
+    const Slot* lazy_entry = frame.instance->module->lazy_entry;
+    if (at && !(at >= lazy_entry && at <= lazy_entry + 2)) {  // not in an untranslated function
       // `at` points past the instruction's handler slot; step back into it.
       size_t slot = static_cast<size_t>(at - frame.func->code.data());
       bf.code_offset = frame.func->wasm_offset_of(slot ? slot - 1 : 0);

@@ -2,8 +2,10 @@
 // returns, shared by every instance and thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -92,7 +94,10 @@ struct OffsetEntry {
   uint32_t wasm_offset;  // byte offset in the module binary
 };
 
-// A function defined in the module, translated to internal code.
+// A function defined in the module, translated to internal code. Decoding fills
+// everything but the code; the code is translated at load, or on the function's first
+// call when the module is translated lazily (see Module::lazy). Only `entry`, `code`
+// and `offsets` change after load, once, under Module::translate_mutex.
 struct Function {
   Function() = default;
   Function(const Function&) = delete;  // `entry` points into `code`
@@ -111,16 +116,21 @@ struct Function {
   // kZeroedAtEntry (a call clears that many cells after the parameters at once).
   uint32_t frame_size = 0;
   static constexpr uint32_t kZeroedAtEntry = 4;
-  // A call charges the fuel of the function's first segment itself and enters after
-  // its Fuel instruction (so an out-of-budget call yields before the call).
-  int64_t entry_fuel = 0;
-  const Slot* entry = nullptr;  // where a call starts: code, past a leading Fuel
   uint32_t zero_cells = 0;      // declared locals + the zero cell: cleared at entry
+  // Where a call starts. The word before it is the fuel the call charges itself: the
+  // cost of the function's first segment, whose Fuel instruction it skips (so an
+  // out-of-budget call yields before the call). Untranslated, it is Module::lazy_entry
+  // (no fuel; its instruction translates the function and runs it from the start).
+  // Read with acquire: code, offsets and the words around entry are published by it.
+  mutable std::atomic<const Slot*> entry{nullptr};
   std::vector<ValType> local_types;  // declared locals only (after params)
-  std::vector<Slot> code;
-  std::vector<OffsetEntry> offsets;  // sorted by slot
+  mutable std::vector<Slot> code;            // starts with the first segment's Fuel instruction
+  mutable std::vector<OffsetEntry> offsets;  // sorted by slot
   uint32_t body_offset = 0;          // wasm byte offset of the body
+  uint32_t instrs_offset = 0;        // ...of its first instruction (after the locals)
+  uint32_t body_end = 0;             // ...just past its final `end`
 
+  const Slot* entry_acquire() const { return entry.load(std::memory_order_acquire); }
   // wasm byte offset of the instruction that produced code[slot].
   uint32_t wasm_offset_of(size_t slot) const;
 };
@@ -159,6 +169,16 @@ struct Module {
   std::string module_name;                                // from the name section
   size_t code_bytes = 0;  // size of the code section, for load statistics
 
+  // Lazy translation: bodies are validated at load and translated on first call.
+  // code_section holds the code section's bytes (from module offset
+  // code_section_offset) for that; translate_mutex serialises those translations.
+  bool lazy = false;
+  std::vector<uint8_t> code_section;
+  size_t code_section_offset = 0;
+  mutable std::mutex translate_mutex;
+  // The entry of every untranslated function: {no fuel, TranslateOnCall}.
+  Slot lazy_entry[2] = {};
+
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
   const Function& function(uint32_t func_index) const {
     return *functions[func_index - num_imported_funcs];
@@ -173,7 +193,18 @@ struct DecodeOptions {
   // Threads that translate the function bodies (see compile_threads in compiler.h):
   // 0 picks by code size, 1 is sequential. The result does not depend on it.
   unsigned compile_threads = 0;
+  // When function bodies are translated: Auto translates code sections of at least
+  // kLazyTranslationBytes lazily (each body on its first call), smaller ones at load.
+  // Validation is always complete at load. The result of a run does not depend on it.
+  enum class Translation : uint8_t { Auto, Eager, Lazy };
+  Translation translation = Translation::Auto;
 };
+constexpr size_t kLazyTranslationBytes = 1 << 20;
+
+// Translates `fn`, a function of `m`, if it is not yet (lazy translation): thread-safe,
+// at most once. Returns the start of its code (its first Fuel instruction), or
+// nullptr if translation failed (out of memory: the caller traps).
+const Slot* ensure_translated(const Module& m, const Function& fn);
 
 // Throws ModuleError "module too large: N bytes (limit L)" if a binary of `size`
 // bytes exceeds limits::kModuleBytes (also used before reading a file).

@@ -84,7 +84,7 @@ class OperandStack {
   // Errors name the byte offset in `instr_offset` (the instruction being validated).
   explicit OperandStack(const size_t& instr_offset) : instr_offset_(instr_offset) {}
   // The home of the first stack value (after the locals).
-  void set_base(uint32_t base) { base_ = max_home_ = base; }
+  void set_base(uint32_t base) { base_ = max_home_ = next_home_ = base; }
   // Empties both stacks for the next function (keeping their buffers).
   void clear() {
     vals_.clear();
@@ -93,16 +93,15 @@ class OperandStack {
 
   uint32_t depth() const { return static_cast<uint32_t>(vals_.size()); }
   Val& at(uint32_t d) { return vals_[d]; }
-  uint32_t next_home() const {
-    return vals_.empty() ? base_ : vals_.back().home + cell_count(vals_.back().type);
-  }
+  uint32_t next_home() const { return next_home_; }
   // Cells the stack needed at its highest.
   uint32_t max_cells() const { return max_home_ - base_; }
 
   void push(Val v) {
-    v.home = next_home();
+    v.home = next_home_;
+    next_home_ += cell_count(v.type);
+    max_home_ = std::max(max_home_, next_home_);
     vals_.push_back(v);
-    max_home_ = std::max(max_home_, v.home + cell_count(v.type));
   }
   Val pop() {
     Ctrl& c = ctrls_.back();
@@ -112,6 +111,7 @@ class OperandStack {
     }
     Val v = vals_.back();
     vals_.pop_back();
+    next_home_ = v.home;
     return v;
   }
   Val pop(ValType expect) {
@@ -135,7 +135,9 @@ class OperandStack {
     }
   }
   void set_unreachable() {
-    vals_.resize(ctrls_.back().height);
+    const uint32_t height = ctrls_.back().height;
+    if (height < vals_.size()) next_home_ = vals_[height].home;
+    vals_.resize(height);
     ctrls_.back().unreachable = true;
   }
 
@@ -154,6 +156,7 @@ class OperandStack {
   const size_t& instr_offset_;
   uint32_t base_ = 0;
   uint32_t max_home_ = 0;
+  uint32_t next_home_ = 0;  // the home of the next value pushed (values are contiguous)
   std::vector<Val> vals_;
   std::vector<Ctrl> ctrls_;
 };

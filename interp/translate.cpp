@@ -19,15 +19,16 @@ void Translator::shrink_deferred() {
   deferred_from_ = keep_from;
 }
 
-void Translator::translate(Function& fn, Reader body) {
-  fn_ = &fn;
+void Translator::run(const Function& fn, Reader body, bool emit) {
   r_ = body;
   stack_.clear();
   code_.clear();
   targets_.clear();
   offsets_.clear();
   deferred_from_ = 0;
-  dead_ = false;
+  // Validation alone is translation of code that is dead from the start: the checks
+  // are the same, nothing is emitted.
+  dead_ = !emit;
   need_segment_ = true;
   fuel_slot_ = 0;
   forget_last();
@@ -44,20 +45,23 @@ void Translator::translate(Function& fn, Reader body) {
   }
 
   zero_slot_ = fn.num_locals;  // zeroed with the locals at entry, never written
-  fn.locals_end = fn.num_locals + 1;
-  stack_.set_base(fn.locals_end);
+  const uint32_t locals_end = fn.num_locals + 1;
+  stack_.set_base(locals_end);
 
   Ctrl outer;
   outer.kind = Ctrl::Kind::Body;
   outer.results = type.results;
-  outer.base = fn.locals_end;
+  outer.base = locals_end;
+  outer.entered_dead = dead_;
   stack_.ctrls().push_back(outer);
 
+  // The code starts with the first segment's Fuel instruction (see Function::entry).
   // Every call zeroes the declared locals: work proportional to their number, charged
-  // like bulk operations (1 unit per 64 cells) in the entry segment.
-  if (m_.fuel_metering) {
+  // like bulk operations (1 unit per 64 cells) in the entry segment. Unmetered code
+  // starts with a Fuel instruction of cost 0 too, so the entry layout is the same.
+  if (emit) {
     start_segment();
-    operands_of<Op::Fuel>(fuel_slot_).cost = (fn.locals_end - fn.num_params) / 64;
+    if (m_.fuel_metering) operands_of<Op::Fuel>(fuel_slot_).cost = (locals_end - fn.num_params) / 64;
   }
 
   while (!stack_.ctrls().empty()) {
@@ -69,19 +73,45 @@ void Translator::translate(Function& fn, Reader body) {
     malformed("section size mismatch");
   }
 
-  uint32_t entry_skip = 0;
-  if (!code_.empty() && code_[0].op == handlers_[static_cast<int>(Op::Fuel)]) {
-    fn.entry_fuel = operands_of<Op::Fuel>(0).cost;
-    entry_skip = 1 + kOperandWords<Op::Fuel>;
-  }
-  // Exact-size copies: the buffers stay here for the next body.
+  layout_.locals_end = locals_end;
+  layout_.max_stack = stack_.max_cells() + 1;
+  layout_.zero_cells = locals_end - fn.num_params;
+  layout_.frame_size = std::max(locals_end + layout_.max_stack, fn.num_params + Function::kZeroedAtEntry);
+}
+
+void Translator::set_layout(Function& fn) const {
+  fn.locals_end = layout_.locals_end;
+  fn.max_stack = layout_.max_stack;
+  fn.frame_size = layout_.frame_size;
+  fn.zero_cells = layout_.zero_cells;
+}
+
+const Slot* Translator::store_code(const Function& fn) {
+  if (code_.empty() || code_[0].op != handlers_[static_cast<int>(Op::Fuel)])
+    throw std::logic_error("translated code must start with a Fuel instruction");
   fn.code.assign(code_.begin(), code_.end());
   fn.offsets.assign(offsets_.begin(), offsets_.end());
   finish_branches(fn.code);
-  fn.entry = fn.code.data() + entry_skip;  // the code never moves again
-  fn.zero_cells = fn.locals_end - fn.num_params;
-  fn.max_stack = stack_.max_cells() + 1;
-  fn.frame_size = std::max(fn.locals_end + fn.max_stack, fn.num_params + Function::kZeroedAtEntry);
+  return fn.code.data() + 1 + kOperandWords<Op::Fuel>;  // the code never moves again
+}
+
+void Translator::translate(Function& fn, Reader body) {
+  run(fn, body, true);
+  set_layout(fn);
+  fn.entry.store(store_code(fn), std::memory_order_relaxed);  // published with the module
+}
+
+void Translator::validate(Function& fn, Reader body) {
+  run(fn, body, false);
+  set_layout(fn);
+  fn.entry.store(&m_.lazy_entry[1], std::memory_order_relaxed);
+}
+
+const Slot* Translator::translate_validated(const Function& fn, Reader body) {
+  run(fn, body, true);
+  if (!(layout_ == FrameLayout{fn.locals_end, fn.max_stack, fn.frame_size, fn.zero_cells}))
+    throw std::logic_error("lazy translation: frame layout differs from validation's");
+  return store_code(fn);
 }
 
 void Translator::instruction(WasmOp opc) {
@@ -91,6 +121,13 @@ void Translator::instruction(WasmOp opc) {
   if (opc >= WasmOp::LocalGet && opc <= WasmOp::GlobalSet) return variable(opc);
   if (opc >= WasmOp::I32Eqz && opc <= WasmOp::I64Extend32S) return numeric(opc);
   if (opc >= WasmOp::I32Load && opc <= WasmOp::I64Store32) return memory_access(opc);
+  return other_instruction(opc);
+}
+
+// Kept out of instruction() so that the families above are reached by a tail call,
+// without the register saves this switch's inlined cases need (about 15 instructions
+// per wasm instruction translated).
+[[gnu::noinline]] void Translator::other_instruction(WasmOp opc) {
   switch (opc) {
     case WasmOp::Drop:
       pop();
@@ -338,6 +375,10 @@ FunctionCompiler::FunctionCompiler(const Module& module) : translator_(std::make
 FunctionCompiler::~FunctionCompiler() = default;
 
 void FunctionCompiler::compile(Function& fn, Reader body) { translator_->translate(fn, body); }
+void FunctionCompiler::validate(Function& fn, Reader body) { translator_->validate(fn, body); }
+const Slot* FunctionCompiler::translate_validated(const Function& fn, Reader body) {
+  return translator_->translate_validated(fn, body);
+}
 
 void compile_function(const Module& module, Function& fn, Reader body) { FunctionCompiler(module).compile(fn, body); }
 

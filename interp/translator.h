@@ -47,10 +47,29 @@ bool commutative(Op op);
 class Translator {
  public:
   explicit Translator(const Module& m);
-  // See compile_function (compiler.h).
+  // See compile_function (compiler.h): validates and translates, filling the frame
+  // layout (locals_end, max_stack, frame_size, zero_cells), code, offsets and entry.
   void translate(Function& fn, Reader body);
+  // Lazy translation, first at load: validates and fills the frame layout only (entry
+  // becomes the module's lazy_entry). Then on the first call: translates the validated
+  // body into fn's code and offsets (its layout is checked, not written) and returns
+  // the entry that the caller publishes.
+  void validate(Function& fn, Reader body);
+  const Slot* translate_validated(const Function& fn, Reader body);
 
  private:
+  // One pass over the body: validates it, computes its frame layout (layout_) and,
+  // with `emit`, translates it into code_.
+  void run(const Function& fn, Reader body, bool emit);
+  // Moves the translation in code_ into fn (exact-size copies: the buffers stay here
+  // for the next body) and returns its entry.
+  const Slot* store_code(const Function& fn);
+  struct FrameLayout {
+    uint32_t locals_end, max_stack, frame_size, zero_cells;
+    bool operator==(const FrameLayout&) const = default;
+  };
+  void set_layout(Function& fn) const;
+
   [[noreturn]] void invalid(const std::string& msg) const {
     throw ModuleError(ModuleError::Kind::Invalid, msg, instr_offset_);
   }
@@ -268,7 +287,10 @@ class Translator {
   uint32_t place_label();
   // Counts one wasm instruction into the current straight-line segment.
   void begin_instr() {
-    if (dead_ || !m_.fuel_metering) return;
+    if (!dead_ && m_.fuel_metering) count_instr();
+  }
+  // Out of line, so that the dispatch in instruction() needs no register saves.
+  [[gnu::noinline]] void count_instr() {
     if (need_segment_) start_segment();
     operands_of<Op::Fuel>(fuel_slot_).cost++;
     offsets_.push_back({here(), static_cast<uint32_t>(instr_offset_)});
@@ -340,6 +362,7 @@ class Translator {
 
   // --- instruction families ---
   void instruction(WasmOp opc);
+  void other_instruction(WasmOp opc);  // the opcodes outside the families below
   [[noreturn]] void illegal_opcode(WasmOp opc);
   void control(WasmOp opc);
   void block(WasmOp opc);
@@ -377,7 +400,7 @@ class Translator {
   void pop_i32_slots(uint32_t n, uint32_t* slots);
 
   const Module& m_;
-  Function* fn_ = nullptr;  // the function being translated, and its body
+  FrameLayout layout_{};  // of the body run() last passed over
   Reader r_{std::span<const uint8_t>{}};
   const void* const* handlers_;
   std::vector<ValType> local_types_;
@@ -387,7 +410,7 @@ class Translator {
   uint32_t deferred_from_ = 0;  // see push()
   std::vector<Slot> code_;
   std::vector<uint32_t> targets_;  // BranchTo words holding code indices, resolved at the end
-  std::vector<OffsetEntry> offsets_;  // becomes fn_->offsets
+  std::vector<OffsetEntry> offsets_;  // becomes the function's offsets
   // Scratch lists of single instructions.
   std::vector<Val> popped_;          // pop_vals
   std::vector<SlotPair> copies_;     // prepare_args

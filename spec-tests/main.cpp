@@ -1,6 +1,6 @@
 // wippy-spectest: runs wast2json spec scripts against the engine.
 //
-//   wippy-spectest [--sliced] [--verbose] [--no-fork] [--jobs N]
+//   wippy-spectest [--sliced] [--lazy] [--verbose] [--no-fork] [--jobs N]
 //                  [--timeout SECONDS] DIR_OR_JSON...
 //
 // A directory is searched recursively for *.json scripts (as laid out by the build:
@@ -23,9 +23,10 @@ namespace {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: wippy-spectest [--sliced] [--verbose] [--no-fork] [--jobs N]\n"
+               "usage: wippy-spectest [--sliced] [--lazy] [--verbose] [--no-fork] [--jobs N]\n"
                "                      [--timeout SECONDS] DIR_OR_JSON...\n"
                "  --sliced     run every call and start function in budgets 1, 2, 3, 7, ...\n"
+               "  --lazy       translate every module lazily (each function on its first call)\n"
                "  --verbose    list every failure and every differing error message\n"
                "  --no-fork    run scripts in this process (for debuggers)\n"
                "  --jobs N     run N scripts at a time (default 1)\n"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--sliced") options.sliced = true;
+    else if (a == "--lazy") options.lazy = true;
     else if (a == "--verbose" || a == "-v") options.verbose = true;
     else if (a == "--no-fork") fork_scripts = false;
     else if ((a == "--jobs" || a == "-j") && i + 1 < argc && parse_unsigned(argv[i + 1], jobs)) ++i;

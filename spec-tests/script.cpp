@@ -323,8 +323,9 @@ class Script {
 
 // The core suite is WebAssembly 2.0, which refuses a second memory ("multiple
 // memories"); the proposal suites (and scripts elsewhere) run with multi-memory.
-engine::EngineConfig config_for(const fs::path& json_path) {
+engine::EngineConfig config_for(const fs::path& json_path, const Options& options) {
   engine::EngineConfig config;
+  if (options.lazy) config.translation = engine::Translation::Lazy;
   for (const fs::path& part : json_path.parent_path()) {
     if (part == "core") config.multi_memory = false;
   }
@@ -352,7 +353,7 @@ FileResult run_script(const fs::path& json_path, const std::string& name, const 
     return result;
   }
   const json& commands = doc["commands"];
-  Script script(json_path.parent_path(), options, config_for(json_path), result, p);
+  Script script(json_path.parent_path(), options, config_for(json_path, options), result, p);
   if (auto it = doc.find("unconvertible"); it != doc.end() && it->is_string()) {
     // The build's wast2json could not convert the script (spec-tests/CMakeLists.txt):
     // the whole file counts as one skip with the converter's reason.

@@ -13,6 +13,7 @@ namespace wippy::spectest {
 struct Options {
   bool sliced = false;   // run every execution in budgets 1, 2, 3, 7, 1, ...
   bool verbose = false;  // list every failure and every message difference
+  bool lazy = false;     // translate every module lazily (each function on first call)
 };
 
 // Counters a script updates as it goes; with process isolation they live in shared

@@ -31,6 +31,12 @@ struct Limits {
 struct EngineConfig {
   bool fuel_metering = true;  // off: no fuel counting at all (budgets and fuel limits are ignored)
   bool multi_memory = true;   // off: WebAssembly 2.0, at most one memory
+  // When function bodies are translated to internal code. Auto: modules with at least
+  // 1 MiB of code are translated lazily, each function on its first call (faster
+  // loads, less memory for code that never runs); smaller ones at load. Validation is
+  // always complete at load, and results and fuel do not depend on the choice.
+  enum class Translation : uint8_t { Auto, Eager, Lazy };
+  Translation translation = Translation::Auto;
 };
 
 // A decoded, validated and translated module: immutable, cheap to copy, usable from

@@ -143,8 +143,8 @@ TEST(CompileBodies, ParallelCodeIsTheSequentialCode) {
       const Function& s = *seq->functions[i];
       const Function& p = *par->functions[i];
       ASSERT_EQ(par_code[i], seq_code[i]) << "function " << i << ", threads " << threads;
-      EXPECT_EQ(p.entry - p.code.data(), s.entry - s.code.data());
-      EXPECT_EQ(p.entry_fuel, s.entry_fuel);
+      EXPECT_EQ(p.entry.load() - p.code.data(), s.entry.load() - s.code.data());
+      EXPECT_EQ(p.entry.load()[-1].i64, s.entry.load()[-1].i64);  // the fuel a call charges
       EXPECT_EQ(p.max_stack, s.max_stack);
       EXPECT_EQ(p.frame_size, s.frame_size);
       ASSERT_EQ(p.offsets.size(), s.offsets.size());
