@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer build in ./build-tsan of the test binaries whose code runs on
 # several threads (the process host: dispatcher workers, the libuv loop thread, the
-# I/O pool; and Lua processes on that host), and a run of them. Any reported race
+# I/O pool; Lua processes on that host; and lazy translation's first calls), and a
+# run of them. Any reported race
 # fails the script.
 #   scripts/tsan.sh          (JOBS=N: parallel build jobs, default: the number of cores)
 set -euo pipefail
@@ -18,6 +19,8 @@ fi
 # -O1: sanitizer builds of the interpreter compile much faster than at -O3.
 cmake -S . -B "$B" -G Ninja -DWIPPY_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g" "${launcher[@]}"
-ninja -C "$B" -j "${JOBS:-$(nproc)}" procs_tests lua_tests
+ninja -C "$B" -j "${JOBS:-$(nproc)}" procs_tests lua_tests interp_tests
+# Lazy translation: threads entering one untranslated function at once.
+"$B/interp/interp_tests" --gtest_filter='LazyTranslation.*'
 "$B/procs/procs_tests"
 "$B/lua/lua_tests"

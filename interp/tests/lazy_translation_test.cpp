@@ -111,6 +111,20 @@ TEST(LazyTranslation, SameResultsFuelAndTrapsAsEager) {
   }
 }
 
+TEST(LazyTranslation, UnmeteredCode) {
+  // Unmetered code starts with a Fuel instruction of cost 0 too: the word before
+  // every entry is the fuel a call charges, whichever way the module was loaded.
+  for (Translation t : {Translation::Eager, Translation::Lazy}) {
+    auto m = decode_module(read_guest("exec_basics.wasm"), DecodeOptions{.fuel_metering = false, .translation = t});
+    Guest g(m);
+    auto ex = g.run("fib", {20}, 3);  // budgets are ignored: one run
+    ASSERT_EQ(ex->status(), RunStatus::Done);
+    EXPECT_EQ(ex->results()[0], 6765u);
+    EXPECT_EQ(ex->fuel_consumed(), 0u);
+    for (const auto& fn : m->functions) EXPECT_EQ(fn->entry_acquire()[-1].i64, 0);
+  }
+}
+
 TEST(LazyTranslation, InvalidBodyIsRefusedAtLoad) {
   // A function that is never called still has its body validated at load.
   const std::vector<uint8_t> bad = {
