@@ -167,6 +167,7 @@ WasmOptions parse_wasm_options(std::span<const std::string> words) {
   app.add_flag("-h,--help", opt.help);
   app.add_flag("--stats", opt.stats);
   app.add_flag("--no-fuel-metering", no_fuel_metering);
+  app.add_flag("--eager-translation", opt.eager_translation);
   CLI::Option* invoke_opt = app.add_option("--invoke", invoke)->multi_option_policy(kLast);
   CLI::Option* fuel_opt = app.add_option("--fuel", fuel)->multi_option_policy(kLast);
   CLI::Option* slice_opt = app.add_option("--slice", slice)->multi_option_policy(kLast);

@@ -28,6 +28,7 @@ struct WasmOptions {
   int64_t slice = 0;                  // --slice N: budget per run() call; 0 = unlimited
   bool stats = false;                 // --stats
   bool fuel_metering = true;          // --no-fuel-metering (benchmarks: what metering costs)
+  bool eager_translation = false;     // --eager-translation (benchmarks: what lazy translation saves)
   bool help = false;                  // -h / --help
   // --dir HOST[::GUEST] / --ro-dir HOST[::GUEST]: preopened directories (GUEST
   // defaults to HOST; a relative GUEST gets a leading '/').

@@ -49,6 +49,8 @@ const char* const kWasmUsage =
     "  --stats        print fuel consumed, wall time and peak value-stack cells to stderr\n"
     "  --no-fuel-metering  translate without fuel counting (to measure its cost; no --fuel,\n"
     "                 --slice or --timeout)\n"
+    "  --eager-translation  translate every function at load (by default modules with 1 MiB\n"
+    "                 of code or more are translated lazily, each function on its first call)\n"
     "  -h, --help     show this message\n"
     "  --             every word after it is an argument\n"
     "\n"
@@ -251,7 +253,8 @@ int run(const WasmOptions& opt) {
   if (!read_file(opt.file, bytes, error)) return fail(error);
   if (component::is_component(bytes)) return run_component(opt, bytes, stats);
 
-  engine::Engine engine({.fuel_metering = opt.fuel_metering});
+  engine::Engine engine({.fuel_metering = opt.fuel_metering,
+                         .translation = opt.eager_translation ? engine::Translation::Eager : engine::Translation::Auto});
   engine::ModulePtr module;
   try {
     module = engine.load(bytes);
