@@ -104,11 +104,7 @@ class OperandStack {
     vals_.push_back(v);
   }
   Val pop() {
-    Ctrl& c = ctrls_.back();
-    if (vals_.size() == c.height) {
-      if (c.unreachable) return Val{kUnknown};
-      fail("type mismatch");
-    }
+    if (vals_.size() == ctrls_.back().height) return pop_at_height();
     Val v = vals_.back();
     vals_.pop_back();
     next_home_ = v.home;
@@ -116,8 +112,7 @@ class OperandStack {
   }
   Val pop(ValType expect) {
     Val v = pop();
-    if (v.type != expect && v.type != kUnknown && expect != kUnknown) fail("type mismatch");
-    if (v.type == kUnknown) v.type = expect;
+    if (v.type != expect) v.type = matched_type(v.type, expect);
     return v;
   }
   // Checks that the top of the stack has these types without consuming them (as pop
@@ -149,6 +144,19 @@ class OperandStack {
   }
 
  private:
+  // The uncommon cases of pop, out of line so that the common one stays short: a pop
+  // at the block's height (an unknown value in unreachable code, else an error), and
+  // types that differ (one unknown, else an error).
+  [[gnu::noinline]] Val pop_at_height() const {
+    if (ctrls_.back().unreachable) return Val{kUnknown};
+    fail("type mismatch");
+  }
+  [[gnu::noinline]] ValType matched_type(ValType t, ValType expect) const {
+    if (t == kUnknown) return expect;
+    if (expect == kUnknown) return t;
+    fail("type mismatch");
+  }
+
   [[noreturn]] void fail(const std::string& msg) const {
     throw ModuleError(ModuleError::Kind::Invalid, msg, instr_offset_);
   }
