@@ -17,7 +17,11 @@ namespace wippy::procs::detail {
 // problem. At most kMaxKept blocks are kept; more are freed.
 class BlockPool {
  public:
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr size_t kMaxKept = 0;  // every block freed: AddressSanitizer sees use after free
+#else
   static constexpr size_t kMaxKept = 4096;
+#endif
   struct Node {
     Node* next;
   };
