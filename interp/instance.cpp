@@ -261,8 +261,13 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
 
   // The store owns the instance from the start: if a segment traps below, what the
   // earlier segments wrote into shared tables may refer to its functions.
-  instances_.push_back(std::make_unique<Instance>());
-  Instance* inst = instances_.back().get();
+  Instance* inst;
+  if (!first_instance_) {
+    inst = &first_instance_.emplace();
+  } else {
+    instances_.push_back(std::make_unique<Instance>());
+    inst = instances_.back().get();
+  }
   inst->module = module;
 
   for (const Extern& ext : imports) {

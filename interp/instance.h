@@ -227,6 +227,9 @@ class Store {
   std::vector<std::unique_ptr<Global>> globals_;
   std::vector<std::unique_ptr<FuncInst>> funcs_;             // host functions
   std::vector<std::shared_ptr<const HostFunc>> host_funcs_;
+  // A process's store usually holds one instance: it lives inside the store (two
+  // allocations fewer per instantiation), any more are allocated.
+  std::optional<Instance> first_instance_;
   std::vector<std::unique_ptr<Instance>> instances_;
 };
 

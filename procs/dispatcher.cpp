@@ -45,24 +45,42 @@ void ProcessRecord::wake() {
 
 void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
   if (SerialScheduler* serial = system_.serial()) return serial->enqueue(std::move(rec));
+  bool wake;
   {
     std::lock_guard lk(q_mu_);
     queue_.push_back(std::move(rec));
+    wake = sleepers_ > 0 && !wake_pending_;
+    wake_pending_ |= wake;
   }
-  q_cv_.notify_one();
+  if (wake) wake_.wake_one();
 }
 
 void ProcessHost::worker_main() {
+  std::unique_lock lk(q_mu_);
   for (;;) {
-    std::shared_ptr<ProcessRecord> rec;
-    {
-      std::unique_lock lk(q_mu_);
-      q_cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
-      if (stop_) return;
-      rec = std::move(queue_.front());
-      queue_.pop_front();
+    if (stop_) return;
+    if (queue_.empty()) {
+      // The word is read under the lock, so an enqueue after this check changes it
+      // and the wait returns at once.
+      uint32_t seen = wake_.value();
+      sleepers_++;
+      lk.unlock();
+      wake_.wait(seen);
+      lk.lock();
+      sleepers_--;
+      wake_pending_ = false;  // this worker, or another, took the wake-up
+      continue;
     }
+    std::shared_ptr<ProcessRecord> rec = std::move(queue_.front());
+    queue_.pop_front();
+    // More work than this worker: pass the wake-up on (off the spawning thread).
+    bool wake = !queue_.empty() && sleepers_ > 0 && !wake_pending_;
+    wake_pending_ |= wake;
+    lk.unlock();
+    if (wake) wake_.wake_one();
     run_one(rec);
+    rec.reset();  // the last reference of an ended process: freed outside the lock
+    lk.lock();
   }
 }
 

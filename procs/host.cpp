@@ -8,7 +8,8 @@ namespace wippy::procs {
 
 using detail::ProcessRecord;
 
-ProcessHost::ProcessHost(System& system, HostOptions options) : system_(system), opts_(std::move(options)) {
+ProcessHost::ProcessHost(System& system, HostOptions options)
+    : system_(system), opts_(std::move(options)), pid_host_(system_.pid_host(opts_.name)) {
   if (opts_.workers == 0) opts_.workers = std::max(1u, std::thread::hardware_concurrency());
   if (opts_.slice_budget <= 0) opts_.slice_budget = 10000;
   if (system_.serial()) return;  // deterministic mode: its one thread runs every host
@@ -59,13 +60,19 @@ std::vector<Pid> ProcessHost::pids() const {
 }
 
 std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, const Pid& parent) {
-  std::lock_guard lk(mu_);
-  if (shutting_down_) return nullptr;
-  uint64_t id = next_id_++;
-  auto rec = std::make_shared<ProcessRecord>(*this, Pid{system_.pid_host(opts_.name), id}, parent, std::move(p));
-  table_.insert(id, rec);
-  spawned_++;
-  return rec;
+  // The record is made before the table lock is taken: the workers take that lock
+  // to remove every process that ends, and would wait for the allocation.
+  uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
+  auto rec = detail::make_record(*this, Pid{pid_host_, id}, parent, std::move(p));
+  {
+    std::lock_guard lk(mu_);
+    if (!shutting_down_) {
+      table_.insert(id, rec);
+      spawned_++;
+      return rec;
+    }
+  }
+  return nullptr;
 }
 
 void ProcessHost::start(const std::shared_ptr<ProcessRecord>& rec) { enqueue(rec); }
@@ -101,7 +108,7 @@ void ProcessHost::stop_workers() {
     std::lock_guard lk(q_mu_);
     stop_ = true;
   }
-  q_cv_.notify_all();
+  wake_.wake_all();
   for (auto& t : workers_)
     if (t.joinable()) t.join();
   workers_.clear();

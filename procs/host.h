@@ -15,6 +15,7 @@
 
 #include "procs/id_table.h"
 #include "procs/process.h"
+#include "procs/wake_word.h"
 
 namespace wippy::procs {
 
@@ -78,16 +79,23 @@ class ProcessHost {
 
   System& system_;
   HostOptions opts_;
-  mutable std::mutex mu_;  // table_, next_id_, shutting_down_
+  const std::string pid_host_;  // the host part of this host's pids (System::pid_host)
+  mutable std::mutex mu_;  // table_, shutting_down_
   std::condition_variable empty_cv_;
   detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table_;
-  uint64_t next_id_ = 1;
+  std::atomic<uint64_t> next_id_{1};
   bool shutting_down_ = false;
 
-  std::mutex q_mu_;
-  std::condition_variable q_cv_;
+  // The run queue. Idle workers sleep on wake_; one wake-up at a time is in flight
+  // (wake_pending_): the worker it wakes clears it and wakes the next sleeper itself
+  // if work is left, so a burst of spawns costs the spawning thread one futex call,
+  // not one per sleeping worker.
+  std::mutex q_mu_;  // queue_, stop_, sleepers_, wake_pending_
   std::deque<std::shared_ptr<detail::ProcessRecord>> queue_;
   bool stop_ = false;
+  unsigned sleepers_ = 0;
+  bool wake_pending_ = false;
+  detail::WakeWord wake_;
   std::vector<std::thread> workers_;
 
   std::atomic<uint64_t> spawned_{0}, steps_{0}, finished_{0};

@@ -15,6 +15,7 @@ class IdTable {
  public:
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  size_t capacity() const { return slots_.size(); }
 
   // `id` (non-zero) must not be in the table.
   void insert(uint64_t id, V value) {
@@ -52,8 +53,15 @@ class IdTable {
     }
     slots_[i] = Slot{};
     size_--;
-    // Shrink after a burst, so that 100,000 processes once do not hold their slots forever.
-    if (slots_.size() > 64 && size_ * 8 < slots_.size()) rehash(slots_.size() / 2);
+    // Shrink once the table has stayed sparse (under 1/8 full) for as many erasures as
+    // it has slots: 100,000 processes once do not hold their slots forever, but bursts
+    // that drain and come back (10,000 spawns at once, again and again) keep them,
+    // rather than growing and shrinking the table, and faulting its pages in, each time.
+    if (slots_.size() > 64 && size_ * 8 < slots_.size()) {
+      if (++sparse_erasures_ >= slots_.size()) rehash(slots_.size() / 2);
+    } else {
+      sparse_erasures_ = 0;
+    }
   }
 
   template <class F>
@@ -84,6 +92,7 @@ class IdTable {
   size_t next(size_t i) const { return (i + 1) & (slots_.size() - 1); }
 
   void rehash(size_t capacity) {  // a power of two, above 2 * size_
+    sparse_erasures_ = 0;
     std::vector<Slot> old(capacity);
     old.swap(slots_);
     shift_ = 64;
@@ -98,6 +107,7 @@ class IdTable {
 
   std::vector<Slot> slots_;
   size_t size_ = 0;
+  size_t sparse_erasures_ = 0;  // erasures since the table was last resized or dense
   unsigned shift_ = 64;
 };
 

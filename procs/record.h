@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "procs/block_pool.h"
 #include "procs/host.h"
 #include "procs/process.h"
 
@@ -128,5 +129,11 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
     return termination_error.empty() ? std::string(kErrTerminated) : termination_error;
   }
 };
+
+// A new record, in memory recycled from ended processes (procs/block_pool.h).
+inline std::shared_ptr<ProcessRecord> make_record(ProcessHost& h, Pid pid, Pid parent, std::unique_ptr<Process> proc) {
+  return std::allocate_shared<ProcessRecord>(PoolAllocator<ProcessRecord>{}, h, std::move(pid), std::move(parent),
+                                             std::move(proc));
+}
 
 }  // namespace wippy::procs::detail

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "engine/backtrace.h"
+#include "procs/block_pool.h"
 #include "procs/wasi_op.h"
 #include "wasi/context.h"  // wasi::ExitRequest (proc_exit), header only
 
@@ -38,6 +39,17 @@ WasmProcess::WasmProcess(WasmProcessConfig config) : cfg_(std::move(config)) {
 }
 
 WasmProcess::~WasmProcess() { close(); }
+
+// A class derived from WasmProcess has another size: it gets plain heap memory.
+void* WasmProcess::operator new(size_t size) {
+  if (size != sizeof(WasmProcess)) return ::operator new(size);
+  return detail::PoolAllocator<WasmProcess>().allocate(1);
+}
+
+void WasmProcess::operator delete(void* p, size_t size) noexcept {
+  if (size != sizeof(WasmProcess)) return ::operator delete(p);
+  detail::PoolAllocator<WasmProcess>().deallocate(static_cast<WasmProcess*>(p), 1);
+}
 
 uint64_t WasmProcess::fuel_consumed() const { return program_ ? program_->store().fuel_consumed : 0; }
 

@@ -65,6 +65,11 @@ class WasmProcess : public Process {
 
   uint64_t fuel_consumed() const;
 
+  // A spawning thread creates the process and a worker destroys it: its memory is
+  // recycled (procs/block_pool.h) rather than freed into the spawning thread's arena.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
+
  private:
   StepResult instantiate(ProcessContext& ctx);
   StepResult drive(ProcessContext& ctx);

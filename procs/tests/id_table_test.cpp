@@ -75,5 +75,35 @@ TEST(IdTable, FindsTheRestAfterShrinkingAndDrains) {
   EXPECT_EQ(*t.find(5), 3);
 }
 
+TEST(IdTable, KeepsItsSlotsThroughBurstsThatComeBack) {
+  IdTable<int> t;
+  uint64_t next = 1;
+  for (int k = 0; k < 10000; k++) t.insert(next++, 1);
+  const size_t grown = t.capacity();
+  EXPECT_GE(grown, 2u * 10000u);
+  for (int round = 0; round < 5; round++) {
+    for (uint64_t id = next - 10000; id < next; id++) t.erase(id);
+    EXPECT_TRUE(t.empty());
+    EXPECT_EQ(t.capacity(), grown);  // drained, not shrunk
+    for (int k = 0; k < 10000; k++) t.insert(next++, 1);
+    EXPECT_EQ(t.capacity(), grown);  // refilled without growing again
+  }
+}
+
+TEST(IdTable, ShrinksWhenItStaysSparse) {
+  IdTable<int> t;
+  uint64_t next = 1;
+  for (int k = 0; k < 10000; k++) t.insert(next++, 1);
+  for (uint64_t id = 1; id < next; id++) t.erase(id);
+  const size_t grown = t.capacity();
+  // A few processes come and go: the table is sparse for every erasure.
+  for (size_t k = 0; k < 4 * grown; k++) {
+    t.insert(next, 1);
+    t.erase(next++);
+  }
+  EXPECT_LT(t.capacity(), grown);
+  EXPECT_TRUE(t.empty());
+}
+
 }  // namespace
 }  // namespace wippy::procs::detail

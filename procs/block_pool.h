@@ -1,0 +1,104 @@
+// Internal to procs/: recycled memory for objects that one thread allocates and
+// another frees (process records: the spawning thread makes one, the worker that
+// runs the process's end drops the last reference). With malloc, that free is a free
+// of another thread's chunk (its arena's lock, then a slow path for the next malloc
+// on the spawning thread); here freed blocks go on a lock-free list that the next
+// allocation on any thread takes whole, in one exchange.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <new>
+
+namespace wippy::procs::detail {
+
+// Blocks of one size, given back by any thread (a CAS push) and taken by a thread
+// that allocates all at once (an exchange): there is no single-node pop, hence no ABA
+// problem. At most kMaxKept blocks are kept; more are freed.
+class BlockPool {
+ public:
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr size_t kMaxKept = 0;  // every block freed: AddressSanitizer sees use after free
+#else
+  static constexpr size_t kMaxKept = 4096;
+#endif
+  struct Node {
+    Node* next;
+  };
+
+  explicit BlockPool(size_t size) : size_(size < sizeof(Node) ? sizeof(Node) : size) {}
+  BlockPool(const BlockPool&) = delete;
+  BlockPool& operator=(const BlockPool&) = delete;
+
+  size_t block_size() const { return size_; }
+  // Every block given back so far (null if none); the caller owns them until it gives
+  // them back, and counts them out of kept() one by one with taken().
+  Node* take_all() { return shared_.exchange(nullptr, std::memory_order_acquire); }
+  void taken() { kept_.fetch_sub(1, std::memory_order_relaxed); }
+  void give(void* block) noexcept;
+  size_t kept() const { return kept_.load(std::memory_order_relaxed); }
+
+ private:
+  const size_t size_;
+  std::atomic<Node*> shared_{nullptr};
+  std::atomic<size_t> kept_{0};  // blocks in shared_ and in the threads' lists
+};
+
+// A stateless allocator for std::allocate_shared: each type it is rebound to (the
+// control block with the object inside) has its own pool, never destroyed, so a block
+// may come back after main() returned or from a thread-local destructor. Each thread
+// keeps the blocks it took from the pool in its own list.
+template <class T>
+struct PoolAllocator {
+  using value_type = T;
+  PoolAllocator() = default;
+  template <class U>
+  PoolAllocator(const PoolAllocator<U>&) noexcept {}
+
+  static BlockPool& pool() {
+    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    static BlockPool* p = new BlockPool(sizeof(T));
+    return *p;
+  }
+
+  T* allocate(size_t n) {
+    if (n != 1) return static_cast<T*>(::operator new(n * sizeof(T)));
+    BlockPool& bp = pool();
+    if (!t_head && !t_list_gone) {
+      static thread_local ListReturner returner;  // constructed on this thread's first refill
+      (void)returner;
+      t_head = bp.take_all();
+    }
+    if (!t_head) return static_cast<T*>(::operator new(bp.block_size()));
+    BlockPool::Node* n1 = t_head;
+    t_head = n1->next;
+    bp.taken();
+    return reinterpret_cast<T*>(n1);
+  }
+  void deallocate(T* p, size_t n) noexcept {
+    if (n != 1) return ::operator delete(p);
+    pool().give(p);
+  }
+  template <class U>
+  bool operator==(const PoolAllocator<U>&) const noexcept {
+    return true;
+  }
+
+ private:
+  // Plain pointers and flags need no destruction, so they stay usable until the
+  // thread ends; the returner gives the thread's list back when the thread exits.
+  static inline thread_local BlockPool::Node* t_head = nullptr;
+  static inline thread_local bool t_list_gone = false;
+  struct ListReturner {
+    ~ListReturner() {
+      t_list_gone = true;
+      while (BlockPool::Node* n = t_head) {
+        t_head = n->next;
+        pool().taken();
+        pool().give(n);
+      }
+    }
+  };
+};
+
+}  // namespace wippy::procs::detail

@@ -1,0 +1,50 @@
+// WakeWord (procs/wake_word.h): a futex on Linux, std::atomic wait elsewhere.
+#include "procs/wake_word.h"
+
+#include <climits>
+
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+namespace wippy::procs::detail {
+
+#ifdef __linux__
+namespace {
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free);
+
+long futex(std::atomic<uint32_t>& word, int op, uint32_t val) {
+  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, val, nullptr, nullptr, 0);
+}
+
+}  // namespace
+
+void WakeWord::wait(uint32_t seen) { futex(word_, FUTEX_WAIT_PRIVATE, seen); }
+
+void WakeWord::wake_one() {
+  word_.fetch_add(1, std::memory_order_release);
+  futex(word_, FUTEX_WAKE_PRIVATE, 1);
+}
+
+void WakeWord::wake_all() {
+  word_.fetch_add(1, std::memory_order_release);
+  futex(word_, FUTEX_WAKE_PRIVATE, INT_MAX);
+}
+#else
+void WakeWord::wait(uint32_t seen) { word_.wait(seen, std::memory_order_acquire); }
+
+void WakeWord::wake_one() {
+  word_.fetch_add(1, std::memory_order_release);
+  word_.notify_one();
+}
+
+void WakeWord::wake_all() {
+  word_.fetch_add(1, std::memory_order_release);
+  word_.notify_all();
+}
+#endif
+
+}  // namespace wippy::procs::detail
