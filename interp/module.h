@@ -1,5 +1,6 @@
 // The decoded, validated and translated module: immutable after decode_module()
-// returns, shared by every instance and thread.
+// returns (but for the code of lazily translated functions, see Function), shared by
+// every instance and thread.
 #pragma once
 
 #include <atomic>
