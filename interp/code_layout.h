@@ -49,6 +49,9 @@ WIPPY_LAYOUT Copy { uint32_t dst = 0, src = 0; };
 WIPPY_LAYOUT Copy2 { uint32_t dst = 0, src = 0, dst2 = 0, src2 = 0; };
 // Followed by n SlotPair copies.
 WIPPY_LAYOUT CopyN { uint32_t n = 0, unused = 0; };
+// The xor of rotations of fp[a] by constants (SHA-2's sigma functions).
+WIPPY_LAYOUT Rotl2 { uint32_t dst = 0, a = 0; uint32_t j = 0, k = 0; };
+WIPPY_LAYOUT Rotl3 { uint32_t dst = 0, a = 0; uint32_t i = 0, j = 0; uint32_t k = 0, unused = 0; };
 WIPPY_LAYOUT Const { uint32_t dst = 0, unused = 0; uint64_t value = 0; };
 WIPPY_LAYOUT GlobalGet { uint32_t dst = 0, global = 0; };
 WIPPY_LAYOUT GlobalSet { uint32_t src = 0, global = 0; };
@@ -56,6 +59,8 @@ WIPPY_LAYOUT GlobalSet { uint32_t src = 0, global = 0; };
 WIPPY_LAYOUT Load { uint32_t dst = 0, addr = 0; uint64_t offset = 0; };
 // A load from addr + add (wrapping at 2^32, as the fused i32.add would) + offset.
 WIPPY_LAYOUT LoadAddImm { uint32_t dst = 0, addr = 0; uint32_t add = 0, offset = 0; };
+// A load from addr + fp[index] (wrapping at 2^32, as the fused i32.add would) + offset.
+WIPPY_LAYOUT LoadAdd { uint32_t dst = 0, addr = 0; uint32_t index = 0, offset = 0; };
 WIPPY_LAYOUT Store { uint32_t addr = 0, value = 0; uint64_t offset = 0; };
 // A binary operator whose right operand is loaded from memory (offset fits 32 bits).
 WIPPY_LAYOUT BinaryLoad { uint32_t dst = 0, a = 0; uint32_t addr = 0, offset = 0; };

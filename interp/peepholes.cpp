@@ -180,12 +180,66 @@ bool Translator::fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t 
     x = inner.a;
     second = static_cast<uint32_t>(inner.imm) & 31;
   }
+  if (fused == Op::I32XorRotlImm && fuse_rotations(*other, x, second, dst)) return true;
   uint32_t so = other->kind == Val::Kind::Local ? other->local : other->home;
   unemit_last();
   static_assert(std::is_same_v<LayoutOf<Op::I32Add3>, LayoutOf<Op::I32AddShlImm>>);
   uint32_t at = emit_result<Op::I32Add3>({.dst = dst, .a = so, .b = x, .k = second});
   retarget_same_layout(at, fused);
   return true;
+}
+
+// rotl(x, j) ^ rotl(x, k) where both rotations were the last two instructions, and
+// rotl(x, i) ^ rotl(x, j) ^ rotl(x, k) where the instruction before the last made the
+// first two (SHA-2's sigma functions): one instruction. `first` is the xor's other
+// operand, the temporary the instruction before the rotation by k computed from x.
+bool Translator::fuse_rotations(const Val& first, uint32_t x, uint32_t k, uint32_t dst) {
+  if (first.kind != Val::Kind::Home || prev_op_pos_ == kNone) return false;
+  const uint32_t pos = prev_op_pos_;
+  if (prev_op_ == Op::I32RotlImm) {
+    const layout::BinaryImm rotl = operands_of<Op::I32RotlImm>(pos);
+    if (rotl.dst != first.home || rotl.a != x || rotl.dst == x) return false;
+    code_.resize(pos);
+    forget_last();
+    emit_result<Op::I32RotlXorRotl>({.dst = dst, .a = x, .j = static_cast<uint32_t>(rotl.imm) & 31, .k = k});
+    return true;
+  }
+  if (prev_op_ == Op::I32RotlXorRotl) {
+    const layout::Rotl2 two = operands_of<Op::I32RotlXorRotl>(pos);
+    if (two.dst != first.home || two.a != x || two.dst == x) return false;
+    code_.resize(pos);
+    forget_last();
+    emit_result<Op::I32Rotl3Xor>({.dst = dst, .a = x, .i = two.j, .j = two.k, .k = k});
+    return true;
+  }
+  return false;
+}
+
+// The copies at the end of a loop body (its rotated variables) and the branch back:
+// one instruction, the branch's BranchTo after the copies.
+void Translator::emit_jump(Ctrl& c) {
+  uint32_t pos = last_op_pos_;
+  if (pos != kNone && pos + 1 + kOperandWords<Op::Copy> == here() && last_op_ == Op::Copy) {
+    layout::Copy one = operands_of<Op::Copy>(pos);
+    unemit_last();
+    pos = emit<Op::CopyN>({.n = 1});
+    append(SlotPair{one.dst, one.src});
+  } else if (pos != kNone && pos + 1 + kOperandWords<Op::Copy2> == here() && last_op_ == Op::Copy2) {
+    layout::Copy2 two = operands_of<Op::Copy2>(pos);
+    unemit_last();
+    pos = emit<Op::CopyN>({.n = 2});
+    append(SlotPair{two.dst, two.src});
+    append(SlotPair{two.dst2, two.src2});
+  }
+  if (pos != kNone && last_op_ == Op::CopyN &&
+      pos + 1 + kOperandWords<Op::CopyN> + operands_of<Op::CopyN>(pos).n == here()) {
+    code_[pos].op = handlers_[static_cast<int>(Op::CopyNJump)];
+    uint32_t word = here();
+    append(layout::BranchTo{});
+    forget_last();
+    return label_branch(c, word);
+  }
+  label_branch(c, branch_word<Op::Jump>(emit<Op::Jump>({})));
 }
 
 // f64.convert_i64_u of the i64.shr_u by 1..63 just emitted: one instruction, the
@@ -251,14 +305,26 @@ bool Translator::fuse_f64_mul_imm(Op imm_op, const Val& a, uint64_t imm, uint32_
   return true;
 }
 
-// A load whose address is the i32.add-of-constant just emitted: the load adds the
-// constant itself (wrapping at 2^32 like the add) before its offset. An i32.sub of a
-// constant (clang's x - 32 for a field before a pointer) adds its negation.
+// A load whose address is the i32.add just emitted: the load does the add itself
+// (wrapping at 2^32 like the add) before its offset. An add of a constant keeps it
+// inline; an i32.sub of a constant (clang's x - 32 for a field before a pointer) adds
+// its negation; an add of two values reads both.
 bool Translator::fuse_load_add(Op load, const Val& addr, uint64_t offset) {
+  const int member = int(load) - int(Op::I32Load);
+  const uint32_t pos = last_op_pos_;
+  if (produced_by_last(addr, Op::I32Add)) {
+    const layout::Binary add = operands_of<Op::I32Add>(pos);
+    unemit_last();
+    static_assert(std::is_same_v<LayoutOf<Op::I32LoadAdd>, LayoutOf<Op::I64Load32UAdd>>);
+    uint32_t at = emit_result<Op::I32LoadAdd>(
+        {.dst = addr.home, .addr = add.a, .index = add.b, .offset = static_cast<uint32_t>(offset)});
+    retarget_same_layout(at, op_offset(Op::I32LoadAdd, member));
+    return true;
+  }
   bool sub = produced_by_last(addr, Op::I32SubImm);
   if (!sub && !produced_by_last(addr, Op::I32AddImm)) return false;
   static_assert(std::is_same_v<LayoutOf<Op::I32AddImm>, LayoutOf<Op::I32SubImm>>);
-  const layout::BinaryImm& add = operands_of<Op::I32AddImm>(last_op_pos_);
+  const layout::BinaryImm& add = operands_of<Op::I32AddImm>(pos);
   uint32_t x = add.a;
   uint32_t c = static_cast<uint32_t>(add.imm);
   if (sub) c = 0u - c;
@@ -266,7 +332,24 @@ bool Translator::fuse_load_add(Op load, const Val& addr, uint64_t offset) {
   static_assert(std::is_same_v<LayoutOf<Op::I32LoadAddImm>, LayoutOf<Op::I64Load32UAddImm>>);
   uint32_t at = emit_result<Op::I32LoadAddImm>(
       {.dst = addr.home, .addr = x, .add = c, .offset = static_cast<uint32_t>(offset)});
-  retarget_same_layout(at, op_offset(Op::I32LoadAddImm, int(load) - int(Op::I32Load)));
+  retarget_same_layout(at, op_offset(Op::I32LoadAddImm, member));
+  return true;
+}
+
+// An i32.and one of whose operands is the i32.xor with -1 just emitted (~x & y, as
+// in SHA-2's choice function): one instruction.
+bool Translator::fuse_and_not(Op outer, const Val& a, const Val& b, uint32_t dst) {
+  if (outer != Op::I32And) return false;
+  bool not_first = produced_by_last(a, Op::I32XorImm);
+  if (!not_first && !produced_by_last(b, Op::I32XorImm)) return false;
+  const layout::BinaryImm& inverted = operands_of<Op::I32XorImm>(last_op_pos_);
+  if (static_cast<uint32_t>(inverted.imm) != UINT32_MAX) return false;
+  const Val& other = not_first ? b : a;
+  if (other.kind == Val::Kind::Const) return false;  // would need a Const before the xor
+  uint32_t x = inverted.a;
+  uint32_t y = other.kind == Val::Kind::Local ? other.local : other.home;
+  unemit_last();
+  emit_result<Op::I32AndNot>({.dst = dst, .a = y, .b = x});
   return true;
 }
 

@@ -45,9 +45,9 @@ void Translator::numeric(WasmOp opc) {
         uint32_t at = emit_result<Op::I32EqImm>({.dst = dst, .a = use(a), .imm = b.imm});
         retarget_same_layout(at, imm_op);
       }
-    } else if (fuse_with_shift(n.op, a, b, dst) || fuse_f64_mul(n.op, a, b, dst) ||
-               fuse_f64_load(n.op, a, b, dst)) {
-      // done: a + (x << k), a ^ rotl(x, k), x * y + z, x + load in one instruction
+    } else if (fuse_with_shift(n.op, a, b, dst) || fuse_and_not(n.op, a, b, dst) ||
+               fuse_f64_mul(n.op, a, b, dst) || fuse_f64_load(n.op, a, b, dst)) {
+      // done: a + (x << k), a ^ rotl(x, k), ~x & y, x * y + z, x + load in one instruction
     } else {
       uint32_t sa = use(a);
       uint32_t at = emit_result<Op::I32Eq>({.dst = dst, .a = sa, .b = use(b)});

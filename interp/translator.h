@@ -127,6 +127,8 @@ class Translator {
   template <Op O>
   uint32_t emit(const LayoutOf<O>& operands) {
     uint32_t pos = here();
+    prev_op_pos_ = last_op_pos_;
+    prev_op_ = last_op_;
     last_op_pos_ = pos;
     last_op_ = O;
     last_dst_ = kNone;
@@ -141,6 +143,8 @@ class Translator {
   uint32_t emit_dynamic(Op o, const L& operands, bool has_result) {
     if (operand_words(o) != layout_words<L>()) throw std::logic_error("operand layout mismatch");
     uint32_t pos = here();
+    prev_op_pos_ = last_op_pos_;
+    prev_op_ = last_op_;
     last_op_pos_ = pos;
     last_op_ = o;
     last_dst_ = kNone;
@@ -189,6 +193,7 @@ class Translator {
     last_op_ = to;
   }
   void forget_last() {
+    prev_op_pos_ = kNone;
     last_op_pos_ = kNone;
     last_dst_ = kNone;
   }
@@ -219,7 +224,7 @@ class Translator {
     else
       forward_branch(c, word);
   }
-  void emit_jump(Ctrl& c) { label_branch(c, branch_word<Op::Jump>(emit<Op::Jump>({}))); }
+  void emit_jump(Ctrl& c);  // see peepholes.cpp
 
   void emit_const(uint32_t dst, uint64_t imm) { emit<Op::Const>({.dst = dst, .value = imm}); }
   // The slot holding `v`, materialising a constant into its home (zero is always in
@@ -351,6 +356,8 @@ class Translator {
   }
   bool fuse_with_shift(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_load_add(Op load, const Val& addr, uint64_t offset);
+  bool fuse_and_not(Op outer, const Val& a, const Val& b, uint32_t dst);
+  bool fuse_rotations(const Val& first, uint32_t x, uint32_t k, uint32_t dst);
   bool fuse_convert_shift(Op op, const Val& a);
   bool fuse_f64_mul(Op outer, const Val& a, const Val& b, uint32_t dst);
   bool fuse_f64_load(Op outer, const Val& a, const Val& b, uint32_t dst);
@@ -422,6 +429,8 @@ class Translator {
   size_t instr_offset_ = 0;
   uint32_t last_op_pos_ = kNone;  // code index of the last instruction emitted
   Op last_op_ = Op::Unreachable;
+  uint32_t prev_op_pos_ = kNone;  // and of the one before it, with no label between
+  Op prev_op_ = Op::Unreachable;
   uint32_t last_dst_ = kNone;   // its result slot, if it has one
   uint32_t last_dst_word_ = 0;  // the word holding that result slot (`dst` comes first)
 };

@@ -307,6 +307,41 @@ TEST(Execution, FusedAddressArithmeticWrapsLikeTheInstructions) {
   EXPECT_EQ(add_shl->results()[0], 9u);
 }
 
+TEST(Execution, FusedLoadFromASumWrapsAndTrapsLikeTheInstructions) {
+  Fixture f;
+  auto wrapped = f.call("load_add", {0xfffffff0u, 0x14});  // the sum wraps to 4
+  ASSERT_EQ(wrapped->run(), RunStatus::Done) << wrapped->trap().message;
+  EXPECT_EQ(wrapped->results()[0], 0x11223344u);
+  auto oob = f.call("load_add", {0xfff0u, 0x14});  // 0x10004 is past the 64 KiB memory
+  ASSERT_EQ(oob->run(), RunStatus::Trapped);
+  EXPECT_EQ(oob->trap().message, "out of bounds memory access");
+  auto narrow = f.call("load8_s_add", {0xffffffffu, 5});  // (x + y) wraps to 4, + offset 5
+  ASSERT_EQ(narrow->run(), RunStatus::Done) << narrow->trap().message;
+  EXPECT_EQ(narrow->results()[0], 0xffffff80u);
+  // The sum wraps to 0xffffffff; the offset is added without wrapping: out of bounds.
+  auto past = f.call("load8_s_add", {0xfffffffau, 5});
+  ASSERT_EQ(past->run(), RunStatus::Trapped);
+  EXPECT_EQ(past->trap().message, "out of bounds memory access");
+}
+
+TEST(Execution, FusedAndNotAndRotationsMatchTheInstructions) {
+  Fixture f;
+  const uint32_t a = 0xf0f0ff00u, b = 0x12345678u;
+  auto and_not = f.call("and_not", {a, b});
+  ASSERT_EQ(and_not->run(), RunStatus::Done);
+  EXPECT_EQ(and_not->results()[0], ~a & b);
+  EXPECT_EQ(and_not->results()[1], ~a & b);
+  for (uint32_t x : {0x6a09e667u, 0u, 0x80000001u}) {
+    const uint32_t y = 0x9abcdef0u;
+    auto r = f.call("rotations", {x, y});
+    ASSERT_EQ(r->run(), RunStatus::Done);
+    EXPECT_EQ(r->results()[0], std::rotl(x, 25) ^ std::rotl(x, 14));
+    EXPECT_EQ(r->results()[1], std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(x, 10));
+    EXPECT_EQ(r->results()[2], std::rotl(x, 7) ^ std::rotl(y, 18));
+    EXPECT_EQ(r->results()[3], uint32_t((std::rotl(x, 3) ^ std::rotl(x, 9)) + std::rotl(x, 3)));
+  }
+}
+
 static uint64_t f64_bits(double d) { return std::bit_cast<uint64_t>(d); }
 
 TEST(Execution, FusedMultiplyAddRoundsTwiceLikeTheInstructions) {
@@ -522,4 +557,32 @@ TEST(FuelContract, ZeroingLocalsIsCharged) {
   // call (1) + the callee's entry (10 for its locals + i32.const 1).
   EXPECT_EQ(run_contract("many_locals", {}, 0, INT64_MAX).fuel, 12u);
   check_contract("many_locals_loop", {50});
+}
+
+// What mix_loop computes, in C++.
+static uint32_t mix_loop_reference(uint32_t n) {
+  static const uint8_t data[16] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+                                   0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10};
+  uint32_t a = 0x6a09e667u, b = 0xbb67ae85u, c = 0x3c6ef372u, d = 0xa54ff53au;
+  while (n != 0) {
+    --n;
+    uint32_t at = n + (d & 31);
+    uint32_t t = (std::rotl(a, 30) ^ std::rotl(a, 19) ^ std::rotl(a, 10)) + (~b & c);
+    t += at < 16 ? data[at] : 0;
+    d = c, c = b, b = a, a = t;
+  }
+  return a ^ b ^ c ^ d;
+}
+
+TEST(FuelContract, FusedMixingAndCopiesBeforeTheBranchBack) {
+  // Fused rotations, and-not, a load from x + y and four copies joined to the br: the
+  // results of the plain instructions, and 43 units per iteration as written.
+  const uint64_t base = run_contract("mix_loop", {0}, 0, INT64_MAX).fuel;
+  for (uint32_t n : {0u, 1u, 2u, 17u, 64u}) {
+    Outcome o = run_contract("mix_loop", {n}, 0, INT64_MAX);
+    ASSERT_EQ(o.status, RunStatus::Done) << o;
+    EXPECT_EQ(o.result, mix_loop_reference(n)) << n;
+    EXPECT_EQ(o.fuel - base, 43u * n) << n;
+    check_contract("mix_loop", {n});
+  }
 }

@@ -60,6 +60,27 @@
   (func (export "load_wrapped") (param $x i32) (result i32)
     (i32.store (i32.const 4) (i32.const 0x11223344))
     (i32.load offset=0 (i32.add (local.get $x) (i32.const 8))))
+;; i32.add of two values feeding a load wraps at 2^32 before the load's offset
+  (func (export "load_add") (param $x i32) (param $y i32) (result i32)
+    (i32.store (i32.const 4) (i32.const 0x11223344))
+    (i32.load offset=0 (i32.add (local.get $x) (local.get $y))))
+  (func (export "load8_s_add") (param $x i32) (param $y i32) (result i32)
+    (i32.store8 (i32.const 9) (i32.const 0x80))
+    (i32.load8_s offset=5 (i32.add (local.get $x) (local.get $y))))
+  ;; ~a & b with the inverted operand on either side
+  (func (export "and_not") (param $a i32) (param $b i32) (result i32 i32)
+    (i32.and (i32.xor (local.get $a) (i32.const -1)) (local.get $b))
+    (i32.and (local.get $b) (i32.xor (local.get $a) (i32.const -1))))
+  ;; xors of rotations of one value (SHA-256's sigma functions), and of two values
+  (func (export "rotations") (param $x i32) (param $y i32) (result i32 i32 i32 i32)
+    (local $t i32)
+    (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14)))
+    (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $x) (i32.const 19)))
+             (i32.rotl (local.get $x) (i32.const 10)))
+    (i32.xor (i32.rotl (local.get $x) (i32.const 7)) (i32.rotl (local.get $y) (i32.const 18)))
+    ;; the first rotation kept in a local and used again: no fusion may lose it
+    (i32.add (i32.xor (local.tee $t (i32.rotl (local.get $x) (i32.const 3))) (i32.rotl (local.get $x) (i32.const 9)))
+             (local.get $t)))
   ;; i32.sub of a constant feeding a load: x - 8 wraps below 0 (to a huge address)
   (func (export "load_sub") (param $x i32) (result i32)
     (i32.store (i32.const 4) (i32.const 0x55667788))

@@ -51,4 +51,28 @@
     (loop $l
       (local.set $acc (i32.add (local.get $acc) (call $many_locals)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc)))
+    (local.get $acc))
+  ;; SHA-2-like mixing: rotations xored, ~b & c, a load from x + y, and the loop's
+  ;; variables rotated by copies just before the branch back (execution_test mirrors it).
+  (func (export "mix_loop") (param $n i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $t i32)
+    (local.set $a (i32.const 0x6a09e667)) (local.set $b (i32.const 0xbb67ae85))
+    (local.set $c (i32.const 0x3c6ef372)) (local.set $d (i32.const 0xa54ff53a))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $t (i32.add
+          (i32.xor (i32.xor (i32.rotl (local.get $a) (i32.const 30)) (i32.rotl (local.get $a) (i32.const 19)))
+                   (i32.rotl (local.get $a) (i32.const 10)))
+          (i32.and (i32.xor (local.get $b) (i32.const -1)) (local.get $c))))
+        (local.set $t (i32.add (local.get $t)
+          (i32.load8_u (i32.add (local.get $n) (i32.and (local.get $d) (i32.const 31))))))
+        (local.set $d (local.get $c))
+        (local.set $c (local.get $b))
+        (local.set $b (local.get $a))
+        (local.set $a (local.get $t))
+        (br $l)))
+    (i32.xor (i32.xor (local.get $a) (local.get $b)) (i32.xor (local.get $c) (local.get $d))))
+  (data (i32.const 0) "\01\23\45\67\89\ab\cd\ef\fe\dc\ba\98\76\54\32\10")
+)
