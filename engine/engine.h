@@ -111,7 +111,7 @@ class Instance {
   // Instantiates in an existing store (shared with other instances, as spec scripts do).
   Instance(const Linker& linker, ModulePtr module, std::shared_ptr<Store> store);
 
-  const Module& module() const { return *module_; }
+  const Module& module() const { return *inst_->module; }
   Store& store() const { return *store_; }
   std::shared_ptr<Store> shared_store() const { return store_; }
 
@@ -119,7 +119,7 @@ class Instance {
   std::unique_ptr<Execution> start();
   // The module's start function, or null when it has none (a caller that drives its
   // own Execution runs it first).
-  FuncInst* start_function() const { return module_->start ? inst_->funcs.at(*module_->start) : nullptr; }
+  FuncInst* start_function() const { return module().start ? inst_->funcs.at(*module().start) : nullptr; }
   // Runs the start function to completion (used when no suspension is expected).
   // Throws TrapError on a trap.
   void run_start();
@@ -137,7 +137,8 @@ class Instance {
   const std::vector<Memory*>& memories() const { return inst_->memories; }
 
  private:
-  ModulePtr module_;
+  // The module is held by inst_ (one reference per instance: the count is shared by
+  // every thread instantiating it).
   std::shared_ptr<Store> store_;
   interp::Instance* inst_ = nullptr;
 };

@@ -10,14 +10,14 @@ Instance::Instance(const Linker& linker, ModulePtr module, Limits limits)
     : Instance(linker, std::move(module), std::make_shared<interp::Store>(limits)) {}
 
 Instance::Instance(const Linker& linker, ModulePtr module, std::shared_ptr<interp::Store> store)
-    : module_(std::move(module)), store_(std::move(store)) {
-  std::vector<Extern> imports = linker.resolve(*store_, *module_);
-  inst_ = store_->instantiate(module_, imports);
+    : store_(std::move(store)) {
+  std::vector<Extern> imports = linker.resolve(*store_, *module);
+  inst_ = store_->instantiate(std::move(module), imports);
 }
 
 std::unique_ptr<Execution> Instance::start() {
-  if (!module_->start) return nullptr;
-  interp::FuncInst* func = inst_->funcs.at(*module_->start);
+  FuncInst* func = start_function();
+  if (!func) return nullptr;
   return std::make_unique<Execution>(*store_, func, std::span<const uint64_t>{});
 }
 
@@ -43,7 +43,7 @@ interp::Memory* Instance::exported_memory(std::string_view name) const {
 
 std::unique_ptr<Execution> Instance::call(std::string_view export_name,
                                           std::span<const uint64_t> args) {
-  const interp::Export* exp = module_->find_export(export_name);
+  const interp::Export* exp = module().find_export(export_name);
   if (!exp) throw std::invalid_argument("unknown export: " + std::string(export_name));
   if (exp->kind != interp::ExternKind::Func) {
     throw std::invalid_argument("export is not a function: " + std::string(export_name));

@@ -268,7 +268,7 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
     instances_.push_back(std::make_unique<Instance>());
     inst = instances_.back().get();
   }
-  inst->module = module;
+  inst->module = std::move(module);  // `m` stays valid: the instance holds it
 
   for (const Extern& ext : imports) {
     switch (ext.kind) {

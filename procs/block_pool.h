@@ -20,7 +20,7 @@ class BlockPool {
 #if defined(__SANITIZE_ADDRESS__)
   static constexpr size_t kMaxKept = 0;  // every block freed: AddressSanitizer sees use after free
 #else
-  static constexpr size_t kMaxKept = 4096;
+  static constexpr size_t kMaxKept = 16384;
 #endif
   struct Node {
     Node* next;
@@ -100,5 +100,18 @@ struct PoolAllocator {
     }
   };
 };
+
+// Class-specific operator new / delete for T: recycled blocks (a class derived from
+// T has another size and gets plain heap memory).
+template <class T>
+void* pooled_new(size_t size) {
+  if (size != sizeof(T)) return ::operator new(size);
+  return PoolAllocator<T>().allocate(1);
+}
+template <class T>
+void pooled_delete(void* p, size_t size) noexcept {
+  if (size != sizeof(T)) return ::operator delete(p);
+  PoolAllocator<T>().deallocate(static_cast<T*>(p), 1);
+}
 
 }  // namespace wippy::procs::detail

@@ -21,9 +21,9 @@ ProcessHost::~ProcessHost() {
   stop_workers();
   // Processes still registered (only if the system was not shut down): close them.
   std::vector<std::shared_ptr<ProcessRecord>> left;
-  {
-    std::lock_guard lk(mu_);
-    table_.drain([&](uint64_t, std::shared_ptr<ProcessRecord>& rec) { left.push_back(std::move(rec)); });
+  for (TableShard& sh : shards_) {
+    std::lock_guard lk(sh.mu);
+    sh.table.drain([&](uint64_t, std::shared_ptr<ProcessRecord>& rec) { left.push_back(std::move(rec)); });
   }
   for (auto& rec : left) {
     rec->finish();  // wake-ups still in flight (I/O pool jobs, timers) leave the host alone
@@ -38,8 +38,12 @@ ProcessHost::~ProcessHost() {
 }
 
 size_t ProcessHost::process_count() const {
-  std::lock_guard lk(mu_);
-  return table_.size();
+  size_t n = 0;
+  for (const TableShard& sh : shards_) {
+    std::lock_guard lk(sh.mu);
+    n += sh.table.size();
+  }
+  return n;
 }
 
 HostStats ProcessHost::stats() const {
@@ -52,10 +56,11 @@ HostStats ProcessHost::stats() const {
 }
 
 std::vector<Pid> ProcessHost::pids() const {
-  std::lock_guard lk(mu_);
   std::vector<Pid> out;
-  out.reserve(table_.size());
-  table_.for_each([&](uint64_t, const std::shared_ptr<ProcessRecord>& rec) { out.push_back(rec->pid); });
+  for (const TableShard& sh : shards_) {
+    std::lock_guard lk(sh.mu);
+    sh.table.for_each([&](uint64_t, const std::shared_ptr<ProcessRecord>& rec) { out.push_back(rec->pid); });
+  }
   return out;
 }
 
@@ -65,9 +70,10 @@ std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, c
   uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
   auto rec = detail::make_record(*this, Pid{pid_host_, id}, parent, std::move(p));
   {
-    std::lock_guard lk(mu_);
+    TableShard& sh = shard(id);
+    std::lock_guard lk(sh.mu);
     if (!shutting_down_) {
-      table_.insert(id, rec);
+      sh.table.insert(id, rec);
       spawned_++;
       return rec;
     }
@@ -75,32 +81,37 @@ std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, c
   return nullptr;
 }
 
-void ProcessHost::start(const std::shared_ptr<ProcessRecord>& rec) { enqueue(rec); }
+void ProcessHost::start(std::shared_ptr<ProcessRecord> rec) { enqueue(std::move(rec)); }
 
 std::shared_ptr<ProcessRecord> ProcessHost::find(uint64_t id) const {
-  std::lock_guard lk(mu_);
-  const std::shared_ptr<ProcessRecord>* rec = table_.find(id);
+  const TableShard& sh = shard(id);
+  std::lock_guard lk(sh.mu);
+  const std::shared_ptr<ProcessRecord>* rec = sh.table.find(id);
   return rec ? *rec : nullptr;
 }
 
 void ProcessHost::remove(uint64_t id) {
   {
-    std::lock_guard lk(mu_);
-    table_.erase(id);
-    finished_++;
-    if (!table_.empty()) return;
+    TableShard& sh = shard(id);
+    std::lock_guard lk(sh.mu);
+    sh.table.erase(id);
   }
+  // A process is counted in spawned_ (under its shard's lock) before it can end, so
+  // finished_ reaching spawned_ means none is left, until the next spawn.
+  if (finished_.fetch_add(1) + 1 != spawned_.load()) return;
+  std::lock_guard lk(empty_mu_);  // wait_empty checks under it: no wake-up is lost
   empty_cv_.notify_all();
 }
 
 void ProcessHost::begin_shutdown() {
-  std::lock_guard lk(mu_);
+  std::array<std::unique_lock<std::mutex>, kShards> locks;
+  for (size_t i = 0; i < kShards; i++) locks[i] = std::unique_lock(shards_[i].mu);
   shutting_down_ = true;
 }
 
 bool ProcessHost::wait_empty(Clock::time_point deadline) {
-  std::unique_lock lk(mu_);
-  return empty_cv_.wait_until(lk, deadline, [&] { return table_.empty(); });
+  std::unique_lock lk(empty_mu_);
+  return empty_cv_.wait_until(lk, deadline, [&] { return finished_.load() == spawned_.load(); });
 }
 
 void ProcessHost::stop_workers() {

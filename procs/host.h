@@ -2,6 +2,7 @@
 // Processes are created and addressed through System; a host only runs them.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -60,7 +61,7 @@ class ProcessHost {
   // Registers a new process (state: queued) and returns its record, or null when
   // the host is shutting down.
   std::shared_ptr<detail::ProcessRecord> create(std::unique_ptr<Process> p, const Pid& parent);
-  void start(const std::shared_ptr<detail::ProcessRecord>& rec);  // makes it runnable
+  void start(std::shared_ptr<detail::ProcessRecord> rec);  // makes it runnable
   std::shared_ptr<detail::ProcessRecord> find(uint64_t id) const;
   void enqueue(std::shared_ptr<detail::ProcessRecord> rec);
   void begin_shutdown();  // refuse new spawns
@@ -74,23 +75,37 @@ class ProcessHost {
   void run_one(const std::shared_ptr<detail::ProcessRecord>& rec);  // one step (a worker, or SerialScheduler)
 
  private:
+  static constexpr size_t kLine = 64;  // a cache line
   void worker_main();
   void remove(uint64_t id);  // from the table, once the process ended
 
   System& system_;
   HostOptions opts_;
   const std::string pid_host_;  // the host part of this host's pids (System::pid_host)
-  mutable std::mutex mu_;  // table_, shutting_down_
-  std::condition_variable empty_cv_;
-  detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table_;
-  std::atomic<uint64_t> next_id_{1};
+  // The process table, in shards by id, each with its own lock: the spawning threads
+  // insert new ids while the workers erase ended ones, and with one lock they would
+  // queue on each other (a futex wait and wake-up per collision). Shards sit on cache
+  // lines of their own. shutting_down_ is written with every shard locked, so any one
+  // shard's lock is enough to read it.
+  struct alignas(kLine) TableShard {
+    mutable std::mutex mu;
+    detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table;
+  };
+  static constexpr size_t kShards = 16;
+  TableShard& shard(uint64_t id) { return shards_[id % kShards]; }
+  const TableShard& shard(uint64_t id) const { return shards_[id % kShards]; }
+  std::array<TableShard, kShards> shards_;
   bool shutting_down_ = false;
+  // wait_empty sleeps on empty_cv_ until finished_ catches up with spawned_.
+  std::mutex empty_mu_;
+  std::condition_variable empty_cv_;
+  alignas(kLine) std::atomic<uint64_t> next_id_{1};
 
   // The run queue. Idle workers sleep on wake_; one wake-up at a time is in flight
   // (wake_pending_): the worker it wakes clears it and wakes the next sleeper itself
   // if work is left, so a burst of spawns costs the spawning thread one futex call,
   // not one per sleeping worker.
-  std::mutex q_mu_;  // queue_, stop_, sleepers_, wake_pending_
+  alignas(kLine) std::mutex q_mu_;  // queue_, stop_, sleepers_, wake_pending_
   std::deque<std::shared_ptr<detail::ProcessRecord>> queue_;
   bool stop_ = false;
   unsigned sleepers_ = 0;
@@ -98,7 +113,8 @@ class ProcessHost {
   detail::WakeWord wake_;
   std::vector<std::thread> workers_;
 
-  std::atomic<uint64_t> spawned_{0}, steps_{0}, finished_{0};
+  alignas(kLine) std::atomic<uint64_t> spawned_{0};  // written by spawning threads
+  alignas(kLine) std::atomic<uint64_t> steps_{0}, finished_{0};  // by the workers
 };
 
 }  // namespace wippy::procs

@@ -208,8 +208,11 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
     rec->on_exit = std::move(opts.on_exit);
   }
   if (trace_) trace("spawn " + rec->pid.to_string() + " by " + opts.parent.to_string());
-  h->start(rec);
-  return {rec->pid, {}};
+  // Handed over, not copied: once queued, a worker may be running (and counting
+  // references to) the record.
+  Pid pid = rec->pid;
+  h->start(std::move(rec));
+  return {std::move(pid), {}};
 }
 
 bool System::deliver_event(const Pid& to, Event ev) {

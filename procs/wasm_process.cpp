@@ -40,16 +40,8 @@ WasmProcess::WasmProcess(WasmProcessConfig config) : cfg_(std::move(config)) {
 
 WasmProcess::~WasmProcess() { close(); }
 
-// A class derived from WasmProcess has another size: it gets plain heap memory.
-void* WasmProcess::operator new(size_t size) {
-  if (size != sizeof(WasmProcess)) return ::operator new(size);
-  return detail::PoolAllocator<WasmProcess>().allocate(1);
-}
-
-void WasmProcess::operator delete(void* p, size_t size) noexcept {
-  if (size != sizeof(WasmProcess)) return ::operator delete(p);
-  detail::PoolAllocator<WasmProcess>().deallocate(static_cast<WasmProcess*>(p), 1);
-}
+void* WasmProcess::operator new(size_t size) { return detail::pooled_new<WasmProcess>(size); }
+void WasmProcess::operator delete(void* p, size_t size) noexcept { detail::pooled_delete<WasmProcess>(p, size); }
 
 uint64_t WasmProcess::fuel_consumed() const { return program_ ? program_->store().fuel_consumed : 0; }
 
@@ -68,11 +60,20 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
   if (cfg_.limits.max_memory_pages) limits.max_memory_pages = cfg_.limits.max_memory_pages;
   if (cfg_.limits.max_call_depth) limits.max_call_depth = cfg_.limits.max_call_depth;
   try {
-    imports_.emplace();
-    if (cfg_.imports) cfg_.imports(*imports_, ctx);
-    if (deadline_) check_time_after_host_calls(imports_->linker, ctx.loop(), *deadline_, cfg_.limits.max_execution_ms);
-    program_ = cfg_.component ? component_program(*imports_, cfg_.component, cfg_.method, cfg_.args, limits)
-                              : core_program(*imports_, cfg_.module, cfg_.method, cfg_.args, limits, cfg_.wit_func);
+    // A process without imports shares one empty set: the process stays small for the
+    // thread that spawns it, and the worker builds no linkers.
+    static const WasmImports kNoImports;
+    const WasmImports* imports = &kNoImports;
+    if (cfg_.imports) {
+      imports_ = std::make_unique<WasmImports>();
+      cfg_.imports(*imports_, ctx);
+      if (deadline_) check_time_after_host_calls(imports_->linker, ctx.loop(), *deadline_, cfg_.limits.max_execution_ms);
+      imports = imports_.get();
+    }
+    // The module moves on: its reference count is shared by every process of it.
+    program_ = cfg_.component
+                   ? component_program(*imports, std::move(cfg_.component), cfg_.method, cfg_.args, limits)
+                   : core_program(*imports, std::move(cfg_.module), cfg_.method, cfg_.args, limits, cfg_.wit_func);
   } catch (const std::exception& e) {
     return StepResult::fail(e.what());
   }

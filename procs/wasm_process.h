@@ -77,7 +77,7 @@ class WasmProcess : public Process {
   StepResult next_call();
 
   WasmProcessConfig cfg_;
-  std::optional<WasmImports> imports_;
+  std::unique_ptr<WasmImports> imports_;  // null when cfg_.imports is empty
   std::unique_ptr<WasmProgram> program_;
   WasmCall* call_ = nullptr;  // the call being driven (program_ owns it)
   std::unique_ptr<AsyncOp> op_;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "component/loader.h"
+#include "procs/block_pool.h"
 #include "procs/component_values.h"
 #include "procs/execution_pool.h"
 #include "procs/wasm_process.h"
@@ -66,6 +67,10 @@ class CoreProgram : public WasmProgram {
     if (is_reactor(instance_.module()) && method != "_initialize" && method != "_start")
       initialize_ = instance_.get_export("_initialize")->func;
   }
+
+  // Made on one worker and often dropped on another: recycled memory (block_pool.h).
+  static void* operator new(size_t size) { return detail::pooled_new<CoreProgram>(size); }
+  static void operator delete(void* p, size_t size) noexcept { detail::pooled_delete<CoreProgram>(p, size); }
 
   WasmCall* next_call() override {
     switch (stage_) {
