@@ -94,10 +94,11 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   std::function<void(const Event&)> on_exit;
   std::vector<TimerHandle> timers;
   TimerHandle cancel_timer;
+  auto exit_event = std::make_unique<const Event>(ev);
   {
     std::lock_guard lk(rec->mu);
     rec->finished = true;
-    rec->exit_event = ev;
+    rec->exit_event = std::move(exit_event);
     monitors.swap(rec->monitors);
     links.swap(rec->links);
     on_exit.swap(rec->on_exit);
