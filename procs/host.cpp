@@ -97,8 +97,11 @@ void ProcessHost::remove(uint64_t id) {
     sh.table.erase(id);
   }
   // A process is counted in spawned_ (under its shard's lock) before it can end, so
-  // finished_ reaching spawned_ means none is left, until the next spawn.
-  if (finished_.fetch_add(1) + 1 != spawned_.load()) return;
+  // finished_ reaching spawned_ means none is left, until the next spawn. A waiter
+  // registers before it checks (all sequentially consistent): one that this read
+  // misses sees the increment in its own check.
+  finished_.fetch_add(1);
+  if (empty_waiters_.load() == 0 || finished_.load() != spawned_.load()) return;
   std::lock_guard lk(empty_mu_);  // wait_empty checks under it: no wake-up is lost
   empty_cv_.notify_all();
 }
@@ -110,8 +113,14 @@ void ProcessHost::begin_shutdown() {
 }
 
 bool ProcessHost::wait_empty(Clock::time_point deadline) {
-  std::unique_lock lk(empty_mu_);
-  return empty_cv_.wait_until(lk, deadline, [&] { return finished_.load() == spawned_.load(); });
+  empty_waiters_.fetch_add(1);
+  bool empty;
+  {
+    std::unique_lock lk(empty_mu_);
+    empty = empty_cv_.wait_until(lk, deadline, [&] { return finished_.load() == spawned_.load(); });
+  }
+  empty_waiters_.fetch_sub(1);
+  return empty;
 }
 
 void ProcessHost::stop_workers() {

@@ -96,9 +96,11 @@ class ProcessHost {
   const TableShard& shard(uint64_t id) const { return shards_[id % kShards]; }
   std::array<TableShard, kShards> shards_;
   bool shutting_down_ = false;
-  // wait_empty sleeps on empty_cv_ until finished_ catches up with spawned_.
+  // wait_empty sleeps on empty_cv_ until finished_ catches up with spawned_. A worker
+  // reads spawned_ (a line the spawning threads keep writing) only while someone waits.
   std::mutex empty_mu_;
   std::condition_variable empty_cv_;
+  std::atomic<unsigned> empty_waiters_{0};
   alignas(kLine) std::atomic<uint64_t> next_id_{1};
 
   // The run queue. Idle workers sleep on wake_; one wake-up at a time is in flight
