@@ -179,10 +179,11 @@ std::string setup_context(const WasmOptions& opt, wasi::WasiContext& ctx) {
 
 // A component: `--invoke NAME` with WAVE values, else its wasi:cli/run export as a
 // command (exit 0 for ok, 1 for err).
-int run_component(const WasmOptions& opt, std::span<const uint8_t> bytes, const Stats& stats) {
+int run_component(const WasmOptions& opt, const engine::Engine& engine, std::span<const uint8_t> bytes,
+                  const Stats& stats) {
   std::shared_ptr<const component::Component> comp;
   try {
-    comp = component::load_component(bytes);
+    comp = component::load_component(bytes, {}, engine.decode_options());
   } catch (const component::ComponentError& e) {
     return fail(opt.file + ": " + e.describe());
   } catch (const std::exception& e) {
@@ -251,10 +252,9 @@ int run(const WasmOptions& opt) {
   std::vector<uint8_t> bytes;
   std::string error;
   if (!read_file(opt.file, bytes, error)) return fail(error);
-  if (component::is_component(bytes)) return run_component(opt, bytes, stats);
-
   engine::Engine engine({.fuel_metering = opt.fuel_metering,
                          .translation = opt.eager_translation ? engine::Translation::Eager : engine::Translation::Auto});
+  if (component::is_component(bytes)) return run_component(opt, engine, bytes, stats);
   engine::ModulePtr module;
   try {
     module = engine.load(bytes);

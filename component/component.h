@@ -137,8 +137,11 @@ struct Component {
 // core module.
 bool is_component(std::span<const uint8_t> bytes);
 
-// Decodes and validates a component. Throws ComponentError naming what is wrong and
-// the byte offset (nested core modules' errors keep their offset, made absolute).
-std::shared_ptr<const Component> decode_component(std::span<const uint8_t> bytes);
+// Decodes and validates a component; its core modules are decoded with `core`
+// (engine::Engine::decode_options: fuel metering, translation). Throws ComponentError
+// naming what is wrong and the byte offset (nested core modules' errors keep their
+// offset, made absolute).
+std::shared_ptr<const Component> decode_component(std::span<const uint8_t> bytes,
+                                                  const engine::DecodeOptions& core = {});
 
 }  // namespace wippy::component

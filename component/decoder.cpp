@@ -156,6 +156,7 @@ struct Frame {
 
 class Decoder {
  public:
+  explicit Decoder(const interp::DecodeOptions& core) : core_options_(core) {}
   std::shared_ptr<Component> decode(Reader& r);
 
  private:
@@ -226,6 +227,7 @@ class Decoder {
   std::vector<uint32_t> component_slot_;
   // Per core module index: the module.
   std::vector<std::shared_ptr<const interp::Module>> module_slot_;
+  const interp::DecodeOptions core_options_;  // for every core module
 };
 
 TypePtr Decoder::finish(Type t, size_t at) {
@@ -568,7 +570,7 @@ void Decoder::core_module(Reader& r, size_t at) {
   uint32_t index = comp().count(Space::CoreModule);
   std::shared_ptr<const interp::Module> m;
   try {
-    m = interp::decode_module(bytes);
+    m = interp::decode_module(bytes, core_options_);
   } catch (const interp::ModuleError& e) {
     throw ComponentError(e.kind() == interp::ModuleError::Kind::Malformed ? ComponentError::Kind::Malformed
                                                                           : ComponentError::Kind::Invalid,
@@ -1043,7 +1045,8 @@ std::shared_ptr<Component> Decoder::decode(Reader& r) {
 
 }  // namespace
 
-std::shared_ptr<const Component> decode_component(std::span<const uint8_t> bytes) {
+std::shared_ptr<const Component> decode_component(std::span<const uint8_t> bytes,
+                                                  const engine::DecodeOptions& core) {
   try {
     interp::check_module_size(bytes.size());
   } catch (const interp::ModuleError& e) {
@@ -1051,7 +1054,7 @@ std::shared_ptr<const Component> decode_component(std::span<const uint8_t> bytes
   }
   try {
     Reader r(bytes);
-    Decoder d;
+    Decoder d(core);
     return d.decode(r);
   } catch (const interp::ModuleError& e) {
     throw ComponentError(e.kind() == interp::ModuleError::Kind::Malformed ? ComponentError::Kind::Malformed

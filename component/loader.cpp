@@ -12,12 +12,15 @@
 
 namespace wippy::component {
 
-std::shared_ptr<const Component> load_component(std::span<const uint8_t> bytes, std::string_view expected_hash) {
+std::shared_ptr<const Component> load_component(std::span<const uint8_t> bytes, std::string_view expected_hash,
+                                                const engine::DecodeOptions& core) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::weak_ptr<const Component>> cache;
   interp::check_module_size(bytes.size());  // the module size limit bounds components too
   engine::verify_hash(bytes, expected_hash);
-  std::string key = engine::xxh128_hex(bytes);
+  // The options change the translated code (metering), so they are part of the key.
+  std::string key = fmt::format("{}/{:d}{:d}{:d}", engine::xxh128_hex(bytes), core.fuel_metering, core.multi_memory,
+                                static_cast<int>(core.translation));
   {
     std::lock_guard lock(mu);
     auto it = cache.find(key);
@@ -25,7 +28,7 @@ std::shared_ptr<const Component> load_component(std::span<const uint8_t> bytes, 
       if (auto cached = it->second.lock()) return cached;
     }
   }
-  std::shared_ptr<const Component> c = decode_component(bytes);  // outside the lock
+  std::shared_ptr<const Component> c = decode_component(bytes, core);  // outside the lock
   std::lock_guard lock(mu);
   auto& slot = cache[key];
   if (auto other = slot.lock()) return other;

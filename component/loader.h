@@ -15,9 +15,12 @@
 namespace wippy::component {
 
 // Verifies `expected_hash` ("" or "sha256:<hex>"; a mismatch throws
-// engine::LoadError) and decodes, or returns the component decoded from identical
-// bytes earlier. Throws ComponentError for a component the decoder refuses.
-std::shared_ptr<const Component> load_component(std::span<const uint8_t> bytes, std::string_view expected_hash = {});
+// engine::LoadError) and decodes (core modules with `core`: pass the engine's
+// Engine::decode_options), or returns the component decoded from identical bytes
+// with the same options earlier. Throws ComponentError for a component the decoder
+// refuses.
+std::shared_ptr<const Component> load_component(std::span<const uint8_t> bytes, std::string_view expected_hash = {},
+                                                const engine::DecodeOptions& core = {});
 
 // The type of the function a component exports as `name` (a world export) or
 // `iface#func` (a function of an exported interface), or null.

@@ -61,11 +61,7 @@ ModulePtr Engine::load(std::span<const uint8_t> bytes, std::string_view expected
   }
 
   // Decode outside the lock: loads of different modules proceed in parallel.
-  ModulePtr module = interp::decode_module(
-      bytes, {.fuel_metering = config_.fuel_metering,
-              .multi_memory = config_.multi_memory,
-              .compile_threads = config_.compile_threads,
-              .translation = config_.translation});
+  ModulePtr module = interp::decode_module(bytes, decode_options());
 
   std::lock_guard lock(mu_);
   auto& slot = cache_[key];

@@ -58,6 +58,13 @@ class Engine {
  public:
   explicit Engine(EngineConfig config = {}) : config_(config) {}
   const EngineConfig& config() const { return config_; }
+  // The config as the decoder takes it (also for the core modules inside components).
+  DecodeOptions decode_options() const {
+    return {.fuel_metering = config_.fuel_metering,
+            .multi_memory = config_.multi_memory,
+            .compile_threads = config_.compile_threads,
+            .translation = config_.translation};
+  }
 
   // Decodes, validates and translates, or returns the cached module for identical
   // bytes (keyed by xxHash3-128). `expected_hash` is "" or "sha256:<hex>"; a mismatch

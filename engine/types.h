@@ -33,6 +33,9 @@ using interp::Export;
 using interp::ExternKind;
 using interp::extern_kind_name;  // "func", "memory", ...
 using ModulePtr = std::shared_ptr<const interp::Module>;
+// How a binary is decoded (fuel metering, multi-memory, translation); Engine's config
+// gives it (Engine::decode_options), and components pass it to their core modules.
+using interp::DecodeOptions;
 
 // Thrown by loading (malformed or invalid module) and by instantiation (an import
 // that is missing or of the wrong type, a limit).

@@ -88,13 +88,16 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   rec->finish();
   if (system_.tracing())
     system_.trace("exit " + rec->pid.to_string() + (result.error ? " error " + *result.error : " ok " + Trace::value(result.value)));
-  Event ev{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error),
-           std::move(result.backtrace), result.exit_code};
+  // Made once: the record keeps it (rec outlives this call), and it is what the
+  // monitors, the links and on_exit are sent.
+  auto exit_event = std::make_unique<const Event>(Event{EventKind::Exit, rec->pid, std::move(result.value),
+                                                        std::move(result.error), std::move(result.backtrace),
+                                                        result.exit_code});
+  const Event& ev = *exit_event;
   std::vector<Pid> monitors, links;
   std::function<void(const Event&)> on_exit;
   std::vector<TimerHandle> timers;
   TimerHandle cancel_timer;
-  auto exit_event = std::make_unique<const Event>(ev);
   {
     std::lock_guard lk(rec->mu);
     rec->finished = true;

@@ -131,10 +131,10 @@ void pick_wit_func(WasmEntry& w, const std::string& where, Diagnostics& diag) {
 }
 
 // A component file: hash, decoding, the method export, the import groups.
-void verify_component(WasmEntry& w, const std::vector<uint8_t>& bytes, const std::string& where,
-                      const std::string& shown, Diagnostics& diag) {
+void verify_component(WasmEntry& w, const engine::Engine& engine, const std::vector<uint8_t>& bytes,
+                      const std::string& where, const std::string& shown, Diagnostics& diag) {
   try {
-    w.component = component::load_component(bytes, w.hash);
+    w.component = component::load_component(bytes, w.hash, engine.decode_options());
   } catch (const engine::LoadError& err) {
     diag.add(where + err.what());
     return;
@@ -175,7 +175,7 @@ void verify_wasm(std::vector<Entry>& entries, engine::Engine& engine, const fs::
       it = files.emplace(w.file, std::move(bytes)).first;
     }
     if (component::is_component(it->second)) {
-      verify_component(w, it->second, where, display_path(w.file, project_dir), diag);
+      verify_component(w, engine, it->second, where, display_path(w.file, project_dir), diag);
       continue;
     }
     try {

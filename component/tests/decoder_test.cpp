@@ -8,6 +8,8 @@
 
 #include "component/component.h"
 #include "component/instance.h"
+#include "component/loader.h"
+#include "engine/engine.h"
 #include "component/tests/guest_util.h"
 
 namespace wippy::component {
@@ -84,6 +86,31 @@ TEST(ComponentDecoder, CoreModulesAreNotComponents) {
   Refusal r = refusal(core);
   EXPECT_EQ(r.message, "not a component (layer field is not 1)");
   EXPECT_EQ(r.offset, 6u);
+}
+
+// The engine's options (wippy wasm --no-fuel-metering, --eager-translation) reach
+// the core modules inside a component, and the loader's cache keeps them apart.
+TEST(ComponentDecoder, CoreModulesAreDecodedWithTheGivenOptions) {
+  Bytes bytes = read_guest("types.component.wasm");
+  auto metered = decode_component(bytes);
+  auto unmetered = decode_component(bytes, {.fuel_metering = false, .translation = engine::Translation::Lazy});
+  ASSERT_EQ(metered->core_modules.size(), unmetered->core_modules.size());
+  size_t with_code = 0;
+  for (size_t i = 0; i < metered->core_modules.size(); i++) {
+    EXPECT_TRUE(metered->core_modules[i]->fuel_metering);
+    EXPECT_FALSE(metered->core_modules[i]->lazy);  // small: translated at load
+    EXPECT_FALSE(unmetered->core_modules[i]->fuel_metering);
+    EXPECT_TRUE(unmetered->core_modules[i]->lazy);
+    with_code += !unmetered->core_modules[i]->functions.empty();
+  }
+  EXPECT_GT(with_code, 0u);
+
+  auto a = load_component(bytes);
+  EXPECT_EQ(load_component(bytes), a);  // the same bytes and options: decoded once
+  auto b = load_component(bytes, {}, {.fuel_metering = false});
+  EXPECT_NE(b, a);
+  EXPECT_FALSE(b->core_modules[0]->fuel_metering);
+  EXPECT_EQ(load_component(bytes, {}, {.fuel_metering = false}), b);
 }
 
 TEST(ComponentDecoder, EmptyComponentDecodes) {
