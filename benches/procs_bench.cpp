@@ -93,6 +93,55 @@ void BM_SpawnToExitBatch(benchmark::State& state) {
 // Arg: worker threads (2 is one per core here; 1 leaves the other core to the spawning thread).
 BENCHMARK(BM_SpawnToExitBatch)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
+// As the batch above, but a process spawns the 10,000 (monitored) and counts their
+// EXIT events, as a Lua process spawning WASM workers does: the spawning thread is a
+// worker of the host.
+void BM_SpawnToExitFromProcess(benchmark::State& state) {
+  System sys;
+  sys.add_host(host(static_cast<unsigned>(state.range(0))));
+  auto module = guest("bench_trivial");
+  const int kN = 10000;
+  uint64_t total = 0;
+  double elapsed_ns = 0;
+  std::atomic<int> failed{0};
+  for (auto _ : state) {
+    ExitLatch latch;
+    auto t0 = Clock::now();
+    int exits = 0;
+    bool spawned = false;
+    SpawnOptions po;
+    po.on_exit = [&](const Event&) { latch.hit(); };
+    sys.spawn_process("bench", std::make_unique<Fn>([&](ProcessContext& ctx) {
+                        if (!spawned) {
+                          spawned = true;
+                          for (int k = 0; k < kN; k++) {
+                            WasmProcessConfig cfg;
+                            cfg.module = module;
+                            cfg.method = "compute";
+                            cfg.args = {k, 7};
+                            SpawnOptions o;
+                            o.parent = ctx.pid();
+                            o.monitor = true;
+                            ctx.system().spawn_process("bench", std::make_unique<WasmProcess>(std::move(cfg)), std::move(o));
+                          }
+                        }
+                        while (auto ev = ctx.take_event()) {
+                          if (ev->kind != EventKind::Exit || ev->error) failed++;
+                          exits++;
+                        }
+                        return exits == kN ? StepResult::done() : StepResult::waiting();
+                      }),
+                      std::move(po));
+    latch.wait(1);
+    elapsed_ns += std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+    total += kN;
+  }
+  if (failed.load()) state.SkipWithError("a child failed");
+  state.SetItemsProcessed(static_cast<int64_t>(total));
+  state.counters["ns_per_process"] = elapsed_ns / static_cast<double>(total);
+}
+BENCHMARK(BM_SpawnToExitFromProcess)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
 // Two processes ping-pong `rounds` messages; one switch = one message delivered and
 // the receiver stepped.
 void BM_PingPong(benchmark::State& state) {

@@ -2,6 +2,7 @@
 // cancel, terminate, shutdown, wake-ups.
 #include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "procs/tests/test_util.h"
@@ -162,6 +163,56 @@ TEST(System, NoLostWakeups) {
   for (auto& t : ts) t.join();
   ASSERT_TRUE(c.wait_for(1, 30000ms)) << "received " << received;
   EXPECT_EQ(c.only().value, Value(kThreads * kPer));
+}
+
+// What a process spawns is shared by the workers: the children end only once steps
+// ran on two threads (kept on the spawning worker, they would run until the
+// collector gives up).
+TEST(System, ProcessesSpawnedByAProcessRunOnEveryWorker) {
+  System sys;
+  sys.add_host(host_opts("h", 2));
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  auto on_two_threads = [&] {
+    std::lock_guard lk(mu);
+    threads.insert(std::this_thread::get_id());
+    return threads.size() >= 2;
+  };
+  ExitCollector c;
+  const int kChildren = 8;
+  sys.spawn_process("h", fn_process([&](ProcessContext& ctx) {
+                      for (int i = 0; i < kChildren; i++)
+                        ctx.system().spawn_process("h", fn_process([&](ProcessContext&) {
+                                                     return on_two_threads() ? StepResult::done() : StepResult::cont();
+                                                   }),
+                                                   c.options());
+                      return StepResult::done();
+                    }),
+                    c.options());
+  ASSERT_TRUE(c.wait_for(kChildren + 1)) << "steps ran on " << threads.size() << " thread(s)";
+  for (const Event& ev : c.events()) EXPECT_FALSE(ev.error) << *ev.error;
+}
+
+// A process that always continues does not keep a new one from running on its
+// worker (the round-robin: it goes behind what is queued).
+TEST(System, AProcessThatAlwaysContinuesDoesNotStarveANewOne) {
+  System sys;
+  sys.add_host(host_opts("h", 1));
+  std::atomic<bool> released{false};
+  ExitCollector c;
+  Counter first_step;
+  sys.spawn_process("h", fn_process([&](ProcessContext&) {
+                      first_step.add();
+                      return released.load() ? StepResult::done() : StepResult::cont();
+                    }),
+                    c.options());
+  ASSERT_TRUE(first_step.wait_for(1));
+  sys.spawn_process("h", fn_process([&](ProcessContext&) {
+                      released = true;
+                      return StepResult::done();
+                    }),
+                    c.options());
+  ASSERT_TRUE(c.wait_for(2)) << "the process from the global queue never ran";
 }
 
 // A timer never fires early, and it is the only thing that wakes the process.
