@@ -42,6 +42,15 @@ class Fn : public Process {
   std::function<StepResult(ProcessContext&)> f_;
 };
 
+// The trivial WASM process: compute(a, 7).
+std::unique_ptr<WasmProcess> trivial_process(const engine::ModulePtr& module, int a) {
+  WasmProcessConfig cfg;
+  cfg.module = module;
+  cfg.method = "compute";
+  cfg.args = {a, 7};
+  return std::make_unique<WasmProcess>(std::move(cfg));
+}
+
 // One spawn of compute(6, 7), from the benchmark thread to its EXIT callback.
 void BM_SpawnToExit(benchmark::State& state) {
   System sys;
@@ -50,13 +59,9 @@ void BM_SpawnToExit(benchmark::State& state) {
   ExitLatch latch;
   uint64_t i = 0;
   for (auto _ : state) {
-    WasmProcessConfig cfg;
-    cfg.module = module;
-    cfg.method = "compute";
-    cfg.args = {6, 7};
     SpawnOptions o;
     o.on_exit = [&](const Event&) { latch.hit(); };
-    sys.spawn_process("bench", std::make_unique<WasmProcess>(std::move(cfg)), std::move(o));
+    sys.spawn_process("bench", trivial_process(module, 6), std::move(o));
     latch.wait(++i);
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
@@ -75,13 +80,9 @@ void BM_SpawnToExitBatch(benchmark::State& state) {
   for (auto _ : state) {
     auto t0 = Clock::now();
     for (int k = 0; k < kN; k++) {
-      WasmProcessConfig cfg;
-      cfg.module = module;
-      cfg.method = "compute";
-      cfg.args = {k, 7};
       SpawnOptions o;
       o.on_exit = [&](const Event&) { latch.hit(); };
-      sys.spawn_process("bench", std::make_unique<WasmProcess>(std::move(cfg)), std::move(o));
+      sys.spawn_process("bench", trivial_process(module, k), std::move(o));
     }
     total += kN;
     latch.wait(total);
@@ -115,14 +116,10 @@ void BM_SpawnToExitFromProcess(benchmark::State& state) {
                         if (!spawned) {
                           spawned = true;
                           for (int k = 0; k < kN; k++) {
-                            WasmProcessConfig cfg;
-                            cfg.module = module;
-                            cfg.method = "compute";
-                            cfg.args = {k, 7};
                             SpawnOptions o;
                             o.parent = ctx.pid();
                             o.monitor = true;
-                            ctx.system().spawn_process("bench", std::make_unique<WasmProcess>(std::move(cfg)), std::move(o));
+                            ctx.system().spawn_process("bench", trivial_process(module, k), std::move(o));
                           }
                         }
                         while (auto ev = ctx.take_event()) {

@@ -9,8 +9,8 @@
 #include "component/component.h"
 #include "component/instance.h"
 #include "component/loader.h"
-#include "engine/engine.h"
 #include "component/tests/guest_util.h"
+#include "engine/engine.h"
 
 namespace wippy::component {
 namespace {
