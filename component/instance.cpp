@@ -280,7 +280,7 @@ void Instantiator::core_instance(Spaces& s, const Component& c, const Definition
   interp::Instance* inst = nullptr;
   try {
     inst = rt_.store->instantiate(m, externs);
-    if (m->start) run_core(*rt_.store, inst->funcs.at(*m->start), {}, "start function");
+    if (m->start) run_core(*rt_.store, inst->funcs[*m->start], {}, "start function");
   } catch (const interp::LinkError& e) {
     throw LinkError(what + ": " + e.what());
   } catch (const interp::TrapError& e) {

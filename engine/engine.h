@@ -126,7 +126,7 @@ class Instance {
   std::unique_ptr<Execution> start();
   // The module's start function, or null when it has none (a caller that drives its
   // own Execution runs it first).
-  FuncInst* start_function() const { return module().start ? inst_->funcs.at(*module().start) : nullptr; }
+  FuncInst* start_function() const { return module().start ? inst_->funcs[*module().start] : nullptr; }
   // Runs the start function to completion (used when no suspension is expected).
   // Throws TrapError on a trap.
   void run_start();

@@ -48,7 +48,7 @@ std::unique_ptr<Execution> Instance::call(std::string_view export_name,
   if (exp->kind != interp::ExternKind::Func) {
     throw std::invalid_argument("export is not a function: " + std::string(export_name));
   }
-  interp::FuncInst* func = inst_->funcs.at(exp->index);
+  interp::FuncInst* func = inst_->funcs[exp->index];
   // One cell per parameter (a v128 takes two).
   const size_t expected = interp::cell_count(func->type->params);
   if (args.size() != expected) {

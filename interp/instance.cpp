@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <new>
+#include <type_traits>
 
 #include <sys/mman.h>
 
@@ -270,30 +272,34 @@ Instance* Store::instantiate(std::shared_ptr<const Module> module, std::span<con
   }
   inst->module = std::move(module);  // `m` stays valid: the instance holds it
 
+  // The block: the defined functions' instances, then the table of all functions.
+  // (match_import above checked that num_imported_funcs of the imports are functions.)
+  const size_t num_funcs = m.num_imported_funcs + m.functions.size();
+  inst->func_block =
+      std::make_unique_for_overwrite<std::byte[]>(m.functions.size() * sizeof(FuncInst) + num_funcs * sizeof(FuncInst*));
+  FuncInst* defined = reinterpret_cast<FuncInst*>(inst->func_block.get());
+  FuncInst** table = reinterpret_cast<FuncInst**>(defined + m.functions.size());
+  size_t next_func = 0;
   for (const Extern& ext : imports) {
     switch (ext.kind) {
-      case ExternKind::Func: inst->funcs.push_back(ext.func); break;
+      case ExternKind::Func: table[next_func++] = ext.func; break;
       case ExternKind::Table: inst->tables.push_back(ext.table); break;
       case ExternKind::Memory: inst->memories.push_back(ext.memory); break;
       case ExternKind::Global: inst->globals.push_back(ext.global); break;
     }
   }
-
-  if (!m.functions.empty()) {
-    inst->defined_funcs = std::make_unique<FuncInst[]>(m.functions.size());
-    FuncInst* block = inst->defined_funcs.get();
-    inst->funcs.reserve(inst->funcs.size() + m.functions.size());
-    for (size_t i = 0; i < m.functions.size(); ++i) {
-      const Function& fn = *m.functions[i];
-      FuncInst& f = block[i];
-      f.type_id = fn.type_id;
-      f.type = &m.types[fn.type_index];
-      f.instance = inst;
-      f.code = &fn;
-      f.index = m.num_imported_funcs + static_cast<uint32_t>(i);
-      inst->funcs.push_back(&f);
-    }
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    const Function& fn = *m.functions[i];
+    static_assert(std::is_trivially_destructible_v<FuncInst>, "the block frees them without destroying them");
+    FuncInst* f = new (&defined[i]) FuncInst{};
+    f->type_id = fn.type_id;
+    f->type = &m.types[fn.type_index];
+    f->instance = inst;
+    f->code = &fn;
+    f->index = m.num_imported_funcs + static_cast<uint32_t>(i);
+    table[next_func++] = f;
   }
+  inst->funcs = {table, num_funcs};
 
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst->tables.push_back(new_table(m.tables[i]));
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i)

@@ -160,10 +160,11 @@ struct Extern {
 
 struct Instance {
   std::shared_ptr<const Module> module;
-  std::vector<FuncInst*> funcs;
-  // The defined functions' instances (funcs points into it after the imported ones):
-  // one block per instance, so a module with thousands of functions costs one allocation.
-  std::unique_ptr<FuncInst[]> defined_funcs;
+  // Every function, the imported ones first. The defined functions' instances and this
+  // table share one block per instance, so instantiating a module costs one allocation
+  // for its functions, however many it has.
+  std::span<FuncInst* const> funcs;
+  std::unique_ptr<std::byte[]> func_block;
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<Global*> globals;

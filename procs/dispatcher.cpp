@@ -88,12 +88,6 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   rec->finish();
   if (system_.tracing())
     system_.trace("exit " + rec->pid.to_string() + (result.error ? " error " + *result.error : " ok " + Trace::value(result.value)));
-  // Made once: the record keeps it (rec outlives this call), and it is what the
-  // monitors, the links and on_exit are sent.
-  auto exit_event = std::make_unique<const Event>(Event{EventKind::Exit, rec->pid, std::move(result.value),
-                                                        std::move(result.error), std::move(result.backtrace),
-                                                        result.exit_code});
-  const Event& ev = *exit_event;
   std::vector<Pid> monitors, links;
   std::function<void(const Event&)> on_exit;
   std::vector<TimerHandle> timers;
@@ -101,7 +95,8 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   {
     std::lock_guard lk(rec->mu);
     rec->finished = true;
-    rec->exit_event = std::move(exit_event);
+    rec->exit_event.emplace(Event{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error),
+                                  std::move(result.backtrace), result.exit_code});
     monitors.swap(rec->monitors);
     links.swap(rec->links);
     on_exit.swap(rec->on_exit);
@@ -110,6 +105,9 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
     rec->inbox.clear();
     rec->events.clear();
   }
+  // Written once above, under the lock that readers take before they see `finished`;
+  // only read from here on (rec outlives this call).
+  const Event& ev = *rec->exit_event;
   for (auto& t : timers) t.cancel();
   cancel_timer.cancel();
   try {

@@ -111,9 +111,10 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end
   TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
   bool finished = false;
-  // Once finished (for a monitor set up between the end and the table removal); on
-  // the heap, as a record is written by the spawning thread and most never need it.
-  std::unique_ptr<const Event> exit_event;
+  // Set once, with `finished`: what the monitors, the links and on_exit are sent, and
+  // what a monitor set up between the end and the table removal receives. In the
+  // record, as every process ends with one: a heap event cost an allocation per process.
+  std::optional<Event> exit_event;
   // Why the host ends the process when terminate_requested is set by a limit rather
   // than by terminate() (empty: "terminated").
   std::string termination_error;

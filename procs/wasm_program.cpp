@@ -110,7 +110,7 @@ class CoreProgram : public WasmProgram {
   engine::FuncInst* method_func_ = nullptr;
   engine::FuncInst* initialize_ = nullptr;  // a reactor's `_initialize`, run before the method
   component::TypePtr wit_func_;
-  std::vector<uint64_t> args_;
+  WasmArgs args_;
   std::vector<component::Value> wit_args_;
   Stage stage_ = Stage::Start;
   CoreCall call_;

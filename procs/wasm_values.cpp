@@ -33,13 +33,12 @@ double number_arg(const Value& v, size_t i, ValType t) {
 
 }  // namespace
 
-std::vector<uint64_t> to_wasm_args(const engine::FuncType& type, std::span<const Value> args) {
+WasmArgs to_wasm_args(const engine::FuncType& type, std::span<const Value> args) {
   if (args.size() != type.params.size()) {
     throw std::invalid_argument("parameter count mismatch: expected " + std::to_string(type.params.size()) +
                                 ", got " + std::to_string(args.size()));
   }
-  std::vector<uint64_t> cells;
-  cells.reserve(args.size());
+  WasmArgs cells(args.size());
   for (size_t i = 0; i < args.size(); i++) {
     ValType t = type.params[i];
     const Value& v = args[i];
@@ -48,24 +47,24 @@ std::vector<uint64_t> to_wasm_args(const engine::FuncType& type, std::span<const
         int64_t x = integer_arg(v, i, t);
         if (x < INT32_MIN || x > int64_t{UINT32_MAX})
           throw std::invalid_argument(arg_prefix(i) + "integer " + std::to_string(x) + " out of range for i32");
-        cells.push_back(static_cast<uint32_t>(x));
+        cells[i] = static_cast<uint32_t>(x);
         break;
       }
       case ValType::I64:
-        cells.push_back(static_cast<uint64_t>(integer_arg(v, i, t)));
+        cells[i] = static_cast<uint64_t>(integer_arg(v, i, t));
         break;
       case ValType::F32: {
         float f = static_cast<float>(number_arg(v, i, t));
         uint32_t bits;
         std::memcpy(&bits, &f, sizeof bits);
-        cells.push_back(bits);
+        cells[i] = bits;
         break;
       }
       case ValType::F64: {
         double d = number_arg(v, i, t);
         uint64_t bits;
         std::memcpy(&bits, &d, sizeof bits);
-        cells.push_back(bits);
+        cells[i] = bits;
         break;
       }
       default:
