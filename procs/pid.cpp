@@ -6,17 +6,19 @@ namespace wippy::procs {
 
 std::string Pid::to_string() const {
   if (!valid()) return "{}";
-  return "{" + host + "|" + std::to_string(id) + "}";
+  std::string s = "{";
+  s.append(host.view()).append("|").append(std::to_string(id)).append("}");
+  return s;
 }
 
 std::string_view Pid::node() const {
   size_t at = host.find('@');
-  return at == std::string::npos ? std::string_view() : std::string_view(host).substr(0, at);
+  return at == std::string::npos ? std::string_view() : host.view().substr(0, at);
 }
 
 std::string_view Pid::local_host() const {
   size_t at = host.find('@');
-  return at == std::string::npos ? std::string_view(host) : std::string_view(host).substr(at + 1);
+  return at == std::string::npos ? host.view() : host.view().substr(at + 1);
 }
 
 std::optional<Pid> Pid::parse(std::string_view text) {
@@ -28,7 +30,7 @@ std::optional<Pid> Pid::parse(std::string_view text) {
   uint64_t id = 0;
   auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), id);
   if (ec != std::errc{} || end != num.data() + num.size() || id == 0) return std::nullopt;
-  return Pid{std::string(body.substr(0, bar)), id};
+  return Pid{HostName(body.substr(0, bar)), id};
 }
 
 }  // namespace wippy::procs

@@ -180,10 +180,10 @@ std::string mailbox_full(const ProcessRecord& rec, size_t bytes) {
 
 }  // namespace
 
-SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<Process> process,
+SpawnResult System::spawn_process(std::string_view host_name, std::unique_ptr<Process> process,
                                   SpawnOptions opts) {
   ProcessHost* h = host(host_name);
-  if (!h) return {{}, "unknown host: " + host_name};
+  if (!h) return {{}, "unknown host: " + std::string(host_name)};
   if ((opts.monitor || opts.link) && !opts.parent.valid())
     return {{}, "monitor/link requires a parent process"};
   std::shared_ptr<ProcessRecord> parent;
@@ -193,7 +193,7 @@ SpawnResult System::spawn_process(const std::string& host_name, std::unique_ptr<
     if (!parent) return {{}, "parent process is not alive: " + opts.parent.to_string()};
   }
   std::shared_ptr<ProcessRecord> rec = h->create(std::move(process), opts.parent);
-  if (!rec) return {{}, "host " + host_name + " is shutting down"};
+  if (!rec) return {{}, "host " + std::string(host_name) + " is shutting down"};
   if (parent && !link_records(*parent, *rec)) {
     // The parent ended after the check above: the child never runs.
     std::string error = "parent process is not alive: " + opts.parent.to_string();

@@ -145,7 +145,7 @@ class System {
   SpawnResult spawn(const std::string& host, const std::string& entry_id, std::vector<Value> args,
                     SpawnOptions opts = {});
   // Spawns a ready-made process.
-  SpawnResult spawn_process(const std::string& host, std::unique_ptr<Process> process,
+  SpawnResult spawn_process(std::string_view host, std::unique_ptr<Process> process,
                             SpawnOptions opts = {});
 
   // Queues a message in `to`'s inbox. Fails when `to` is not alive or its mailbox is

@@ -63,7 +63,7 @@ class FuncCallOp : public AsyncOp {
     };
     std::vector<Value> args;
     args.emplace_back(std::move(input_));
-    SpawnResult r = system_.spawn(caller_.host, target_, std::move(args), std::move(opts));
+    SpawnResult r = system_.spawn(caller_.host.str(), target_, std::move(args), std::move(opts));
     if (!r) return refuse(r.error, done);
     callee_ = r.pid;
   }

@@ -79,9 +79,47 @@ TEST(Pid, FormatParseHash) {
   EXPECT_FALSE(Pid{}.valid());
   for (const char* bad : {"", "{}", "{a|}", "{|1}", "{a|0}", "{a|1x}", "a|1", "{a|-1}", "{a1}"})
     EXPECT_FALSE(Pid::parse(bad)) << bad;
-  EXPECT_EQ(Pid::parse("{a|b|3}")->host, "a|b");  // the last bar separates the number
+  EXPECT_EQ(Pid::parse("{a|b|3}")->host.view(), "a|b");  // the last bar separates the number
   std::unordered_set<Pid> set{p, Pid{"h", 1}, Pid{"h", 1}};
   EXPECT_EQ(set.size(), 2u);
+}
+
+// Host names up to HostName::kInline bytes stay in the pid; longer ones go to the heap.
+// Both behave as strings: copies, moves, comparison, order and hash see the content.
+TEST(Pid, ShortAndLongHostNames) {
+  const std::string in_place(HostName::kInline, 'a'), on_heap(HostName::kInline + 1, 'b');
+  for (const std::string& name : {std::string("node@app:workers"), in_place, on_heap}) {
+    Pid p{name, 5};
+    EXPECT_EQ(p.host.view(), name);
+    EXPECT_EQ(p.to_string(), "{" + name + "|5}");
+    Pid copy = p;
+    EXPECT_EQ(copy, p);
+    EXPECT_EQ(std::hash<Pid>{}(copy), std::hash<Pid>{}(p));
+    Pid moved = std::move(copy);
+    EXPECT_EQ(moved.host.view(), name);
+    copy = moved;  // assignment into a moved-from pid
+    EXPECT_EQ(copy.host.view(), name);
+    auto parsed = Pid::parse(p.to_string());
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(*parsed, p);
+    Pid other{name + "x", 5};
+    EXPECT_NE(other, p);
+    EXPECT_LT(p, other);  // ordered by content, as std::string was
+  }
+  // A long name replaced by a short one and back, by moves and by copies.
+  Pid a{on_heap, 1};
+  a = Pid{"short", 2};
+  EXPECT_EQ(a.host.view(), "short");
+  a = Pid{on_heap, 3};
+  EXPECT_EQ(a.host.view(), on_heap);
+  const Pid short_pid{"short", 4}, long_pid{on_heap, 5};
+  a = short_pid;
+  EXPECT_EQ(a.host.view(), "short");
+  a = long_pid;
+  EXPECT_EQ(a.host.view(), on_heap);
+  EXPECT_EQ(long_pid.host.view(), on_heap);
+  EXPECT_EQ(Pid::parse("{node@h|1}")->node(), "node");
+  EXPECT_EQ(Pid::parse("{node@h|1}")->local_host(), "h");
 }
 
 TEST(Event, Names) {
