@@ -4,7 +4,7 @@
 namespace wippy::procs::detail {
 
 void BlockPool::give(void* block) noexcept {
-  if (kept_.fetch_add(1, std::memory_order_relaxed) >= kMaxKept) {
+  if (kept_.fetch_add(1, std::memory_order_relaxed) >= max_kept_) {
     kept_.fetch_sub(1, std::memory_order_relaxed);
     ::operator delete(block);
     return;

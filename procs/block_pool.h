@@ -14,19 +14,22 @@ namespace wippy::procs::detail {
 
 // Blocks of one size, given back by any thread (a CAS push) and taken by a thread
 // that allocates all at once (an exchange): there is no single-node pop, hence no ABA
-// problem. At most kMaxKept blocks are kept; more are freed.
+// problem. At most max_kept() blocks are kept (kMaxKept unless the type says
+// otherwise); more are freed.
 class BlockPool {
  public:
 #if defined(__SANITIZE_ADDRESS__)
-  static constexpr size_t kMaxKept = 0;  // every block freed: AddressSanitizer sees use after free
+  static constexpr bool kKeepNone = true;  // every block freed: AddressSanitizer sees use after free
 #else
-  static constexpr size_t kMaxKept = 16384;
+  static constexpr bool kKeepNone = false;
 #endif
+  static constexpr size_t kMaxKept = kKeepNone ? 0 : 16384;
   struct Node {
     Node* next;
   };
 
-  explicit BlockPool(size_t size) : size_(size < sizeof(Node) ? sizeof(Node) : size) {}
+  BlockPool(size_t size, size_t max_kept)
+      : size_(size < sizeof(Node) ? sizeof(Node) : size), max_kept_(kKeepNone ? 0 : max_kept) {}
   BlockPool(const BlockPool&) = delete;
   BlockPool& operator=(const BlockPool&) = delete;
 
@@ -37,9 +40,11 @@ class BlockPool {
   void taken() { kept_.fetch_sub(1, std::memory_order_relaxed); }
   void give(void* block) noexcept;
   size_t kept() const { return kept_.load(std::memory_order_relaxed); }
+  size_t max_kept() const { return max_kept_; }
 
  private:
   const size_t size_;
+  const size_t max_kept_;
   std::atomic<Node*> shared_{nullptr};
   std::atomic<size_t> kept_{0};  // blocks in shared_ and in the threads' lists
 };
@@ -47,7 +52,8 @@ class BlockPool {
 // A stateless allocator for std::allocate_shared: each type it is rebound to (the
 // control block with the object inside) has its own pool, never destroyed, so a block
 // may come back after main() returned or from a thread-local destructor. Each thread
-// keeps the blocks it took from the pool in its own list.
+// keeps the blocks it took from the pool in its own list. A type with a static
+// kPoolMaxKept keeps at most that many blocks (big blocks: a cap in bytes).
 template <class T>
 struct PoolAllocator {
   using value_type = T;
@@ -57,8 +63,15 @@ struct PoolAllocator {
 
   static BlockPool& pool() {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-    static BlockPool* p = new BlockPool(sizeof(T));
+    static BlockPool* p = new BlockPool(sizeof(T), max_kept());
     return *p;
+  }
+
+  static constexpr size_t max_kept() {
+    if constexpr (requires { T::kPoolMaxKept; })
+      return T::kPoolMaxKept;
+    else
+      return BlockPool::kMaxKept;
   }
 
   T* allocate(size_t n) {

@@ -11,40 +11,11 @@
 #include <vector>
 
 #include "procs/block_pool.h"
+#include "procs/fifo.h"
 #include "procs/host.h"
 #include "procs/process.h"
 
 namespace wippy::procs::detail {
-
-// A FIFO that allocates nothing until used (a std::deque allocates on construction,
-// which matters with tens of thousands of idle processes).
-template <class T>
-class Fifo {
- public:
-  bool empty() const { return head_ == items_.size(); }
-  size_t size() const { return items_.size() - head_; }
-  void push(T v) { items_.push_back(std::move(v)); }
-  std::optional<T> pop() {
-    if (empty()) return std::nullopt;
-    std::optional<T> v(std::move(items_[head_++]));
-    if (head_ == items_.size()) {
-      items_.clear();
-      head_ = 0;
-    } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
-    return v;
-  }
-  void clear() {
-    std::vector<T>().swap(items_);
-    head_ = 0;
-  }
-
- private:
-  std::vector<T> items_;
-  size_t head_ = 0;
-};
 
 // The inbox: messages in arrival order, with their count and approximate size in
 // bytes, which the host's mailbox limits are checked against.

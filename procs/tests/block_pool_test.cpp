@@ -40,6 +40,19 @@ TEST(BlockPool, KeepsAtMostItsLimit) {
   EXPECT_EQ(PoolAllocator<Counted>::pool().kept(), BlockPool::kMaxKept);
 }
 
+struct Big {
+  static constexpr size_t kPoolMaxKept = 3;
+  char bytes[4096];
+};
+
+TEST(BlockPool, ATypeCanKeepFewer) {
+  PoolAllocator<Big> a;
+  std::vector<Big*> blocks;
+  for (int i = 0; i < 10; i++) blocks.push_back(a.allocate(1));
+  for (Big* b : blocks) a.deallocate(b, 1);
+  EXPECT_EQ(PoolAllocator<Big>::pool().kept(), BlockPool::kKeepNone ? 0u : 3u);
+}
+
 TEST(BlockPool, BlocksFreedOnAnotherThreadComeBack) {
   PoolAllocator<CrossThread> a;
   std::vector<CrossThread*> blocks;
