@@ -94,9 +94,9 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   TimerHandle cancel_timer;
   {
     std::lock_guard lk(rec->mu);
+    std::construct_at(&rec->exit_event, Event{EventKind::Exit, rec->pid, std::move(result.value),
+                                              std::move(result.error), std::move(result.backtrace), result.exit_code});
     rec->finished = true;
-    rec->exit_event.emplace(Event{EventKind::Exit, rec->pid, std::move(result.value), std::move(result.error),
-                                  std::move(result.backtrace), result.exit_code});
     monitors.swap(rec->monitors);
     links.swap(rec->links);
     on_exit.swap(rec->on_exit);
@@ -107,7 +107,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   }
   // Written once above, under the lock that readers take before they see `finished`;
   // only read from here on (rec outlives this call).
-  const Event& ev = *rec->exit_event;
+  const Event& ev = rec->exit_event;
   for (auto& t : timers) t.cancel();
   cancel_timer.cancel();
   try {

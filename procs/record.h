@@ -81,14 +81,22 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   std::function<void(const Event&)> on_exit;  // SpawnOptions::on_exit
   std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end
   TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
-  bool finished = false;
-  // Set once, with `finished`: what the monitors, the links and on_exit are sent, and
-  // what a monitor set up between the end and the table removal receives. In the
-  // record, as every process ends with one: a heap event cost an allocation per process.
-  std::optional<Event> exit_event;
   // Why the host ends the process when terminate_requested is set by a limit rather
   // than by terminate() (empty: "terminated").
   std::string termination_error;
+  bool finished = false;
+  // Constructed once, with `finished` (which says it is there): what the monitors, the
+  // links and on_exit are sent, and what a monitor set up between the end and the table
+  // removal receives. In the record, as every process ends with one (a heap event cost
+  // an allocation per process); a union, last, so that making a record writes none of
+  // its bytes (they are often cache lines another core freed).
+  union {
+    Event exit_event;
+  };
+
+  ~ProcessRecord() {
+    if (finished) exit_event.~Event();
+  }
 
   // Makes the process runnable if it is waiting (thread-safe; see wake_mu).
   void wake();

@@ -283,7 +283,7 @@ bool System::monitor(const Pid& watcher, const Pid& target) {
         rec->monitors.push_back(watcher);
       return true;
     }
-    ev = *rec->exit_event;
+    ev = rec->exit_event;
   }
   deliver_event(watcher, std::move(ev));
   return false;
