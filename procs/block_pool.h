@@ -14,7 +14,7 @@ namespace wippy::procs::detail {
 
 // Blocks of one size, given back by any thread (a CAS push) and taken by a thread
 // that allocates all at once (an exchange): there is no single-node pop, hence no ABA
-// problem. At most max_kept() blocks are kept (kMaxKept unless the type says
+// problem. At most max_kept blocks are kept (kMaxKept unless the type says
 // otherwise); more are freed.
 class BlockPool {
  public:
@@ -40,7 +40,6 @@ class BlockPool {
   void taken() { kept_.fetch_sub(1, std::memory_order_relaxed); }
   void give(void* block) noexcept;
   size_t kept() const { return kept_.load(std::memory_order_relaxed); }
-  size_t max_kept() const { return max_kept_; }
 
  private:
   const size_t size_;
