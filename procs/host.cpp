@@ -64,21 +64,20 @@ std::vector<Pid> ProcessHost::pids() const {
   return out;
 }
 
+// The record is made before the table lock is taken (in add): the workers take that
+// lock to remove every process that ends, and would wait for the allocation.
 std::shared_ptr<ProcessRecord> ProcessHost::create(std::unique_ptr<Process> p, const Pid& parent) {
-  // The record is made before the table lock is taken: the workers take that lock
-  // to remove every process that ends, and would wait for the allocation.
   uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
-  auto rec = detail::make_record(*this, Pid{pid_host_, id}, parent, std::move(p));
-  {
-    TableShard& sh = shard(id);
-    std::lock_guard lk(sh.mu);
-    if (!shutting_down_) {
-      sh.table.insert(id, rec);
-      spawned_++;
-      return rec;
-    }
-  }
-  return nullptr;
+  return detail::make_record(*this, Pid{pid_host_, id}, parent, std::move(p));
+}
+
+bool ProcessHost::add(const std::shared_ptr<ProcessRecord>& rec) {
+  TableShard& sh = shard(rec->pid.id);
+  std::lock_guard lk(sh.mu);
+  if (shutting_down_) return false;
+  sh.table.insert(rec->pid.id, rec);
+  spawned_++;
+  return true;
 }
 
 void ProcessHost::start(std::shared_ptr<ProcessRecord> rec) { enqueue(std::move(rec)); }

@@ -58,9 +58,11 @@ class ProcessHost {
   std::vector<Pid> pids() const;  // alive now
 
   // ---- Used by System (and the dispatcher); not for process code. ----
-  // Registers a new process (state: queued) and returns its record, or null when
-  // the host is shutting down.
+  // A new process's record (state: queued), with its pid, not yet registered: no
+  // other thread can see it, so the spawner fills it in without its lock.
   std::shared_ptr<detail::ProcessRecord> create(std::unique_ptr<Process> p, const Pid& parent);
+  // Registers a created record (findable from now on); false when the host is shutting down.
+  bool add(const std::shared_ptr<detail::ProcessRecord>& rec);
   void start(std::shared_ptr<detail::ProcessRecord> rec);  // makes it runnable
   std::shared_ptr<detail::ProcessRecord> find(uint64_t id) const;
   void enqueue(std::shared_ptr<detail::ProcessRecord> rec);

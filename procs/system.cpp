@@ -193,19 +193,22 @@ SpawnResult System::spawn_process(std::string_view host_name, std::unique_ptr<Pr
     if (!parent) return {{}, "parent process is not alive: " + opts.parent.to_string()};
   }
   std::shared_ptr<ProcessRecord> rec = h->create(std::move(process), opts.parent);
-  if (!rec) return {{}, "host " + std::string(host_name) + " is shutting down"};
+  // Not registered yet, so no other thread sees it: no lock.
+  if (opts.monitor) rec->monitors.push_back(opts.parent);
+  if (opts.link && remote_parent) rec->links.push_back(opts.parent);
+  rec->trap_links.store(opts.trap_links);
+  rec->on_exit = std::move(opts.on_exit);
+  if (!h->add(rec)) return {{}, "host " + std::string(host_name) + " is shutting down"};
   if (parent && !link_records(*parent, *rec)) {
-    // The parent ended after the check above: the child never runs.
+    // The parent ended after the check above: the child never runs, and its on_exit
+    // is not called (the caller gets the error).
     std::string error = "parent process is not alive: " + opts.parent.to_string();
+    {
+      std::lock_guard lk(rec->mu);
+      rec->on_exit = nullptr;
+    }
     h->end(rec, StepResult::fail(error));
     return {{}, std::move(error)};
-  }
-  {
-    std::lock_guard lk(rec->mu);
-    if (opts.monitor) rec->monitors.push_back(opts.parent);
-    if (opts.link && remote_parent) rec->links.push_back(opts.parent);
-    rec->trap_links.store(opts.trap_links);
-    rec->on_exit = std::move(opts.on_exit);
   }
   if (trace_) trace("spawn " + rec->pid.to_string() + " by " + opts.parent.to_string());
   // Handed over, not copied: once queued, a worker may be running (and counting
