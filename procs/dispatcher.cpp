@@ -1,5 +1,6 @@
-// The dispatcher: the run queue, the workers' loop, wake-ups, and what happens when
-// a process ends (EXIT to monitors, LINK_DOWN to links, close).
+// The dispatcher: the workers' loop (procs/run_queues.h picks what runs next),
+// wake-ups, and what happens when a process ends (EXIT to monitors, LINK_DOWN to
+// links, close).
 #include <exception>
 
 #include "procs/record.h"
@@ -45,43 +46,13 @@ void ProcessRecord::wake() {
 
 void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
   if (SerialScheduler* serial = system_.serial()) return serial->enqueue(std::move(rec));
-  bool wake;
-  {
-    std::lock_guard lk(q_mu_);
-    queue_.push_back(std::move(rec));
-    wake = sleepers_ > 0 && !wake_pending_;
-    wake_pending_ |= wake;
-  }
-  if (wake) wake_.wake_one();
+  runq_.push(std::move(rec));
 }
 
-void ProcessHost::worker_main() {
-  std::unique_lock lk(q_mu_);
-  for (;;) {
-    if (stop_) return;
-    if (queue_.empty()) {
-      // The word is read under the lock, so an enqueue after this check changes it
-      // and the wait returns at once.
-      uint32_t seen = wake_.value();
-      sleepers_++;
-      lk.unlock();
-      wake_.wait(seen);
-      lk.lock();
-      sleepers_--;
-      wake_pending_ = false;  // this worker, or another, took the wake-up
-      continue;
-    }
-    std::shared_ptr<ProcessRecord> rec = std::move(queue_.front());
-    queue_.pop_front();
-    // More work than this worker: pass the wake-up on (off the spawning thread).
-    bool wake = !queue_.empty() && sleepers_ > 0 && !wake_pending_;
-    wake_pending_ |= wake;
-    lk.unlock();
-    if (wake) wake_.wake_one();
-    run_one(rec);
-    rec.reset();  // the last reference of an ended process: freed outside the lock
-    lk.lock();
-  }
+void ProcessHost::worker_main(unsigned self) {
+  runq_.bind(self);
+  // An ended process's last reference goes with `rec`, before the next pick.
+  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self)) run_one(rec);
 }
 
 void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {

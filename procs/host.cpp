@@ -8,13 +8,24 @@ namespace wippy::procs {
 
 using detail::ProcessRecord;
 
+namespace {
+
+HostOptions with_defaults(HostOptions o) {
+  if (o.workers == 0) o.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (o.slice_budget <= 0) o.slice_budget = 10000;
+  return o;
+}
+
+}  // namespace
+
 ProcessHost::ProcessHost(System& system, HostOptions options)
-    : system_(system), opts_(std::move(options)), pid_host_(system_.pid_host(opts_.name)) {
-  if (opts_.workers == 0) opts_.workers = std::max(1u, std::thread::hardware_concurrency());
-  if (opts_.slice_budget <= 0) opts_.slice_budget = 10000;
+    : system_(system),
+      opts_(with_defaults(std::move(options))),
+      pid_host_(system_.pid_host(opts_.name)),
+      runq_(opts_.workers) {
   if (system_.serial()) return;  // deterministic mode: its one thread runs every host
   workers_.reserve(opts_.workers);
-  for (unsigned i = 0; i < opts_.workers; i++) workers_.emplace_back([this] { worker_main(); });
+  for (unsigned i = 0; i < opts_.workers; i++) workers_.emplace_back([this, i] { worker_main(i); });
 }
 
 ProcessHost::~ProcessHost() {
@@ -123,16 +134,11 @@ bool ProcessHost::wait_empty(Clock::time_point deadline) {
 }
 
 void ProcessHost::stop_workers() {
-  {
-    std::lock_guard lk(q_mu_);
-    stop_ = true;
-  }
-  wake_.wake_all();
+  runq_.stop();
   for (auto& t : workers_)
     if (t.joinable()) t.join();
   workers_.clear();
-  std::lock_guard lk(q_mu_);
-  queue_.clear();
+  runq_.clear();
 }
 
 }  // namespace wippy::procs

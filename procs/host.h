@@ -1,4 +1,5 @@
-// A process host (`process.host`): worker threads serving a round-robin run queue.
+// A process host (`process.host`): worker threads, each serving its own round-robin
+// run queue and stealing from the others when idle (procs/run_queues.h).
 // Processes are created and addressed through System; a host only runs them.
 #pragma once
 
@@ -7,7 +8,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,7 +16,7 @@
 
 #include "procs/id_table.h"
 #include "procs/process.h"
-#include "procs/wake_word.h"
+#include "procs/run_queues.h"
 
 namespace wippy::procs {
 
@@ -78,7 +78,7 @@ class ProcessHost {
 
  private:
   static constexpr size_t kLine = 64;  // a cache line
-  void worker_main();
+  void worker_main(unsigned self);
   void remove(uint64_t id);  // from the table, once the process ended
 
   System& system_;
@@ -105,16 +105,8 @@ class ProcessHost {
   std::atomic<unsigned> empty_waiters_{0};
   alignas(kLine) std::atomic<uint64_t> next_id_{1};
 
-  // The run queue. Idle workers sleep on wake_; one wake-up at a time is in flight
-  // (wake_pending_): the worker it wakes clears it and wakes the next sleeper itself
-  // if work is left, so a burst of spawns costs the spawning thread one futex call,
-  // not one per sleeping worker.
-  alignas(kLine) std::mutex q_mu_;  // queue_, stop_, sleepers_, wake_pending_
-  std::deque<std::shared_ptr<detail::ProcessRecord>> queue_;
-  bool stop_ = false;
-  unsigned sleepers_ = 0;
-  bool wake_pending_ = false;
-  detail::WakeWord wake_;
+  // Where runnable processes wait: a queue per worker and one for other threads.
+  detail::RunQueues<std::shared_ptr<detail::ProcessRecord>> runq_;
   std::vector<std::thread> workers_;
 
   alignas(kLine) std::atomic<uint64_t> spawned_{0};  // written by spawning threads

@@ -1,7 +1,9 @@
 // WakeWord (procs/wake_word.h): a futex on Linux, std::atomic wait elsewhere.
 #include "procs/wake_word.h"
 
+#include <algorithm>
 #include <climits>
+#include <thread>
 
 #ifdef __linux__
 #include <linux/futex.h>
@@ -16,13 +18,20 @@ namespace {
 
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free);
 
-long futex(std::atomic<uint32_t>& word, int op, uint32_t val) {
-  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, val, nullptr, nullptr, 0);
+long futex(std::atomic<uint32_t>& word, int op, uint32_t val, const timespec* timeout = nullptr) {
+  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, val, timeout, nullptr, 0);
 }
 
 }  // namespace
 
 void WakeWord::wait(uint32_t seen) { futex(word_, FUTEX_WAIT_PRIVATE, seen); }
+
+void WakeWord::wait_for(uint32_t seen, std::chrono::nanoseconds timeout) {
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
+  ts.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
+  futex(word_, FUTEX_WAIT_PRIVATE, seen, &ts);  // FUTEX_WAIT takes a relative timeout
+}
 
 void WakeWord::wake_one() {
   word_.fetch_add(1, std::memory_order_release);
@@ -35,6 +44,12 @@ void WakeWord::wake_all() {
 }
 #else
 void WakeWord::wait(uint32_t seen) { word_.wait(seen, std::memory_order_acquire); }
+
+// std::atomic has no timed wait: a short nap, which callers take as a spurious return.
+void WakeWord::wait_for(uint32_t seen, std::chrono::nanoseconds timeout) {
+  if (word_.load(std::memory_order_acquire) == seen)
+    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(timeout, std::chrono::milliseconds(1)));
+}
 
 void WakeWord::wake_one() {
   word_.fetch_add(1, std::memory_order_release);

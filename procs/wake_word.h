@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 namespace wippy::procs::detail {
@@ -15,6 +16,8 @@ class WakeWord {
   uint32_t value() const { return word_.load(std::memory_order_acquire); }
   // Sleeps until the word differs from `seen`; may return spuriously.
   void wait(uint32_t seen);
+  // As wait, but for at most `timeout`.
+  void wait_for(uint32_t seen, std::chrono::nanoseconds timeout);
   void wake_one();
   void wake_all();
 

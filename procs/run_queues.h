@@ -1,0 +1,265 @@
+// Internal to procs/: where runnable processes wait for a host's workers.
+//
+// Each worker has a queue of its own. What a worker's process spawns or wakes, and a
+// process that used its slice, go to the back of that worker's queue: the process
+// runs on the core whose cache holds it (the spawner's writes, the blocks recycled
+// there), and the queue's lock is one no other thread takes unless it steals. Other
+// threads (the event loop, the I/O pool, an embedder's thread) push to a shared
+// injection queue.
+//
+// A worker alternates: after a process from its own queue it takes one from the
+// injection queue if there is one, so a process woken by a timer or I/O waits at most
+// one slice once a worker is free, and the two queues cannot starve each other. A
+// worker with nothing to do takes from the injection queue, then steals half of the
+// longest other queue, then sleeps. Every kBalanceTicks picks, a worker whose
+// queue is two or more shorter than another's takes one from it, so processes that
+// never wait do not stay piled on one worker.
+//
+// Sleeping: a worker registers in sleepers_ and checks every queue once more; a push
+// to the injection queue checks sleepers_ after it (both sequentially consistent), so
+// one of the two sees the other. One wake-up is in flight at a time (wake_pending_,
+// cleared by a worker that registers or wakes): the worker it wakes passes it on when
+// it finds more work than it takes. A push to a worker's own queue need not wake
+// anyone (that worker runs it); it wakes a sleeper only once a backlog forms, so that
+// it can steal: two processes of one worker that answer each other's messages stay
+// on that worker's core. A process queued behind a step that does not end (a Lua
+// process stuck in a C function until someone terminates it) would wait forever, so
+// an idle worker wakes every kStealCheck to steal what is queued.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "procs/wake_word.h"
+
+namespace wippy::procs::detail {
+
+template <class Item>
+class RunQueues {
+ public:
+  static constexpr uint32_t kBalanceTicks = 61;
+  // How long an idle worker sleeps before it looks for work to steal unasked (see
+  // above: a process queued behind a step that never ends).
+  static constexpr std::chrono::milliseconds kStealCheck{10};
+
+  explicit RunQueues(unsigned workers) : n_(workers), locals_(std::make_unique<Local[]>(workers)) {}
+  RunQueues(const RunQueues&) = delete;
+  RunQueues& operator=(const RunQueues&) = delete;
+
+  // Called first on worker thread `self`: its pushes go to its own queue from now on.
+  void bind(unsigned self) {
+    t_owner = this;
+    t_self = self;
+  }
+
+  // From any thread.
+  void push(Item item) {
+    if (t_owner == this) {
+      Local& me = locals_[t_self];
+      size_t queued;
+      {
+        std::lock_guard lk(me.mu);
+        me.q.push_back(std::move(item));
+        queued = me.q.size();
+        me.size.store(queued, std::memory_order_relaxed);
+      }
+      // A sleeper is woken only to steal a backlog: the first item queued runs here
+      // after the current step (a message answered by a process of this worker stays
+      // on this core), and a sleeper missed here costs parallelism, never progress.
+      if (queued > 1 && sleepers_.load(std::memory_order_relaxed) > 0) wake_one_sleeper();
+      return;
+    }
+    {
+      std::lock_guard lk(inject_mu_);
+      inject_.push_back(std::move(item));
+      inject_size_.store(inject_.size(), std::memory_order_relaxed);
+    }
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_relaxed) > 0) wake_one_sleeper();
+  }
+
+  // Worker `self`'s next item; sleeps while there is none; empty once stopped.
+  Item next(unsigned self) {
+    Local& me = locals_[self];
+    for (;;) {
+      if (stop_.load(std::memory_order_acquire)) return Item{};
+      me.ticks++;
+      if (me.ticks % kBalanceTicks == 0) balance(self);
+      if (!me.last_injected) {
+        if (Item item = take_injected()) {
+          me.last_injected = true;
+          return item;
+        }
+      }
+      me.last_injected = false;
+      if (Item item = pop(me)) return item;
+      if (Item item = take_injected()) {
+        me.last_injected = true;
+        pass_on_wake_up(me);
+        return item;
+      }
+      if (Item item = steal_half(self)) {
+        pass_on_wake_up(me);
+        return item;
+      }
+      sleep();
+    }
+  }
+
+  // Every next() returns empty from now on; sleeping workers wake.
+  void stop() {
+    stop_.store(true, std::memory_order_release);
+    wake_.wake_all();
+  }
+
+  // Drops every queued item (after the workers stopped).
+  void clear() {
+    for (unsigned i = 0; i < n_; i++) {
+      std::lock_guard lk(locals_[i].mu);
+      locals_[i].q.clear();
+      locals_[i].size.store(0, std::memory_order_relaxed);
+    }
+    std::lock_guard lk(inject_mu_);
+    inject_.clear();
+    inject_size_.store(0, std::memory_order_relaxed);
+  }
+
+ private:
+  static constexpr size_t kLine = 64;
+  struct alignas(kLine) Local {
+    std::mutex mu;  // q; taken by its worker, and by another only to steal
+    std::deque<Item> q;
+    std::atomic<size_t> size{0};  // q.size(), written under mu: read without it to choose
+    // Its worker's own.
+    uint32_t ticks = 0;
+    bool last_injected = false;
+  };
+
+  Item pop(Local& me) {
+    if (me.size.load(std::memory_order_relaxed) == 0) return Item{};
+    std::lock_guard lk(me.mu);
+    if (me.q.empty()) return Item{};
+    Item item = std::move(me.q.front());
+    me.q.pop_front();
+    me.size.store(me.q.size(), std::memory_order_relaxed);
+    return item;
+  }
+
+  // The oldest item of the injection queue (one at a time: what other threads queue
+  // runs in the order they queued it).
+  Item take_injected() {
+    if (inject_size_.load(std::memory_order_relaxed) == 0) return Item{};
+    std::lock_guard lk(inject_mu_);
+    if (inject_.empty()) return Item{};
+    Item item = std::move(inject_.front());
+    inject_.pop_front();
+    inject_size_.store(inject_.size(), std::memory_order_relaxed);
+    return item;
+  }
+
+  // Half (rounded up) of the longest other queue, oldest first: the first returned,
+  // the rest queued here.
+  Item steal_half(unsigned self) {
+    unsigned victim = longest_other(self);
+    if (victim == n_ || !steal(self, victim, 0)) return Item{};
+    return pop(locals_[self]);
+  }
+
+  // One item from a queue at least two longer than this worker's.
+  void balance(unsigned self) {
+    unsigned victim = longest_other(self);
+    if (victim == n_) return;
+    size_t mine = locals_[self].size.load(std::memory_order_relaxed);
+    if (locals_[victim].size.load(std::memory_order_relaxed) >= mine + 2) steal(self, victim, 1);
+  }
+
+  unsigned longest_other(unsigned self) const {
+    unsigned best = n_;
+    size_t best_size = 0;
+    for (unsigned i = 0; i < n_; i++) {
+      if (i == self) continue;
+      size_t s = locals_[i].size.load(std::memory_order_relaxed);
+      if (s > best_size) best = i, best_size = s;
+    }
+    return best;
+  }
+
+  // Moves `count` items (0: half, rounded up) from the front of victim's queue to the
+  // back of self's (one lock at a time); false if there were none.
+  bool steal(unsigned self, unsigned victim, size_t count) {
+    std::vector<Item> taken;
+    {
+      Local& v = locals_[victim];
+      std::lock_guard lk(v.mu);
+      size_t n = count ? std::min(count, v.q.size()) : (v.q.size() + 1) / 2;
+      taken.reserve(n);
+      for (size_t i = 0; i < n; i++) {
+        taken.push_back(std::move(v.q.front()));
+        v.q.pop_front();
+      }
+      v.size.store(v.q.size(), std::memory_order_relaxed);
+    }
+    if (taken.empty()) return false;
+    Local& me = locals_[self];
+    std::lock_guard lk(me.mu);
+    for (Item& item : taken) me.q.push_back(std::move(item));
+    me.size.store(me.q.size(), std::memory_order_relaxed);
+    return true;
+  }
+
+  bool any_queued() const {
+    if (inject_size_.load(std::memory_order_relaxed) > 0) return true;
+    for (unsigned i = 0; i < n_; i++)
+      if (locals_[i].size.load(std::memory_order_relaxed) > 0) return true;
+    return false;
+  }
+
+  void sleep() {
+    uint32_t seen = wake_.value();
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    // Cleared after registering: a wake-up marked pending from now on comes after this
+    // worker's `seen`, so it ends this wait.
+    wake_pending_.store(false, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!stop_.load(std::memory_order_acquire) && !any_queued()) wake_.wait_for(seen, kStealCheck);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
+    // Awake: later pushes may wake another sleeper (this one passes the wake-up on if
+    // it finds more than it takes). Clearing is always safe; a stale `true` with every
+    // worker asleep would not be.
+    wake_pending_.store(false, std::memory_order_relaxed);
+  }
+
+  void wake_one_sleeper() {
+    if (!wake_pending_.exchange(true, std::memory_order_acq_rel)) wake_.wake_one();
+  }
+
+  // This worker took work and more is queued where a sleeper could take it.
+  void pass_on_wake_up(const Local& me) {
+    if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+    if (me.size.load(std::memory_order_relaxed) > 0 || inject_size_.load(std::memory_order_relaxed) > 0)
+      wake_one_sleeper();
+  }
+
+  static inline thread_local const RunQueues* t_owner = nullptr;
+  static inline thread_local unsigned t_self = 0;
+
+  const unsigned n_;
+  std::unique_ptr<Local[]> locals_;
+  alignas(kLine) std::mutex inject_mu_;  // inject_
+  std::deque<Item> inject_;
+  std::atomic<size_t> inject_size_{0};
+  alignas(kLine) std::atomic<unsigned> sleepers_{0};
+  std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> stop_{false};
+  WakeWord wake_;
+};
+
+}  // namespace wippy::procs::detail
