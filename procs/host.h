@@ -106,7 +106,7 @@ class ProcessHost {
   alignas(kLine) std::atomic<uint64_t> next_id_{1};
 
   // Where runnable processes wait: a queue per worker and one for other threads.
-  detail::RunQueues<std::shared_ptr<detail::ProcessRecord>> runq_;
+  alignas(kLine) detail::RunQueues<std::shared_ptr<detail::ProcessRecord>> runq_;
   std::vector<std::thread> workers_;
 
   alignas(kLine) std::atomic<uint64_t> spawned_{0};  // written by spawning threads
