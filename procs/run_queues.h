@@ -15,9 +15,9 @@
 // queue is two or more shorter than another's takes one from it, so processes that
 // never wait do not stay piled on one worker.
 //
-// Sleeping: a worker registers in sleepers_ and checks every queue once more; a push
-// to the injection queue checks sleepers_ after it (both sequentially consistent), so
-// one of the two sees the other. One wake-up is in flight at a time (wake_pending_,
+// Sleeping: a worker registers in sleepers_, then checks every queue once more (the
+// injection queue under its lock); a push to the injection queue reads sleepers_
+// under that lock, so one of the two sees the other, with no fence on the push. One wake-up is in flight at a time (wake_pending_,
 // cleared by a worker that registers or wakes): the worker it wakes passes it on when
 // it finds more work than it takes. A push to a worker's own queue need not wake
 // anyone (that worker runs it); it wakes a sleeper only once a backlog forms, so that
@@ -77,13 +77,14 @@ class RunQueues {
       if (queued > 1 && sleepers_.load(std::memory_order_relaxed) > 0) wake_one_sleeper();
       return;
     }
+    unsigned sleepers;
     {
       std::lock_guard lk(inject_mu_);
       inject_.push_back(std::move(item));
       inject_size_.store(inject_.size(), std::memory_order_relaxed);
+      sleepers = sleepers_.load(std::memory_order_relaxed);
     }
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_relaxed) > 0) wake_one_sleeper();
+    if (sleepers > 0) wake_one_sleeper();
   }
 
   // Worker `self`'s next item; sleeps while there is none; empty once stopped.
@@ -215,11 +216,12 @@ class RunQueues {
     return true;
   }
 
-  bool any_queued() const {
-    if (inject_size_.load(std::memory_order_relaxed) > 0) return true;
+  // The injection queue is read under its lock: see the top of the file.
+  bool any_queued() {
     for (unsigned i = 0; i < n_; i++)
       if (locals_[i].size.load(std::memory_order_relaxed) > 0) return true;
-    return false;
+    std::lock_guard lk(inject_mu_);
+    return !inject_.empty();
   }
 
   void sleep() {
@@ -228,7 +230,6 @@ class RunQueues {
     // Cleared after registering: a wake-up marked pending from now on comes after this
     // worker's `seen`, so it ends this wait.
     wake_pending_.store(false, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (!stop_.load(std::memory_order_acquire) && !any_queued()) wake_.wait_for(seen, kStealCheck);
     sleepers_.fetch_sub(1, std::memory_order_relaxed);
     // Awake: later pushes may wake another sleeper (this one passes the wake-up on if
