@@ -259,15 +259,15 @@ ProcessHostEntry parse_process_host(const YAML::Node& node, const Fields& f) {
   h.seed = f.uint(*host, "seed", "host.seed", 0, UINT64_MAX);
   if (h.seed && !h.deterministic) f.error("host.seed needs host.deterministic: true");
   if (auto w = f.uint(*host, "workers", "host.workers", 1, 1024)) h.workers = static_cast<unsigned>(*w);
-  // A run queue capacity cannot be applied: the one run queue holds each runnable
-  // process once (the number of processes bounds it), and a full queue could only
+  // A run queue capacity cannot be applied: a runnable process waits in exactly one
+  // run queue (the number of processes bounds them), and a full queue could only
   // drop a runnable process or block whoever wakes it (the event loop). Refused, not
   // ignored, so that nobody counts on it.
   for (const char* key : {"queue_size", "local_queue_size"}) {
     if (host->IsMap() && (*host)[key]) {
       f.error(std::string("host.") + key +
-              " is not supported: the run queue holds each runnable process once, so the number of processes "
-              "bounds it; remove the field");
+              " is not supported: a runnable process waits in exactly one run queue, so the number of processes "
+              "bounds them; remove the field");
     }
   }
   h.max_mailbox_messages = f.uint(*host, "max_mailbox_messages", "host.max_mailbox_messages", 0, 1u << 30);

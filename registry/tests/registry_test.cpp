@@ -681,8 +681,8 @@ TEST(Registry, ProcessHostFields) {
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:b: host.stop_timeout must be a duration"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:c: host.worker: unknown field"));
   // Queue capacities cannot be applied (see parse_process_host): refused with why.
-  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:d: host.queue_size is not supported: the run queue holds each "
-                             "runnable process once"));
+  EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:d: host.queue_size is not supported: a runnable process waits "
+                             "in exactly one run queue"));
   EXPECT_TRUE(contains(errs, "src/h.yaml: entry h:d: host.local_queue_size is not supported"));
 }
 
