@@ -97,6 +97,7 @@ class RunQueues {
       if (!me.last_injected) {
         if (Item item = take_injected()) {
           me.last_injected = true;
+          pass_on_wake_up(me);
           return item;
         }
       }
@@ -239,6 +240,8 @@ class RunQueues {
   }
 
   void wake_one_sleeper() {
+    // Read first: while a wake-up is in flight, pushes leave the line shared.
+    if (wake_pending_.load(std::memory_order_relaxed)) return;
     if (!wake_pending_.exchange(true, std::memory_order_acq_rel)) wake_.wake_one();
   }
 
@@ -254,13 +257,15 @@ class RunQueues {
 
   const unsigned n_;
   std::unique_ptr<Local[]> locals_;
+  // One line for what a push from another thread touches besides the queue itself:
+  // the lock, the size and sleepers_ (read under the lock).
   alignas(kLine) std::mutex inject_mu_;  // inject_
-  std::deque<Item> inject_;
   std::atomic<size_t> inject_size_{0};
-  alignas(kLine) std::atomic<unsigned> sleepers_{0};
+  std::atomic<unsigned> sleepers_{0};
   std::atomic<bool> wake_pending_{false};
   std::atomic<bool> stop_{false};
   WakeWord wake_;
+  std::deque<Item> inject_;
 };
 
 }  // namespace wippy::procs::detail
