@@ -1,4 +1,4 @@
-// WakeWord (procs/wake_word.h): a futex on Linux, std::atomic wait elsewhere.
+// WakeWord (procs/wake_word.h): a futex on Linux, a short nap elsewhere.
 #include "procs/wake_word.h"
 
 #include <algorithm>
@@ -24,8 +24,6 @@ long futex(std::atomic<uint32_t>& word, int op, uint32_t val, const timespec* ti
 
 }  // namespace
 
-void WakeWord::wait(uint32_t seen) { futex(word_, FUTEX_WAIT_PRIVATE, seen); }
-
 void WakeWord::wait_for(uint32_t seen, std::chrono::nanoseconds timeout) {
   timespec ts{};
   ts.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
@@ -43,8 +41,6 @@ void WakeWord::wake_all() {
   futex(word_, FUTEX_WAKE_PRIVATE, INT_MAX);
 }
 #else
-void WakeWord::wait(uint32_t seen) { word_.wait(seen, std::memory_order_acquire); }
-
 // std::atomic has no timed wait: a short nap, which callers take as a spurious return.
 void WakeWord::wait_for(uint32_t seen, std::chrono::nanoseconds timeout) {
   if (word_.load(std::memory_order_acquire) == seen)

@@ -12,11 +12,10 @@ namespace wippy::procs::detail {
 
 class WakeWord {
  public:
-  // Read before deciding to sleep; wait(seen) returns at once if a wake-up came since.
+  // Read before deciding to sleep; wait_for(seen) returns at once if a wake-up came since.
   uint32_t value() const { return word_.load(std::memory_order_acquire); }
-  // Sleeps until the word differs from `seen`; may return spuriously.
-  void wait(uint32_t seen);
-  // As wait, but for at most `timeout`.
+  // Sleeps until the word differs from `seen`, for at most `timeout`; may return
+  // spuriously.
   void wait_for(uint32_t seen, std::chrono::nanoseconds timeout);
   void wake_one();
   void wake_all();
