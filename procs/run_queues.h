@@ -63,27 +63,15 @@ class RunQueues {
   // From any thread.
   void push(Item item) {
     if (t_owner == this) {
-      Local& me = locals_[t_self];
-      size_t queued;
-      {
-        std::lock_guard lk(me.mu);
-        me.q.push_back(std::move(item));
-        queued = me.q.size();
-        me.size.store(queued, std::memory_order_relaxed);
-      }
+      size_t queued = locals_[t_self].put(std::move(item));
       // A sleeper is woken only to steal a backlog: the first item queued runs here
       // after the current step (a message answered by a process of this worker stays
       // on this core), and a sleeper missed here costs parallelism, never progress.
       if (queued > 1 && sleepers_.load(std::memory_order_relaxed) > 0) wake_one_sleeper();
       return;
     }
-    unsigned sleepers;
-    {
-      std::lock_guard lk(inject_mu_);
-      inject_.push_back(std::move(item));
-      inject_size_.store(inject_.size(), std::memory_order_relaxed);
-      sleepers = sleepers_.load(std::memory_order_relaxed);
-    }
+    unsigned sleepers = 0;
+    inject_.put(std::move(item), [&] { sleepers = sleepers_.load(std::memory_order_relaxed); });
     if (sleepers > 0) wake_one_sleeper();
   }
 
@@ -102,7 +90,7 @@ class RunQueues {
         }
       }
       me.last_injected = false;
-      if (Item item = pop(me)) return item;
+      if (Item item = me.take()) return item;
       if (Item item = take_injected()) {
         me.last_injected = true;
         pass_on_wake_up(me);
@@ -124,55 +112,79 @@ class RunQueues {
 
   // Drops every queued item (after the workers stopped).
   void clear() {
-    for (unsigned i = 0; i < n_; i++) {
-      std::lock_guard lk(locals_[i].mu);
-      locals_[i].q.clear();
-      locals_[i].size.store(0, std::memory_order_relaxed);
-    }
-    std::lock_guard lk(inject_mu_);
+    for (unsigned i = 0; i < n_; i++) locals_[i].clear();
     inject_.clear();
-    inject_size_.store(0, std::memory_order_relaxed);
   }
 
  private:
   static constexpr size_t kLine = 64;
-  struct alignas(kLine) Local {
-    std::mutex mu;  // q; taken by its worker, and by another only to steal
+  // A FIFO under a lock, with its size readable without the lock (to choose where
+  // to look).
+  struct Queue {
+    std::mutex mu;
+    std::atomic<size_t> size{0};  // q.size(), written under mu
     std::deque<Item> q;
-    std::atomic<size_t> size{0};  // q.size(), written under mu: read without it to choose
+
+    // Appends; runs under_lock() before unlocking; returns the new size.
+    template <class F = void (*)()>
+    size_t put(Item item, F under_lock = [] {}) {
+      std::lock_guard lk(mu);
+      q.push_back(std::move(item));
+      size.store(q.size(), std::memory_order_relaxed);
+      under_lock();
+      return q.size();
+    }
+    // `count` items (0: half, rounded up) from the front, oldest first.
+    std::vector<Item> take_front(size_t count) {
+      std::lock_guard lk(mu);
+      size_t n = count ? std::min(count, q.size()) : (q.size() + 1) / 2;
+      std::vector<Item> taken;
+      taken.reserve(n);
+      for (size_t i = 0; i < n; i++) {
+        taken.push_back(std::move(q.front()));
+        q.pop_front();
+      }
+      size.store(q.size(), std::memory_order_relaxed);
+      return taken;
+    }
+    void put_all(std::vector<Item>& items) {
+      std::lock_guard lk(mu);
+      for (Item& item : items) q.push_back(std::move(item));
+      size.store(q.size(), std::memory_order_relaxed);
+    }
+    // The oldest item, or empty.
+    Item take() {
+      if (size.load(std::memory_order_relaxed) == 0) return Item{};
+      std::lock_guard lk(mu);
+      if (q.empty()) return Item{};
+      Item item = std::move(q.front());
+      q.pop_front();
+      size.store(q.size(), std::memory_order_relaxed);
+      return item;
+    }
+    void clear() {
+      std::lock_guard lk(mu);
+      q.clear();
+      size.store(0, std::memory_order_relaxed);
+    }
+  };
+  // A worker's queue: taken by its worker, and by another only to steal.
+  struct alignas(kLine) Local : Queue {
     // Its worker's own.
     uint32_t ticks = 0;
     bool last_injected = false;
   };
 
-  Item pop(Local& me) {
-    if (me.size.load(std::memory_order_relaxed) == 0) return Item{};
-    std::lock_guard lk(me.mu);
-    if (me.q.empty()) return Item{};
-    Item item = std::move(me.q.front());
-    me.q.pop_front();
-    me.size.store(me.q.size(), std::memory_order_relaxed);
-    return item;
-  }
-
-  // The oldest item of the injection queue (one at a time: what other threads queue
-  // runs in the order they queued it).
-  Item take_injected() {
-    if (inject_size_.load(std::memory_order_relaxed) == 0) return Item{};
-    std::lock_guard lk(inject_mu_);
-    if (inject_.empty()) return Item{};
-    Item item = std::move(inject_.front());
-    inject_.pop_front();
-    inject_size_.store(inject_.size(), std::memory_order_relaxed);
-    return item;
-  }
+  // One at a time from the injection queue: what other threads queue runs in the
+  // order they queued it.
+  Item take_injected() { return inject_.take(); }
 
   // Half (rounded up) of the longest other queue, oldest first: the first returned,
   // the rest queued here.
   Item steal_half(unsigned self) {
     unsigned victim = longest_other(self);
     if (victim == n_ || !steal(self, victim, 0)) return Item{};
-    return pop(locals_[self]);
+    return locals_[self].take();
   }
 
   // One item from a queue at least two longer than this worker's.
@@ -197,23 +209,9 @@ class RunQueues {
   // Moves `count` items (0: half, rounded up) from the front of victim's queue to the
   // back of self's (one lock at a time); false if there were none.
   bool steal(unsigned self, unsigned victim, size_t count) {
-    std::vector<Item> taken;
-    {
-      Local& v = locals_[victim];
-      std::lock_guard lk(v.mu);
-      size_t n = count ? std::min(count, v.q.size()) : (v.q.size() + 1) / 2;
-      taken.reserve(n);
-      for (size_t i = 0; i < n; i++) {
-        taken.push_back(std::move(v.q.front()));
-        v.q.pop_front();
-      }
-      v.size.store(v.q.size(), std::memory_order_relaxed);
-    }
+    std::vector<Item> taken = locals_[victim].take_front(count);
     if (taken.empty()) return false;
-    Local& me = locals_[self];
-    std::lock_guard lk(me.mu);
-    for (Item& item : taken) me.q.push_back(std::move(item));
-    me.size.store(me.q.size(), std::memory_order_relaxed);
+    locals_[self].put_all(taken);
     return true;
   }
 
@@ -221,8 +219,8 @@ class RunQueues {
   bool any_queued() {
     for (unsigned i = 0; i < n_; i++)
       if (locals_[i].size.load(std::memory_order_relaxed) > 0) return true;
-    std::lock_guard lk(inject_mu_);
-    return !inject_.empty();
+    std::lock_guard lk(inject_.mu);
+    return !inject_.q.empty();
   }
 
   void sleep() {
@@ -248,7 +246,7 @@ class RunQueues {
   // This worker took work and more is queued where a sleeper could take it.
   void pass_on_wake_up(const Local& me) {
     if (sleepers_.load(std::memory_order_relaxed) == 0) return;
-    if (me.size.load(std::memory_order_relaxed) > 0 || inject_size_.load(std::memory_order_relaxed) > 0)
+    if (me.size.load(std::memory_order_relaxed) > 0 || inject_.size.load(std::memory_order_relaxed) > 0)
       wake_one_sleeper();
   }
 
@@ -257,15 +255,11 @@ class RunQueues {
 
   const unsigned n_;
   std::unique_ptr<Local[]> locals_;
-  // One line for what a push from another thread touches besides the queue itself:
-  // the lock, the size and sleepers_ (read under the lock).
-  alignas(kLine) std::mutex inject_mu_;  // inject_
-  std::atomic<size_t> inject_size_{0};
-  std::atomic<unsigned> sleepers_{0};
+  alignas(kLine) Queue inject_;
+  alignas(kLine) std::atomic<unsigned> sleepers_{0};
   std::atomic<bool> wake_pending_{false};
   std::atomic<bool> stop_{false};
   WakeWord wake_;
-  std::deque<Item> inject_;
 };
 
 }  // namespace wippy::procs::detail
