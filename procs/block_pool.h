@@ -2,8 +2,11 @@
 // another frees (process records: the spawning thread makes one, the worker that
 // runs the process's end drops the last reference). With malloc, that free is a free
 // of another thread's chunk (its arena's lock, then a slow path for the next malloc
-// on the spawning thread); here freed blocks go on a lock-free list that the next
-// allocation on any thread takes whole, in one exchange.
+// on the spawning thread); here a thread keeps the blocks it frees in a short list
+// of its own, which its next allocations reuse first (their lines are still in its
+// cache), and gives them to a lock-free shared list in batches, which the next
+// allocation on any thread that has none takes whole, in one exchange. The shared
+// list's line thus moves between cores once per batch, not once per block.
 #pragma once
 
 #include <atomic>
@@ -12,10 +15,11 @@
 
 namespace wippy::procs::detail {
 
-// Blocks of one size, given back by any thread (a CAS push) and taken by a thread
-// that allocates all at once (an exchange): there is no single-node pop, hence no ABA
-// problem. At most max_kept blocks are kept (kMaxKept unless the type says
-// otherwise); more are freed.
+// Blocks of one size, given back by any thread (a CAS push of one block or of a
+// chain) and taken by a thread that allocates all at once (an exchange): there is no
+// single-node pop, hence no ABA problem. At most max_kept blocks are kept (kMaxKept
+// unless the type says otherwise), besides the fewer than kBatch that each thread
+// holds before it gives them back; more are freed.
 class BlockPool {
  public:
 #if defined(__SANITIZE_ADDRESS__)
@@ -24,6 +28,7 @@ class BlockPool {
   static constexpr bool kKeepNone = false;
 #endif
   static constexpr size_t kMaxKept = kKeepNone ? 0 : 16384;
+  static constexpr size_t kBatch = 32;  // blocks a thread frees before it gives them back
   struct Node {
     Node* next;
   };
@@ -38,7 +43,13 @@ class BlockPool {
   // them back, and counts them out of kept() one by one with taken().
   Node* take_all() { return shared_.exchange(nullptr, std::memory_order_acquire); }
   void taken() { kept_.fetch_sub(1, std::memory_order_relaxed); }
-  void give(void* block) noexcept;
+  void give(void* block) noexcept { give_chain(static_cast<Node*>(block), static_cast<Node*>(block), 1); }
+  // Gives back the `count` blocks linked from `head` to `tail` (tail->next is ignored).
+  void give_chain(Node* head, Node* tail, size_t count) noexcept;
+  // How many blocks a thread holds before it gives them back: a pool that keeps only a
+  // few gives them back sooner.
+  size_t batch() const { return max_kept_ < kBatch ? (max_kept_ == 0 ? 1 : max_kept_) : kBatch; }
+  // Blocks in the shared list and in the lists threads took from it.
   size_t kept() const { return kept_.load(std::memory_order_relaxed); }
 
  private:
@@ -75,10 +86,14 @@ struct PoolAllocator {
 
   T* allocate(size_t n) {
     if (n != 1) return static_cast<T*>(::operator new(n * sizeof(T)));
+    if (BlockPool::Node* f = t_freed) {  // freed here last: its lines are in this core's cache
+      t_freed = f->next;
+      t_freed_count--;
+      return reinterpret_cast<T*>(f);
+    }
     BlockPool& bp = pool();
     if (!t_head && !t_list_gone) {
-      static thread_local ListReturner returner;  // constructed on this thread's first refill
-      (void)returner;
+      returner();
       t_head = bp.take_all();
     }
     if (!t_head) return static_cast<T*>(::operator new(bp.block_size()));
@@ -89,7 +104,16 @@ struct PoolAllocator {
   }
   void deallocate(T* p, size_t n) noexcept {
     if (n != 1) return ::operator delete(p);
-    pool().give(p);
+    BlockPool& bp = pool();
+    if (BlockPool::kKeepNone || t_list_gone) return bp.give(p);
+    auto* node = reinterpret_cast<BlockPool::Node*>(p);
+    if (!t_freed) {
+      returner();
+      t_freed_tail = node;
+    }
+    node->next = t_freed;
+    t_freed = node;
+    if (++t_freed_count == bp.batch()) give_freed();
   }
   template <class U>
   bool operator==(const PoolAllocator<U>&) const noexcept {
@@ -97,13 +121,23 @@ struct PoolAllocator {
   }
 
  private:
-  // Plain pointers and flags need no destruction, so they stay usable until the
-  // thread ends; the returner gives the thread's list back when the thread exits.
-  static inline thread_local BlockPool::Node* t_head = nullptr;
+  // Plain pointers, counts and flags need no destruction, so they stay usable until
+  // the thread ends; the returner gives the thread's lists back when the thread exits.
+  static inline thread_local BlockPool::Node* t_head = nullptr;  // taken from the pool
+  static inline thread_local BlockPool::Node* t_freed = nullptr;  // freed here, not yet given back
+  static inline thread_local BlockPool::Node* t_freed_tail = nullptr;
+  static inline thread_local size_t t_freed_count = 0;
   static inline thread_local bool t_list_gone = false;
+
+  static void give_freed() noexcept {
+    pool().give_chain(t_freed, t_freed_tail, t_freed_count);
+    t_freed = t_freed_tail = nullptr;
+    t_freed_count = 0;
+  }
   struct ListReturner {
     ~ListReturner() {
       t_list_gone = true;
+      if (t_freed) give_freed();
       while (BlockPool::Node* n = t_head) {
         t_head = n->next;
         pool().taken();
@@ -111,6 +145,10 @@ struct PoolAllocator {
       }
     }
   };
+  static void returner() {
+    static thread_local ListReturner r;  // constructed on this thread's first use of the lists
+    (void)r;
+  }
 };
 
 // Class-specific operator new / delete for T: recycled blocks (a class derived from

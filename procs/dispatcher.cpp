@@ -52,7 +52,7 @@ void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
 void ProcessHost::worker_main(unsigned self) {
   runq_.bind(self);
   // An ended process's last reference goes with `rec`, before the next pick.
-  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self)) run_one(rec);
+  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self)) run_one(rec, self);
 }
 
 void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
@@ -109,7 +109,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   }
 }
 
-void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
+void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec, unsigned worker) {
   rec->state.store(RunState::Running);
   StepResult r;
   if (rec->terminate_requested.load()) {
@@ -122,7 +122,8 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec) {
     } catch (...) {
       r = StepResult::fail("process step threw an unknown exception");
     }
-    steps_++;
+    std::atomic<uint64_t>& steps = steps_[std::min<size_t>(worker, steps_.size() - 1)].n;
+    steps.store(steps.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if (system_.tracing()) system_.trace("step " + rec->pid.to_string() + step_kind(r));
     if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())
       r = StepResult::fail(rec->termination_reason());

@@ -22,7 +22,8 @@ ProcessHost::ProcessHost(System& system, HostOptions options)
     : system_(system),
       opts_(with_defaults(std::move(options))),
       pid_host_(system_.pid_host(opts_.name)),
-      runq_(opts_.workers) {
+      runq_(opts_.workers),
+      steps_(opts_.workers + 1) {
   if (system_.serial()) return;  // deterministic mode: its one thread runs every host
   workers_.reserve(opts_.workers);
   for (unsigned i = 0; i < opts_.workers; i++) workers_.emplace_back([this, i] { worker_main(i); });
@@ -59,10 +60,13 @@ size_t ProcessHost::process_count() const {
 
 HostStats ProcessHost::stats() const {
   HostStats s;
-  s.processes = process_count();
-  s.spawned = spawned_.load();
-  s.steps = steps_.load();
-  s.finished = finished_.load();
+  for (const TableShard& sh : shards_) {
+    std::lock_guard lk(sh.mu);
+    s.processes += sh.table.size();
+    s.spawned += sh.spawned;
+    s.finished += sh.finished;
+  }
+  for (const StepCount& c : steps_) s.steps += c.n.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -87,7 +91,7 @@ bool ProcessHost::add(const std::shared_ptr<ProcessRecord>& rec) {
   std::lock_guard lk(sh.mu);
   if (shutting_down_) return false;
   sh.table.insert(rec->pid.id, rec);
-  spawned_++;
+  sh.spawned++;
   return true;
 }
 
@@ -105,13 +109,11 @@ void ProcessHost::remove(uint64_t id) {
     TableShard& sh = shard(id);
     std::lock_guard lk(sh.mu);
     sh.table.erase(id);
+    sh.finished++;
   }
-  // A process is counted in spawned_ (under its shard's lock) before it can end, so
-  // finished_ reaching spawned_ means none is left, until the next spawn. A waiter
-  // registers before it checks (all sequentially consistent): one that this read
-  // misses sees the increment in its own check.
-  finished_.fetch_add(1);
-  if (empty_waiters_.load() == 0 || finished_.load() != spawned_.load()) return;
+  // A waiter registers before it counts the table (both sequentially consistent): if
+  // this read misses it, its count sees the erase above.
+  if (empty_waiters_.load() == 0 || process_count() != 0) return;
   std::lock_guard lk(empty_mu_);  // wait_empty checks under it: no wake-up is lost
   empty_cv_.notify_all();
 }
@@ -127,7 +129,7 @@ bool ProcessHost::wait_empty(Clock::time_point deadline) {
   bool empty;
   {
     std::unique_lock lk(empty_mu_);
-    empty = empty_cv_.wait_until(lk, deadline, [&] { return finished_.load() == spawned_.load(); });
+    empty = empty_cv_.wait_until(lk, deadline, [&] { return process_count() == 0; });
   }
   empty_waiters_.fetch_sub(1);
   return empty;

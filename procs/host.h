@@ -74,7 +74,9 @@ class ProcessHost {
   // thread for a process that never started): unregisters and closes it, sends EXIT
   // to its monitors and LINK_DOWN to its links, runs its on_exit callbacks.
   void end(const std::shared_ptr<detail::ProcessRecord>& rec, StepResult result);
-  void run_one(const std::shared_ptr<detail::ProcessRecord>& rec);  // one step (a worker, or SerialScheduler)
+  // One step, on worker `worker` or (kNotAWorker) on SerialScheduler's thread.
+  static constexpr unsigned kNotAWorker = ~0u;
+  void run_one(const std::shared_ptr<detail::ProcessRecord>& rec, unsigned worker = kNotAWorker);
 
  private:
   static constexpr size_t kLine = 64;  // a cache line
@@ -87,19 +89,22 @@ class ProcessHost {
   // The process table, in shards by id, each with its own lock: the spawning threads
   // insert new ids while the workers erase ended ones, and with one lock they would
   // queue on each other (a futex wait and wake-up per collision). Shards sit on cache
-  // lines of their own. shutting_down_ is written with every shard locked, so any one
-  // shard's lock is enough to read it.
+  // lines of their own, with the counts of their spawns and ends: a spawn and an end
+  // write the shard's line anyway, and host-wide counters would be one more line that
+  // moves between cores with every process. shutting_down_ is written with every shard
+  // locked, so any one shard's lock is enough to read it.
   struct alignas(kLine) TableShard {
     mutable std::mutex mu;
     detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table;
+    uint64_t spawned = 0, finished = 0;
   };
   static constexpr size_t kShards = 16;
   TableShard& shard(uint64_t id) { return shards_[id % kShards]; }
   const TableShard& shard(uint64_t id) const { return shards_[id % kShards]; }
   std::array<TableShard, kShards> shards_;
   bool shutting_down_ = false;
-  // wait_empty sleeps on empty_cv_ until finished_ catches up with spawned_. A worker
-  // reads spawned_ (a line the spawning threads keep writing) only while someone waits.
+  // wait_empty sleeps on empty_cv_ until the table is empty. An ending process counts
+  // the table (every shard's lock) only while someone waits.
   std::mutex empty_mu_;
   std::condition_variable empty_cv_;
   std::atomic<unsigned> empty_waiters_{0};
@@ -109,8 +114,12 @@ class ProcessHost {
   alignas(kLine) detail::RunQueues<std::shared_ptr<detail::ProcessRecord>> runq_;
   std::vector<std::thread> workers_;
 
-  alignas(kLine) std::atomic<uint64_t> spawned_{0};  // written by spawning threads
-  alignas(kLine) std::atomic<uint64_t> steps_{0}, finished_{0};  // by the workers
+  // Steps, counted by each worker on its own line (one written by every step would
+  // move between cores with each); the last slot is SerialScheduler's thread.
+  struct alignas(kLine) StepCount {
+    std::atomic<uint64_t> n{0};  // written by one thread only
+  };
+  std::vector<StepCount> steps_;
 };
 
 }  // namespace wippy::procs
