@@ -119,7 +119,7 @@ void ProcessHost::remove(uint64_t id) {
 }
 
 void ProcessHost::begin_shutdown() {
-  std::array<std::unique_lock<std::mutex>, kShards> locks;
+  std::array<std::unique_lock<detail::SpinLock>, kShards> locks;
   for (size_t i = 0; i < kShards; i++) locks[i] = std::unique_lock(shards_[i].mu);
   shutting_down_ = true;
 }

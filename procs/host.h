@@ -17,6 +17,7 @@
 #include "procs/id_table.h"
 #include "procs/process.h"
 #include "procs/run_queues.h"
+#include "procs/spin_lock.h"
 
 namespace wippy::procs {
 
@@ -94,7 +95,7 @@ class ProcessHost {
   // moves between cores with every process. shutting_down_ is written with every shard
   // locked, so any one shard's lock is enough to read it.
   struct alignas(kLine) TableShard {
-    mutable std::mutex mu;
+    mutable detail::SpinLock mu;
     detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table;
     uint64_t spawned = 0, finished = 0;
   };

@@ -14,6 +14,7 @@
 #include "procs/fifo.h"
 #include "procs/host.h"
 #include "procs/process.h"
+#include "procs/spin_lock.h"
 
 namespace wippy::procs::detail {
 
@@ -67,13 +68,13 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   // Held by wake() while it may enqueue on `host`, and by whoever marks the record
   // Finished: once that is done, no wake-up (say, an I/O pool job that outlived its
   // process) touches the host again, so the host may be destroyed.
-  std::mutex wake_mu;
+  SpinLock wake_mu;
   std::atomic<bool> terminate_requested{false};
   std::atomic<bool> cancelled{false};
   // LINK_DOWN is queued as an event; without it a LINK_DOWN ends the process.
   std::atomic<bool> trap_links{false};
 
-  mutable std::mutex mu;  // everything below
+  mutable SpinLock mu;  // everything below
   Mailbox inbox;
   Fifo<Event> events;
   std::vector<Pid> monitors;  // who receives EXIT

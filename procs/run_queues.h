@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "procs/spin_lock.h"
 #include "procs/wake_word.h"
 
 namespace wippy::procs::detail {
@@ -121,7 +122,7 @@ class RunQueues {
   // A FIFO under a lock, with its size readable without the lock (to choose where
   // to look).
   struct Queue {
-    std::mutex mu;
+    SpinLock mu;
     std::atomic<size_t> size{0};  // q.size(), written under mu
     std::deque<Item> q;
 
