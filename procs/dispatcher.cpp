@@ -59,7 +59,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   rec->finish();
   if (system_.tracing())
     system_.trace("exit " + rec->pid.to_string() + (result.error ? " error " + *result.error : " ok " + Trace::value(result.value)));
-  std::vector<Pid> monitors, links;
+  detail::PidList monitors, links;
   std::function<void(const Event&)> on_exit;
   std::vector<TimerHandle> timers;
   TimerHandle cancel_timer;

@@ -49,6 +49,11 @@ class Mailbox {
   size_t bytes_ = 0;
 };
 
+// Monitors or links: most processes have none or one (the parent that spawned it
+// monitored), which is then a recycled block rather than a heap allocation made on
+// the spawning thread and freed on the worker that ends the process.
+using PidList = std::vector<Pid, PoolAllocator<Pid>>;
+
 // Scheduling state. Exactly one of: waiting for a wake-up (Idle), in the run queue
 // (Queued), being stepped (Running), being stepped with a wake-up that arrived
 // meanwhile (RunningWoken: it is queued again after the step), or ended (Finished).
@@ -77,8 +82,8 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
   mutable SpinLock mu;  // everything below
   Mailbox inbox;
   Fifo<Event> events;
-  std::vector<Pid> monitors;  // who receives EXIT
-  std::vector<Pid> links;
+  PidList monitors;  // who receives EXIT
+  PidList links;
   std::function<void(const Event&)> on_exit;  // SpawnOptions::on_exit
   std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end
   TimerHandle cancel_timer;         // CANCEL -> terminate after the stop timeout
