@@ -40,9 +40,9 @@ class BlockPool {
 
   size_t block_size() const { return size_; }
   // Every block given back so far (null if none); the caller owns them until it gives
-  // them back, and counts them out of kept() one by one with taken().
+  // them back, and counts them out of kept() with taken() as it uses them.
   Node* take_all() { return shared_.exchange(nullptr, std::memory_order_acquire); }
-  void taken() { kept_.fetch_sub(1, std::memory_order_relaxed); }
+  void taken(size_t count = 1) { kept_.fetch_sub(count, std::memory_order_relaxed); }
   void give(void* block) noexcept { give_chain(static_cast<Node*>(block), static_cast<Node*>(block), 1); }
   // Gives back the `count` blocks linked from `head` to `tail` (tail->next is ignored).
   void give_chain(Node* head, Node* tail, size_t count) noexcept;
@@ -99,7 +99,9 @@ struct PoolAllocator {
     if (!t_head) return static_cast<T*>(::operator new(bp.block_size()));
     BlockPool::Node* n1 = t_head;
     t_head = n1->next;
-    bp.taken();
+    // Counted out of kept() a batch at a time: a locked instruction per block would wait
+    // for the stores still pending into the block before (often lines of another core).
+    if (++t_taken_count == bp.batch() || !t_head) count_taken();
     return reinterpret_cast<T*>(n1);
   }
   void deallocate(T* p, size_t n) noexcept {
@@ -127,8 +129,13 @@ struct PoolAllocator {
   static inline thread_local BlockPool::Node* t_freed = nullptr;  // freed here, not yet given back
   static inline thread_local BlockPool::Node* t_freed_tail = nullptr;
   static inline thread_local size_t t_freed_count = 0;
+  static inline thread_local size_t t_taken_count = 0;  // taken from t_head, not yet counted
   static inline thread_local bool t_list_gone = false;
 
+  static void count_taken() noexcept {
+    pool().taken(t_taken_count);
+    t_taken_count = 0;
+  }
   static void give_freed() noexcept {
     pool().give_chain(t_freed, t_freed_tail, t_freed_count);
     t_freed = t_freed_tail = nullptr;
@@ -137,6 +144,7 @@ struct PoolAllocator {
   struct ListReturner {
     ~ListReturner() {
       t_list_gone = true;
+      if (t_taken_count) count_taken();
       if (t_freed) give_freed();
       while (BlockPool::Node* n = t_head) {
         t_head = n->next;

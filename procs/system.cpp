@@ -196,7 +196,9 @@ SpawnResult System::spawn_process(std::string_view host_name, std::unique_ptr<Pr
   // Not registered yet, so no other thread sees it: no lock.
   if (opts.monitor) rec->monitors.push_back(opts.parent);
   if (opts.link && remote_parent) rec->links.push_back(opts.parent);
-  rec->trap_links.store(opts.trap_links);
+  // Relaxed: the table's lock publishes the record (a sequentially consistent store is a
+  // locked instruction, which waits for the stores into the new record to finish).
+  if (opts.trap_links) rec->trap_links.store(true, std::memory_order_relaxed);
   rec->on_exit = std::move(opts.on_exit);
   if (!h->add(rec)) return {{}, "host " + std::string(host_name) + " is shutting down"};
   if (parent && !link_records(*parent, *rec)) {
