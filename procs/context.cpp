@@ -9,7 +9,7 @@ namespace wippy::procs {
 using detail::ProcessRecord;
 
 void Waker::wake() const {
-  if (auto r = rec_.lock()) r->wake();
+  if (auto r = rec_.lock()) detail::wake(r);
 }
 
 const Pid& ProcessContext::pid() const { return rec_.pid; }
@@ -53,13 +53,16 @@ TimerHandle ProcessContext::wake_at(Clock::time_point when) {
   if (max && rec_.timers.size() >= max)
     throw std::runtime_error("too many pending timers: " + std::to_string(rec_.timers.size()) + " (max_timers " +
                              std::to_string(max) + ")");
-  TimerHandle h = loop().at(when, [w = rec_.weak_from_this()] {
-    if (auto r = w.lock()) r->wake();
+  TimerHandle h = loop().at(when, [w = self()] {
+    if (auto r = w.lock()) detail::wake(r);
   });
   rec_.timers.push_back(h);
   return h;
 }
 
-Waker ProcessContext::waker() const { return Waker(rec_.weak_from_this()); }
+Waker ProcessContext::waker() const { return Waker(self()); }
+
+// The record is in its host's table from before the first step until after the last.
+std::weak_ptr<ProcessRecord> ProcessContext::self() const { return rec_.host.find(rec_.pid.id); }
 
 }  // namespace wippy::procs

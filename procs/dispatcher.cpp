@@ -24,19 +24,19 @@ const char* step_kind(const StepResult& r) {
 
 }  // namespace
 
-void ProcessRecord::wake() {
-  std::lock_guard lk(wake_mu);
-  RunState s = state.load();
+void detail::wake(const std::shared_ptr<ProcessRecord>& rec) {
+  std::lock_guard lk(rec->wake_mu);
+  RunState s = rec->state.load();
   for (;;) {
     switch (s) {
       case RunState::Idle:
-        if (state.compare_exchange_weak(s, RunState::Queued)) {
-          host.enqueue(shared_from_this());
+        if (rec->state.compare_exchange_weak(s, RunState::Queued)) {
+          rec->host.enqueue(rec);
           return;
         }
         break;
       case RunState::Running:
-        if (state.compare_exchange_weak(s, RunState::RunningWoken)) return;
+        if (rec->state.compare_exchange_weak(s, RunState::RunningWoken)) return;
         break;
       default:  // Queued, RunningWoken, Finished: nothing to do
         return;

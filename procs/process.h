@@ -120,6 +120,7 @@ class ProcessContext {
  private:
   friend struct detail::ProcessRecord;
   explicit ProcessContext(detail::ProcessRecord& r) : rec_(r) {}
+  std::weak_ptr<detail::ProcessRecord> self() const;  // for wakers and timers
   detail::ProcessRecord& rec_;
 };
 

@@ -59,7 +59,10 @@ using PidList = std::vector<Pid, PoolAllocator<Pid>>;
 // meanwhile (RunningWoken: it is queued again after the step), or ended (Finished).
 enum class RunState : uint8_t { Idle, Queued, Running, RunningWoken, Finished };
 
-struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
+// Not enable_shared_from_this: its weak reference is a locked increment on every
+// spawn and makes the last release two locked decrements instead of none; the few
+// that need a weak reference (wakers, timers) get one from the table (ProcessContext).
+struct ProcessRecord {
   ProcessRecord(ProcessHost& h, Pid p, Pid par, std::unique_ptr<Process> proc_)
       : host(h), pid(std::move(p)), parent(std::move(par)), proc(std::move(proc_)), ctx(*this) {}
 
@@ -104,8 +107,6 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
     if (finished) exit_event.~Event();
   }
 
-  // Makes the process runnable if it is waiting (thread-safe; see wake_mu).
-  void wake();
   // Marks the record Finished; no wake-up enqueues it (or touches the host) after this.
   void finish() {
     std::lock_guard lk(wake_mu);
@@ -117,6 +118,9 @@ struct ProcessRecord : std::enable_shared_from_this<ProcessRecord> {
     return termination_error.empty() ? std::string(kErrTerminated) : termination_error;
   }
 };
+
+// Makes the process runnable if it is waiting (thread-safe; see wake_mu).
+void wake(const std::shared_ptr<ProcessRecord>& rec);
 
 // A new record, in memory recycled from ended processes (procs/block_pool.h).
 inline std::shared_ptr<ProcessRecord> make_record(ProcessHost& h, Pid pid, Pid parent, std::unique_ptr<Process> proc) {

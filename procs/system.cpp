@@ -247,7 +247,7 @@ bool System::deliver_event(const Pid& to, Event ev) {
       rec->events.push(std::move(ev));
     }
   }
-  rec->wake();
+  detail::wake(rec);
   return true;
 }
 
@@ -268,7 +268,7 @@ SendResult System::try_send(const Pid& from, const Pid& to, std::string topic, V
     if (std::string full = mailbox_full(*rec, bytes); !full.empty()) return {std::move(full)};
     rec->inbox.push(Message{from, std::move(topic), std::move(payload)}, bytes);
   }
-  rec->wake();
+  detail::wake(rec);
   return {};
 }
 
@@ -374,7 +374,7 @@ bool System::cancel(const Pid& from, const Pid& target, Value reason, std::optio
     if (timeout != Clock::duration::max())
       rec->cancel_timer = loop_.after(timeout, [this, target] { terminate(target); });
   }
-  rec->wake();
+  detail::wake(rec);
   return true;
 }
 
@@ -386,7 +386,7 @@ bool System::terminate(const Pid& target) {
     if (rec->finished) return false;
   }
   rec->terminate_requested.store(true);
-  rec->wake();
+  detail::wake(rec);
   return true;
 }
 
