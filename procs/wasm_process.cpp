@@ -36,9 +36,21 @@ void check_time_after_host_calls(engine::Linker& linker, const EventLoop& loop, 
 
 WasmProcess::WasmProcess(WasmProcessConfig config) : cfg_(std::move(config)) {
   if (!cfg_.module && !cfg_.component) throw std::invalid_argument("WasmProcess: no module");
+  if (!cfg_.args.empty() && cfg_.args.size() <= kInlineArgs) {
+    for (Value& v : cfg_.args) std::construct_at(&inline_args_[inline_count_++], std::move(v));
+    std::vector<Value>().swap(cfg_.args);
+  }
 }
 
-WasmProcess::~WasmProcess() { close(); }
+WasmProcess::~WasmProcess() {
+  close();
+  std::destroy_n(inline_args_, inline_count_);
+}
+
+std::span<const Value> WasmProcess::args() const {
+  if (inline_count_) return {inline_args_, inline_count_};
+  return cfg_.args;
+}
 
 void* WasmProcess::operator new(size_t size) { return detail::pooled_new<WasmProcess>(size); }
 void WasmProcess::operator delete(void* p, size_t size) noexcept { detail::pooled_delete<WasmProcess>(p, size); }
@@ -72,8 +84,8 @@ StepResult WasmProcess::instantiate(ProcessContext& ctx) {
     }
     // The module moves on: its reference count is shared by every process of it.
     program_ = cfg_.component
-                   ? component_program(*imports, std::move(cfg_.component), cfg_.method, cfg_.args, limits)
-                   : core_program(*imports, std::move(cfg_.module), cfg_.method, cfg_.args, limits, cfg_.wit_func);
+                   ? component_program(*imports, std::move(cfg_.component), cfg_.method, args(), limits)
+                   : core_program(*imports, std::move(cfg_.module), cfg_.method, args(), limits, cfg_.wit_func);
   } catch (const std::exception& e) {
     return StepResult::fail(e.what());
   }

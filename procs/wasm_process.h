@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,7 +77,18 @@ class WasmProcess : public Process {
   StepResult suspend(std::unique_ptr<engine::HostPending> pending, ProcessContext& ctx);
   StepResult next_call();
 
+  std::span<const Value> args() const;
+
   WasmProcessConfig cfg_;
+  // Up to kInlineArgs call arguments are moved out of cfg_.args into the process, so
+  // that the vector's heap block is freed on the spawning thread that made it: freed
+  // on a worker, it went into another thread's malloc arena (under its lock), and the
+  // spawning thread's next malloc fetched it back from the other core.
+  static constexpr size_t kInlineArgs = 4;
+  uint8_t inline_count_ = 0;
+  union {
+    Value inline_args_[kInlineArgs];
+  };
   std::unique_ptr<WasmImports> imports_;  // null when cfg_.imports is empty
   std::unique_ptr<WasmProgram> program_;
   WasmCall* call_ = nullptr;  // the call being driven (program_ owns it)
