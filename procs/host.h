@@ -99,9 +99,14 @@ class ProcessHost {
     detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table;
     uint64_t spawned = 0, finished = 0;
   };
-  static constexpr size_t kShards = 16;
-  TableShard& shard(uint64_t id) { return shards_[id % kShards]; }
-  const TableShard& shard(uint64_t id) const { return shards_[id % kShards]; }
+  // Runs of kShardRun consecutive ids share a shard: a spawning thread then keeps one
+  // shard's line for that many spawns, while the workers end processes spawned a
+  // queue's length earlier, in other shards (with id % kShards, the two threads took
+  // turns on each shard's line, a transfer between cores for nearly every spawn).
+  static constexpr size_t kShards = 16, kShardRun = 64;
+  static size_t shard_index(uint64_t id) { return (id / kShardRun) % kShards; }
+  TableShard& shard(uint64_t id) { return shards_[shard_index(id)]; }
+  const TableShard& shard(uint64_t id) const { return shards_[shard_index(id)]; }
   std::array<TableShard, kShards> shards_;
   bool shutting_down_ = false;
   // wait_empty sleeps on empty_cv_ until the table is empty. An ending process counts
