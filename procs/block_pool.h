@@ -9,6 +9,7 @@
 // list's line thus moves between cores once per batch, not once per block.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <new>
@@ -48,7 +49,7 @@ class BlockPool {
   void give_chain(Node* head, Node* tail, size_t count) noexcept;
   // How many blocks a thread holds before it gives them back: a pool that keeps only a
   // few gives them back sooner.
-  size_t batch() const { return max_kept_ < kBatch ? (max_kept_ == 0 ? 1 : max_kept_) : kBatch; }
+  size_t batch() const { return std::clamp<size_t>(max_kept_, 1, kBatch); }
   // Blocks in the shared list and in the lists threads took from it.
   size_t kept() const { return kept_.load(std::memory_order_relaxed); }
 

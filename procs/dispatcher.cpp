@@ -122,7 +122,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec, unsigned wo
     } catch (...) {
       r = StepResult::fail("process step threw an unknown exception");
     }
-    std::atomic<uint64_t>& steps = steps_[std::min<size_t>(worker, steps_.size() - 1)].n;
+    std::atomic<uint64_t>& steps = (worker == kNotAWorker ? steps_.back() : steps_[worker]).n;
     steps.store(steps.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if (system_.tracing()) system_.trace("step " + rec->pid.to_string() + step_kind(r));
     if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())

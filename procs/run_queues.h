@@ -17,14 +17,15 @@
 //
 // Sleeping: a worker registers in sleepers_, then checks every queue once more (the
 // injection queue under its lock); a push to the injection queue reads sleepers_
-// under that lock, so one of the two sees the other, with no fence on the push. One wake-up is in flight at a time (wake_pending_,
-// cleared by a worker that registers or wakes): the worker it wakes passes it on when
-// it finds more work than it takes. A push to a worker's own queue need not wake
-// anyone (that worker runs it); it wakes a sleeper only once a backlog forms, so that
-// it can steal: two processes of one worker that answer each other's messages stay
-// on that worker's core. A process queued behind a step that does not end (a Lua
-// process stuck in a C function until someone terminates it) would wait forever, so
-// an idle worker wakes every kStealCheck to steal what is queued.
+// under that lock, so one of the two sees the other, with no fence on the push. One
+// wake-up is in flight at a time (wake_pending_, cleared by a worker that registers
+// or wakes): the worker it wakes passes it on when it finds more work than it takes.
+// A push to a worker's own queue need not wake anyone (that worker runs it); it
+// wakes a sleeper only once a backlog forms, so that it can steal: two processes of
+// one worker that answer each other's messages stay on that worker's core. A process
+// queued behind a step that does not end (a Lua process stuck in a C function until
+// someone terminates it) would wait forever, so an idle worker wakes every
+// kStealCheck to steal what is queued.
 #pragma once
 
 #include <algorithm>
