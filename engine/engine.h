@@ -119,6 +119,10 @@ class Instance {
   Instance(const Linker& linker, ModulePtr module, std::shared_ptr<Store> store);
 
   const Module& module() const { return *inst_->module; }
+  // Moves the instance's module reference out, for an owner that releases references
+  // a batch at a time (procs/module_release.h). The caller keeps it until the instance
+  // and its store are destroyed; module() may not be called after this.
+  ModulePtr take_module_reference() { return std::move(inst_->module); }
   Store& store() const { return *store_; }
   std::shared_ptr<Store> shared_store() const { return store_; }
 

@@ -136,7 +136,10 @@ struct Function {
   uint32_t wasm_offset_of(size_t slot) const;
 };
 
-struct Module {
+// Aligned to a cache line so that a shared_ptr's count made with it (make_shared)
+// sits on a line of its own: threads that instantiate the module read its first
+// fields while the spawning thread updates the count.
+struct alignas(64) Module {
   // Whether the code carries Fuel instructions. Unmetered code ignores budgets and
   // fuel limits and runs to completion; it exists to measure what metering costs.
   bool fuel_metering = true;

@@ -3,6 +3,7 @@
 // links, close).
 #include <exception>
 
+#include "procs/module_release.h"
 #include "procs/record.h"
 #include "procs/system.h"
 
@@ -51,8 +52,9 @@ void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
 
 void ProcessHost::worker_main(unsigned self) {
   runq_.bind(self);
+  detail::ModuleReleaseScope module_release;
   // An ended process's last reference goes with `rec`, before the next pick.
-  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self)) run_one(rec, self);
+  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self, detail::release_kept_modules)) run_one(rec, self);
 }
 
 void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {

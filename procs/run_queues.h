@@ -77,8 +77,10 @@ class RunQueues {
     if (sleepers > 0) wake_one_sleeper();
   }
 
-  // Worker `self`'s next item; sleeps while there is none; empty once stopped.
-  Item next(unsigned self) {
+  // Worker `self`'s next item; sleeps while there is none (calling before_sleep()
+  // first); empty once stopped.
+  template <class F = void (*)()>
+  Item next(unsigned self, F&& before_sleep = [] {}) {
     Local& me = locals_[self];
     for (;;) {
       if (stop_.load(std::memory_order_acquire)) return Item{};
@@ -102,6 +104,7 @@ class RunQueues {
         pass_on_wake_up(me);
         return item;
       }
+      before_sleep();
       sleep();
     }
   }

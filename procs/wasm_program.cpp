@@ -11,6 +11,7 @@
 #include "procs/block_pool.h"
 #include "procs/component_values.h"
 #include "procs/execution_pool.h"
+#include "procs/module_release.h"
 #include "procs/wasm_process.h"
 #include "procs/wasm_values.h"
 #include "procs/wit_call.h"
@@ -68,6 +69,8 @@ class CoreProgram : public WasmProgram {
       initialize_ = instance_.get_export("_initialize")->func;
   }
 
+  ~CoreProgram() override { module_.ref = instance_.take_module_reference(); }
+
   // Made on one worker and often dropped on another: recycled memory (block_pool.h).
   static void* operator new(size_t size) { return detail::pooled_new<CoreProgram>(size); }
   static void operator delete(void* p, size_t size) noexcept { detail::pooled_delete<CoreProgram>(p, size); }
@@ -104,7 +107,14 @@ class CoreProgram : public WasmProgram {
 
  private:
   enum class Stage { Start, Initialize, Method, Done };
-  engine::Store store_;  // declared first: the instance lives in it
+  // The instance's module reference once the program is being destroyed, released
+  // after the store (procs/module_release.h).
+  struct ModuleReference {
+    engine::ModulePtr ref;
+    ~ModuleReference() { detail::release_module(std::move(ref)); }
+  };
+  ModuleReference module_;
+  engine::Store store_;  // the instance lives in it
   engine::Instance instance_;
   std::string method_;
   engine::FuncInst* method_func_ = nullptr;

@@ -278,6 +278,33 @@ TEST(WasmProcess, TrapDoesNotAffectOthers) {
 
 // Scale: a driver process spawns 10,000 monitored WASM processes and receives
 // every EXIT; the test thread also sees every one through on_exit.
+// A worker releases the module references of ended processes a batch at a time
+// (procs/module_release.h), and the rest once it is idle: a module nobody else holds
+// is freed soon after its last process ended, while the host lives on.
+TEST(WasmProcess, ModuleFreedOnceItsProcessesEnded) {
+  System sys;
+  sys.add_host(host_opts(2));
+  std::weak_ptr<const interp::Module> weak;
+  Counter exits;
+  {
+    engine::ModulePtr module = load_guest("basic");
+    weak = module;
+    for (int k = 0; k < 10; k++) {
+      WasmProcessConfig cfg;
+      cfg.module = module;
+      cfg.method = "compute";
+      cfg.args = {k, 3};
+      SpawnOptions o;
+      o.on_exit = [&](const Event&) { exits.add(); };
+      ASSERT_TRUE(sys.spawn_process("wasm", std::make_unique<WasmProcess>(std::move(cfg)), std::move(o)));
+    }
+  }
+  ASSERT_TRUE(exits.wait_for(10));
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!weak.expired() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(weak.expired());
+}
+
 TEST(WasmProcess, Scale10000FromADriverProcess) {
   const int kN = 10000;
   System sys;
