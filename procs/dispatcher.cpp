@@ -53,11 +53,16 @@ void ProcessHost::enqueue(std::shared_ptr<ProcessRecord> rec) {
 void ProcessHost::worker_main(unsigned self) {
   runq_.bind(self);
   detail::ModuleReleaseScope module_release;
-  // An ended process's last reference goes with `rec`, before the next pick.
-  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self, detail::release_kept_modules)) run_one(rec, self);
+  // What the worker keeps of ended processes goes before it sleeps.
+  auto before_sleep = [this, self] {
+    remove_pending(self);
+    detail::release_kept_modules();
+  };
+  while (std::shared_ptr<ProcessRecord> rec = runq_.next(self, before_sleep)) run_one(rec, self);
+  remove_pending(self);
 }
 
-void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result) {
+void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult result, unsigned worker) {
   rec->finish();
   if (system_.tracing())
     system_.trace("exit " + rec->pid.to_string() + (result.error ? " error " + *result.error : " ok " + Trace::value(result.value)));
@@ -88,7 +93,7 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   } catch (...) {
   }
   rec->proc.reset();
-  remove(rec->pid.id);
+  remove(rec->pid.id, worker);
   system_.names().release(rec->pid);
 
   for (const Pid& m : monitors) system_.deliver_event(m, ev);
@@ -124,7 +129,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec, unsigned wo
     } catch (...) {
       r = StepResult::fail("process step threw an unknown exception");
     }
-    std::atomic<uint64_t>& steps = (worker == kNotAWorker ? steps_.back() : steps_[worker]).n;
+    std::atomic<uint64_t>& steps = slot(worker).steps;
     steps.store(steps.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if (system_.tracing()) system_.trace("step " + rec->pid.to_string() + step_kind(r));
     if (r.kind != StepResult::Kind::Done && rec->terminate_requested.load())
@@ -145,7 +150,7 @@ void ProcessHost::run_one(const std::shared_ptr<ProcessRecord>& rec, unsigned wo
       break;
     }
     case StepResult::Kind::Done:
-      end(rec, std::move(r));
+      end(rec, std::move(r), worker);
       break;
   }
 }

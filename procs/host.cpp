@@ -23,7 +23,7 @@ ProcessHost::ProcessHost(System& system, HostOptions options)
       opts_(with_defaults(std::move(options))),
       pid_host_(system_.pid_host(opts_.name)),
       runq_(opts_.workers),
-      steps_(opts_.workers + 1) {
+      slots_(opts_.workers + 1) {
   if (system_.serial()) return;  // deterministic mode: its one thread runs every host
   workers_.reserve(opts_.workers);
   for (unsigned i = 0; i < opts_.workers; i++) workers_.emplace_back([this, i] { worker_main(i); });
@@ -49,24 +49,21 @@ ProcessHost::~ProcessHost() {
   }
 }
 
-size_t ProcessHost::process_count() const {
-  size_t n = 0;
-  for (const TableShard& sh : shards_) {
-    std::lock_guard lk(sh.mu);
-    n += sh.table.size();
-  }
-  return n;
-}
+size_t ProcessHost::process_count() const { return stats().processes; }
 
+// Ends are read first: a process counted as ended was spawned before, so the count of
+// live processes is never below the truth (it may include one that ended meanwhile).
 HostStats ProcessHost::stats() const {
   HostStats s;
+  for (const WorkerSlot& w : slots_) {
+    s.finished += w.finished.load();
+    s.steps += w.steps.load(std::memory_order_relaxed);
+  }
   for (const TableShard& sh : shards_) {
     std::lock_guard lk(sh.mu);
-    s.processes += sh.table.size();
     s.spawned += sh.spawned;
-    s.finished += sh.finished;
   }
-  for (const StepCount& c : steps_) s.steps += c.n.load(std::memory_order_relaxed);
+  s.processes = static_cast<size_t>(s.spawned - s.finished);
   return s;
 }
 
@@ -74,7 +71,9 @@ std::vector<Pid> ProcessHost::pids() const {
   std::vector<Pid> out;
   for (const TableShard& sh : shards_) {
     std::lock_guard lk(sh.mu);
-    sh.table.for_each([&](uint64_t, const std::shared_ptr<ProcessRecord>& rec) { out.push_back(rec->pid); });
+    sh.table.for_each([&](uint64_t, const std::shared_ptr<ProcessRecord>& rec) {
+      if (rec->state.load() != detail::RunState::Finished) out.push_back(rec->pid);
+    });
   }
   return out;
 }
@@ -104,15 +103,33 @@ std::shared_ptr<ProcessRecord> ProcessHost::find(uint64_t id) const {
   return rec ? *rec : nullptr;
 }
 
-void ProcessHost::remove(uint64_t id) {
-  {
+void ProcessHost::remove(uint64_t id, unsigned worker) {
+  if (worker == kNotAWorker) {
     TableShard& sh = shard(id);
     std::lock_guard lk(sh.mu);
     sh.table.erase(id);
-    sh.finished++;
+  } else {
+    WorkerSlot& w = slots_[worker];
+    w.pending_ids[w.pending++] = id;
+    if (w.pending == kPendingMax) remove_pending(worker);
   }
-  // A waiter registers before it counts the table (both sequentially consistent): if
-  // this read misses it, its count sees the erase above.
+  count_finished(worker);
+}
+
+void ProcessHost::remove_pending(unsigned worker) {
+  WorkerSlot& w = slots_[worker];
+  for (unsigned i = 0; i < w.pending;) {
+    TableShard& sh = shard(w.pending_ids[i]);
+    std::lock_guard lk(sh.mu);
+    for (; i < w.pending && &shard(w.pending_ids[i]) == &sh; i++) sh.table.erase(w.pending_ids[i]);
+  }
+  w.pending = 0;
+}
+
+void ProcessHost::count_finished(unsigned worker) {
+  // A waiter registers before it counts (both sequentially consistent): if this read
+  // misses it, its count sees this end.
+  slot(worker).finished.fetch_add(1);
   if (empty_waiters_.load() == 0 || process_count() != 0) return;
   std::lock_guard lk(empty_mu_);  // wait_empty checks under it: no wake-up is lost
   empty_cv_.notify_all();

@@ -71,18 +71,23 @@ class ProcessHost {
   // Waits until no process is alive or `deadline` passed; true when none is alive.
   bool wait_empty(Clock::time_point deadline);
   void stop_workers();  // joins the worker threads (idempotent)
+  static constexpr unsigned kNotAWorker = ~0u;
   // Ends `rec` with `result` (on the thread that ran its last step, or on the spawning
   // thread for a process that never started): unregisters and closes it, sends EXIT
-  // to its monitors and LINK_DOWN to its links, runs its on_exit callbacks.
-  void end(const std::shared_ptr<detail::ProcessRecord>& rec, StepResult result);
+  // to its monitors and LINK_DOWN to its links, runs its on_exit callbacks. `worker`:
+  // the worker it runs on, or kNotAWorker.
+  void end(const std::shared_ptr<detail::ProcessRecord>& rec, StepResult result, unsigned worker = kNotAWorker);
   // One step, on worker `worker` or (kNotAWorker) on SerialScheduler's thread.
-  static constexpr unsigned kNotAWorker = ~0u;
   void run_one(const std::shared_ptr<detail::ProcessRecord>& rec, unsigned worker = kNotAWorker);
 
  private:
   static constexpr size_t kLine = 64;  // a cache line
   void worker_main(unsigned self);
-  void remove(uint64_t id);  // from the table, once the process ended
+  // Takes an ended process out of the table: at once, or on a worker a batch at a
+  // time (see WorkerSlot).
+  void remove(uint64_t id, unsigned worker);
+  void remove_pending(unsigned worker);
+  void count_finished(unsigned worker);
 
   System& system_;
   HostOptions opts_;
@@ -97,7 +102,7 @@ class ProcessHost {
   struct alignas(kLine) TableShard {
     mutable detail::SpinLock mu;
     detail::IdTable<std::shared_ptr<detail::ProcessRecord>> table;
-    uint64_t spawned = 0, finished = 0;
+    uint64_t spawned = 0;
   };
   // Runs of kShardRun consecutive ids share a shard: a spawning thread then keeps one
   // shard's line for that many spawns, while the workers end processes spawned a
@@ -109,8 +114,8 @@ class ProcessHost {
   const TableShard& shard(uint64_t id) const { return shards_[shard_index(id)]; }
   std::array<TableShard, kShards> shards_;
   bool shutting_down_ = false;
-  // wait_empty sleeps on empty_cv_ until the table is empty. An ending process counts
-  // the table (every shard's lock) only while someone waits.
+  // wait_empty sleeps on empty_cv_ until no process is alive. An ending process counts
+  // the live processes (every shard's lock) only while someone waits.
   std::mutex empty_mu_;
   std::condition_variable empty_cv_;
   std::atomic<unsigned> empty_waiters_{0};
@@ -120,12 +125,26 @@ class ProcessHost {
   alignas(kLine) detail::RunQueues<std::shared_ptr<detail::ProcessRecord>> runq_;
   std::vector<std::thread> workers_;
 
-  // Steps, counted by each worker on its own line (one written by every step would
-  // move between cores with each); the last slot is SerialScheduler's thread.
-  struct alignas(kLine) StepCount {
-    std::atomic<uint64_t> n{0};  // written by one thread only
+  // What each worker counts and keeps on a line of its own (a counter written by every
+  // step or end would move between cores with each); the last slot is for every other
+  // thread (SerialScheduler's, a spawner whose process never started).
+  //
+  // A worker takes the processes it ended out of the table kPendingMax at a time, a
+  // shard lock per run of ids in one shard, and all of them before it sleeps: the
+  // spawning thread takes the lock of the shard it fills for every spawn, and the
+  // workers, close behind it, took the same lock for every end. Until then the table
+  // still finds an ended record, which everything that looks one up checks
+  // (`finished`); the count of live processes is spawns minus ends, so it is exact
+  // at once.
+  static constexpr unsigned kPendingMax = 32;
+  struct alignas(kLine) WorkerSlot {
+    std::atomic<uint64_t> steps{0};     // written by its one thread (a load and a store)
+    std::atomic<uint64_t> finished{0};  // processes ended (the last slot has many writers)
+    unsigned pending = 0;               // ids ended, still in the table (workers only)
+    uint64_t pending_ids[kPendingMax];
   };
-  std::vector<StepCount> steps_;
+  WorkerSlot& slot(unsigned worker) { return worker == kNotAWorker ? slots_.back() : slots_[worker]; }
+  std::vector<WorkerSlot> slots_;
 };
 
 }  // namespace wippy::procs

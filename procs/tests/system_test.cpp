@@ -328,6 +328,48 @@ TEST(System, MonitorAndLinkAfterSpawn) {
   EXPECT_FALSE(sys.link(late, Pid{"h", 12345}));
 }
 
+// A worker takes the processes it ended out of the table in batches, and while it
+// is busy an ended process may still be there: everything must already treat it as
+// gone (host.h, WorkerSlot).
+TEST(System, AnEndedProcessIsGoneWhileItsWorkerIsBusy) {
+  System sys;
+  sys.add_host(host_opts("h", 1));
+  ExitCollector ended, busy, starter;
+  std::atomic<bool> release{false};
+  Counter busy_running;
+  Pid gone, blocker;
+  // Spawned by a process, both go to the back of the one worker's queue: it runs
+  // `gone` to its end, then the blocker, with no sleep in between.
+  sys.spawn_process("h", fn_process([&](ProcessContext& ctx) {
+                      gone = ctx.system().spawn_process("h", returns("done"), ended.options()).pid;
+                      blocker = ctx.system()
+                                    .spawn_process("h", fn_process([&](ProcessContext&) {
+                                                     busy_running.add();
+                                                     while (!release.load()) std::this_thread::sleep_for(1ms);
+                                                     return StepResult::done();
+                                                   }),
+                                                   busy.options())
+                                    .pid;
+                      return StepResult::done();
+                    }),
+                    starter.options());
+  ASSERT_TRUE(starter.wait_for(1) && ended.wait_for(1) && busy_running.wait_for(1));
+  // The one worker is inside the blocker's step: it has not slept since `gone` ended.
+  EXPECT_FALSE(sys.alive(gone));
+  EXPECT_EQ(sys.host("h")->pids(), std::vector<Pid>{blocker});
+  EXPECT_EQ(sys.process_count(), 1u);
+  HostStats st = sys.host("h")->stats();
+  EXPECT_EQ(st.spawned, 3u);
+  EXPECT_EQ(st.finished, 2u);
+  EXPECT_EQ(sys.try_send(Pid{}, gone, "m", 1).error, "no such process");
+  EXPECT_FALSE(sys.terminate(gone));
+  EXPECT_FALSE(sys.cancel(Pid{}, gone, {}));
+  release = true;
+  ASSERT_TRUE(busy.wait_for(1));
+  EXPECT_EQ(sys.process_count(), 0u);
+  EXPECT_TRUE(sys.host("h")->pids().empty());
+}
+
 TEST(System, DemonitorAndUnlink) {
   System sys;
   sys.add_host(host_opts());

@@ -284,7 +284,7 @@ TEST(WasmProcess, TrapDoesNotAffectOthers) {
 TEST(WasmProcess, ModuleFreedOnceItsProcessesEnded) {
   System sys;
   sys.add_host(host_opts(2));
-  std::weak_ptr<const interp::Module> weak;
+  std::weak_ptr<const engine::Module> weak;
   Counter exits;
   {
     engine::ModulePtr module = load_guest("basic");
