@@ -86,6 +86,10 @@ struct ProcessRecord {
   Mailbox inbox;
   Fifo<Event> events;
   PidList monitors;  // who receives EXIT
+  // The record of `parent` when it spawned this process monitored and is local (its
+  // pid stays in monitors unless it demonitors): the EXIT goes there without a lookup
+  // in the table, whose shard lock every child's end took, often on another core.
+  std::shared_ptr<ProcessRecord> monitor_record;
   PidList links;
   std::function<void(const Event&)> on_exit;  // SpawnOptions::on_exit
   std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end

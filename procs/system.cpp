@@ -194,7 +194,10 @@ SpawnResult System::spawn_process(std::string_view host_name, std::unique_ptr<Pr
   }
   std::shared_ptr<ProcessRecord> rec = h->create(std::move(process), opts.parent);
   // Not registered yet, so no other thread sees it: no lock.
-  if (opts.monitor) rec->monitors.push_back(opts.parent);
+  if (opts.monitor) {
+    rec->monitors.push_back(opts.parent);
+    if (!remote_parent) rec->monitor_record = parent ? parent : find(opts.parent);
+  }
   if (opts.link && remote_parent) rec->links.push_back(opts.parent);
   // Relaxed: the table's lock publishes the record (a sequentially consistent store is a
   // locked instruction, which waits for the stores into the new record to finish).
@@ -226,8 +229,11 @@ bool System::deliver_event(const Pid& to, Event ev) {
     return router && router->deliver_event(to, std::move(ev));
   }
   auto rec = find(to);
-  if (!rec) return false;
-  if (trace_) trace(std::string("event ") + event_type_name(ev.kind) + " " + ev.from.to_string() + " -> " + to.to_string());
+  return rec && deliver_event(rec, std::move(ev));
+}
+
+bool System::deliver_event(const std::shared_ptr<ProcessRecord>& rec, Event ev) {
+  if (trace_) trace(std::string("event ") + event_type_name(ev.kind) + " " + ev.from.to_string() + " -> " + rec->pid.to_string());
   {
     std::lock_guard lk(rec->mu);
     if (rec->finished) return false;

@@ -189,6 +189,8 @@ class System {
   // max_mailbox_messages events unread is ended with "event queue full: ..."; a
   // LINK_DOWN to one that does not trap links ends it. ----
   bool deliver_event(const Pid& to, Event ev);
+  // The same, to a local process whose record the caller holds.
+  bool deliver_event(const std::shared_ptr<detail::ProcessRecord>& rec, Event ev);
   std::shared_ptr<detail::ProcessRecord> find(const Pid& pid) const;
   // The cluster node's side of a link with a remote pid: adds or removes `remote` in
   // the links of local process `local` (false when it is not alive).

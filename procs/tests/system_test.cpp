@@ -394,6 +394,41 @@ TEST(System, DemonitorAndUnlink) {
   EXPECT_EQ(w.only().value, Value("no event"));
 }
 
+// A child spawned monitored sends its EXIT straight to its parent's record (record.h,
+// monitor_record), but only while the parent still monitors it.
+TEST(System, ASpawnMonitoredChildThatIsDemonitoredSendsNoExit) {
+  System sys;
+  sys.add_host(host_opts());
+  ExitCollector parent_exit, quiet_exit;
+  Pid quiet;
+  std::vector<std::string> seen;
+  bool started = false, stop = false;
+  Pid parent = sys.spawn_process("h", fn_process([&](ProcessContext& ctx) {
+                      if (!started) {
+                        started = true;
+                        SpawnOptions o;
+                        o.parent = ctx.pid();
+                        o.monitor = true;
+                        quiet = ctx.system().spawn_process("h", sleeper(), quiet_exit.options(o)).pid;
+                        EXPECT_TRUE(ctx.system().demonitor(ctx.pid(), quiet));
+                        EXPECT_TRUE(ctx.system().spawn_process("h", returns("loud"), o));
+                        EXPECT_TRUE(ctx.system().terminate(quiet));
+                      }
+                      while (auto ev = ctx.take_event()) seen.push_back(ev->from == quiet ? "quiet" : ev->value.as_string());
+                      if (ctx.take_message()) stop = true;
+                      return stop && !seen.empty() ? StepResult::done() : StepResult::waiting();
+                    }),
+                    parent_exit.options())
+                 .pid;
+  // quiet's on_exit runs after its EXITs went out: any EXIT to the parent is queued
+  // before the message below.
+  ASSERT_TRUE(quiet_exit.wait_for(1));
+  EXPECT_EQ(quiet_exit.only().error, "terminated");
+  sys.send(Pid{}, parent, "", {});
+  ASSERT_TRUE(parent_exit.wait_for(1));
+  EXPECT_EQ(seen, std::vector<std::string>{"loud"});
+}
+
 TEST(System, CancelHandledByProcess) {
   System sys;
   sys.add_host(host_opts());
