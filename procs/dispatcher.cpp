@@ -66,8 +66,9 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   rec->finish();
   if (system_.tracing())
     system_.trace("exit " + rec->pid.to_string() + (result.error ? " error " + *result.error : " ok " + Trace::value(result.value)));
+  bool parent_monitors;
+  std::shared_ptr<ProcessRecord> parent_record;
   detail::PidList monitors, links;
-  std::shared_ptr<ProcessRecord> monitor_record;
   std::function<void(const Event&)> on_exit;
   std::vector<TimerHandle> timers;
   TimerHandle cancel_timer;
@@ -76,8 +77,9 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
     std::construct_at(&rec->exit_event, Event{EventKind::Exit, rec->pid, std::move(result.value),
                                               std::move(result.error), std::move(result.backtrace), result.exit_code});
     rec->finished = true;
+    parent_monitors = rec->parent_monitors;
+    parent_record.swap(rec->parent_record);
     monitors.swap(rec->monitors);
-    monitor_record.swap(rec->monitor_record);
     links.swap(rec->links);
     on_exit.swap(rec->on_exit);
     timers.swap(rec->timers);
@@ -98,14 +100,13 @@ void ProcessHost::end(const std::shared_ptr<ProcessRecord>& rec, StepResult resu
   remove(rec->pid.id, worker);
   system_.names().release(rec->pid);
 
-  for (const Pid& m : monitors) {
-    // The pid in this record, not the parent's: that line holds its reference count,
-    // which its children's ends change from other cores.
-    if (monitor_record && m == rec->parent)
-      system_.deliver_event(monitor_record, ev);
+  if (parent_monitors) {
+    if (parent_record)
+      system_.deliver_event(parent_record, ev);
     else
-      system_.deliver_event(m, ev);
+      system_.deliver_event(rec->parent, ev);  // on another node, or not found at the spawn
   }
+  for (const Pid& m : monitors) system_.deliver_event(m, ev);
   for (const Pid& l : links) {
     if (auto other = system_.find(l)) {
       std::lock_guard lk(other->mu);

@@ -85,11 +85,14 @@ struct ProcessRecord {
   mutable SpinLock mu;  // everything below
   Mailbox inbox;
   Fifo<Event> events;
-  PidList monitors;  // who receives EXIT
-  // The record of `parent` when it spawned this process monitored and is local (its
-  // pid stays in monitors unless it demonitors): the EXIT goes there without a lookup
-  // in the table, whose shard lock every child's end took, often on another core.
-  std::shared_ptr<ProcessRecord> monitor_record;
+  // Whether `parent` receives EXIT (it spawned this process monitored and has not
+  // demonitored it). Kept apart from `monitors`, so that a monitored spawn makes no list
+  // (written on the spawning core, read on the core that ends the child). A local
+  // parent's record is held in parent_record: the EXIT goes there without a lookup in
+  // the table, whose shard lock every child's end took, often on another core.
+  bool parent_monitors = false;
+  std::shared_ptr<ProcessRecord> parent_record;
+  PidList monitors;  // who else receives EXIT
   PidList links;
   std::function<void(const Event&)> on_exit;  // SpawnOptions::on_exit
   std::vector<TimerHandle> timers;  // wake_at timers, cancelled at the end

@@ -195,8 +195,8 @@ SpawnResult System::spawn_process(std::string_view host_name, std::unique_ptr<Pr
   std::shared_ptr<ProcessRecord> rec = h->create(std::move(process), opts.parent);
   // Not registered yet, so no other thread sees it: no lock.
   if (opts.monitor) {
-    rec->monitors.push_back(opts.parent);
-    if (!remote_parent) rec->monitor_record = parent ? parent : find(opts.parent);
+    rec->parent_monitors = true;
+    if (!remote_parent) rec->parent_record = parent ? parent : find(opts.parent);
   }
   if (opts.link && remote_parent) rec->links.push_back(opts.parent);
   // Relaxed: the table's lock publishes the record (a sequentially consistent store is a
@@ -290,8 +290,9 @@ bool System::monitor(const Pid& watcher, const Pid& target) {
   if (auto rec = find(target)) {
     std::lock_guard lk(rec->mu);
     if (!rec->finished) {
-      if (std::find(rec->monitors.begin(), rec->monitors.end(), watcher) == rec->monitors.end())
-        rec->monitors.push_back(watcher);
+      bool already = (rec->parent_monitors && watcher == rec->parent) ||
+                     std::find(rec->monitors.begin(), rec->monitors.end(), watcher) != rec->monitors.end();
+      if (!already) rec->monitors.push_back(watcher);
       return true;
     }
     ev = rec->exit_event;
@@ -308,7 +309,13 @@ bool System::demonitor(const Pid& watcher, const Pid& target) {
   }
   auto rec = find(target);
   if (!rec) return false;
+  std::shared_ptr<ProcessRecord> parent;  // released after the lock
   std::lock_guard lk(rec->mu);
+  if (rec->parent_monitors && watcher == rec->parent) {
+    rec->parent_monitors = false;
+    parent.swap(rec->parent_record);
+    return true;
+  }
   return std::erase(rec->monitors, watcher) > 0;
 }
 

@@ -429,6 +429,36 @@ TEST(System, ASpawnMonitoredChildThatIsDemonitoredSendsNoExit) {
   EXPECT_EQ(seen, std::vector<std::string>{"loud"});
 }
 
+// The parent of a child spawned monitored that monitors it again still gets one EXIT.
+TEST(System, MonitoringASpawnMonitoredChildAgainGivesOneExit) {
+  System sys;
+  sys.add_host(host_opts());
+  ExitCollector parent_exit, child_exit;
+  Pid child;
+  int exits = 0;
+  bool started = false, stop = false;
+  Pid parent = sys.spawn_process("h", fn_process([&](ProcessContext& ctx) {
+                                   if (!started) {
+                                     started = true;
+                                     SpawnOptions o;
+                                     o.parent = ctx.pid();
+                                     o.monitor = true;
+                                     child = ctx.system().spawn_process("h", sleeper(), child_exit.options(o)).pid;
+                                     EXPECT_TRUE(ctx.system().monitor(ctx.pid(), child));
+                                     EXPECT_TRUE(ctx.system().terminate(child));
+                                   }
+                                   while (auto ev = ctx.take_event()) exits += ev->from == child ? 1 : 100;
+                                   if (ctx.take_message()) stop = true;
+                                   return stop && exits ? StepResult::done() : StepResult::waiting();
+                                 }),
+                                 parent_exit.options())
+                 .pid;
+  ASSERT_TRUE(child_exit.wait_for(1));
+  sys.send(Pid{}, parent, "", {});
+  ASSERT_TRUE(parent_exit.wait_for(1));
+  EXPECT_EQ(exits, 1);
+}
+
 TEST(System, CancelHandledByProcess) {
   System sys;
   sys.add_host(host_opts());
