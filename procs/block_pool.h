@@ -14,30 +14,9 @@
 #include <cstddef>
 #include <new>
 
+#include "procs/prefetch.h"
+
 namespace wippy::procs::detail {
-
-// Whether the CPU has PREFETCHW (x86 CPUID 0x80000001, ECX bit 8). Read before
-// main() has set it (a pool used by a static initialiser), it is false: the fallback.
-extern const bool kHasPrefetchW;
-
-// Asks for the lines of [p, p + size) in exclusive state: a block another core freed
-// comes over while this thread does other work, not in the stores that fill it (a
-// locked instruction waits for each of them).
-inline void prefetch_for_write(const void* p, size_t size) {
-  const char* b = static_cast<const char*>(p);
-  for (size_t off = 0; off < size; off += 64) {
-#if defined(__x86_64__)
-    // GCC emits a read prefetch for __builtin_prefetch(p, 1) unless built for a CPU
-    // with PREFETCHW; a read prefetch brings a shared copy, and the store after it
-    // waits for the other core to give the line up.
-    if (kHasPrefetchW) {
-      asm volatile("prefetchw %0" ::"m"(b[off]));
-      continue;
-    }
-#endif
-    __builtin_prefetch(b + off, 1, 3);
-  }
-}
 
 // Blocks of one size, given back by any thread (a CAS push of one block or of a
 // chain) and taken by a thread that allocates all at once (an exchange): there is no

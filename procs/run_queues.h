@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "procs/prefetch.h"
 #include "procs/spin_lock.h"
 #include "procs/wake_word.h"
 
@@ -157,7 +158,8 @@ class RunQueues {
       for (Item& item : items) q.push_back(std::move(item));
       size.store(q.size(), std::memory_order_relaxed);
     }
-    // The oldest item, or empty.
+    // The oldest item, or empty. The next one's lines are prefetched: while the item
+    // taken runs, they come over from the core that made or queued it.
     Item take() {
       if (size.load(std::memory_order_relaxed) == 0) return Item{};
       std::lock_guard lk(mu);
@@ -165,6 +167,9 @@ class RunQueues {
       Item item = std::move(q.front());
       q.pop_front();
       size.store(q.size(), std::memory_order_relaxed);
+      if constexpr (requires { *item.get(); }) {
+        if (!q.empty()) prefetch_for_write(q.front().get(), sizeof(*q.front().get()));
+      }
       return item;
     }
     void clear() {
