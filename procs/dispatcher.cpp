@@ -26,24 +26,22 @@ const char* step_kind(const StepResult& r) {
 }  // namespace
 
 void detail::wake(const std::shared_ptr<ProcessRecord>& rec) {
-  // Only Idle -> Queued enqueues, which wake_mu must cover; the other states need no
-  // lock (the worker's own transitions out of Running are CASes or stores that do not
-  // take it either). A busy parent whose children's EXITs arrive from other cores is
-  // mostly Queued or Running: their wake-ups then leave its lock's line alone.
+  // Only Idle -> Queued enqueues, which wake_mu must cover (whoever marks the record
+  // Finished holds it); the other states need no lock (the worker's own transitions
+  // out of Running are CASes or stores that do not take it either). A busy parent
+  // whose children's EXITs arrive from other cores is mostly Queued or Running: their
+  // wake-ups then leave its lock's line alone.
   RunState s = rec->state.load();
-  while (s == RunState::Running && !rec->state.compare_exchange_weak(s, RunState::RunningWoken)) {
-  }
-  if (s != RunState::Idle) return;
-  std::lock_guard lk(rec->wake_mu);
-  s = rec->state.load();
   for (;;) {
     switch (s) {
-      case RunState::Idle:
-        if (rec->state.compare_exchange_weak(s, RunState::Queued)) {
+      case RunState::Idle: {
+        std::lock_guard lk(rec->wake_mu);
+        if (rec->state.compare_exchange_strong(s, RunState::Queued)) {
           rec->host.enqueue(rec);
           return;
         }
         break;
+      }
       case RunState::Running:
         if (rec->state.compare_exchange_weak(s, RunState::RunningWoken)) return;
         break;
